@@ -1,0 +1,43 @@
+// The set of proposals a module may use; a runtime option, never a compile-time switch.
+#pragma once
+
+#include <cstdint>
+
+namespace wasmscope {
+
+/// One bit per feature; the names match the {Feature} column of {opcodes.def}.
+enum class Feature : uint32_t {
+  kMvp = 0,          ///< Always on.
+  kSignExt = 1u << 0,
+  kSatConv = 1u << 1,    ///< Non-trapping float-to-int conversions.
+  kMultiValue = 1u << 2,
+  kBulkMemory = 1u << 3,
+  kRefTypes = 1u << 4,
+  kSimd = 1u << 5,
+  kThreads = 1u << 6,
+  kTailCall = 1u << 7,
+};
+
+/// A set of enabled {Feature}s. The default is everything wasmscope implements.
+class Features {
+ public:
+  static constexpr uint32_t kAll = 0xff;
+  constexpr Features() = default;
+  constexpr explicit Features(uint32_t bits) : bits_(bits) {}
+  static constexpr Features none() { return Features(0); }
+
+  constexpr bool has(Feature f) const {
+    return f == Feature::kMvp || (bits_ & static_cast<uint32_t>(f)) != 0;
+  }
+  constexpr Features& enable(Feature f) { bits_ |= static_cast<uint32_t>(f); return *this; }
+  constexpr Features& disable(Feature f) { bits_ &= ~static_cast<uint32_t>(f); return *this; }
+  constexpr uint32_t bits() const { return bits_; }
+
+ private:
+  uint32_t bits_ = kAll;
+};
+
+/// "simd", "threads", ... for messages.
+const char* feature_name(Feature f);
+
+}  // namespace wasmscope
