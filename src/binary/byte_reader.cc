@@ -1,0 +1,90 @@
+#include "binary/byte_reader.h"
+
+#include "base/leb128.h"
+#include "base/utf8.h"
+
+namespace wasmscope {
+
+Error ByteReader::unexpected_end() const {
+  return malformed(pos_, "unexpected end of section or function");
+}
+
+Result<void> ByteReader::read_byte(uint8_t* out) {
+  if (pos_ >= end_) return unexpected_end();
+  *out = base_[pos_++];
+  return {};
+}
+
+Result<void> ByteReader::read_u32(uint32_t* out) {
+  uint64_t value;
+  size_t length;
+  const LebStatus status = read_uleb(base_ + pos_, base_ + end_, 32, &value, &length);
+  if (status == LebStatus::kUnexpectedEnd) return unexpected_end();
+  if (status != LebStatus::kOk) return error(leb_status_message(status));
+  pos_ += static_cast<uint32_t>(length);
+  *out = static_cast<uint32_t>(value);
+  return {};
+}
+
+Result<void> ByteReader::read_bytes(uint32_t count, uint32_t* begin) {
+  if (count > remaining()) return error("length out of bounds");
+  *begin = pos_;
+  pos_ += count;
+  return {};
+}
+
+Result<void> ByteReader::read_count(uint32_t* out, uint32_t min_element_size) {
+  WS_TRY(read_u32(out));
+  if (static_cast<uint64_t>(*out) * min_element_size > remaining()) return unexpected_end();
+  return {};
+}
+
+Result<void> ByteReader::read_name(std::string* out) {
+  uint32_t length;
+  WS_TRY(read_u32(&length));
+  uint32_t begin;
+  WS_TRY(read_bytes(length, &begin));
+  if (!is_valid_utf8(base_ + begin, length)) {
+    return malformed(begin, "malformed UTF-8 encoding");
+  }
+  out->assign(reinterpret_cast<const char*>(base_ + begin), length);
+  return {};
+}
+
+Result<void> ByteReader::read_valtype(ValType* out) {
+  uint8_t byte;
+  WS_TRY(read_byte(&byte));
+  if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
+  *out = static_cast<ValType>(byte);
+  return {};
+}
+
+Result<void> ByteReader::read_reftype(ValType* out) {
+  uint8_t byte;
+  WS_TRY(read_byte(&byte));
+  if (!is_ref(static_cast<ValType>(byte))) {
+    return malformed(pos_ - 1, "malformed reference type");
+  }
+  *out = static_cast<ValType>(byte);
+  return {};
+}
+
+Result<void> ByteReader::read_limits(Limits* out, bool allow_shared) {
+  uint8_t flags;
+  WS_TRY(read_byte(&flags));
+  const uint8_t allowed = allow_shared ? 0x03 : 0x01;
+  if (flags & ~allowed) return malformed(pos_ - 1, "integer too large");
+  uint32_t min;
+  WS_TRY(read_u32(&min));
+  out->min = min;
+  out->shared = (flags & 0x02) != 0;
+  out->max.reset();
+  if (flags & 0x01) {
+    uint32_t max;
+    WS_TRY(read_u32(&max));
+    out->max = max;
+  }
+  return {};
+}
+
+}  // namespace wasmscope

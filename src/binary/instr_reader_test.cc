@@ -1,0 +1,91 @@
+#include "binary/instr_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace wasmscope {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Result<void> read_one(const Bytes& code, Instr* out, Features features = Features()) {
+  InstrReader r(code.data(), 0, static_cast<uint32_t>(code.size()), features);
+  return r.next(out);
+}
+
+TEST(InstrReader, PlainAndPrefixedOpcodes) {
+  Instr in;
+  ASSERT_TRUE(read_one({0x6a}, &in).ok());
+  EXPECT_EQ(in.op, Op::I32Add);
+  ASSERT_TRUE(read_one({0xfc, 0x00}, &in).ok());
+  EXPECT_EQ(in.op, Op::I32TruncSatF32S);
+  // The prefixed code is a u32 LEB: a padded encoding is still the same opcode.
+  ASSERT_TRUE(read_one({0xfc, 0x80, 0x00}, &in).ok());
+  EXPECT_EQ(in.op, Op::I32TruncSatF32S);
+  ASSERT_TRUE(read_one({0xfd, 0xae, 0x01}, &in).ok());  // i32x4.add = 0xae
+  EXPECT_EQ(in.op, Op::I32x4Add);
+  ASSERT_TRUE(read_one({0xfe, 0x00, 0x02, 0x00}, &in).ok());
+  EXPECT_EQ(in.op, Op::MemoryAtomicNotify);
+  EXPECT_EQ(in.mem.align_log2, 2u);
+}
+
+TEST(InstrReader, UnknownOrDisabledOpcodesAreIllegal) {
+  Instr in;
+  for (const Bytes& code : {Bytes{0xff}, Bytes{0x06}, Bytes{0xfc, 0x7f}, Bytes{0xfd, 0xff, 0x7f}}) {
+    auto r = read_one(code, &in);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().message, "illegal opcode");
+  }
+  Features no_simd;
+  no_simd.disable(Feature::kSimd);
+  EXPECT_FALSE(read_one({0xfd, 0xae, 0x01}, &in, no_simd).ok());
+}
+
+TEST(InstrReader, Immediates) {
+  Instr in;
+  ASSERT_TRUE(read_one({0x41, 0x7f}, &in).ok());  // i32.const -1
+  EXPECT_EQ(in.i32, -1);
+  ASSERT_TRUE(read_one({0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f}, &in)
+                  .ok());
+  EXPECT_EQ(in.i64, INT64_MIN);
+  ASSERT_TRUE(read_one({0x43, 0x00, 0x00, 0x80, 0x3f}, &in).ok());  // f32.const 1.0
+  EXPECT_EQ(in.f32_bits, 0x3f800000u);
+  ASSERT_TRUE(read_one({0x0e, 0x02, 0x00, 0x01, 0x02}, &in).ok());  // br_table 0 1 (default 2)
+  ASSERT_EQ(in.targets.size(), 2u);
+  EXPECT_EQ(in.targets[1], 1u);
+  EXPECT_EQ(in.index, 2u);
+  ASSERT_TRUE(read_one({0x11, 0x03, 0x01}, &in).ok());  // call_indirect type 3 table 1
+  EXPECT_EQ(in.index, 3u);
+  EXPECT_EQ(in.index2, 1u);
+  ASSERT_TRUE(read_one({0x02, 0x7e}, &in).ok());  // block (result i64)
+  EXPECT_EQ(in.block.kind, BlockType::Kind::kValType);
+  EXPECT_EQ(in.block.type, ValType::kI64);
+  ASSERT_TRUE(read_one({0x02, 0x05}, &in).ok());  // block (type 5)
+  EXPECT_EQ(in.block.kind, BlockType::Kind::kTypeIndex);
+  EXPECT_EQ(in.block.index, 5u);
+  ASSERT_TRUE(read_one({0x1c, 0x01, 0x7d}, &in).ok());  // select (result f32)
+  ASSERT_EQ(in.types.size(), 1u);
+  EXPECT_EQ(in.types[0], ValType::kF32);
+  ASSERT_TRUE(read_one({0xd0, 0x6f}, &in).ok());  // ref.null extern
+  EXPECT_EQ(in.type, ValType::kExternRef);
+  ASSERT_TRUE(read_one({0xfd, 0x15, 0x03}, &in).ok());  // i8x16.extract_lane_s 3
+  EXPECT_EQ(in.lane, 3);
+  ASSERT_TRUE(read_one({0xfd, 0x54, 0x00, 0x10, 0x07}, &in).ok());  // v128.load8_lane
+  EXPECT_EQ(in.mem.offset, 16u);
+  EXPECT_EQ(in.lane, 7);
+}
+
+TEST(InstrReader, MalformedImmediates) {
+  Instr in;
+  EXPECT_FALSE(read_one({0x41}, &in).ok());                         // i32.const, no value
+  EXPECT_FALSE(read_one({0x41, 0x80, 0x80, 0x80, 0x80, 0x70}, &in).ok());  // s32 too large
+  EXPECT_FALSE(read_one({0x43, 0x00, 0x00}, &in).ok());             // short f32
+  EXPECT_FALSE(read_one({0xd0, 0x7f}, &in).ok());                   // ref.null i32
+  EXPECT_FALSE(read_one({0x02, 0x50}, &in).ok());                   // bad block type
+  EXPECT_FALSE(read_one({0x0e, 0xff, 0xff, 0xff, 0xff, 0x0f}, &in).ok());  // huge br_table
+  EXPECT_FALSE(read_one({0xfc, 0x0b, 0x01}, &in).ok());             // memory.fill 1
+}
+
+}  // namespace
+}  // namespace wasmscope
