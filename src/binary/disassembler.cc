@@ -1,0 +1,119 @@
+#include "binary/disassembler.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "binary/instr_reader.h"
+
+namespace wasmscope {
+namespace {
+
+void append(std::string* out, const char* format, auto... args) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, format, args...);
+  *out += buf;
+}
+
+void append_block_type(const BlockType& block, std::string* out) {
+  switch (block.kind) {
+    case BlockType::Kind::kEmpty: return;
+    case BlockType::Kind::kValType: append(out, " (result %s)", valtype_name(block.type)); return;
+    case BlockType::Kind::kTypeIndex: append(out, " (type %u)", block.index); return;
+  }
+}
+
+void append_memarg(const Instr& in, std::string* out) {
+  if (in.mem.offset != 0) append(out, " offset=%u", in.mem.offset);
+  const uint32_t natural = op_info(in.op).arg;
+  if (in.mem.align_log2 >= 32 || (1u << in.mem.align_log2) != natural) {
+    append(out, " align=%" PRIu64, in.mem.align_log2 >= 32 ? 0 : uint64_t{1} << in.mem.align_log2);
+  }
+}
+
+/// Appends {in}'s immediates; each {ImmKind} is spelled in one place.
+void append_immediates(const Instr& in, std::string* out) {
+  switch (op_info(in.op).imm) {
+    case ImmKind::kNone:
+    case ImmKind::kMemory:
+    case ImmKind::kMemoryCopy:
+    case ImmKind::kMemoryFill:
+    case ImmKind::kAtomicFence:
+      return;
+    case ImmKind::kBlockType: append_block_type(in.block, out); return;
+    case ImmKind::kLabel:
+    case ImmKind::kFunc:
+    case ImmKind::kLocal:
+    case ImmKind::kGlobal:
+    case ImmKind::kTable:
+    case ImmKind::kElem:
+    case ImmKind::kData:
+      append(out, " %u", in.index);
+      return;
+    case ImmKind::kBrTable:
+      for (uint32_t t : in.targets) append(out, " %u", t);
+      append(out, " %u", in.index);
+      return;
+    case ImmKind::kCallIndirect: append(out, " %u (type %u)", in.index2, in.index); return;
+    case ImmKind::kTableInit: append(out, " %u %u", in.index2, in.index); return;
+    case ImmKind::kTableCopy: append(out, " %u %u", in.index, in.index2); return;
+    case ImmKind::kMemoryInit: append(out, " %u", in.index); return;
+    case ImmKind::kMemArg: append_memarg(in, out); return;
+    case ImmKind::kMemArgLane:
+      append_memarg(in, out);
+      append(out, " %u", in.lane);
+      return;
+    case ImmKind::kLane: append(out, " %u", in.lane); return;
+    case ImmKind::kI32: append(out, " %" PRId32, in.i32); return;
+    case ImmKind::kI64: append(out, " %" PRId64, in.i64); return;
+    case ImmKind::kF32: {
+      float f;
+      std::memcpy(&f, &in.f32_bits, 4);
+      append(out, " %a (;=%g;)", static_cast<double>(f), static_cast<double>(f));
+      return;
+    }
+    case ImmKind::kF64: {
+      double d;
+      std::memcpy(&d, &in.f64_bits, 8);
+      append(out, " %a (;=%g;)", d, d);
+      return;
+    }
+    case ImmKind::kV128:
+      *out += " i8x16";
+      for (uint8_t b : in.v128) append(out, " 0x%02x", b);
+      return;
+    case ImmKind::kShuffle:
+      for (uint8_t b : in.v128) append(out, " %u", b);
+      return;
+    case ImmKind::kSelectT:
+      *out += " (result";
+      for (ValType t : in.types) append(out, " %s", valtype_name(t));
+      *out += ")";
+      return;
+    case ImmKind::kRefNull:
+      *out += in.type == ValType::kFuncRef ? " func" : " extern";
+      return;
+  }
+}
+
+}  // namespace
+
+Result<void> disassemble(const Module& module, ByteRange range, std::string* out,
+                         Features features) {
+  InstrReader reader(module.bytes.data(), range.begin, range.end, features);
+  Instr in;
+  int depth = 1;
+  while (!reader.at_end()) {
+    WS_TRY(reader.next(&in));
+    if (in.op == Op::End || in.op == Op::Else) --depth;
+    append(out, "%08x: %*s", in.offset, 2 * (depth > 0 ? depth : 0), "");
+    // The typed select's table text is "select_t"; in the text format it is "select".
+    *out += in.op == Op::SelectT ? std::string_view("select") : op_info(in.op).text;
+    append_immediates(in, out);
+    *out += '\n';
+    if (op_info(in.op).imm == ImmKind::kBlockType || in.op == Op::Else) ++depth;
+  }
+  return {};
+}
+
+}  // namespace wasmscope

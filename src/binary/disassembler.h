@@ -1,0 +1,17 @@
+// Text listing of function bodies and constant expressions, driven by the opcode table.
+#pragma once
+
+#include <string>
+
+#include "base/result.h"
+#include "binary/module.h"
+#include "spec/features.h"
+
+namespace wasmscope {
+
+/// Appends one line per instruction in {range} of {module} to {out}: the byte offset, then the
+/// mnemonic indented by block depth, then its immediates in text-format spelling.
+Result<void> disassemble(const Module& module, ByteRange range, std::string* out,
+                         Features features = Features());
+
+}  // namespace wasmscope
