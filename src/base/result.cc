@@ -9,6 +9,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::kMalformed: return "malformed";
     case ErrorKind::kInvalid: return "invalid";
     case ErrorKind::kUnlinkable: return "unlinkable";
+    case ErrorKind::kTrap: return "trap";
     case ErrorKind::kIo: return "io";
   }
   return "error";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <variant>
@@ -13,6 +14,7 @@ enum class ErrorKind : uint8_t {
   kMalformed,   ///< The bytes are not a module in the binary format.
   kInvalid,     ///< The module decodes but fails validation.
   kUnlinkable,  ///< Imports do not match what the store provides.
+  kTrap,        ///< Instantiation trapped (a segment out of bounds, or the start function).
   kIo,          ///< A file could not be read or written.
 };
 
@@ -38,16 +40,23 @@ class [[nodiscard]] Result {
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
-  T& value() { return *std::get_if<0>(&v_); }
-  const T& value() const { return *std::get_if<0>(&v_); }
+  /// The value; calling this on an error is a bug and aborts.
+  T& value() { return *checked(std::get_if<0>(&v_)); }
+  const T& value() const { return *checked(std::get_if<0>(&v_)); }
   T& operator*() { return value(); }
   const T& operator*() const { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return *std::get_if<1>(&v_); }
-  Error take_error() { return std::move(*std::get_if<1>(&v_)); }
+  /// The error; calling this on a value is a bug and aborts.
+  const Error& error() const { return *checked(std::get_if<1>(&v_)); }
+  Error take_error() { return std::move(*checked(std::get_if<1>(&v_))); }
 
  private:
+  template <class P>
+  static P* checked(P* p) {
+    if (p == nullptr) std::abort();
+    return p;
+  }
   std::variant<T, Error> v_;
 };
 

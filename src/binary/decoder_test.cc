@@ -16,13 +16,15 @@ const Bytes kHeader = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
 /// A section: id, one-byte size (payloads in these tests are < 128 bytes), payload.
 Bytes section(uint8_t id, const Bytes& payload) {
   Bytes out = {id, static_cast<uint8_t>(payload.size())};
-  out.insert(out.end(), payload.begin(), payload.end());
+  for (uint8_t byte : payload) out.push_back(byte);
   return out;
 }
 
 Bytes module(std::initializer_list<Bytes> sections) {
   Bytes out = kHeader;
-  for (const Bytes& s : sections) out.insert(out.end(), s.begin(), s.end());
+  for (const Bytes& s : sections) {
+    for (uint8_t byte : s) out.push_back(byte);
+  }
   return out;
 }
 
@@ -86,8 +88,7 @@ TEST(Decoder, SectionOrderAndIds) {
 
 TEST(Decoder, SectionSizes) {
   // Declared size larger than the file.
-  Bytes truncated = kHeader;
-  truncated.insert(truncated.end(), {0x01, 0x10, 0x00});
+  Bytes truncated = module({Bytes{0x01, 0x10, 0x00}});
   expect_malformed(truncated, "length out of bounds");
   // Size smaller than the content: type section claims 3 bytes but holds a 4-byte entry.
   expect_malformed(module({Bytes{0x01, 0x03, 0x01, 0x60, 0x00, 0x00}}), "");

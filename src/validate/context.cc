@@ -1,0 +1,87 @@
+// The module context and the small helpers every part of the validator shares.
+#include <string>
+
+#include "validate/internal.h"
+
+namespace wasmscope::validate_internal {
+
+bool TypeList::operator==(const TypeList& other) const {
+  if (size != other.size) return false;
+  for (uint32_t i = 0; i < size; ++i) {
+    if (data[i] != other.data[i]) return false;
+  }
+  return true;
+}
+
+TypeList single_type(ValType type) {
+  static constexpr ValType kTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
+                                       ValType::kF64,      ValType::kV128, ValType::kFuncRef,
+                                       ValType::kExternRef};
+  for (const ValType& t : kTypes) {
+    if (t == type) return {&t, 1};
+  }
+  return {};  // Not a value type: the decoder never produces one.
+}
+
+ValType type_of_letter(char letter) {
+  switch (letter) {
+    case 'i':
+      return ValType::kI32;
+    case 'l':
+      return ValType::kI64;
+    case 'f':
+      return ValType::kF32;
+    case 'd':
+      return ValType::kF64;
+    case 'v':
+      return ValType::kV128;
+    default:
+      return kUnknownType;
+  }
+}
+
+Error unknown(uint32_t offset, const char* what, uint32_t index) {
+  return invalid(offset, std::string("unknown ") + what + " " + std::to_string(index));
+}
+
+Error feature_disabled(uint32_t offset, const OpInfo& info) {
+  return invalid(
+      offset, std::string(info.text) + " requires the " + feature_name(info.feature) + " feature");
+}
+
+Error type_mismatch(uint32_t offset) {
+  return invalid(offset, "type mismatch");
+}
+
+ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(f) {
+  func_types.reserve(m.func_count());
+  tables.reserve(m.table_count());
+  globals.reserve(m.global_count());
+  for (const Import& import : m.imports) {
+    switch (import.kind) {
+      case ExternKind::kFunc:
+        func_types.push_back(import.func_type);
+        break;
+      case ExternKind::kTable:
+        tables.push_back(import.table);
+        break;
+      case ExternKind::kMemory:
+        ++memory_count;
+        break;
+      case ExternKind::kGlobal:
+        globals.push_back(import.global);
+        break;
+    }
+  }
+  for (const Function& func : m.functions)
+    func_types.push_back(func.type);
+  for (const TableType& table : m.tables)
+    tables.push_back(table);
+  for (const Global& global : m.globals)
+    globals.push_back(global.type);
+  memory_count += static_cast<uint32_t>(m.memories.size());
+  declared_funcs.assign(func_types.size(), 0);
+  data_count = m.data_count.value_or(0);
+}
+
+}  // namespace wasmscope::validate_internal

@@ -1,0 +1,550 @@
+// Function bodies: the operand- and control-stack algorithm of the spec's validation appendix.
+// Instructions with a fixed signature in {opcodes.def} go through one generic path; only the
+// rows marked "*" are typed here by hand.
+#include <algorithm>
+#include <string>
+
+#include "validate/internal.h"
+
+namespace wasmscope::validate_internal {
+namespace {
+
+/// Above this many locals, types are looked up by binary search instead of a flat array.
+constexpr uint64_t kMaxExpandedLocals = 1u << 16;
+/// The prefix byte of the threads proposal's atomic instructions.
+constexpr uint8_t kAtomicPrefix = 0xfe;
+/// Bytes in a v128; shuffle lane indices address two of them.
+constexpr uint32_t kV128Bytes = 16;
+
+/// Whether untyped {select} may choose a {t}; {kUnknownType} counts as both.
+bool is_num_or_vec(ValType t) {
+  return !is_ref(t);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Operand stack
+
+bool FunctionValidator::pop_any(ValType* actual) {
+  const ControlFrame& top = controls_.back();
+  if (operands_.size() == top.height) {
+    *actual = kUnknownType;
+    return top.unreachable;
+  }
+  *actual = operands_.back();
+  operands_.pop_back();
+  return true;
+}
+
+bool FunctionValidator::pop(ValType expected, ValType* actual) {
+  ValType got;
+  if (!pop_any(&got)) return false;
+  if (actual) *actual = got;
+  return got == expected || got == kUnknownType || expected == kUnknownType;
+}
+
+bool FunctionValidator::pop_all(TypeList types) {
+  for (uint32_t i = types.size; i > 0; --i) {
+    if (!pop(types[i - 1])) return false;
+  }
+  return true;
+}
+
+void FunctionValidator::set_unreachable() {
+  ControlFrame& top = controls_.back();
+  operands_.resize(top.height);
+  top.unreachable = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locals
+
+Result<void> FunctionValidator::init_locals(const Function& func, const FuncType& type,
+                                            FunctionFacts* facts) {
+  // Summed from the runs rather than taken from {Function::local_count}, so the lookups below
+  // stay in bounds whatever the decoder recorded.
+  uint64_t total = type.params.size();
+  for (const LocalRun& run : func.locals)
+    total += run.count;
+  if (total > UINT32_MAX) return invalid(func.body.begin, "too many locals");
+  local_count_ = static_cast<uint32_t>(total);
+  facts->local_count = local_count_;
+  local_types_.clear();
+  run_ends_.clear();
+  run_types_.clear();
+  if (total <= kMaxExpandedLocals) {
+    local_types_.assign(type.params.begin(), type.params.end());
+    for (const LocalRun& run : func.locals)
+      local_types_.insert(local_types_.end(), run.count, run.type);
+    return {};
+  }
+  uint32_t end = 0;
+  for (ValType t : type.params) {
+    run_ends_.push_back(++end);
+    run_types_.push_back(t);
+  }
+  for (const LocalRun& run : func.locals) {
+    if (run.count == 0) continue;
+    end += run.count;
+    run_ends_.push_back(end);
+    run_types_.push_back(run.type);
+  }
+  return {};
+}
+
+ValType FunctionValidator::local_type(uint32_t index) const {
+  if (run_ends_.empty()) return local_types_[index];
+  const auto it = std::upper_bound(run_ends_.begin(), run_ends_.end(), index);
+  return run_types_[static_cast<size_t>(it - run_ends_.begin())];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The body
+
+Result<void> FunctionValidator::validate(uint32_t defined_index, FunctionFacts* facts) {
+  const Module& module = ctx_.module;
+  const Function& func = module.functions[defined_index];
+  func_type_ = &ctx_.func_type(module.imported_funcs + defined_index);
+  facts_ = facts;
+  facts->blocks.clear();
+  WS_TRY(init_locals(func, *func_type_, facts));
+
+  operands_.clear();
+  controls_.clear();
+  max_height_ = 0;
+  max_depth_ = 1;
+  ControlFrame body;
+  body.kind = FrameKind::kFunction;
+  body.results = TypeList::of(func_type_->results);
+  controls_.push_back(body);
+
+  // The reader accepts every opcode so that a disabled feature is reported by {step} as a
+  // validation error naming the feature, not as an illegal opcode.
+  InstrReader reader(module.bytes.data(), func.code.begin, func.code.end, Features());
+  while (!reader.at_end()) {
+    WS_TRY(reader.next(&instr_));
+    WS_TRY(step(instr_));
+    if (controls_.empty()) break;
+  }
+  // The decoder checks that the body ends with the {end} closing the function, exactly at the
+  // end of the code; this only guards against a decoder that did not.
+  if (!controls_.empty() || !reader.at_end()) {
+    return malformed(reader.pos(), "END opcode expected");
+  }
+  facts->max_operand_height = max_height_;
+  facts->max_control_depth = max_depth_;
+  return {};
+}
+
+Result<void> FunctionValidator::step(const Instr& instr) {
+  const OpInfo& info = op_info(instr.op);
+  if (!ctx_.features.has(info.feature)) return feature_disabled(instr.offset, info);
+  switch (instr.op) {
+    case Op::Unreachable:
+      set_unreachable();
+      return {};
+    case Op::Block:
+      return enter_block(instr, FrameKind::kBlock);
+    case Op::Loop:
+      return enter_block(instr, FrameKind::kLoop);
+    case Op::If:
+      return enter_block(instr, FrameKind::kIf);
+    case Op::Else:
+      return do_else(instr);
+    case Op::End:
+      return do_end(instr);
+    case Op::Br:
+      return do_br(instr);
+    case Op::BrIf:
+      return do_br_if(instr);
+    case Op::BrTable:
+      return do_br_table(instr);
+    case Op::Return:
+      if (!pop_all(TypeList::of(func_type_->results))) return type_mismatch(instr.offset);
+      set_unreachable();
+      return {};
+    case Op::Call:
+    case Op::ReturnCall:
+      if (instr.index >= ctx_.func_count()) return unknown(instr.offset, "function", instr.index);
+      return do_call(instr, ctx_.func_types[instr.index], instr.op == Op::ReturnCall);
+    case Op::CallIndirect:
+      return do_call_indirect(instr, false);
+    case Op::ReturnCallIndirect:
+      return do_call_indirect(instr, true);
+    case Op::Drop: {
+      ValType ignored;
+      if (!pop_any(&ignored)) return type_mismatch(instr.offset);
+      return {};
+    }
+    case Op::Select:
+      return do_select(instr);
+    case Op::SelectT:
+      return do_select_t(instr);
+    case Op::LocalGet:
+    case Op::LocalSet:
+    case Op::LocalTee:
+      return do_local(instr);
+    case Op::GlobalGet:
+    case Op::GlobalSet:
+      return do_global(instr);
+    case Op::TableGet:
+    case Op::TableSet:
+    case Op::TableInit:
+    case Op::ElemDrop:
+    case Op::TableCopy:
+    case Op::TableGrow:
+    case Op::TableSize:
+    case Op::TableFill:
+      return do_table(instr);
+    case Op::RefNull:
+    case Op::RefIsNull:
+    case Op::RefFunc:
+      return do_ref(instr);
+    default:
+      return check_fixed(instr, info);
+  }
+}
+
+/// Every instruction whose typing the table's signature columns give.
+Result<void> FunctionValidator::check_fixed(const Instr& instr, const OpInfo& info) {
+  if (!has_fixed_signature(info)) {
+    return invalid(instr.offset, std::string("no typing rule for ") + std::string(info.text));
+  }
+  WS_TRY(check_immediates(instr, info));
+  for (size_t i = info.params.size(); i > 0; --i) {
+    if (!pop(type_of_letter(info.params[i - 1]))) return type_mismatch(instr.offset);
+  }
+  for (char letter : info.results)
+    push(type_of_letter(letter));
+  return {};
+}
+
+Result<void> FunctionValidator::check_memarg(const Instr& instr, const OpInfo& info) {
+  if (ctx_.memory_count == 0) return unknown(instr.offset, "memory", 0);
+  const uint32_t align = instr.mem.align_log2;
+  const uint32_t natural = info.arg;
+  if (info.prefix == kAtomicPrefix && natural != 0) {
+    if (align >= 32 || (1u << align) != natural) {
+      return invalid(instr.offset, "alignment must be equal to natural");
+    }
+  } else if (align >= 32 || (1u << align) > natural) {
+    return invalid(instr.offset, "alignment must not be larger than natural");
+  }
+  return {};
+}
+
+/// The checks an instruction's immediates need, by their kind.
+Result<void> FunctionValidator::check_immediates(const Instr& instr, const OpInfo& info) {
+  switch (info.imm) {
+    case ImmKind::kMemArg:
+      return check_memarg(instr, info);
+    case ImmKind::kMemArgLane:
+      WS_TRY(check_memarg(instr, info));
+      if (info.arg == 0 || instr.lane >= kV128Bytes / info.arg) {
+        return invalid(instr.offset, "invalid lane index");
+      }
+      return {};
+    case ImmKind::kMemory:
+    case ImmKind::kMemoryCopy:
+    case ImmKind::kMemoryFill:
+      if (ctx_.memory_count == 0) return unknown(instr.offset, "memory", 0);
+      return {};
+    case ImmKind::kMemoryInit:
+      if (ctx_.memory_count == 0) return unknown(instr.offset, "memory", 0);
+      [[fallthrough]];
+    case ImmKind::kData:
+      if (instr.index >= ctx_.data_count) return unknown(instr.offset, "data segment", instr.index);
+      return {};
+    case ImmKind::kLane:
+      if (instr.lane >= info.arg) return invalid(instr.offset, "invalid lane index");
+      return {};
+    case ImmKind::kShuffle:
+      for (uint8_t lane : instr.v128) {
+        if (lane >= 2 * kV128Bytes) return invalid(instr.offset, "invalid lane index");
+      }
+      return {};
+    default:
+      return {};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control
+
+Result<void> FunctionValidator::block_types(const Instr& instr, TypeList* params,
+                                            TypeList* results) {
+  const BlockType& block = instr.block;
+  switch (block.kind) {
+    case BlockType::Kind::kEmpty:
+      *params = {};
+      *results = {};
+      return {};
+    case BlockType::Kind::kValType:
+      *params = {};
+      *results = single_type(block.type);
+      return {};
+    case BlockType::Kind::kTypeIndex:
+      if (!ctx_.features.has(Feature::kMultiValue)) {
+        return invalid(instr.offset, "block type index requires the multi-value feature");
+      }
+      if (block.index >= ctx_.type_count()) return unknown(instr.offset, "type", block.index);
+      *params = TypeList::of(ctx_.module.types[block.index].params);
+      *results = TypeList::of(ctx_.module.types[block.index].results);
+      return {};
+  }
+  return {};
+}
+
+Result<void> FunctionValidator::enter_block(const Instr& instr, FrameKind kind) {
+  ControlFrame frame;
+  frame.kind = kind;
+  WS_TRY(block_types(instr, &frame.params, &frame.results));
+  if (kind == FrameKind::kIf && !pop(ValType::kI32)) return type_mismatch(instr.offset);
+  if (!pop_all(frame.params)) return type_mismatch(instr.offset);
+  frame.height = static_cast<uint32_t>(operands_.size());
+  frame.span = static_cast<uint32_t>(facts_->blocks.size());
+  facts_->blocks.push_back({instr.offset, 0, 0});
+  controls_.push_back(frame);
+  max_depth_ = std::max(max_depth_, static_cast<uint32_t>(controls_.size()));
+  push_all(frame.params);
+  return {};
+}
+
+Result<void> FunctionValidator::do_else(const Instr& instr) {
+  ControlFrame& frame = controls_.back();
+  if (frame.kind != FrameKind::kIf) return malformed(instr.offset, "else without matching if");
+  if (!pop_all(frame.results) || operands_.size() != frame.height) {
+    return type_mismatch(instr.offset);
+  }
+  frame.kind = FrameKind::kElse;
+  frame.unreachable = false;
+  facts_->blocks[frame.span].else_ = instr.offset;
+  push_all(frame.params);
+  return {};
+}
+
+Result<void> FunctionValidator::do_end(const Instr& instr) {
+  const ControlFrame& frame = controls_.back();
+  if (!pop_all(frame.results) || operands_.size() != frame.height) {
+    return type_mismatch(instr.offset);
+  }
+  // An {if} without {else} has an empty else branch, which passes its params through.
+  if (frame.kind == FrameKind::kIf && !(frame.params == frame.results)) {
+    return type_mismatch(instr.offset);
+  }
+  if (frame.kind != FrameKind::kFunction) facts_->blocks[frame.span].end = instr.offset;
+  const TypeList results = frame.results;
+  controls_.pop_back();
+  push_all(results);
+  return {};
+}
+
+Result<void> FunctionValidator::label(const Instr& instr, uint32_t depth,
+                                      const ControlFrame** frame) const {
+  if (depth >= controls_.size()) return invalid(instr.offset, "unknown label");
+  *frame = &controls_[controls_.size() - 1 - depth];
+  return {};
+}
+
+Result<void> FunctionValidator::do_br(const Instr& instr) {
+  const ControlFrame* target;
+  WS_TRY(label(instr, instr.index, &target));
+  if (!pop_all(target->label_types())) return type_mismatch(instr.offset);
+  set_unreachable();
+  return {};
+}
+
+Result<void> FunctionValidator::do_br_if(const Instr& instr) {
+  if (!pop(ValType::kI32)) return type_mismatch(instr.offset);
+  const ControlFrame* target;
+  WS_TRY(label(instr, instr.index, &target));
+  const TypeList types = target->label_types();
+  if (!pop_all(types)) return type_mismatch(instr.offset);
+  push_all(types);
+  return {};
+}
+
+Result<void> FunctionValidator::do_br_table(const Instr& instr) {
+  if (!pop(ValType::kI32)) return type_mismatch(instr.offset);
+  const ControlFrame* fallback;
+  WS_TRY(label(instr, instr.index, &fallback));
+  const uint32_t arity = fallback->label_types().size;
+  for (uint32_t depth : instr.targets) {
+    const ControlFrame* target;
+    WS_TRY(label(instr, depth, &target));
+    const TypeList types = target->label_types();
+    if (types.size != arity) return type_mismatch(instr.offset);
+    // Pop this label's types and push back what was popped: an unknown operand stays unknown,
+    // so the next label is checked against the same stack.
+    scratch_.resize(arity);
+    for (uint32_t i = arity; i > 0; --i) {
+      if (!pop(types[i - 1], &scratch_[i - 1])) return type_mismatch(instr.offset);
+    }
+    for (ValType t : scratch_)
+      push(t);
+  }
+  if (!pop_all(fallback->label_types())) return type_mismatch(instr.offset);
+  set_unreachable();
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+Result<void> FunctionValidator::do_call(const Instr& instr, uint32_t type_index, bool tail) {
+  const FuncType& callee = ctx_.module.types[type_index];
+  if (tail && callee.results != func_type_->results) return type_mismatch(instr.offset);
+  if (!pop_all(TypeList::of(callee.params))) return type_mismatch(instr.offset);
+  if (tail) {
+    set_unreachable();
+  } else {
+    push_all(TypeList::of(callee.results));
+  }
+  return {};
+}
+
+Result<void> FunctionValidator::do_call_indirect(const Instr& instr, bool tail) {
+  ValType elem;
+  WS_TRY(table(instr, instr.index2, &elem));
+  if (elem != ValType::kFuncRef) return type_mismatch(instr.offset);
+  if (instr.index >= ctx_.type_count()) return unknown(instr.offset, "type", instr.index);
+  if (!pop(ValType::kI32)) return type_mismatch(instr.offset);
+  return do_call(instr, instr.index, tail);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parametric, variables, tables, references
+
+Result<void> FunctionValidator::do_select(const Instr& instr) {
+  ValType first;
+  ValType second;
+  if (!pop(ValType::kI32) || !pop_any(&first) || !pop_any(&second)) {
+    return type_mismatch(instr.offset);
+  }
+  // Untyped select only chooses between numbers or vectors of one type.
+  if (!is_num_or_vec(first) || !is_num_or_vec(second)) return type_mismatch(instr.offset);
+  if (first != second && first != kUnknownType && second != kUnknownType) {
+    return type_mismatch(instr.offset);
+  }
+  push(first == kUnknownType ? second : first);
+  return {};
+}
+
+Result<void> FunctionValidator::do_select_t(const Instr& instr) {
+  if (instr.types.size() != 1) return invalid(instr.offset, "invalid result arity");
+  const ValType type = instr.types[0];
+  if (!pop(ValType::kI32) || !pop(type) || !pop(type)) return type_mismatch(instr.offset);
+  push(type);
+  return {};
+}
+
+Result<void> FunctionValidator::do_local(const Instr& instr) {
+  if (instr.index >= local_count_) return unknown(instr.offset, "local", instr.index);
+  const ValType type = local_type(instr.index);
+  if (instr.op == Op::LocalGet) {
+    push(type);
+    return {};
+  }
+  if (!pop(type)) return type_mismatch(instr.offset);
+  if (instr.op == Op::LocalTee) push(type);
+  return {};
+}
+
+Result<void> FunctionValidator::do_global(const Instr& instr) {
+  if (instr.index >= ctx_.global_count()) return unknown(instr.offset, "global", instr.index);
+  const GlobalType& global = ctx_.globals[instr.index];
+  if (instr.op == Op::GlobalGet) {
+    push(global.type);
+    return {};
+  }
+  if (!global.mut) return invalid(instr.offset, "global is immutable");
+  if (!pop(global.type)) return type_mismatch(instr.offset);
+  return {};
+}
+
+Result<void> FunctionValidator::table(const Instr& instr, uint32_t index, ValType* elem) const {
+  if (index >= ctx_.table_count()) return unknown(instr.offset, "table", index);
+  *elem = ctx_.tables[index].elem;
+  return {};
+}
+
+Result<void> FunctionValidator::do_table(const Instr& instr) {
+  ValType elem = kUnknownType;
+  bool ok = true;
+  switch (instr.op) {
+    case Op::TableGet:
+      WS_TRY(table(instr, instr.index, &elem));
+      ok = pop(ValType::kI32);
+      push(elem);
+      break;
+    case Op::TableSet:
+      WS_TRY(table(instr, instr.index, &elem));
+      ok = pop(elem) && pop(ValType::kI32);
+      break;
+    case Op::TableSize:
+      WS_TRY(table(instr, instr.index, &elem));
+      push(ValType::kI32);
+      break;
+    case Op::TableGrow:
+      WS_TRY(table(instr, instr.index, &elem));
+      ok = pop(ValType::kI32) && pop(elem);
+      push(ValType::kI32);
+      break;
+    case Op::TableFill:
+      WS_TRY(table(instr, instr.index, &elem));
+      ok = pop(ValType::kI32) && pop(elem) && pop(ValType::kI32);
+      break;
+    case Op::TableCopy: {  // {index} is the destination, {index2} the source.
+      ValType source;
+      WS_TRY(table(instr, instr.index, &elem));
+      WS_TRY(table(instr, instr.index2, &source));
+      ok = source == elem && pop(ValType::kI32) && pop(ValType::kI32) && pop(ValType::kI32);
+      break;
+    }
+    case Op::TableInit:  // {index} is the element segment, {index2} the table.
+      WS_TRY(table(instr, instr.index2, &elem));
+      if (instr.index >= ctx_.elem_count()) {
+        return unknown(instr.offset, "elem segment", instr.index);
+      }
+      ok = ctx_.module.elems[instr.index].type == elem && pop(ValType::kI32) &&
+           pop(ValType::kI32) && pop(ValType::kI32);
+      break;
+    case Op::ElemDrop:
+      if (instr.index >= ctx_.elem_count()) {
+        return unknown(instr.offset, "elem segment", instr.index);
+      }
+      break;
+    default:
+      break;
+  }
+  if (!ok) return type_mismatch(instr.offset);
+  return {};
+}
+
+Result<void> FunctionValidator::do_ref(const Instr& instr) {
+  switch (instr.op) {
+    case Op::RefNull:
+      push(instr.type);
+      return {};
+    case Op::RefIsNull: {
+      ValType operand;
+      if (!pop_any(&operand) || !(is_ref(operand) || operand == kUnknownType)) {
+        return type_mismatch(instr.offset);
+      }
+      push(ValType::kI32);
+      return {};
+    }
+    case Op::RefFunc:
+      if (instr.index >= ctx_.func_count()) return unknown(instr.offset, "function", instr.index);
+      if (!ctx_.declared_funcs[instr.index]) {
+        return invalid(instr.offset, "undeclared function reference");
+      }
+      push(ValType::kFuncRef);
+      return {};
+    default:
+      return {};
+  }
+}
+
+}  // namespace wasmscope::validate_internal

@@ -1,0 +1,208 @@
+// Module-level validation: types, imports, tables, memories, globals, segments, exports and the
+// start function; then every function body through {FunctionValidator}.
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "validate/internal.h"
+#include "validate/validator.h"
+
+namespace wasmscope {
+namespace {
+
+using validate_internal::FunctionValidator;
+using validate_internal::ModuleContext;
+using validate_internal::type_mismatch;
+using validate_internal::unknown;
+using validate_internal::validate_const_expr;
+
+/// Checks that {type} may be used with the enabled features.
+Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type) {
+  if (type == ValType::kV128 && !ctx.features.has(Feature::kSimd)) {
+    return invalid(offset, "v128 requires the simd feature");
+  }
+  if (is_ref(type) && !ctx.features.has(Feature::kRefTypes)) {
+    return invalid(offset, "reference types require the reference-types feature");
+  }
+  return {};
+}
+
+Result<void> check_types(const ModuleContext& ctx) {
+  for (const FuncType& type : ctx.module.types) {
+    if (type.results.size() > 1 && !ctx.features.has(Feature::kMultiValue)) {
+      return invalid(0, "invalid result arity");
+    }
+    for (ValType t : type.params)
+      WS_TRY(check_valtype(ctx, 0, t));
+    for (ValType t : type.results)
+      WS_TRY(check_valtype(ctx, 0, t));
+  }
+  return {};
+}
+
+Result<void> check_type_index(const ModuleContext& ctx, uint32_t offset, uint32_t index) {
+  if (index >= ctx.type_count()) return unknown(offset, "type", index);
+  return {};
+}
+
+Result<void> check_table_type(uint32_t offset, const TableType& table) {
+  const Limits& limits = table.limits;
+  if (limits.max && limits.min > *limits.max) {
+    return invalid(offset, "size minimum must not be greater than maximum");
+  }
+  return {};
+}
+
+Result<void> check_memory_type(const ModuleContext& ctx, uint32_t offset,
+                               const MemoryType& memory) {
+  const Limits& limits = memory.limits;
+  if (limits.min > kMaxMemoryPages || (limits.max && *limits.max > kMaxMemoryPages)) {
+    return invalid(offset, "memory size must be at most 65536 pages (4GiB)");
+  }
+  if (limits.max && limits.min > *limits.max) {
+    return invalid(offset, "size minimum must not be greater than maximum");
+  }
+  if (limits.shared) {
+    if (!ctx.features.has(Feature::kThreads)) {
+      return invalid(offset, "shared memory requires the threads feature");
+    }
+    if (!limits.max) return invalid(offset, "shared memory must have maximum");
+  }
+  return {};
+}
+
+Result<void> check_imports(const ModuleContext& ctx) {
+  for (const Import& import : ctx.module.imports) {
+    switch (import.kind) {
+      case ExternKind::kFunc:
+        WS_TRY(check_type_index(ctx, import.offset, import.func_type));
+        break;
+      case ExternKind::kTable:
+        WS_TRY(check_table_type(import.offset, import.table));
+        break;
+      case ExternKind::kMemory:
+        WS_TRY(check_memory_type(ctx, import.offset, import.memory));
+        break;
+      case ExternKind::kGlobal:
+        WS_TRY(check_valtype(ctx, import.offset, import.global.type));
+        break;
+    }
+  }
+  return {};
+}
+
+/// Functions, tables and memories defined by the module (their counts include imports).
+Result<void> check_definitions(const ModuleContext& ctx) {
+  const Module& module = ctx.module;
+  for (const Function& func : module.functions) {
+    WS_TRY(check_type_index(ctx, func.body.begin, func.type));
+  }
+  for (const TableType& table : module.tables)
+    WS_TRY(check_table_type(0, table));
+  if (ctx.table_count() > 1 && !ctx.features.has(Feature::kRefTypes)) {
+    return invalid(0, "multiple tables");
+  }
+  for (const MemoryType& memory : module.memories)
+    WS_TRY(check_memory_type(ctx, 0, memory));
+  if (ctx.memory_count > 1) return invalid(0, "multiple memories");
+  return {};
+}
+
+Result<void> check_globals(ModuleContext* ctx) {
+  for (const Global& global : ctx->module.globals) {
+    WS_TRY(check_valtype(*ctx, global.init.range.begin, global.type.type));
+    WS_TRY(validate_const_expr(ctx, global.init, global.type.type));
+  }
+  return {};
+}
+
+Result<void> check_elem(ModuleContext* ctx, const ElemSegment& elem) {
+  const uint32_t offset = elem.offset_in_module;
+  if (elem.mode == SegmentMode::kActive) {
+    if (elem.table >= ctx->table_count()) return unknown(offset, "table", elem.table);
+    WS_TRY(validate_const_expr(ctx, elem.offset, ValType::kI32));
+    if (ctx->tables[elem.table].elem != elem.type) return type_mismatch(offset);
+  }
+  if (elem.uses_exprs) {
+    for (const ConstExpr& expr : elem.exprs)
+      WS_TRY(validate_const_expr(ctx, expr, elem.type));
+    return {};
+  }
+  if (elem.type != ValType::kFuncRef) return type_mismatch(offset);
+  for (uint32_t func : elem.funcs) {
+    if (func >= ctx->func_count()) return unknown(offset, "function", func);
+    ctx->declared_funcs[func] = 1;
+  }
+  return {};
+}
+
+Result<void> check_segments(ModuleContext* ctx) {
+  for (const ElemSegment& elem : ctx->module.elems)
+    WS_TRY(check_elem(ctx, elem));
+  for (const DataSegment& data : ctx->module.datas) {
+    if (data.mode != SegmentMode::kActive) continue;
+    if (data.memory >= ctx->memory_count) {
+      return unknown(data.offset_in_module, "memory", data.memory);
+    }
+    WS_TRY(validate_const_expr(ctx, data.offset, ValType::kI32));
+  }
+  return {};
+}
+
+Result<void> check_exports(ModuleContext* ctx) {
+  std::unordered_set<std::string_view> names;
+  names.reserve(ctx->module.exports.size());
+  for (const Export& ex : ctx->module.exports) {
+    const uint32_t i = ex.index;
+    switch (ex.kind) {
+      case ExternKind::kFunc:
+        if (i >= ctx->func_count()) return unknown(ex.offset, "function", i);
+        ctx->declared_funcs[i] = 1;
+        break;
+      case ExternKind::kTable:
+        if (i >= ctx->table_count()) return unknown(ex.offset, "table", i);
+        break;
+      case ExternKind::kMemory:
+        if (i >= ctx->memory_count) return unknown(ex.offset, "memory", i);
+        break;
+      case ExternKind::kGlobal:
+        if (i >= ctx->global_count()) return unknown(ex.offset, "global", i);
+        break;
+    }
+    if (!names.insert(ex.name).second) return invalid(ex.offset, "duplicate export name");
+  }
+  return {};
+}
+
+Result<void> check_start(const ModuleContext& ctx) {
+  if (!ctx.module.start) return {};
+  const uint32_t func = *ctx.module.start;
+  if (func >= ctx.func_count()) return unknown(0, "function", func);
+  const FuncType& type = ctx.func_type(func);
+  if (!type.params.empty() || !type.results.empty()) return invalid(0, "start function");
+  return {};
+}
+
+}  // namespace
+
+Result<ModuleFacts> validate_module(const Module& module, Features features) {
+  ModuleContext ctx(module, features);
+  WS_TRY(check_types(ctx));
+  WS_TRY(check_imports(ctx));
+  WS_TRY(check_definitions(ctx));
+  // Globals, segments and exports before bodies: they fill {declared_funcs} for ref.func.
+  WS_TRY(check_globals(&ctx));
+  WS_TRY(check_segments(&ctx));
+  WS_TRY(check_exports(&ctx));
+  WS_TRY(check_start(ctx));
+
+  ModuleFacts facts;
+  facts.functions.resize(module.functions.size());
+  FunctionValidator validator(ctx);
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    WS_TRY(validator.validate(i, &facts.functions[i]));
+  }
+  return facts;
+}
+
+}  // namespace wasmscope
