@@ -1,0 +1,48 @@
+// Translated code: what the interpreter runs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "binary/module.h"
+#include "validate/validator.h"
+
+namespace wasmscope {
+
+/// Maps an internal code position to the wasm code offset of the instruction it came from.
+struct PcMapEntry {
+  uint32_t code_index;   ///< Word index in {CompiledFunc::code}.
+  uint32_t wasm_offset;  ///< Byte offset in the module.
+};
+
+/// One defined function in internal code. An instruction is a handler address word followed
+/// by operand words (two 32-bit operands per word); operands are slot indices relative to the
+/// frame pointer, immediates, or branch distances in words.
+struct CompiledFunc {
+  std::vector<uint64_t> code;
+  uint32_t param_slots = 0;
+  uint32_t local_slots = 0;   ///< Declared locals (zeroed on entry), after the parameters.
+  uint32_t frame_slots = 0;   ///< Parameters, locals and the deepest operand stack.
+  uint32_t result_slots = 0;
+  uint32_t func_index = 0;    ///< In the module's function index space.
+  std::vector<PcMapEntry> pc_map;  ///< Sorted by {code_index}.
+
+  /// The wasm code offset for an internal position (the closest preceding mapped one).
+  uint32_t wasm_offset(const uint64_t* pc) const;
+};
+
+/// How linear-memory accesses are bounds-checked.
+enum class BoundsChecks : uint8_t {
+  kGuardPages,  ///< Reserved address space and a fault handler: in-bounds accesses cost nothing.
+  kExplicit,    ///< A compare per access; for hosts that cannot reserve 8 GiB per memory.
+};
+
+/// A decoded, validated and translated module.
+struct CompiledModule {
+  Module module;
+  ModuleFacts facts;
+  std::vector<CompiledFunc> funcs;  ///< One per defined function.
+  BoundsChecks bounds = BoundsChecks::kGuardPages;
+};
+
+}  // namespace wasmscope

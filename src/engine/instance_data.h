@@ -1,0 +1,86 @@
+// The run-time objects as the interpreter sees them. runtime/ owns and links them; the engine
+// only reads and writes their contents.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/trap.h"
+#include "spec/types.h"
+
+namespace wasmscope {
+
+class ExecContext;
+struct CompiledFunc;
+struct CompiledModule;
+struct InstanceData;
+
+/// Values live in 8-byte slots: i32 in the low half, f32/f64 as their bits, references as
+/// {Func*} (funcref) or an opaque host word (externref); 0 is the null reference. A v128 takes
+/// two consecutive slots.
+using Slot = uint64_t;
+
+/// A host function's view of one call: arguments in {args}[0, params), results to be written
+/// to {results}[0, results) (the two may overlap: results are written after args are read).
+struct HostCall {
+  ExecContext* context;
+  const Slot* args;
+  Slot* results;
+  void* user;
+  std::string* trap_message;  ///< Set together with returning {Trap::kHostTrap}.
+};
+using HostCallback = Trap (*)(HostCall& call);
+
+/// A function: defined in an instance ({code} set) or provided by the host ({host} set).
+struct Func {
+  uint32_t type_id = 0;              ///< Canonical signature id ({intern_func_type}).
+  const FuncType* type = nullptr;
+  uint32_t arg_slots = 0;            ///< {call_slots(*type)}: room for arguments or results.
+  InstanceData* instance = nullptr;  ///< Defining instance; null for host functions.
+  uint32_t index = 0;                ///< Index in the defining instance's function space.
+  const CompiledFunc* code = nullptr;
+  HostCallback host = nullptr;
+  void* host_user = nullptr;
+  std::string host_name;             ///< For host functions: "module.name" for stack traces.
+};
+
+struct MemoryData {
+  uint8_t* base = nullptr;
+  uint64_t size = 0;                 ///< Accessible bytes (pages * 64 KiB).
+  uint64_t max_pages = kMaxMemoryPages;  ///< The declared maximum, or the 4 GiB limit.
+  bool has_max = false;                  ///< Whether a maximum was declared.
+  bool shared = false;
+  /// Grows by {delta_pages}; returns the old size in pages or -1. Set by runtime/.
+  int64_t (*grow)(MemoryData* memory, uint64_t delta_pages) = nullptr;
+};
+
+struct TableData {
+  ValType elem_type = ValType::kFuncRef;
+  std::vector<Slot> elems;
+  std::optional<uint64_t> max;
+};
+
+struct GlobalData {
+  Slot value[2] = {0, 0};            ///< v128 uses both slots.
+  GlobalType type;
+};
+
+/// An instance's index spaces, resolved to objects.
+struct InstanceData {
+  uint32_t id = 0;
+  const CompiledModule* module = nullptr;
+  std::vector<Func*> funcs;
+  std::vector<TableData*> tables;
+  std::vector<MemoryData*> memories;
+  std::vector<GlobalData*> globals;
+  std::vector<uint32_t> type_ids;            ///< Module type index -> canonical id.
+  std::vector<std::vector<Slot>> elem_segments;  ///< Evaluated; emptied by elem.drop.
+  std::vector<uint8_t> data_dropped;         ///< 1 once data.drop ran (or active & applied).
+};
+
+/// Canonical id of {type}, the same for structurally equal signatures across the process.
+uint32_t intern_func_type(const FuncType& type);
+
+}  // namespace wasmscope

@@ -1,0 +1,698 @@
+// The interpreter: direct-threaded dispatch over translated code (see translate.cc). Each
+// instruction starts with its handler's address; operands are frame-slot indices and
+// immediates. Guest calls push a frame record and switch {pc}/{fp} without recursing on the
+// native stack; the frame records are the call stack, so capture needs nothing else.
+//
+// Computed goto ("labels as values") is a GNU extension that both g++ and clang support; it is
+// the reason for the diagnostic pragmas below.
+#include "engine/interpreter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/platform/fault_handler.h"
+#include "engine/compiled.h"
+#include "engine/iops.h"
+#include "engine/numeric.h"
+
+#pragma GCC diagnostic ignored "-Wpedantic"
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wgnu-label-as-value"
+#endif
+
+namespace wasmscope {
+namespace {
+
+template <class T>
+inline T rd(const Slot* fp, uint32_t slot) {
+  T value;
+  std::memcpy(&value, fp + slot, sizeof(T));
+  return value;
+}
+
+template <class T>
+inline void wr(Slot* fp, uint32_t slot, T value) {
+  std::memcpy(fp + slot, &value, sizeof(T));
+}
+
+/// Largest table the interpreter lets {table.grow} create.
+constexpr uint64_t kMaxTableElements = 10'000'000;
+
+/// Answers the requests polled at a safepoint. Returns the trap to raise, if any.
+Trap service_requests(ExecContext* ctx) {
+  const uint32_t requests = ctx->requests.load(std::memory_order_acquire);
+  if (requests & kRequestTerminate) {
+    ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+    return Trap::kInterrupted;
+  }
+  return Trap::kNone;
+}
+
+/// Calls host function {callee} from guest code: the thread is {in_host} meanwhile, and a fault
+/// in host code is the host's crash, not a guest trap, so the landing pad is disarmed.
+Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
+  TrapLandingPad* pad = current_landing_pad();
+  if (pad != nullptr) pad->disarm();
+  ctx->state.store(ThreadState::kInHost, std::memory_order_release);
+  HostCall call{ctx, args, args, callee->host_user, &ctx->trap_message};
+  const Trap t = callee->host(call);
+  ctx->state.store(ThreadState::kRunningWasm, std::memory_order_release);
+  if (pad != nullptr) pad->arm();
+  return t;
+}
+
+struct HandlerTables {
+  const void* guard[kIOpCount];
+  const void* explicit_bounds[kIOpCount];
+};
+
+/// Runs {entry} with its frame at {fp} until it returns to the caller of {run}. With
+/// {ctx} null, fills {tables} with the handler addresses instead.
+Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
+  if (ctx == nullptr) {
+    std::fill(std::begin(tables->guard), std::end(tables->guard), nullptr);
+    std::fill(std::begin(tables->explicit_bounds), std::end(tables->explicit_bounds), nullptr);
+#define WASMSCOPE_SET(name) tables->guard[handler_index(IOp::name)] = &&L_##name;
+    WASMSCOPE_INTERNAL_OPS(WASMSCOPE_SET)
+#undef WASMSCOPE_SET
+#define WASMSCOPE_SET(op, neg, type, expr)                              \
+  tables->guard[handler_index(IOp::BrIf_##op)] = &&L_BrIf_##op;         \
+  tables->guard[handler_index(IOp::BrIfBack_##op)] = &&L_BrIfBack_##op;
+    WASMSCOPE_FUSED_COMPARES(WASMSCOPE_SET)
+#undef WASMSCOPE_SET
+    tables->guard[handler_index(IOp::BrIf_I32Eqz)] = &&L_BrIf_I32Eqz;
+    tables->guard[handler_index(IOp::BrIfBack_I32Eqz)] = &&L_BrIfBack_I32Eqz;
+    tables->guard[handler_index(IOp::BrIf_I64Eqz)] = &&L_BrIf_I64Eqz;
+    tables->guard[handler_index(IOp::BrIfBack_I64Eqz)] = &&L_BrIfBack_I64Eqz;
+    tables->guard[handler_index(IOp::BrUnless_I64Eqz)] = &&L_BrUnless_I64Eqz;
+    // Scalar instructions: every generated handler, in both tables; the explicit-bounds table
+    // then takes the checked variants of the memory handlers.
+#define WASMSCOPE_SET(name)                                           \
+  tables->guard[handler_index(Op::name)] = &&L_##name;                \
+  tables->explicit_bounds[handler_index(Op::name)] = &&L_##name;
+#define UNOP(name, in, out) WASMSCOPE_SET(name)
+#define BINOP(name, in, out) WASMSCOPE_SET(name)
+#define TRAP_UNOP(name, in, out) WASMSCOPE_SET(name)
+#define TRAP_BINOP(name, in, out) WASMSCOPE_SET(name)
+#define CONST32(name) WASMSCOPE_SET(name)
+#define CONST64(name) WASMSCOPE_SET(name)
+#define LOAD(name, mem, out)                                          \
+  tables->guard[handler_index(Op::name)] = &&L_##name;                \
+  tables->explicit_bounds[handler_index(Op::name)] = &&LX_##name;
+#define STORE(name, in, mem) LOAD(name, in, mem)
+#include "engine/interp_ops.def"
+#undef UNOP
+#undef BINOP
+#undef TRAP_UNOP
+#undef TRAP_BINOP
+#undef CONST32
+#undef CONST64
+#undef LOAD
+#undef STORE
+#undef WASMSCOPE_SET
+    tables->guard[handler_index(Op::MemorySize)] = &&L_MemorySize;
+    tables->guard[handler_index(Op::MemoryGrow)] = &&L_MemoryGrow;
+    tables->guard[handler_index(Op::MemoryFill)] = &&L_MemoryFill;
+    tables->guard[handler_index(Op::MemoryCopy)] = &&L_MemoryCopy;
+    tables->guard[handler_index(Op::MemoryInit)] = &&L_MemoryInit;
+    tables->guard[handler_index(Op::DataDrop)] = &&L_DataDrop;
+    // Everything else is the same in both modes.
+    for (unsigned i = 0; i < kIOpCount; ++i) {
+      if (tables->explicit_bounds[i] == nullptr) tables->explicit_bounds[i] = tables->guard[i];
+    }
+    return Trap::kNone;
+  }
+
+  FrameRecord* const frames = ctx->frames();
+  const uint32_t entry_depth = ctx->depth.load(std::memory_order_relaxed);
+  uint32_t depth = entry_depth;
+  FrameRecord* top = nullptr;  // frames[depth - 1]
+  const uint64_t* pc = nullptr;
+  InstanceData* inst = nullptr;
+  MemoryData* mem0 = nullptr;
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  Trap trap = Trap::kNone;
+  const Func* callee = nullptr;
+  Slot* args = nullptr;
+  const uint64_t* next = nullptr;
+
+#define OPND(i) (reinterpret_cast<const uint32_t*>(pc + 1)[i])
+#define DISPATCH() goto* reinterpret_cast<const void*>(*pc)
+#define NEXT(words)     \
+  do {                  \
+    pc += 1 + (words);  \
+    DISPATCH();         \
+  } while (0)
+#define TRAP(kind)    \
+  do {                \
+    trap = (kind);    \
+    goto trap_exit;   \
+  } while (0)
+#define RELOAD_MEMORY()                    \
+  do {                                     \
+    if (mem0 != nullptr) {                 \
+      mem = mem0->base;                    \
+      mem_size = mem0->size;               \
+    }                                      \
+  } while (0)
+#define SWITCH_INSTANCE(next_inst)                                          \
+  do {                                                                     \
+    inst = (next_inst);                                                    \
+    mem0 = inst->memories.empty() ? nullptr : inst->memories[0];           \
+    RELOAD_MEMORY();                                                       \
+  } while (0)
+  // Publication order (DESIGN.md): a record is complete before {depth} covers it.
+#define PUBLISH_DEPTH()                                       \
+  do {                                                        \
+    std::atomic_signal_fence(std::memory_order_release);      \
+    ctx->depth.store(depth, std::memory_order_release);       \
+  } while (0)
+  // Safepoint: remember where we are, then answer any request.
+#define SAFEPOINT()                                                        \
+  do {                                                                     \
+    top->pc = pc;                                                          \
+    if (ctx->requests.load(std::memory_order_relaxed) != 0) [[unlikely]] { \
+      const Trap t = service_requests(ctx);                                \
+      if (t != Trap::kNone) TRAP(t);                                       \
+    }                                                                      \
+  } while (0)
+
+  {
+    const CompiledFunc* code = entry->code;
+    if (depth >= ctx->max_frames() || fp + code->frame_slots > ctx->stack_end()) {
+      return Trap::kCallStackExhausted;
+    }
+    std::memset(fp + code->param_slots, 0, code->local_slots * sizeof(Slot));
+    top = frames + depth;
+    *top = {entry, code->code.data(), fp};
+    ++depth;
+    PUBLISH_DEPTH();
+    pc = code->code.data();
+    SWITCH_INSTANCE(entry->instance);
+    SAFEPOINT();
+    DISPATCH();
+  }
+
+  // Calls {callee} with arguments at {args}, returning to {next}.
+do_call: {
+  if (callee->code == nullptr) {
+    top->pc = pc;
+    ctx->stack_top = args + callee->arg_slots;
+    const Trap t = call_host(ctx, callee, args);
+    if (t != Trap::kNone) TRAP(t);
+    RELOAD_MEMORY();
+    pc = next;
+    DISPATCH();
+  }
+  const CompiledFunc* code = callee->code;
+  if (depth >= ctx->max_frames() || args + code->frame_slots > ctx->stack_end()) [[unlikely]] {
+    TRAP(Trap::kCallStackExhausted);
+  }
+  top->pc = next;
+  std::memset(args + code->param_slots, 0, code->local_slots * sizeof(Slot));
+  top = frames + depth;
+  *top = {callee, code->code.data(), args};
+  ++depth;
+  PUBLISH_DEPTH();
+  fp = args;
+  pc = code->code.data();
+  if (callee->instance != inst) SWITCH_INSTANCE(callee->instance);
+  SAFEPOINT();
+  DISPATCH();
+}
+
+  // Replaces the current frame by a call to {callee} with arguments at {args}.
+do_tail_call: {
+  if (callee->code == nullptr) {
+    // A host function cannot reuse the frame: call it, then return its results.
+    next = nullptr;
+    top->pc = pc;
+    ctx->stack_top = args + callee->arg_slots;
+    const Trap t = call_host(ctx, callee, args);
+    if (t != Trap::kNone) TRAP(t);
+    std::memmove(fp, args, callee->arg_slots * sizeof(Slot));
+    goto L_Return;
+  }
+  const CompiledFunc* code = callee->code;
+  if (fp + code->frame_slots > ctx->stack_end()) [[unlikely]] TRAP(Trap::kCallStackExhausted);
+  std::memmove(fp, args, code->param_slots * sizeof(Slot));
+  std::memset(fp + code->param_slots, 0, code->local_slots * sizeof(Slot));
+  // Retract the record while it changes, so a concurrent reader never sees a torn one.
+  --depth;
+  PUBLISH_DEPTH();
+  *top = {callee, code->code.data(), fp};
+  ++depth;
+  PUBLISH_DEPTH();
+  pc = code->code.data();
+  if (callee->instance != inst) SWITCH_INSTANCE(callee->instance);
+  SAFEPOINT();
+  DISPATCH();
+}
+
+L_Unreachable:
+  TRAP(Trap::kUnreachable);
+
+L_Br:
+  pc += static_cast<int32_t>(OPND(0));
+  DISPATCH();
+L_BrBack:
+  pc += static_cast<int32_t>(OPND(0));
+  SAFEPOINT();
+  DISPATCH();
+L_BrIf:
+  if (rd<uint32_t>(fp, OPND(0)) != 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    DISPATCH();
+  }
+  NEXT(1);
+L_BrIfBack:
+  if (rd<uint32_t>(fp, OPND(0)) != 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    SAFEPOINT();
+    DISPATCH();
+  }
+  NEXT(1);
+L_BrUnless:
+L_BrIf_I32Eqz:
+  if (rd<uint32_t>(fp, OPND(0)) == 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    DISPATCH();
+  }
+  NEXT(1);
+L_BrIfBack_I32Eqz:
+  if (rd<uint32_t>(fp, OPND(0)) == 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    SAFEPOINT();
+    DISPATCH();
+  }
+  NEXT(1);
+L_BrIf_I64Eqz:
+  if (rd<uint64_t>(fp, OPND(0)) == 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    DISPATCH();
+  }
+  NEXT(1);
+L_BrIfBack_I64Eqz:
+  if (rd<uint64_t>(fp, OPND(0)) == 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    SAFEPOINT();
+    DISPATCH();
+  }
+  NEXT(1);
+L_BrUnless_I64Eqz:
+  if (rd<uint64_t>(fp, OPND(0)) != 0) {
+    pc += static_cast<int32_t>(OPND(1));
+    DISPATCH();
+  }
+  NEXT(1);
+
+#define WASMSCOPE_FUSED_HANDLERS(op, neg, type, expr) \
+  L_BrIf_##op : {                                     \
+    const type a = rd<type>(fp, OPND(0));             \
+    const type b = rd<type>(fp, OPND(1));             \
+    if (expr) {                                       \
+      pc += static_cast<int32_t>(OPND(2));            \
+      DISPATCH();                                     \
+    }                                                 \
+    NEXT(2);                                          \
+  }                                                   \
+  L_BrIfBack_##op : {                                 \
+    const type a = rd<type>(fp, OPND(0));             \
+    const type b = rd<type>(fp, OPND(1));             \
+    if (expr) {                                       \
+      pc += static_cast<int32_t>(OPND(2));            \
+      SAFEPOINT();                                    \
+      DISPATCH();                                     \
+    }                                                 \
+    NEXT(2);                                          \
+  }
+  WASMSCOPE_FUSED_COMPARES(WASMSCOPE_FUSED_HANDLERS)
+#undef WASMSCOPE_FUSED_HANDLERS
+
+L_BrTable: {
+  const uint32_t count = OPND(1);
+  const uint32_t index = std::min(rd<uint32_t>(fp, OPND(0)), count);
+  pc += static_cast<int32_t>(OPND(2 + index));
+  DISPATCH();
+}
+
+L_Copy:
+  fp[OPND(0)] = fp[OPND(1)];
+  NEXT(1);
+L_Copy2: {
+  const Slot lo = fp[OPND(1)];
+  const Slot hi = fp[OPND(1) + 1];
+  fp[OPND(0)] = lo;
+  fp[OPND(0) + 1] = hi;
+  NEXT(1);
+}
+L_Const32:
+  wr<uint32_t>(fp, OPND(0), OPND(1));
+  NEXT(1);
+L_Const64:
+  fp[OPND(0)] = OPND(1) | static_cast<uint64_t>(OPND(2)) << 32;
+  NEXT(2);
+L_Const128:
+  fp[OPND(0)] = OPND(1) | static_cast<uint64_t>(OPND(2)) << 32;
+  fp[OPND(0) + 1] = OPND(3) | static_cast<uint64_t>(OPND(4)) << 32;
+  NEXT(3);
+L_Select:
+  fp[OPND(0)] = rd<uint32_t>(fp, OPND(3)) != 0 ? fp[OPND(1)] : fp[OPND(2)];
+  NEXT(2);
+L_Select2: {
+  const uint32_t from = rd<uint32_t>(fp, OPND(3)) != 0 ? OPND(1) : OPND(2);
+  const Slot lo = fp[from];
+  const Slot hi = fp[from + 1];
+  fp[OPND(0)] = lo;
+  fp[OPND(0) + 1] = hi;
+  NEXT(2);
+}
+
+L_Call:
+  callee = inst->funcs[OPND(0)];
+  args = fp + OPND(1);
+  next = pc + 2;
+  goto do_call;
+L_CallIndirect: {
+  const TableData* table = inst->tables[OPND(1)];
+  const uint32_t index = rd<uint32_t>(fp, OPND(2));
+  if (index >= table->elems.size()) TRAP(Trap::kUndefinedElement);
+  callee = reinterpret_cast<const Func*>(table->elems[index]);
+  if (callee == nullptr) TRAP(Trap::kUninitializedElement);
+  if (callee->type_id != inst->type_ids[OPND(0)]) TRAP(Trap::kIndirectCallTypeMismatch);
+  args = fp + OPND(3);
+  next = pc + 3;
+  goto do_call;
+}
+L_ReturnCall:
+  callee = inst->funcs[OPND(0)];
+  args = fp + OPND(1);
+  goto do_tail_call;
+L_ReturnCallIndirect: {
+  const TableData* table = inst->tables[OPND(1)];
+  const uint32_t index = rd<uint32_t>(fp, OPND(2));
+  if (index >= table->elems.size()) TRAP(Trap::kUndefinedElement);
+  callee = reinterpret_cast<const Func*>(table->elems[index]);
+  if (callee == nullptr) TRAP(Trap::kUninitializedElement);
+  if (callee->type_id != inst->type_ids[OPND(0)]) TRAP(Trap::kIndirectCallTypeMismatch);
+  args = fp + OPND(3);
+  goto do_tail_call;
+}
+L_Return:
+  --depth;
+  PUBLISH_DEPTH();
+  if (depth == entry_depth) return Trap::kNone;
+  top = frames + depth - 1;
+  fp = top->fp;
+  pc = top->pc;
+  if (top->func->instance != inst) {
+    SWITCH_INSTANCE(top->func->instance);
+  } else {
+    RELOAD_MEMORY();  // the callee may have grown (and in explicit mode moved) the memory
+  }
+  DISPATCH();
+
+L_GlobalGet:
+  fp[OPND(0)] = inst->globals[OPND(1)]->value[0];
+  NEXT(1);
+L_GlobalGet2: {
+  const GlobalData* g = inst->globals[OPND(1)];
+  fp[OPND(0)] = g->value[0];
+  fp[OPND(0) + 1] = g->value[1];
+  NEXT(1);
+}
+L_GlobalSet:
+  inst->globals[OPND(0)]->value[0] = fp[OPND(1)];
+  NEXT(1);
+L_GlobalSet2: {
+  GlobalData* g = inst->globals[OPND(0)];
+  g->value[0] = fp[OPND(1)];
+  g->value[1] = fp[OPND(1) + 1];
+  NEXT(1);
+}
+
+L_RefIsNullI:
+  wr<uint32_t>(fp, OPND(0), fp[OPND(1)] == 0 ? 1 : 0);
+  NEXT(1);
+L_RefFuncI:
+  fp[OPND(0)] = reinterpret_cast<uintptr_t>(inst->funcs[OPND(1)]);
+  NEXT(1);
+L_TableGetI: {
+  const TableData* table = inst->tables[OPND(2)];
+  const uint32_t index = rd<uint32_t>(fp, OPND(1));
+  if (index >= table->elems.size()) TRAP(Trap::kOutOfBoundsTable);
+  fp[OPND(0)] = table->elems[index];
+  NEXT(2);
+}
+L_TableSetI: {
+  TableData* table = inst->tables[OPND(2)];
+  const uint32_t index = rd<uint32_t>(fp, OPND(0));
+  if (index >= table->elems.size()) TRAP(Trap::kOutOfBoundsTable);
+  table->elems[index] = fp[OPND(1)];
+  NEXT(2);
+}
+L_TableSizeI:
+  wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(inst->tables[OPND(1)]->elems.size()));
+  NEXT(1);
+L_TableGrowI: {
+  TableData* table = inst->tables[OPND(3)];
+  const Slot init = fp[OPND(1)];
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  const uint64_t old = table->elems.size();
+  const uint64_t limit = std::min(table->max.value_or(UINT32_MAX), kMaxTableElements);
+  if (old + n > limit) {
+    wr<uint32_t>(fp, OPND(0), UINT32_MAX);
+  } else {
+    table->elems.resize(old + n, init);
+    wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(old));
+  }
+  NEXT(2);
+}
+L_TableFillI: {
+  TableData* table = inst->tables[OPND(3)];
+  const uint64_t i = rd<uint32_t>(fp, OPND(0));
+  const Slot value = fp[OPND(1)];
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  if (i + n > table->elems.size()) TRAP(Trap::kOutOfBoundsTable);
+  std::fill_n(table->elems.begin() + static_cast<ptrdiff_t>(i), n, value);
+  NEXT(2);
+}
+L_TableCopyI: {
+  TableData* dst = inst->tables[OPND(3)];
+  const TableData* src = inst->tables[OPND(4)];
+  const uint64_t d = rd<uint32_t>(fp, OPND(0));
+  const uint64_t s = rd<uint32_t>(fp, OPND(1));
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  if (s + n > src->elems.size() || d + n > dst->elems.size()) TRAP(Trap::kOutOfBoundsTable);
+  if (n != 0) {
+    std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(Slot));
+  }
+  NEXT(3);
+}
+L_TableInitI: {
+  TableData* table = inst->tables[OPND(4)];
+  const std::vector<Slot>& segment = inst->elem_segments[OPND(3)];
+  const uint64_t d = rd<uint32_t>(fp, OPND(0));
+  const uint64_t s = rd<uint32_t>(fp, OPND(1));
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  if (s + n > segment.size() || d + n > table->elems.size()) TRAP(Trap::kOutOfBoundsTable);
+  if (n != 0) std::memcpy(table->elems.data() + d, segment.data() + s, n * sizeof(Slot));
+  NEXT(3);
+}
+L_ElemDropI:
+  inst->elem_segments[OPND(0)].clear();
+  inst->elem_segments[OPND(0)].shrink_to_fit();
+  NEXT(1);
+
+L_MemorySize:
+  wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(mem0->size / kPageSize));
+  NEXT(1);
+L_MemoryGrow: {
+  const int64_t old = mem0->grow(mem0, rd<uint32_t>(fp, OPND(0)));
+  wr<uint32_t>(fp, OPND(1), static_cast<uint32_t>(old));
+  RELOAD_MEMORY();
+  NEXT(1);
+}
+L_MemoryFill: {
+  const uint64_t d = rd<uint32_t>(fp, OPND(0));
+  const uint8_t value = static_cast<uint8_t>(rd<uint32_t>(fp, OPND(1)));
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  if (d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
+  std::memset(mem + d, value, n);
+  NEXT(2);
+}
+L_MemoryCopy: {
+  const uint64_t d = rd<uint32_t>(fp, OPND(0));
+  const uint64_t s = rd<uint32_t>(fp, OPND(1));
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  if (s + n > mem0->size || d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
+  std::memmove(mem + d, mem + s, n);
+  NEXT(2);
+}
+L_MemoryInit: {
+  const uint32_t segment = OPND(3);
+  const uint64_t d = rd<uint32_t>(fp, OPND(0));
+  const uint64_t s = rd<uint32_t>(fp, OPND(1));
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  const Module& module = inst->module->module;
+  const ByteRange init = module.datas[segment].init;
+  const uint64_t length = inst->data_dropped[segment] ? 0 : init.size();
+  if (s + n > length || d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
+  if (n != 0) std::memcpy(mem + d, module.at(init.begin) + s, n);
+  NEXT(2);
+}
+L_DataDrop:
+  inst->data_dropped[OPND(0)] = 1;
+  NEXT(1);
+
+  // Generated handlers for the scalar instructions (engine/interp_ops.def).
+#define UNOP(name, in, out)                                   \
+  L_##name:                                                   \
+  wr<out>(fp, OPND(1), num::name(rd<in>(fp, OPND(0))));       \
+  NEXT(1);
+#define BINOP(name, in, out)                                                      \
+  L_##name:                                                                       \
+  wr<out>(fp, OPND(2), num::name(rd<in>(fp, OPND(0)), rd<in>(fp, OPND(1))));      \
+  NEXT(2);
+#define TRAP_UNOP(name, in, out)                              \
+  L_##name : {                                                \
+    out result;                                               \
+    const Trap t = num::name(rd<in>(fp, OPND(0)), &result);   \
+    if (t != Trap::kNone) [[unlikely]] TRAP(t);               \
+    wr<out>(fp, OPND(1), result);                             \
+    NEXT(1);                                                  \
+  }
+#define TRAP_BINOP(name, in, out)                                                  \
+  L_##name : {                                                                     \
+    out result;                                                                    \
+    const Trap t = num::name(rd<in>(fp, OPND(0)), rd<in>(fp, OPND(1)), &result);   \
+    if (t != Trap::kNone) [[unlikely]] TRAP(t);                                    \
+    wr<out>(fp, OPND(2), result);                                                  \
+    NEXT(2);                                                                       \
+  }
+#define CONST32(name)                       \
+  L_##name:                                 \
+  wr<uint32_t>(fp, OPND(0), OPND(1));       \
+  NEXT(1);
+#define CONST64(name)                                            \
+  L_##name:                                                      \
+  fp[OPND(0)] = OPND(1) | static_cast<uint64_t>(OPND(2)) << 32;  \
+  NEXT(2);
+  // Guard-page mode: the effective address is at most 2^33 past {mem}, inside the
+  // reservation, so an out-of-bounds access faults and the fault handler turns it into a trap.
+#define LOAD(name, memtype, out)                                                         \
+  L_##name : {                                                                           \
+    memtype value;                                                                       \
+    std::memcpy(&value, mem + uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(2), sizeof value); \
+    wr<out>(fp, OPND(1), static_cast<out>(value));                                       \
+    NEXT(2);                                                                             \
+  }                                                                                      \
+  LX_##name : {                                                                          \
+    const uint64_t ea = uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(2);                   \
+    if (ea + sizeof(memtype) > mem_size) [[unlikely]] TRAP(Trap::kOutOfBoundsMemory);    \
+    memtype value;                                                                       \
+    std::memcpy(&value, mem + ea, sizeof value);                                         \
+    wr<out>(fp, OPND(1), static_cast<out>(value));                                       \
+    NEXT(2);                                                                             \
+  }
+#define STORE(name, in, memtype)                                                         \
+  L_##name : {                                                                           \
+    const memtype value = static_cast<memtype>(rd<in>(fp, OPND(1)));                     \
+    std::memcpy(mem + uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(2), &value, sizeof value); \
+    NEXT(2);                                                                             \
+  }                                                                                      \
+  LX_##name : {                                                                          \
+    const uint64_t ea = uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(2);                   \
+    if (ea + sizeof(memtype) > mem_size) [[unlikely]] TRAP(Trap::kOutOfBoundsMemory);    \
+    const memtype value = static_cast<memtype>(rd<in>(fp, OPND(1)));                     \
+    std::memcpy(mem + ea, &value, sizeof value);                                         \
+    NEXT(2);                                                                             \
+  }
+#include "engine/interp_ops.def"
+#undef UNOP
+#undef BINOP
+#undef TRAP_UNOP
+#undef TRAP_BINOP
+#undef CONST32
+#undef CONST64
+#undef LOAD
+#undef STORE
+
+trap_exit:
+  if (top != nullptr) top->pc = pc;
+  ctx->trap_depth = depth;
+  return trap;
+}
+
+const HandlerTables& handler_tables() {
+  static const HandlerTables tables = [] {
+    HandlerTables t;
+    run(nullptr, nullptr, nullptr, &t);
+    return t;
+  }();
+  return tables;
+}
+
+}  // namespace
+
+const void* const* interpreter_handlers(bool explicit_bounds) {
+  return explicit_bounds ? handler_tables().explicit_bounds : handler_tables().guard;
+}
+
+uint32_t call_slots(const FuncType& type) {
+  uint32_t params = 0;
+  uint32_t results = 0;
+  for (ValType t : type.params) params += t == ValType::kV128 ? 2 : 1;
+  for (ValType t : type.results) results += t == ValType::kV128 ? 2 : 1;
+  return std::max(params, results);
+}
+
+InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
+  InvokeOutcome outcome;
+  const uint32_t entry_depth = ctx->depth.load(std::memory_order_relaxed);
+  Slot* const saved_top = ctx->stack_top;
+  Slot* base = saved_top != nullptr ? saved_top : ctx->stack_begin();
+  const uint32_t slots = func->arg_slots;
+  if (base + slots > ctx->stack_end()) {
+    outcome.trap = Trap::kCallStackExhausted;
+    outcome.message = trap_message(outcome.trap);
+    return outcome;
+  }
+  std::memcpy(base, args, slots * sizeof(Slot));
+  const ThreadState saved_state = ctx->state.load(std::memory_order_relaxed);
+  ctx->state.store(ThreadState::kRunningWasm, std::memory_order_release);
+
+  Trap trap;
+  if (func->code == nullptr) {
+    HostCall call{ctx, base, base, func->host_user, &ctx->trap_message};
+    ctx->state.store(ThreadState::kInHost, std::memory_order_release);
+    trap = func->host(call);
+  } else {
+    // Faults on guarded memory land here (see base/platform/fault_handler.h).
+    TrapLandingPad pad;
+    LandingPadScope scope(&pad);
+    if (sigsetjmp(pad.jump, 0) == 0) {
+      pad.arm();
+      trap = run(ctx, func, base, nullptr);
+      pad.disarm();
+    } else {
+      trap = Trap::kOutOfBoundsMemory;
+      ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
+    }
+  }
+  ctx->state.store(saved_state, std::memory_order_release);
+  ctx->stack_top = saved_top;
+  if (trap == Trap::kNone) {
+    std::memcpy(args, base, slots * sizeof(Slot));
+    return outcome;
+  }
+  outcome.trap = trap;
+  outcome.message = trap == Trap::kHostTrap ? ctx->trap_message : trap_message(trap);
+  const uint32_t trap_depth = std::max(ctx->trap_depth, entry_depth);
+  outcome.frames.assign(ctx->frames() + entry_depth, ctx->frames() + trap_depth);
+  ctx->depth.store(entry_depth, std::memory_order_release);
+  return outcome;
+}
+
+}  // namespace wasmscope

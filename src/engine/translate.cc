@@ -1,0 +1,835 @@
+// Translation from validated wasm bodies to register-style internal code.
+//
+// Every value on the wasm operand stack has a fixed home slot in the frame (its "canonical"
+// slot: locals first, then one slot per stack position, two for v128), so stack pushes and pops
+// disappear at translation time. Three rewrites keep the code short:
+//  - {local.get} pushes an alias of the local's slot instead of copying it; an alias is copied
+//    to its canonical slot only when that local is about to change, or at a block boundary;
+//  - {local.set} after an instruction that just produced the value retargets that
+//    instruction's destination to the local, so no copy is emitted;
+//  - a compare followed by {br_if} or {if} becomes one compare-and-branch instruction.
+#include "engine/translate.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "binary/instr_reader.h"
+#include "engine/iops.h"
+
+namespace wasmscope {
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+uint32_t width(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+
+/// One operand-stack value: where it is now ({slot}) and where it lives when materialized.
+struct Entry {
+  ValType type;
+  uint32_t slot;
+  uint32_t canon;
+  bool alias() const { return slot != canon; }
+};
+
+/// A forward branch waiting for its target: the operand to patch and its instruction's start.
+struct Patch {
+  uint32_t operand;
+  uint32_t instr;
+};
+
+struct Ctrl {
+  Op kind = Op::Block;
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  uint32_t height = 0;      ///< Stack entries below the block's parameters.
+  uint32_t slot_base = 0;   ///< Canonical slot of the first parameter/result.
+  uint32_t loop_start = 0;  ///< Word index of a loop's first instruction.
+  std::vector<Patch> forward;
+  Patch else_patch{kNone, kNone};
+  bool unreachable = false;
+};
+
+class FunctionTranslator {
+ public:
+  FunctionTranslator(const CompiledModule& cm, const void* const* handlers, Features features)
+      : m_(cm.module), handlers_(handlers), features_(features) {
+    for (const Import& imp : m_.imports) {
+      if (imp.kind == ExternKind::kFunc) func_type_indices_.push_back(imp.func_type);
+      if (imp.kind == ExternKind::kGlobal) global_types_.push_back(imp.global.type);
+      if (imp.kind == ExternKind::kTable) table_types_.push_back(imp.table.elem);
+    }
+    for (const Function& f : m_.functions) func_type_indices_.push_back(f.type);
+    for (const Global& g : m_.globals) global_types_.push_back(g.type.type);
+    for (const TableType& t : m_.tables) table_types_.push_back(t.elem);
+  }
+
+  Result<void> run(uint32_t defined_index, CompiledFunc* out);
+
+ private:
+  // --- emission ---
+  Result<void> begin(unsigned handler) {
+    const void* address = handlers_[handler];
+    if (address == nullptr) {
+      return invalid(instr_.offset,
+                     std::string("instruction not supported by the interpreter yet: ") +
+                         std::string(op_info(instr_.op).text));
+    }
+    instr_start_ = static_cast<uint32_t>(code_->size());
+    operand_count_ = 0;
+    code_->push_back(reinterpret_cast<uintptr_t>(address));
+    out_->pc_map.push_back({instr_start_, instr_.offset});
+    last_.valid = false;
+    return {};
+  }
+  uint32_t operand(uint32_t value) {
+    if (operand_count_ % 2 == 0) code_->push_back(0);
+    const uint32_t position = (instr_start_ + 1) * 2 + operand_count_++;
+    patch(position, value);
+    return position;
+  }
+  void patch(uint32_t position, uint32_t value) {
+    std::memcpy(reinterpret_cast<uint32_t*>(code_->data()) + position, &value, 4);
+  }
+  uint32_t here() const { return static_cast<uint32_t>(code_->size()); }
+  /// Emits a branch distance operand to the word {target}, or records a patch if unknown.
+  void branch_operand(Ctrl& target) {
+    if (target.kind == Op::Loop) {
+      operand(target.loop_start - instr_start_);
+    } else {
+      target.forward.push_back({operand(0), instr_start_});
+    }
+  }
+  void bind(const std::vector<Patch>& patches) {
+    for (const Patch& p : patches) patch(p.operand, here() - p.instr);
+    last_.valid = false;  // a label: the code before it no longer runs only straight through
+  }
+
+  // --- operand stack ---
+  uint32_t slot_height() const {
+    return stack_.empty() ? stack_base_ : stack_.back().canon + width(stack_.back().type);
+  }
+  Entry& push(ValType t) {
+    const uint32_t s = slot_height();
+    stack_.push_back({t, s, s});
+    max_slot_ = std::max(max_slot_, s + width(t));
+    return stack_.back();
+  }
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
+  Result<void> emit_copy(uint32_t dst, uint32_t src, ValType t) {
+    if (dst == src) return {};
+    WS_TRY(begin(handler_index(t == ValType::kV128 ? IOp::Copy2 : IOp::Copy)));
+    operand(dst);
+    operand(src);
+    return {};
+  }
+  Result<void> materialize(Entry& e) {
+    if (!e.alias()) return {};
+    WS_TRY(emit_copy(e.canon, e.slot, e.type));
+    e.slot = e.canon;
+    return {};
+  }
+  Result<void> materialize_all() {
+    for (Entry& e : stack_) WS_TRY(materialize(e));
+    return {};
+  }
+  Result<void> materialize_top(size_t n) {
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) WS_TRY(materialize(stack_[i]));
+    return {};
+  }
+  Result<void> materialize_aliases_of(uint32_t slot) {
+    for (Entry& e : stack_) {
+      if (e.alias() && e.slot == slot) WS_TRY(materialize(e));
+    }
+    return {};
+  }
+  bool has_alias_of(uint32_t slot) const {
+    for (const Entry& e : stack_) {
+      if (e.alias() && e.slot == slot) return true;
+    }
+    return false;
+  }
+  /// Copies the top {types.size()} values to the canonical slots starting at {base}.
+  Result<void> copy_top_to(const std::vector<ValType>& types, uint32_t base) {
+    const size_t n = types.size();
+    uint32_t dst = base;
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+      WS_TRY(emit_copy(dst, stack_[i].slot, stack_[i].type));
+      dst += width(stack_[i].type);
+    }
+    return {};
+  }
+  bool top_is_at(const std::vector<ValType>& types, uint32_t base) const {
+    uint32_t dst = base;
+    for (size_t i = stack_.size() - types.size(); i < stack_.size(); ++i) {
+      if (stack_[i].slot != dst) return false;
+      dst += width(stack_[i].type);
+    }
+    return true;
+  }
+
+  // --- control ---
+  void block_types(const BlockType& bt, std::vector<ValType>* params,
+                   std::vector<ValType>* results) const {
+    params->clear();
+    results->clear();
+    if (bt.kind == BlockType::Kind::kValType) results->push_back(bt.type);
+    if (bt.kind == BlockType::Kind::kTypeIndex) {
+      *params = m_.types[bt.index].params;
+      *results = m_.types[bt.index].results;
+    }
+  }
+  Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  const std::vector<ValType>& label_types(const Ctrl& c) const {
+    return c.kind == Op::Loop ? c.params : c.results;
+  }
+  void reset_stack_to(const Ctrl& c, const std::vector<ValType>& types) {
+    stack_.resize(c.height);
+    for (ValType t : types) push(t);
+  }
+  void set_unreachable() {
+    ctrls_.back().unreachable = true;
+    skip_depth_ = 0;
+  }
+
+  Result<void> translate_instr();
+  Result<void> translate_fixed();
+  Result<void> translate_block();
+  Result<void> translate_else();
+  Result<void> translate_end();
+  Result<void> translate_br(uint32_t depth);
+  Result<void> translate_br_if(uint32_t depth);
+  Result<void> translate_br_table();
+  Result<void> translate_return();
+  Result<void> translate_call(Op op, uint32_t type_index);
+  Result<void> translate_local(Op op);
+  Result<void> emit_return_sequence();
+  bool take_fusable_compare(const Entry& cond, Op* compare, uint32_t* a, uint32_t* b);
+
+  const Module& m_;
+  // Index spaces (imports first) resolved to what translation needs.
+  std::vector<uint32_t> func_type_indices_;
+  std::vector<ValType> global_types_;
+  std::vector<ValType> table_types_;
+  const void* const* handlers_;
+  Features features_;
+  CompiledFunc* out_ = nullptr;
+  std::vector<uint64_t>* code_ = nullptr;
+  uint32_t instr_start_ = 0;
+  uint32_t operand_count_ = 0;
+
+  Instr instr_;
+  std::vector<ValType> local_types_;
+  std::vector<uint32_t> local_slots_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  uint32_t stack_base_ = 0;
+  uint32_t max_slot_ = 0;
+  uint32_t skip_depth_ = 0;  ///< Nesting inside unreachable code being skipped.
+  const FuncType* type_ = nullptr;
+
+  /// The last emitted instruction when it produced the top of stack into a fresh slot.
+  struct {
+    bool valid = false;
+    Op op = Op::Nop;
+    uint32_t instr = 0;
+    uint32_t dst_operand = 0;
+    uint32_t a = 0;
+    uint32_t b = 0;
+    size_t entry = 0;
+    size_t pc_map_size = 0;
+  } last_;
+};
+
+Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) {
+  out_ = out;
+  code_ = &out->code;
+  const Function& f = m_.functions[defined_index];
+  type_ = &m_.types[f.type];
+  out->func_index = m_.imported_funcs + defined_index;
+
+  local_types_ = type_->params;
+  for (const LocalRun& run : f.locals) local_types_.insert(local_types_.end(), run.count, run.type);
+  local_slots_.clear();
+  uint32_t slot = 0;
+  for (size_t i = 0; i < local_types_.size(); ++i) {
+    if (i == type_->params.size()) out->param_slots = slot;
+    local_slots_.push_back(slot);
+    slot += width(local_types_[i]);
+  }
+  if (local_types_.size() == type_->params.size()) out->param_slots = slot;
+  out->local_slots = slot - out->param_slots;
+  for (ValType t : type_->results) out->result_slots += width(t);
+  stack_base_ = slot;
+  max_slot_ = std::max(slot, out->result_slots);
+
+  ctrls_.clear();
+  ctrls_.push_back({});
+  ctrls_.back().results = type_->results;
+  ctrls_.back().slot_base = stack_base_;
+  stack_.clear();
+
+  InstrReader reader(m_.bytes.data(), f.code.begin, f.code.end, features_);
+  while (!ctrls_.empty()) {
+    WS_TRY(reader.next(&instr_));
+    WS_TRY(translate_instr());
+  }
+  out->frame_slots = max_slot_;
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_instr() {
+  const Op op = instr_.op;
+  if (ctrls_.back().unreachable) {
+    // Skip dead code, tracking nesting, until the else or end of the current block.
+    if (op == Op::Block || op == Op::Loop || op == Op::If) {
+      ++skip_depth_;
+      return {};
+    }
+    if (skip_depth_ > 0) {
+      if (op == Op::End) --skip_depth_;
+      return {};
+    }
+    if (op != Op::Else && op != Op::End) return {};
+  }
+  switch (op) {
+    case Op::Nop:
+      return {};
+    case Op::Unreachable:
+      WS_TRY(begin(handler_index(IOp::Unreachable)));
+      set_unreachable();
+      return {};
+    case Op::Block:
+    case Op::Loop:
+    case Op::If:
+      return translate_block();
+    case Op::Else:
+      return translate_else();
+    case Op::End:
+      return translate_end();
+    case Op::Br:
+      return translate_br(instr_.index);
+    case Op::BrIf:
+      return translate_br_if(instr_.index);
+    case Op::BrTable:
+      return translate_br_table();
+    case Op::Return:
+      return translate_return();
+    case Op::Call:
+    case Op::ReturnCall:
+      return translate_call(op, kNone);
+    case Op::CallIndirect:
+    case Op::ReturnCallIndirect:
+      return translate_call(op, instr_.index);
+    case Op::Drop:
+      pop();
+      return {};
+    case Op::Select:
+    case Op::SelectT: {
+      const Entry cond = pop();
+      const Entry b = pop();
+      const Entry a = pop();
+      const Entry& r = push(a.type);
+      WS_TRY(begin(handler_index(a.type == ValType::kV128 ? IOp::Select2 : IOp::Select)));
+      const uint32_t dst = operand(r.slot);
+      operand(a.slot);
+      operand(b.slot);
+      operand(cond.slot);
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      return {};
+    }
+    case Op::LocalGet:
+    case Op::LocalSet:
+    case Op::LocalTee:
+      return translate_local(op);
+    case Op::GlobalGet: {
+      const ValType type = global_types_[instr_.index];
+      const Entry& r = push(type);
+      WS_TRY(begin(handler_index(type == ValType::kV128 ? IOp::GlobalGet2 : IOp::GlobalGet)));
+      const uint32_t dst = operand(r.slot);
+      operand(instr_.index);
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      return {};
+    }
+    case Op::GlobalSet: {
+      const Entry v = pop();
+      WS_TRY(begin(handler_index(v.type == ValType::kV128 ? IOp::GlobalSet2 : IOp::GlobalSet)));
+      operand(instr_.index);
+      operand(v.slot);
+      return {};
+    }
+    case Op::RefNull: {
+      const Entry& r = push(instr_.type);
+      WS_TRY(begin(handler_index(IOp::Const64)));
+      const uint32_t dst = operand(r.slot);
+      operand(0);
+      operand(0);
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      return {};
+    }
+    case Op::RefIsNull: {
+      const Entry v = pop();
+      const Entry& r = push(ValType::kI32);
+      WS_TRY(begin(handler_index(IOp::RefIsNullI)));
+      const uint32_t dst = operand(r.slot);
+      operand(v.slot);
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      return {};
+    }
+    case Op::RefFunc: {
+      const Entry& r = push(ValType::kFuncRef);
+      WS_TRY(begin(handler_index(IOp::RefFuncI)));
+      const uint32_t dst = operand(r.slot);
+      operand(instr_.index);
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      return {};
+    }
+    case Op::TableGet: {
+      const Entry i = pop();
+      const ValType type = table_types_[instr_.index];
+      const Entry& r = push(type);
+      WS_TRY(begin(handler_index(IOp::TableGetI)));
+      operand(r.slot);
+      operand(i.slot);
+      operand(instr_.index);
+      return {};
+    }
+    case Op::TableSet: {
+      const Entry v = pop();
+      const Entry i = pop();
+      WS_TRY(begin(handler_index(IOp::TableSetI)));
+      operand(i.slot);
+      operand(v.slot);
+      operand(instr_.index);
+      return {};
+    }
+    case Op::TableSize: {
+      const Entry& r = push(ValType::kI32);
+      WS_TRY(begin(handler_index(IOp::TableSizeI)));
+      operand(r.slot);
+      operand(instr_.index);
+      return {};
+    }
+    case Op::TableGrow: {
+      const Entry n = pop();
+      const Entry init = pop();
+      const Entry& r = push(ValType::kI32);
+      WS_TRY(begin(handler_index(IOp::TableGrowI)));
+      operand(r.slot);
+      operand(init.slot);
+      operand(n.slot);
+      operand(instr_.index);
+      return {};
+    }
+    case Op::TableFill: {
+      const Entry n = pop();
+      const Entry v = pop();
+      const Entry i = pop();
+      WS_TRY(begin(handler_index(IOp::TableFillI)));
+      operand(i.slot);
+      operand(v.slot);
+      operand(n.slot);
+      operand(instr_.index);
+      return {};
+    }
+    case Op::TableCopy:
+    case Op::TableInit: {
+      const Entry n = pop();
+      const Entry s = pop();
+      const Entry d = pop();
+      WS_TRY(begin(handler_index(op == Op::TableCopy ? IOp::TableCopyI : IOp::TableInitI)));
+      operand(d.slot);
+      operand(s.slot);
+      operand(n.slot);
+      operand(instr_.index);
+      operand(instr_.index2);
+      return {};
+    }
+    case Op::ElemDrop:
+      WS_TRY(begin(handler_index(IOp::ElemDropI)));
+      operand(instr_.index);
+      return {};
+    default:
+      return translate_fixed();
+  }
+}
+
+/// Every instruction whose signature the table fixes: operands are the parameter slots, then
+/// the result slot, then the immediates.
+Result<void> FunctionTranslator::translate_fixed() {
+  const OpInfo& info = op_info(instr_.op);
+  if (!has_fixed_signature(info)) {
+    return invalid(instr_.offset, std::string("untranslated instruction ") +
+                                      std::string(info.text));
+  }
+  uint32_t params[3] = {0, 0, 0};
+  const size_t n = info.params.size();
+  for (size_t i = n; i-- > 0;) params[i] = pop().slot;
+  uint32_t dst_slot = kNone;
+  if (!info.results.empty()) {
+    static constexpr auto type_of = [](char c) {
+      switch (c) {
+        case 'i': return ValType::kI32;
+        case 'l': return ValType::kI64;
+        case 'f': return ValType::kF32;
+        case 'd': return ValType::kF64;
+        default: return ValType::kV128;
+      }
+    };
+    dst_slot = push(type_of(info.results[0])).slot;
+  }
+  WS_TRY(begin(handler_index(instr_.op)));
+  for (size_t i = 0; i < n; ++i) operand(params[i]);
+  uint32_t dst_operand = kNone;
+  if (dst_slot != kNone) dst_operand = operand(dst_slot);
+  switch (info.imm) {
+    case ImmKind::kMemArg:
+      operand(instr_.mem.offset);
+      break;
+    case ImmKind::kMemArgLane:
+      operand(instr_.mem.offset);
+      operand(instr_.lane);
+      break;
+    case ImmKind::kLane:
+      operand(instr_.lane);
+      break;
+    case ImmKind::kMemoryInit:
+    case ImmKind::kData:
+      operand(instr_.index);
+      break;
+    case ImmKind::kI32:
+      operand(static_cast<uint32_t>(instr_.i32));
+      break;
+    case ImmKind::kF32:
+      operand(instr_.f32_bits);
+      break;
+    case ImmKind::kI64:
+    case ImmKind::kF64: {
+      const uint64_t bits = info.imm == ImmKind::kI64 ? static_cast<uint64_t>(instr_.i64)
+                                                       : instr_.f64_bits;
+      operand(static_cast<uint32_t>(bits));
+      operand(static_cast<uint32_t>(bits >> 32));
+      break;
+    }
+    case ImmKind::kV128:
+    case ImmKind::kShuffle:
+      for (int i = 0; i < 4; ++i) {
+        uint32_t word;
+        std::memcpy(&word, instr_.v128 + 4 * i, 4);
+        operand(word);
+      }
+      break;
+    default:
+      break;
+  }
+  if (dst_operand != kNone) {
+    last_ = {true, instr_.op, instr_start_, dst_operand, n > 0 ? params[0] : 0,
+             n > 1 ? params[1] : 0, stack_.size() - 1, out_->pc_map.size()};
+  }
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_local(Op op) {
+  const uint32_t index = instr_.index;
+  const uint32_t slot = local_slots_[index];
+  const ValType type = local_types_[index];
+  if (op == Op::LocalGet) {
+    stack_.push_back({type, slot, slot_height()});
+    max_slot_ = std::max(max_slot_, stack_.back().canon + width(type));
+    return {};
+  }
+  const bool can_retarget = last_.valid && last_.entry == stack_.size() - 1 &&
+                            !stack_.back().alias() && !has_alias_of(slot);
+  const Entry value = pop();
+  if (can_retarget) {
+    patch(last_.dst_operand, slot);
+    last_.valid = false;
+  } else {
+    WS_TRY(materialize_aliases_of(slot));
+    WS_TRY(emit_copy(slot, value.slot, type));
+  }
+  if (op == Op::LocalTee) stack_.push_back({type, slot, value.canon});
+  return {};
+}
+
+/// If {cond} was just produced by a compare we can fuse, removes that compare's code and
+/// returns its operator and operand slots.
+bool FunctionTranslator::take_fusable_compare(const Entry& cond, Op* compare, uint32_t* a,
+                                              uint32_t* b) {
+  if (!last_.valid || last_.entry != stack_.size() || cond.alias()) return false;
+  switch (last_.op) {
+#define WASMSCOPE_CASE(op, neg, type, expr) case Op::op:
+    WASMSCOPE_FUSED_COMPARES(WASMSCOPE_CASE)
+#undef WASMSCOPE_CASE
+    case Op::I32Eqz:
+    case Op::I64Eqz:
+      break;
+    default:
+      return false;
+  }
+  if (last_.pc_map_size != out_->pc_map.size()) return false;
+  *compare = last_.op;
+  *a = last_.a;
+  *b = last_.b;
+  code_->resize(last_.instr);
+  out_->pc_map.pop_back();
+  last_.valid = false;
+  return true;
+}
+
+/// Handler of the fused branch taken when {compare} holds ({negate}: when it does not).
+unsigned fused_handler(Op compare, bool negate, bool back) {
+  switch (compare) {
+#define WASMSCOPE_CASE(op, neg, type, expr)                                                   \
+  case Op::op:                                                                                \
+    return negate ? (back ? handler_index(IOp::BrIfBack_##neg) : handler_index(IOp::BrIf_##neg)) \
+                  : (back ? handler_index(IOp::BrIfBack_##op) : handler_index(IOp::BrIf_##op));
+    WASMSCOPE_FUSED_COMPARES(WASMSCOPE_CASE)
+#undef WASMSCOPE_CASE
+    case Op::I32Eqz:
+      if (negate) return back ? handler_index(IOp::BrIfBack) : handler_index(IOp::BrIf);
+      return back ? handler_index(IOp::BrIfBack_I32Eqz) : handler_index(IOp::BrIf_I32Eqz);
+    case Op::I64Eqz:
+      if (negate) return handler_index(IOp::BrUnless_I64Eqz);  // never a back edge (an if)
+      return back ? handler_index(IOp::BrIfBack_I64Eqz) : handler_index(IOp::BrIf_I64Eqz);
+    default:
+      return handler_index(IOp::BrIf);
+  }
+}
+
+Result<void> FunctionTranslator::translate_block() {
+  Ctrl c;
+  c.kind = instr_.op;
+  block_types(instr_.block, &c.params, &c.results);
+  Op compare = Op::Nop;
+  uint32_t a = 0;
+  uint32_t b = 0;
+  bool fused = false;
+  Entry cond{};
+  if (c.kind == Op::If) {
+    cond = pop();
+    fused = take_fusable_compare(cond, &compare, &a, &b);
+  }
+  // Nothing below a block may alias a local: code inside may change it, and a branch back to a
+  // loop would re-run the copy with the new value.
+  WS_TRY(materialize_all());
+  c.height = static_cast<uint32_t>(stack_.size() - c.params.size());
+  c.slot_base = c.height < stack_.size() ? stack_[c.height].canon : slot_height();
+  if (c.kind == Op::If) {
+    if (fused) {
+      WS_TRY(begin(fused_handler(compare, /*negate=*/true, false)));
+      operand(a);
+      if (compare != Op::I32Eqz && compare != Op::I64Eqz) operand(b);
+    } else {
+      WS_TRY(begin(handler_index(IOp::BrUnless)));
+      operand(cond.slot);
+    }
+    c.else_patch = {operand(0), instr_start_};
+  }
+  last_.valid = false;
+  c.loop_start = here();
+  ctrls_.push_back(std::move(c));
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_else() {
+  Ctrl& c = ctrls_.back();
+  if (!c.unreachable) {
+    WS_TRY(materialize_top(c.results.size()));
+    WS_TRY(begin(handler_index(IOp::Br)));
+    c.forward.push_back({operand(0), instr_start_});
+  }
+  bind({c.else_patch});
+  c.else_patch = {kNone, kNone};
+  c.kind = Op::Else;
+  c.unreachable = false;
+  reset_stack_to(c, c.params);
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_end() {
+  Ctrl& c = ctrls_.back();
+  if (!c.unreachable) WS_TRY(materialize_top(c.results.size()));
+  if (c.else_patch.operand != kNone) bind({c.else_patch});
+  bind(c.forward);
+  if (ctrls_.size() == 1) {
+    reset_stack_to(c, c.results);
+    WS_TRY(emit_return_sequence());
+    ctrls_.pop_back();
+    return {};
+  }
+  Ctrl done = std::move(ctrls_.back());
+  ctrls_.pop_back();
+  reset_stack_to(done, done.results);
+  return {};
+}
+
+/// Copies the results on top of the stack to slots [0, n) and returns.
+Result<void> FunctionTranslator::emit_return_sequence() {
+  const size_t n = type_->results.size();
+  // Copying in ascending order is safe once no source is a local: every source then sits at
+  // or above its destination. A single result can be copied from anywhere.
+  if (n > 1) WS_TRY(materialize_top(n));
+  WS_TRY(copy_top_to(type_->results, 0));
+  WS_TRY(begin(handler_index(IOp::Return)));
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_return() {
+  WS_TRY(emit_return_sequence());
+  set_unreachable();
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_br(uint32_t depth) {
+  Ctrl& target = label(depth);
+  const std::vector<ValType>& types = label_types(target);
+  if (depth == ctrls_.size() - 1) return translate_return();
+  WS_TRY(copy_top_to(types, target.slot_base));
+  WS_TRY(begin(handler_index(target.kind == Op::Loop ? IOp::BrBack : IOp::Br)));
+  branch_operand(target);
+  set_unreachable();
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_br_if(uint32_t depth) {
+  const Entry cond = pop();
+  Ctrl& target = label(depth);
+  const std::vector<ValType>& types = label_types(target);
+  const bool back = target.kind == Op::Loop;
+  if (depth == ctrls_.size() - 1) {
+    // A conditional return: skip over the return sequence when the condition is false.
+    WS_TRY(begin(handler_index(IOp::BrIf_I32Eqz)));
+    operand(cond.slot);
+    const Patch skip{operand(0), instr_start_};
+    WS_TRY(emit_return_sequence());
+    bind({skip});
+    return {};
+  }
+  if (top_is_at(types, target.slot_base)) {
+    Op compare;
+    uint32_t a;
+    uint32_t b;
+    if (take_fusable_compare(cond, &compare, &a, &b)) {
+      WS_TRY(begin(fused_handler(compare, false, back)));
+      operand(a);
+      if (compare != Op::I32Eqz && compare != Op::I64Eqz) operand(b);
+    } else {
+      WS_TRY(begin(handler_index(back ? IOp::BrIfBack : IOp::BrIf)));
+      operand(cond.slot);
+    }
+    branch_operand(target);
+    return {};
+  }
+  // Values must move to the target's slots first: branch around the copies when false.
+  WS_TRY(begin(handler_index(IOp::BrIf_I32Eqz)));
+  operand(cond.slot);
+  const Patch skip{operand(0), instr_start_};
+  WS_TRY(copy_top_to(types, target.slot_base));
+  WS_TRY(begin(handler_index(back ? IOp::BrBack : IOp::Br)));
+  branch_operand(target);
+  bind({skip});
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_br_table() {
+  const Entry index = pop();
+  const uint32_t count = static_cast<uint32_t>(instr_.targets.size());
+  std::vector<uint32_t> depths = instr_.targets;
+  depths.push_back(instr_.index);
+  WS_TRY(begin(handler_index(IOp::BrTable)));
+  const uint32_t table_instr = instr_start_;
+  operand(index.slot);
+  operand(count);
+  std::vector<uint32_t> entries;
+  for (size_t i = 0; i <= count; ++i) entries.push_back(operand(0));
+  // Each target gets a stub that moves the values and branches (or returns); the table jumps
+  // to the stubs.
+  for (size_t i = 0; i <= count; ++i) {
+    patch(entries[i], here() - table_instr);
+    const uint32_t depth = depths[i];
+    if (depth == ctrls_.size() - 1) {
+      WS_TRY(emit_return_sequence());
+      continue;
+    }
+    Ctrl& target = label(depth);
+    WS_TRY(copy_top_to(label_types(target), target.slot_base));
+    WS_TRY(begin(handler_index(target.kind == Op::Loop ? IOp::BrBack : IOp::Br)));
+    branch_operand(target);
+  }
+  set_unreachable();
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_call(Op op, uint32_t type_index) {
+  const bool indirect = op == Op::CallIndirect || op == Op::ReturnCallIndirect;
+  const bool tail = op == Op::ReturnCall || op == Op::ReturnCallIndirect;
+  Entry elem{};
+  if (indirect) elem = pop();
+  const FuncType* callee_type;
+  if (indirect) {
+    callee_type = &m_.types[type_index];
+  } else {
+    const uint32_t t = func_type_indices_[instr_.index];
+    callee_type = &m_.types[t];
+  }
+  const size_t nparams = callee_type->params.size();
+  WS_TRY(materialize_top(nparams));
+  const uint32_t arg_base =
+      nparams == 0 ? slot_height() : stack_[stack_.size() - nparams].canon;
+  // The callee's results come back where its arguments were; its frame may extend past them.
+  uint32_t result_end = arg_base;
+  for (ValType t : callee_type->results) result_end += width(t);
+  max_slot_ = std::max(max_slot_, result_end);
+  if (indirect) {
+    WS_TRY(begin(handler_index(tail ? IOp::ReturnCallIndirect : IOp::CallIndirect)));
+    operand(type_index);
+    operand(instr_.index2);
+    operand(elem.slot);
+    operand(arg_base);
+  } else {
+    WS_TRY(begin(handler_index(tail ? IOp::ReturnCall : IOp::Call)));
+    operand(instr_.index);
+    operand(arg_base);
+  }
+  stack_.resize(stack_.size() - nparams);
+  if (tail) {
+    set_unreachable();
+    return {};
+  }
+  for (ValType t : callee_type->results) push(t);
+  return {};
+}
+
+}  // namespace
+
+uint32_t CompiledFunc::wasm_offset(const uint64_t* pc) const {
+  const uint32_t index = static_cast<uint32_t>(pc - code.data());
+  uint32_t best = 0;
+  size_t lo = 0;
+  size_t hi = pc_map.size();
+  while (lo < hi) {  // last entry with code_index <= index
+    const size_t mid = (lo + hi) / 2;
+    if (pc_map[mid].code_index <= index) {
+      best = pc_map[mid].wasm_offset;
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return best;
+}
+
+Result<void> translate_module(CompiledModule* out, Features features) {
+  const void* const* handlers = interpreter_handlers(out->bounds == BoundsChecks::kExplicit);
+  FunctionTranslator translator(*out, handlers, features);
+  out->funcs.resize(out->module.functions.size());
+  for (uint32_t i = 0; i < out->funcs.size(); ++i) WS_TRY(translator.run(i, &out->funcs[i]));
+  return {};
+}
+
+}  // namespace wasmscope

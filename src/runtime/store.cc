@@ -1,0 +1,309 @@
+#include "runtime/store.h"
+
+#include <cstring>
+
+#include "base/platform/fault_handler.h"
+#include "binary/decoder.h"
+#include "binary/instr_reader.h"
+#include "engine/translate.h"
+#include "validate/validator.h"
+
+namespace wasmscope {
+namespace {
+
+Error unlinkable(uint32_t offset, std::string message) {
+  return Error{ErrorKind::kUnlinkable, offset, std::move(message)};
+}
+
+/// Limits {actual} satisfy declared {wanted} (spec 4.5.2, "Limits" import matching).
+bool limits_match(const Limits& actual, const Limits& wanted) {
+  if (actual.min < wanted.min) return false;
+  if (wanted.max) {
+    if (!actual.max || *actual.max > *wanted.max) return false;
+  }
+  return true;
+}
+
+int64_t grow_memory(MemoryData* data, uint64_t delta_pages) {
+  auto* memory = static_cast<MemoryObject*>(data);
+  const uint64_t old_pages = memory->size / kPageSize;
+  const uint64_t new_pages = old_pages + delta_pages;
+  if (new_pages > memory->max_pages) return -1;
+  if (delta_pages == 0) return static_cast<int64_t>(old_pages);
+  // A shared memory must never move; others may, in the explicit-bounds mode.
+  Result<void> grown = memory->shared ? memory->region.grow(new_pages * kPageSize)
+                                      : memory->region.grow_moving(new_pages * kPageSize);
+  if (!grown.ok()) return -1;
+  memory->base = memory->region.base();
+  memory->size = new_pages * kPageSize;
+  return static_cast<int64_t>(old_pages);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
+                                                       const StoreConfig& config) {
+  auto compiled = std::make_shared<CompiledModule>();
+  WS_ASSIGN(compiled->module, decode_module(std::move(bytes), config.features));
+  WS_ASSIGN(compiled->facts, validate_module(compiled->module, config.features));
+  compiled->bounds = config.bounds;
+  WS_TRY(translate_module(compiled.get(), config.features));
+  return compiled;
+}
+
+Extern Instance::find_export(const std::string& name) const {
+  for (const auto& [export_name, value] : exports) {
+    if (export_name == name) return value;
+  }
+  return {};
+}
+
+void eval_const_expr(const InstanceData& instance, const ConstExpr& expr, Slot out[2]) {
+  const Module& m = instance.module->module;
+  InstrReader reader(m.bytes.data(), expr.range.begin, expr.range.end, Features());
+  Instr in;
+  out[0] = 0;
+  out[1] = 0;
+  // Validation guarantees one value-producing instruction followed by {end}.
+  while (!reader.at_end()) {
+    if (!reader.next(&in).ok()) return;
+    switch (in.op) {
+      case Op::I32Const: out[0] = static_cast<uint32_t>(in.i32); break;
+      case Op::I64Const: out[0] = static_cast<uint64_t>(in.i64); break;
+      case Op::F32Const: out[0] = in.f32_bits; break;
+      case Op::F64Const: out[0] = in.f64_bits; break;
+      case Op::V128Const:
+        std::memcpy(out, in.v128, 16);
+        break;
+      case Op::RefNull: out[0] = 0; break;
+      case Op::RefFunc: out[0] = reinterpret_cast<uintptr_t>(instance.funcs[in.index]); break;
+      case Op::GlobalGet: {
+        const GlobalData* g = instance.globals[in.index];
+        out[0] = g->value[0];
+        out[1] = g->value[1];
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+Store::Store(StoreConfig config)
+    : config_(config), context_(std::make_unique<ExecContext>(config.limits)) {
+  if (config_.bounds == BoundsChecks::kGuardPages) {
+    // Without our fault handler, guard pages would crash the process instead of trapping.
+    if (!install_fault_handler().ok()) config_.bounds = BoundsChecks::kExplicit;
+  }
+}
+
+Store::~Store() = default;
+
+Func* Store::create_host_func(const FuncType& type, HostCallback callback, void* user,
+                              std::string name) {
+  host_types_.push_back(type);
+  Func& f = funcs_.emplace_back();
+  f.type = &host_types_.back();
+  f.type_id = intern_func_type(type);
+  f.arg_slots = call_slots(type);
+  f.host = callback;
+  f.host_user = user;
+  f.host_name = std::move(name);
+  return &f;
+}
+
+Result<MemoryData*> Store::create_memory(const MemoryType& type) {
+  const uint64_t initial = type.limits.min * kPageSize;
+  MemoryObject& memory = memories_.emplace_back();
+  if (config_.bounds == BoundsChecks::kGuardPages) {
+    WS_ASSIGN(memory.region, GuardedRegion::reserve(kWasm32GuardedReservation, initial));
+  } else {
+    WS_ASSIGN(memory.region, GuardedRegion::allocate_exact(initial));
+  }
+  memory.base = memory.region.base();
+  memory.size = initial;
+  memory.max_pages = type.limits.max.value_or(kMaxMemoryPages);
+  memory.has_max = type.limits.max.has_value();
+  memory.shared = type.limits.shared;
+  memory.grow = &grow_memory;
+  return static_cast<MemoryData*>(&memory);
+}
+
+TableData* Store::create_table(const TableType& type, Slot init) {
+  TableData& table = tables_.emplace_back();
+  table.elem_type = type.elem;
+  table.elems.assign(type.limits.min, init);
+  table.max = type.limits.max;
+  return &table;
+}
+
+GlobalData* Store::create_global(const GlobalType& type, Slot lo, Slot hi) {
+  GlobalData& global = globals_.emplace_back();
+  global.type = type;
+  global.value[0] = lo;
+  global.value[1] = hi;
+  return &global;
+}
+
+Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) const {
+  if (imports.size() != m.imports.size()) {
+    return unlinkable(0, "expected " + std::to_string(m.imports.size()) + " imports, got " +
+                             std::to_string(imports.size()));
+  }
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const Import& want = m.imports[i];
+    const Extern& have = imports[i];
+    const std::string what = "\"" + want.module + "\" \"" + want.name + "\"";
+    if (have.object == nullptr || have.kind != want.kind) {
+      return unlinkable(want.offset, "incompatible import type for " + what);
+    }
+    bool ok = true;
+    switch (want.kind) {
+      case ExternKind::kFunc:
+        ok = *static_cast<const Func*>(have.object)->type == m.types[want.func_type];
+        break;
+      case ExternKind::kTable: {
+        const auto* t = static_cast<const TableData*>(have.object);
+        ok = t->elem_type == want.table.elem &&
+             limits_match({t->elems.size(), t->max, false}, want.table.limits);
+        break;
+      }
+      case ExternKind::kMemory: {
+        const auto* mem = static_cast<const MemoryData*>(have.object);
+        const Limits actual{mem->size / kPageSize,
+                            mem->has_max ? std::optional<uint64_t>(mem->max_pages)
+                                         : std::optional<uint64_t>(),
+                            mem->shared};
+        ok = limits_match(actual, want.memory.limits) && mem->shared == want.memory.limits.shared;
+        break;
+      }
+      case ExternKind::kGlobal:
+        ok = static_cast<const GlobalData*>(have.object)->type == want.global;
+        break;
+    }
+    if (!ok) return unlinkable(want.offset, "incompatible import type for " + what);
+  }
+  return {};
+}
+
+Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> module,
+                                     const std::vector<Extern>& imports, TrapInfo* trap) {
+  const Module& m = module->module;
+  WS_TRY(link(m, imports));
+  Instance& instance = instances_.emplace_back();
+  instance.module = module;
+  InstanceData& data = instance.data;
+  data.id = static_cast<uint32_t>(instances_.size());
+  data.module = module.get();
+  for (const FuncType& t : m.types) data.type_ids.push_back(intern_func_type(t));
+
+  for (const Extern& e : imports) {
+    switch (e.kind) {
+      case ExternKind::kFunc: data.funcs.push_back(e.as_func()); break;
+      case ExternKind::kTable: data.tables.push_back(e.as_table()); break;
+      case ExternKind::kMemory: data.memories.push_back(e.as_memory()); break;
+      case ExternKind::kGlobal: data.globals.push_back(e.as_global()); break;
+    }
+  }
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    Func& f = funcs_.emplace_back();
+    f.type = &m.types[m.functions[i].type];
+    f.type_id = data.type_ids[m.functions[i].type];
+    f.arg_slots = call_slots(*f.type);
+    f.instance = &data;
+    f.index = m.imported_funcs + i;
+    f.code = &module->funcs[i];
+    data.funcs.push_back(&f);
+  }
+  for (const TableType& t : m.tables) data.tables.push_back(create_table(t, 0));
+  for (const MemoryType& t : m.memories) {
+    WS_ASSIGN(MemoryData* memory, create_memory(t));
+    data.memories.push_back(memory);
+  }
+  // Globals see imported globals and every function (spec: the auxiliary frame).
+  for (const Global& g : m.globals) {
+    Slot value[2];
+    eval_const_expr(data, g.init, value);
+    data.globals.push_back(create_global(g.type, value[0], value[1]));
+  }
+  for (const ElemSegment& seg : m.elems) {
+    std::vector<Slot> refs;
+    refs.reserve(seg.size());
+    if (seg.uses_exprs) {
+      for (const ConstExpr& e : seg.exprs) {
+        Slot value[2];
+        eval_const_expr(data, e, value);
+        refs.push_back(value[0]);
+      }
+    } else {
+      for (uint32_t f : seg.funcs) refs.push_back(reinterpret_cast<uintptr_t>(data.funcs[f]));
+    }
+    data.elem_segments.push_back(std::move(refs));
+  }
+  data.data_dropped.assign(m.datas.size(), 0);
+  for (const Export& e : m.exports) {
+    Extern value;
+    value.kind = e.kind;
+    switch (e.kind) {
+      case ExternKind::kFunc: value.object = data.funcs[e.index]; break;
+      case ExternKind::kTable: value.object = data.tables[e.index]; break;
+      case ExternKind::kMemory: value.object = data.memories[e.index]; break;
+      case ExternKind::kGlobal: value.object = data.globals[e.index]; break;
+    }
+    instance.exports.emplace_back(e.name, value);
+  }
+  WS_TRY(initialize(&instance, trap));
+  return &instance;
+}
+
+/// Active segments in order, then the start function (spec 4.5.4, steps 14-16).
+Result<void> Store::initialize(Instance* instance, TrapInfo* trap) {
+  InstanceData& data = instance->data;
+  const Module& m = instance->module->module;
+  auto fail = [&](const char* message, uint32_t offset) -> Error {
+    if (trap != nullptr) trap->message = message;
+    return Error{ErrorKind::kTrap, offset, message};
+  };
+  for (uint32_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    if (seg.mode == SegmentMode::kActive) {
+      Slot offset[2];
+      eval_const_expr(data, seg.offset, offset);
+      TableData* table = data.tables[seg.table];
+      const uint64_t d = static_cast<uint32_t>(offset[0]);
+      const std::vector<Slot>& refs = data.elem_segments[i];
+      if (d + refs.size() > table->elems.size()) {
+        return fail(trap_message(Trap::kOutOfBoundsTable), seg.offset_in_module);
+      }
+      std::copy(refs.begin(), refs.end(), table->elems.begin() + static_cast<ptrdiff_t>(d));
+    }
+    if (seg.mode != SegmentMode::kPassive) data.elem_segments[i].clear();
+  }
+  for (uint32_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    if (seg.mode != SegmentMode::kActive) continue;
+    Slot offset[2];
+    eval_const_expr(data, seg.offset, offset);
+    MemoryData* memory = data.memories[seg.memory];
+    const uint64_t d = static_cast<uint32_t>(offset[0]);
+    if (d + seg.init.size() > memory->size) {
+      return fail(trap_message(Trap::kOutOfBoundsMemory), seg.offset_in_module);
+    }
+    if (seg.init.size() != 0) std::memcpy(memory->base + d, m.at(seg.init.begin), seg.init.size());
+    data.data_dropped[i] = 1;
+  }
+  if (m.start) {
+    const Func* start = data.funcs[*m.start];
+    Slot args[1] = {0};
+    InvokeOutcome outcome = invoke(context_.get(), start, args);
+    if (outcome.trap != Trap::kNone) {
+      if (trap != nullptr) {
+        trap->message = outcome.message;
+        trap->frames = std::move(outcome.frames);
+      }
+      return Error{ErrorKind::kTrap, 0, outcome.message};
+    }
+  }
+  return {};
+}
+
+}  // namespace wasmscope

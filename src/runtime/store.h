@@ -1,0 +1,118 @@
+// Store, instances and linking: the run-time objects of WebAssembly, their lifetimes, and
+// instantiation in the spec's order of effects.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/platform/guarded_memory.h"
+#include "base/result.h"
+#include "engine/compiled.h"
+#include "engine/context.h"
+#include "engine/instance_data.h"
+#include "engine/interpreter.h"
+#include "spec/features.h"
+
+namespace wasmscope {
+
+/// Options fixed for a store's lifetime.
+struct StoreConfig {
+  Features features;
+  BoundsChecks bounds = BoundsChecks::kGuardPages;
+  ContextLimits limits;
+};
+
+/// Decodes, validates and translates {bytes}.
+Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
+                                                       const StoreConfig& config);
+
+/// An external value: what an import takes or an export gives.
+struct Extern {
+  ExternKind kind = ExternKind::kFunc;
+  void* object = nullptr;  ///< Func*, TableData*, MemoryData* or GlobalData*, per {kind}.
+
+  static Extern func(Func* f) { return {ExternKind::kFunc, f}; }
+  static Extern table(TableData* t) { return {ExternKind::kTable, t}; }
+  static Extern memory(MemoryData* m) { return {ExternKind::kMemory, m}; }
+  static Extern global(GlobalData* g) { return {ExternKind::kGlobal, g}; }
+  Func* as_func() const { return kind == ExternKind::kFunc ? static_cast<Func*>(object) : nullptr; }
+  TableData* as_table() const {
+    return kind == ExternKind::kTable ? static_cast<TableData*>(object) : nullptr;
+  }
+  MemoryData* as_memory() const {
+    return kind == ExternKind::kMemory ? static_cast<MemoryData*>(object) : nullptr;
+  }
+  GlobalData* as_global() const {
+    return kind == ExternKind::kGlobal ? static_cast<GlobalData*>(object) : nullptr;
+  }
+};
+
+/// A linear memory and the mapping behind it.
+struct MemoryObject : MemoryData {
+  GuardedRegion region;
+};
+
+/// An instantiated module.
+struct Instance {
+  InstanceData data;
+  std::shared_ptr<const CompiledModule> module;
+  std::vector<std::pair<std::string, Extern>> exports;
+
+  /// The export named {name}; {object} is null when there is none.
+  Extern find_export(const std::string& name) const;
+};
+
+/// What a failed instantiation or call left behind when it was a trap.
+struct TrapInfo {
+  std::string message;
+  std::vector<FrameRecord> frames;
+};
+
+/// Owns every run-time object it creates; they live as long as the store. Not thread-safe:
+/// one thread uses a store at a time (guest threads come with a later issue).
+class Store {
+ public:
+  explicit Store(StoreConfig config = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const StoreConfig& config() const { return config_; }
+  ExecContext& context() { return *context_; }
+
+  Func* create_host_func(const FuncType& type, HostCallback callback, void* user,
+                         std::string name);
+  Result<MemoryData*> create_memory(const MemoryType& type);
+  TableData* create_table(const TableType& type, Slot init);
+  GlobalData* create_global(const GlobalType& type, Slot lo, Slot hi = 0);
+
+  /// Links {imports} (one per module import, in order) and instantiates. A link failure is
+  /// {ErrorKind::kUnlinkable}; a trap while initializing segments or in the start function is
+  /// {ErrorKind::kTrap} with details in {trap} (earlier segment writes stay, per the spec).
+  Result<Instance*> instantiate(std::shared_ptr<const CompiledModule> module,
+                                const std::vector<Extern>& imports, TrapInfo* trap = nullptr);
+
+  /// Calls {func}; {args} as for {invoke}.
+  InvokeOutcome call(const Func* func, Slot* args) { return invoke(context_.get(), func, args); }
+
+ private:
+  Result<void> link(const Module& m, const std::vector<Extern>& imports) const;
+  Result<void> initialize(Instance* instance, TrapInfo* trap);
+
+  StoreConfig config_;
+  std::unique_ptr<ExecContext> context_;
+  std::deque<FuncType> host_types_;
+  std::deque<Func> funcs_;
+  std::deque<MemoryObject> memories_;
+  std::deque<TableData> tables_;
+  std::deque<GlobalData> globals_;
+  std::deque<Instance> instances_;
+};
+
+/// The value of constant expression {expr} of {instance} (its globals and functions must be
+/// in place); two slots for a v128.
+void eval_const_expr(const InstanceData& instance, const ConstExpr& expr, Slot out[2]);
+
+}  // namespace wasmscope

@@ -1,0 +1,56 @@
+#include "stack/symbolizer.h"
+
+#include <cstdio>
+
+#include "engine/instance_data.h"
+
+namespace wasmscope {
+
+std::string SymbolizedFrame::to_string() const {
+  std::string out = module.empty() ? function : module + "!" + function;
+  if (!host) {
+    char offset[24];
+    std::snprintf(offset, sizeof offset, "+0x%x", code_offset);
+    out += offset;
+  }
+  return out;
+}
+
+std::string function_name(const CompiledModule& module, uint32_t index) {
+  const Module& m = module.module;
+  if (auto it = m.names.functions.find(index); it != m.names.functions.end()) return it->second;
+  for (const Export& e : m.exports) {
+    if (e.kind == ExternKind::kFunc && e.index == index) return e.name;
+  }
+  return "func[" + std::to_string(index) + "]";
+}
+
+SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_name) {
+  SymbolizedFrame frame;
+  const Func* func = record.func;
+  if (func == nullptr) return frame;
+  if (func->code == nullptr) {
+    frame.host = true;
+    frame.function = func->host_name;
+    return frame;
+  }
+  const CompiledModule& module = *func->instance->module;
+  frame.module = module.module.names.module.value_or(module_name);
+  frame.func_index = func->index;
+  frame.function = function_name(module, func->index);
+  frame.module_offset = func->code->wasm_offset(record.pc);
+  const Function& body = module.module.functions[func->index - module.module.imported_funcs];
+  frame.code_offset = frame.module_offset >= body.body.begin ? frame.module_offset - body.body.begin : 0;
+  return frame;
+}
+
+std::vector<SymbolizedFrame> symbolize_stack(const std::vector<FrameRecord>& frames,
+                                             const std::string& module_name) {
+  std::vector<SymbolizedFrame> out;
+  for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+    out.push_back(symbolize(*it, module_name));
+  }
+  return out;
+}
+
+}  // namespace wasmscope

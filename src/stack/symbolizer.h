@@ -1,0 +1,35 @@
+// Turning frame records into names: runs outside any signal handler.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/compiled.h"
+#include "engine/context.h"
+
+namespace wasmscope {
+
+/// One frame, symbolized.
+struct SymbolizedFrame {
+  std::string module;       ///< Name section module name, else the name the host gave, else "".
+  std::string function;     ///< Name section, then export name, then "func[N]".
+  uint32_t func_index = 0;
+  uint32_t code_offset = 0; ///< Byte offset of the instruction from the function body's start.
+  uint32_t module_offset = 0;  ///< Byte offset of the instruction in the module.
+  bool host = false;        ///< A host function (no code offsets).
+
+  /// "module!function+0x1a" (or "function+0x1a" without a module name).
+  std::string to_string() const;
+};
+
+/// The name of function {index} of {module}: name section, then export, then "func[N]".
+std::string function_name(const CompiledModule& module, uint32_t index);
+
+/// Symbolizes {record}; {module_name} is used when the module has no name of its own.
+SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_name = "");
+
+/// Symbolizes {frames} innermost first, the order stack traces are printed in.
+std::vector<SymbolizedFrame> symbolize_stack(const std::vector<FrameRecord>& frames,
+                                             const std::string& module_name = "");
+
+}  // namespace wasmscope
