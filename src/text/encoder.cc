@@ -1,0 +1,215 @@
+#include "text/encoder.h"
+
+#include "base/leb128.h"
+
+namespace wasmscope {
+namespace {
+
+enum SectionId : uint8_t {
+  kTypeSection = 1,
+  kImportSection = 2,
+  kFunctionSection = 3,
+  kTableSection = 4,
+  kMemorySection = 5,
+  kGlobalSection = 6,
+  kExportSection = 7,
+  kStartSection = 8,
+  kElementSection = 9,
+  kCodeSection = 10,
+  kDataSection = 11,
+  kDataCountSection = 12,
+};
+
+void put_bytes(Bytes* out, const Bytes& bytes) {
+  out->insert(out->end(), bytes.begin(), bytes.end());
+}
+
+void put_name(Bytes* out, const std::string& name) {
+  put_uleb(out, name.size());
+  out->insert(out->end(), name.begin(), name.end());
+}
+
+void put_valtype(Bytes* out, ValType t) {
+  out->push_back(static_cast<uint8_t>(t));
+}
+
+void put_limits(Bytes* out, const Limits& limits) {
+  uint8_t flags = limits.max ? 0x01 : 0x00;
+  if (limits.shared) flags |= 0x02;
+  out->push_back(flags);
+  put_uleb(out, limits.min);
+  if (limits.max) put_uleb(out, *limits.max);
+}
+
+void put_table_type(Bytes* out, const TableType& t) {
+  put_valtype(out, t.elem);
+  put_limits(out, t.limits);
+}
+
+void put_global_type(Bytes* out, const GlobalType& t) {
+  put_valtype(out, t.type);
+  out->push_back(t.mut ? 1 : 0);
+}
+
+/// Appends section {id} holding {count} entries written by {write_entry}.
+template <class Vec, class Fn>
+void put_vector_section(Bytes* out, uint8_t id, const Vec& entries, Fn write_entry) {
+  if (entries.empty()) return;
+  Bytes payload;
+  put_uleb(&payload, entries.size());
+  for (const auto& entry : entries)
+    write_entry(&payload, entry);
+  out->push_back(id);
+  put_uleb(out, payload.size());
+  put_bytes(out, payload);
+}
+
+void put_func_type(Bytes* out, const FuncType& type) {
+  out->push_back(0x60);
+  put_uleb(out, type.params.size());
+  for (ValType t : type.params)
+    put_valtype(out, t);
+  put_uleb(out, type.results.size());
+  for (ValType t : type.results)
+    put_valtype(out, t);
+}
+
+void put_import(Bytes* out, const TextImport& import) {
+  put_name(out, import.module);
+  put_name(out, import.field);
+  out->push_back(static_cast<uint8_t>(import.kind));
+  switch (import.kind) {
+    case ExternKind::kFunc:
+      put_uleb(out, import.type_index);
+      break;
+    case ExternKind::kTable:
+      put_table_type(out, import.table);
+      break;
+    case ExternKind::kMemory:
+      put_limits(out, import.memory.limits);
+      break;
+    case ExternKind::kGlobal:
+      put_global_type(out, import.global);
+      break;
+  }
+}
+
+/// The element segment in the smallest of the eight encodings that holds it.
+void put_elem(Bytes* out, const TextElem& elem) {
+  const bool exprs = !(elem.all_ref_func && elem.type == ValType::kFuncRef);
+  uint8_t flags = exprs ? 0x04 : 0x00;
+  if (elem.mode == SegmentMode::kPassive) flags |= 0x01;
+  if (elem.mode == SegmentMode::kDeclarative) flags |= 0x03;
+  const bool explicit_table = elem.mode == SegmentMode::kActive &&
+                              (elem.table != 0 || (exprs && elem.type != ValType::kFuncRef));
+  if (explicit_table) flags |= 0x02;
+  out->push_back(flags);
+  if (explicit_table) put_uleb(out, elem.table);
+  if (elem.mode == SegmentMode::kActive) put_bytes(out, elem.offset);
+  if (elem.mode != SegmentMode::kActive || explicit_table) {
+    if (exprs) {
+      put_valtype(out, elem.type);
+    } else {
+      out->push_back(0x00);  // elemkind funcref
+    }
+  }
+  if (exprs) {
+    put_uleb(out, elem.items.size());
+    for (const Bytes& item : elem.items)
+      put_bytes(out, item);
+  } else {
+    put_uleb(out, elem.func_indices.size());
+    for (uint32_t index : elem.func_indices)
+      put_uleb(out, index);
+  }
+}
+
+void put_data(Bytes* out, const TextData& data) {
+  if (data.mode == SegmentMode::kPassive) {
+    out->push_back(0x01);
+  } else if (data.memory != 0) {
+    out->push_back(0x02);
+    put_uleb(out, data.memory);
+    put_bytes(out, data.offset);
+  } else {
+    out->push_back(0x00);
+    put_bytes(out, data.offset);
+  }
+  put_uleb(out, data.bytes.size());
+  out->insert(out->end(), data.bytes.begin(), data.bytes.end());
+}
+
+void put_code(Bytes* out, const TextFunc& func) {
+  Bytes body;
+  // Locals as runs of one type.
+  std::vector<std::pair<uint32_t, ValType>> runs;
+  for (ValType t : func.locals) {
+    if (!runs.empty() && runs.back().second == t) {
+      ++runs.back().first;
+    } else {
+      runs.emplace_back(1, t);
+    }
+  }
+  put_uleb(&body, runs.size());
+  for (const auto& [count, type] : runs) {
+    put_uleb(&body, count);
+    put_valtype(&body, type);
+  }
+  put_bytes(&body, func.body);
+  put_uleb(out, body.size());
+  put_bytes(out, body);
+}
+
+}  // namespace
+
+void put_uleb(Bytes* out, uint64_t value) {
+  uint8_t buffer[10];
+  const size_t n = write_uleb(value, buffer);
+  out->insert(out->end(), buffer, buffer + n);
+}
+
+void put_sleb(Bytes* out, int64_t value) {
+  uint8_t buffer[10];
+  const size_t n = write_sleb(value, buffer);
+  out->insert(out->end(), buffer, buffer + n);
+}
+
+Bytes encode_module(const TextModule& m) {
+  Bytes out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  put_vector_section(&out, kTypeSection, m.types, put_func_type);
+  put_vector_section(&out, kImportSection, m.imports, put_import);
+  put_vector_section(&out, kFunctionSection, m.funcs,
+                     [](Bytes* o, const TextFunc& f) { put_uleb(o, f.type_index); });
+  put_vector_section(&out, kTableSection, m.tables, put_table_type);
+  put_vector_section(&out, kMemorySection, m.memories,
+                     [](Bytes* o, const MemoryType& t) { put_limits(o, t.limits); });
+  put_vector_section(&out, kGlobalSection, m.globals, [](Bytes* o, const TextGlobal& g) {
+    put_global_type(o, g.type);
+    put_bytes(o, g.init);
+  });
+  put_vector_section(&out, kExportSection, m.exports, [](Bytes* o, const TextExport& e) {
+    put_name(o, e.name);
+    o->push_back(static_cast<uint8_t>(e.kind));
+    put_uleb(o, e.index);
+  });
+  if (m.start) {
+    Bytes payload;
+    put_uleb(&payload, *m.start);
+    out.push_back(kStartSection);
+    put_uleb(&out, payload.size());
+    put_bytes(&out, payload);
+  }
+  put_vector_section(&out, kElementSection, m.elems, put_elem);
+  if (m.uses_data_count) {
+    Bytes payload;
+    put_uleb(&payload, m.datas.size());
+    out.push_back(kDataCountSection);
+    put_uleb(&out, payload.size());
+    put_bytes(&out, payload);
+  }
+  put_vector_section(&out, kCodeSection, m.funcs, put_code);
+  put_vector_section(&out, kDataSection, m.datas, put_data);
+  return out;
+}
+
+}  // namespace wasmscope

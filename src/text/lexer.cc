@@ -1,0 +1,248 @@
+#include "text/lexer.h"
+
+#include <limits>
+
+#include "base/utf8.h"
+
+namespace wasmscope {
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// Appends the UTF-8 encoding of the scalar value {cp} to {out}.
+void append_utf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : text_(text) {}
+
+  Result<std::vector<Token>> run() {
+    std::vector<Token> tokens;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (is_space(c)) {
+        ++pos_;
+      } else if (c == ';' && peek(1) == ';') {
+        skip_line_comment();
+      } else if (c == '(' && peek(1) == ';') {
+        WS_TRY(skip_block_comment());
+      } else if (c == '(' || c == ')') {
+        Token t;
+        t.kind = c == '(' ? TokenKind::kLParen : TokenKind::kRParen;
+        t.offset = static_cast<uint32_t>(pos_);
+        t.text = text_.substr(pos_, 1);
+        tokens.push_back(std::move(t));
+        ++pos_;
+      } else {
+        WS_ASSIGN(Token t, read_run());
+        tokens.push_back(std::move(t));
+      }
+    }
+    Token eof;
+    eof.offset = static_cast<uint32_t>(text_.size());
+    tokens.push_back(std::move(eof));
+    return tokens;
+  }
+
+ private:
+  char peek(size_t ahead) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
+  uint32_t offset() const { return static_cast<uint32_t>(pos_); }
+
+  void skip_line_comment() {
+    while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r')
+      ++pos_;
+  }
+
+  /// Skips a block comment at {pos_}, which nests: "(; (; ;) ;)".
+  Result<void> skip_block_comment() {
+    const uint32_t start = offset();
+    size_t depth = 0;
+    while (pos_ < text_.size()) {
+      if (text_[pos_] == '(' && peek(1) == ';') {
+        ++depth;
+        pos_ += 2;
+      } else if (text_[pos_] == ';' && peek(1) == ')') {
+        pos_ += 2;
+        if (--depth == 0) return {};
+      } else {
+        ++pos_;
+      }
+    }
+    return malformed(start, "unclosed comment");
+  }
+
+  /// Reads a maximal run of identifier characters and strings: one token.
+  Result<Token> read_run() {
+    Token t;
+    t.offset = offset();
+    const size_t start = pos_;
+    int strings = 0;
+    bool other = false;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == '"') {
+        WS_TRY(read_string(&t.value));
+        ++strings;
+      } else if (is_idchar(c)) {
+        ++pos_;
+      } else if (is_space(c) || c == '(' || c == ')' || (c == ';' && peek(1) == ';')) {
+        break;
+      } else {
+        other = true;
+        ++pos_;
+      }
+    }
+    t.text = text_.substr(start, pos_ - start);
+    if (other || strings > 1 || (strings == 1 && text_[start] != '"')) {
+      t.kind = TokenKind::kReserved;
+    } else if (strings == 1) {
+      t.kind =
+          text_[pos_ - 1] == '"' && pos_ - start >= 2 ? TokenKind::kString : TokenKind::kReserved;
+    } else if (text_[start] == '$') {
+      t.kind = t.text.size() > 1 ? TokenKind::kId : TokenKind::kReserved;
+    } else if (text_[start] >= 'a' && text_[start] <= 'z') {
+      t.kind = TokenKind::kKeyword;
+    } else {
+      t.kind = TokenKind::kNumber;
+    }
+    if (t.kind != TokenKind::kString) t.value.clear();
+    return t;
+  }
+
+  /// Reads the string literal at {pos_} (on its opening quote), appending its bytes to {out}.
+  Result<void> read_string(std::string* out) {
+    const uint32_t start = offset();
+    ++pos_;
+    while (true) {
+      if (pos_ >= text_.size()) return malformed(start, "unclosed string");
+      const char c = text_[pos_];
+      const auto uc = static_cast<unsigned char>(c);
+      if (c == '"') {
+        ++pos_;
+        return {};
+      }
+      if (uc < 0x20 || uc == 0x7f) return malformed(offset(), "illegal character in string");
+      if (c != '\\') {
+        out->push_back(c);
+        ++pos_;
+        continue;
+      }
+      WS_TRY(read_escape(out));
+    }
+  }
+
+  Result<void> read_escape(std::string* out) {
+    const uint32_t at = offset();
+    const char e = peek(1);
+    pos_ += 2;
+    switch (e) {
+      case 't':
+        out->push_back('\t');
+        return {};
+      case 'n':
+        out->push_back('\n');
+        return {};
+      case 'r':
+        out->push_back('\r');
+        return {};
+      case '"':
+        out->push_back('"');
+        return {};
+      case '\'':
+        out->push_back('\'');
+        return {};
+      case '\\':
+        out->push_back('\\');
+        return {};
+      case 'u':
+        return read_unicode_escape(at, out);
+      default:
+        break;
+    }
+    const int hi = hex_digit_value(e);
+    const int lo = hex_digit_value(peek(0));
+    if (hi < 0 || lo < 0) return malformed(at, "illegal escape");
+    ++pos_;
+    out->push_back(static_cast<char>(hi * 16 + lo));
+    return {};
+  }
+
+  /// "\u{hexnum}" with {pos_} after the "u".
+  Result<void> read_unicode_escape(uint32_t at, std::string* out) {
+    if (peek(0) != '{' || hex_digit_value(peek(1)) < 0) return malformed(at, "illegal escape");
+    ++pos_;
+    uint32_t cp = 0;
+    bool overflow = false;
+    bool digit_before = false;
+    while (true) {
+      const char c = peek(0);
+      const int v = hex_digit_value(c);
+      if (v >= 0) {
+        if (cp > 0x10ffff) overflow = true;
+        cp = (cp << 4) | static_cast<uint32_t>(v);
+        digit_before = true;
+      } else if (c == '_' && digit_before && hex_digit_value(peek(1)) >= 0) {
+        digit_before = false;
+      } else if (c == '}') {
+        break;
+      } else {
+        return malformed(at, "illegal escape");
+      }
+      ++pos_;
+    }
+    ++pos_;
+    if (overflow || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) {
+      return malformed(at, "illegal escape");
+    }
+    append_utf8(cp, out);
+    return {};
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+bool is_idchar(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  constexpr std::string_view kPunctuation = "!#$%&'*+-./:<=>?@\\^_`|~";
+  return kPunctuation.find(c) != std::string_view::npos;
+}
+
+Result<std::vector<Token>> tokenize(std::string_view text) {
+  if (text.size() >= std::numeric_limits<uint32_t>::max()) {
+    return malformed(0, "text too large");
+  }
+  if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(text.data()), text.size())) {
+    return malformed(0, "malformed UTF-8 encoding");
+  }
+  return Lexer(text).run();
+}
+
+}  // namespace wasmscope

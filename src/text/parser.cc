@@ -1,0 +1,863 @@
+// Module fields of the text format (spec 6.6): the two passes over a module's fields, first
+// binding every identifier (fields may refer forward), then parsing and resolving each field.
+#include "text/parser.h"
+
+#include <utility>
+
+#include "base/leb128.h"
+#include "base/utf8.h"
+#include "text/number.h"
+#include "text/wat.h"
+
+namespace wasmscope {
+namespace {
+
+const char* space_name(Space space) {
+  switch (space) {
+    case Space::kFunc:
+      return "func";
+    case Space::kTable:
+      return "table";
+    case Space::kMemory:
+      return "memory";
+    case Space::kGlobal:
+      return "global";
+    case Space::kType:
+      return "type";
+    case Space::kElem:
+      return "elem segment";
+    case Space::kData:
+      return "data segment";
+    case Space::kCount:
+      break;
+  }
+  return "?";
+}
+
+/// The index space a field or import descriptor keyword defines entries in.
+bool space_for_keyword(std::string_view keyword, Space* out) {
+  if (keyword == "func")
+    *out = Space::kFunc;
+  else if (keyword == "table")
+    *out = Space::kTable;
+  else if (keyword == "memory")
+    *out = Space::kMemory;
+  else if (keyword == "global")
+    *out = Space::kGlobal;
+  else
+    return false;
+  return true;
+}
+
+/// The binary form of the expression "i32.const 0 end", the offset inline segments get.
+Bytes zero_offset() {
+  return {0x41, 0x00, 0x0b};
+}
+
+/// True when {expr} is exactly "ref.func x end"; stores x.
+bool is_ref_func_expr(const Bytes& expr, uint32_t* index) {
+  if (expr.size() < 3 || expr[0] != 0xd2 || expr.back() != 0x0b) return false;
+  uint64_t value = 0;
+  size_t length = 0;
+  const uint8_t* begin = expr.data() + 1;
+  const uint8_t* end = expr.data() + expr.size() - 1;
+  if (read_uleb(begin, end, 32, &value, &length) != LebStatus::kOk) return false;
+  if (begin + length != end) return false;
+  *index = static_cast<uint32_t>(value);
+  return true;
+}
+
+}  // namespace
+
+// ---- Tokens ------------------------------------------------------------------------------
+
+const Token& Parser::peek(size_t ahead) const {
+  const size_t i = pos_ + ahead;
+  return i < tokens_.size() ? tokens_[i] : tokens_.back();
+}
+
+bool Parser::is_keyword(std::string_view keyword, size_t ahead) const {
+  const Token& t = peek(ahead);
+  return t.kind == TokenKind::kKeyword && t.text == keyword;
+}
+
+bool Parser::is_lparen_keyword(std::string_view keyword, size_t ahead) const {
+  return peek(ahead).kind == TokenKind::kLParen && is_keyword(keyword, ahead + 1);
+}
+
+Error Parser::unexpected(const Token& t) const {
+  if (t.kind == TokenKind::kEof) return malformed(t.offset, "unexpected end of input");
+  if (t.kind == TokenKind::kReserved) return bad_literal(t);
+  return malformed(t.offset, "unexpected token \"" + std::string(t.text.substr(0, 40)) + "\"");
+}
+
+Result<void> Parser::expect_lparen() {
+  if (peek().kind != TokenKind::kLParen) return unexpected();
+  next();
+  return {};
+}
+
+Result<void> Parser::expect_rparen() {
+  if (peek().kind != TokenKind::kRParen) return unexpected();
+  next();
+  return {};
+}
+
+Result<void> Parser::expect_keyword(std::string_view keyword) {
+  if (!is_keyword(keyword)) return unexpected();
+  next();
+  return {};
+}
+
+Result<std::string> Parser::parse_string() {
+  if (peek().kind != TokenKind::kString) return unexpected();
+  return next().value;
+}
+
+Result<std::string> Parser::parse_name() {
+  const uint32_t at = peek().offset;
+  WS_ASSIGN(std::string name, parse_string());
+  if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(name.data()), name.size())) {
+    return malformed(at, "malformed UTF-8 encoding");
+  }
+  return name;
+}
+
+Error Parser::bad_literal(const Token& t) const {
+  // A run of identifier characters that is not the literal expected: the reference
+  // interpreter's lexer knows no such token, hence its message.
+  // wast's NaN patterns are tokens of their own, which are never literals in a module.
+  if (t.text == "nan:canonical" || t.text == "nan:arithmetic") {
+    return malformed(t.offset, "unexpected token " + std::string(t.text));
+  }
+  if (t.kind == TokenKind::kNumber || t.kind == TokenKind::kKeyword ||
+      t.kind == TokenKind::kReserved) {
+    return malformed(t.offset, "unknown operator \"" + std::string(t.text.substr(0, 40)) + "\"");
+  }
+  return unexpected(t);
+}
+
+Result<uint32_t> Parser::parse_u32() {
+  const Token& t = peek();
+  if (t.kind != TokenKind::kNumber) return bad_literal(t);
+  uint64_t value = 0;
+  switch (parse_unsigned(t.text, UINT32_MAX, &value)) {
+    case NumStatus::kOk:
+      break;
+    case NumStatus::kSyntax:
+      return bad_literal(t);
+    case NumStatus::kOutOfRange:
+      return malformed(t.offset, "i32 constant out of range");
+  }
+  next();
+  return static_cast<uint32_t>(value);
+}
+
+Result<void> Parser::skip_sexpr() {
+  WS_TRY(expect_lparen());
+  size_t depth = 1;
+  while (depth > 0) {
+    const Token& t = next();
+    if (t.kind == TokenKind::kEof) return unexpected(t);
+    if (t.kind == TokenKind::kLParen) ++depth;
+    if (t.kind == TokenKind::kRParen) --depth;
+  }
+  return {};
+}
+
+// ---- Indices -----------------------------------------------------------------------------
+
+bool Parser::at_index() const {
+  const TokenKind k = peek().kind;
+  return k == TokenKind::kId || k == TokenKind::kNumber;
+}
+
+Result<uint32_t> Parser::lookup(Space space, const Token& t) const {
+  const IdSpace& s = spaces_[static_cast<int>(space)];
+  auto it = s.ids.find(t.text);
+  if (it == s.ids.end()) {
+    return malformed(t.offset,
+                     std::string("unknown ") + space_name(space) + " " + std::string(t.text));
+  }
+  return it->second;
+}
+
+Result<uint32_t> Parser::parse_index(Space space) {
+  const Token& t = peek();
+  if (t.kind == TokenKind::kId) {
+    WS_ASSIGN(uint32_t index, lookup(space, t));
+    next();
+    return index;
+  }
+  return parse_u32();
+}
+
+Result<void> Parser::bind_id(Space space, const Token& id) {
+  IdSpace& s = spaces_[static_cast<int>(space)];
+  if (id.kind == TokenKind::kId && !s.ids.emplace(id.text, s.count).second) {
+    return malformed(id.offset,
+                     std::string("duplicate ") + space_name(space) + " " + std::string(id.text));
+  }
+  ++s.count;
+  return {};
+}
+
+// ---- Types -------------------------------------------------------------------------------
+
+Result<ValType> Parser::parse_valtype() {
+  struct Named {
+    std::string_view name;
+    ValType type;
+    Feature feature;
+  };
+  static constexpr Named kValTypes[] = {
+      {"i32", ValType::kI32, Feature::kMvp},
+      {"i64", ValType::kI64, Feature::kMvp},
+      {"f32", ValType::kF32, Feature::kMvp},
+      {"f64", ValType::kF64, Feature::kMvp},
+      {"v128", ValType::kV128, Feature::kSimd},
+      {"funcref", ValType::kFuncRef, Feature::kMvp},  // MVP tables hold funcrefs.
+      {"externref", ValType::kExternRef, Feature::kRefTypes},
+  };
+  const Token& t = peek();
+  if (t.kind == TokenKind::kKeyword) {
+    for (const Named& v : kValTypes) {
+      if (v.name == t.text && features_.has(v.feature)) {
+        next();
+        return v.type;
+      }
+    }
+  }
+  return unexpected();
+}
+
+Result<ValType> Parser::parse_reftype() {
+  if (is_keyword("funcref")) {
+    next();
+    return ValType::kFuncRef;
+  }
+  if (is_keyword("externref") && features_.has(Feature::kRefTypes)) {
+    next();
+    return ValType::kExternRef;
+  }
+  return unexpected();
+}
+
+Result<TypeUse> Parser::parse_type_use(bool allow_param_ids) {
+  TypeUse use;
+  if (is_lparen_keyword("type")) {
+    pos_ += 2;
+    WS_ASSIGN(use.index, parse_index(Space::kType));
+    use.has_index = true;
+    WS_TRY(expect_rparen());
+  }
+  while (is_lparen_keyword("param")) {
+    pos_ += 2;
+    use.has_inline = true;
+    if (peek().kind == TokenKind::kId) {
+      if (!allow_param_ids) return unexpected();
+      const std::string_view id = next().text;
+      WS_ASSIGN(ValType t, parse_valtype());
+      use.sig.params.push_back(t);
+      use.param_ids.push_back(id);
+    } else {
+      while (peek().kind != TokenKind::kRParen) {
+        WS_ASSIGN(ValType t, parse_valtype());
+        use.sig.params.push_back(t);
+        use.param_ids.push_back("");
+      }
+    }
+    WS_TRY(expect_rparen());
+  }
+  while (is_lparen_keyword("result")) {
+    pos_ += 2;
+    use.has_inline = true;
+    while (peek().kind != TokenKind::kRParen) {
+      WS_ASSIGN(ValType t, parse_valtype());
+      use.sig.results.push_back(t);
+    }
+    WS_TRY(expect_rparen());
+  }
+  // Out of order: (type) after (param) or (result), (param) after (result).
+  if (is_lparen_keyword("type") || is_lparen_keyword("param")) return unexpected(peek(1));
+  return use;
+}
+
+namespace {
+
+/// {sig} as a string of type bytes, a key for {Parser::type_lookup_}.
+std::string signature_key(const FuncType& sig) {
+  std::string key;
+  for (ValType t : sig.params)
+    key.push_back(static_cast<char>(t));
+  key.push_back(':');
+  for (ValType t : sig.results)
+    key.push_back(static_cast<char>(t));
+  return key;
+}
+
+}  // namespace
+
+uint32_t Parser::add_type(FuncType sig) {
+  const auto index = static_cast<uint32_t>(module_.types.size());
+  type_lookup_.emplace(signature_key(sig), index);  // Keeps the first of equal types.
+  module_.types.push_back(std::move(sig));
+  return index;
+}
+
+uint32_t Parser::find_or_add_type(const FuncType& sig) {
+  auto it = type_lookup_.find(signature_key(sig));
+  if (it != type_lookup_.end()) return it->second;
+  return add_type(sig);
+}
+
+Result<uint32_t> Parser::resolve_type_use(const TypeUse& use, const Token& at) {
+  if (!use.has_index) return find_or_add_type(use.sig);
+  if (use.has_inline) {
+    if (use.index >= module_.types.size()) return malformed(at.offset, "unknown type");
+    if (!(module_.types[use.index] == use.sig)) {
+      return malformed(at.offset, "inline function type");
+    }
+  }
+  return use.index;
+}
+
+Result<FuncType> Parser::parse_func_type() {
+  WS_TRY(expect_lparen());
+  WS_TRY(expect_keyword("func"));
+  WS_ASSIGN(TypeUse use, parse_type_use(true));
+  if (use.has_index) return unexpected();
+  WS_TRY(expect_rparen());
+  return use.sig;
+}
+
+Result<Limits> Parser::parse_limits() {
+  Limits limits;
+  WS_ASSIGN(uint32_t min, parse_u32());
+  limits.min = min;
+  if (peek().kind == TokenKind::kNumber) {
+    WS_ASSIGN(uint32_t m, parse_u32());
+    limits.max = m;
+  }
+  return limits;
+}
+
+Result<TableType> Parser::parse_table_type() {
+  TableType type;
+  WS_ASSIGN(type.limits, parse_limits());
+  WS_ASSIGN(type.elem, parse_reftype());
+  return type;
+}
+
+Result<MemoryType> Parser::parse_memory_type() {
+  MemoryType type;
+  WS_ASSIGN(type.limits, parse_limits());
+  if (is_keyword("shared") && features_.has(Feature::kThreads)) {
+    next();
+    type.limits.shared = true;
+  }
+  return type;
+}
+
+Result<GlobalType> Parser::parse_global_type() {
+  GlobalType type;
+  if (is_lparen_keyword("mut")) {
+    pos_ += 2;
+    type.mut = true;
+    WS_ASSIGN(type.type, parse_valtype());
+    WS_TRY(expect_rparen());
+  } else {
+    WS_ASSIGN(type.type, parse_valtype());
+  }
+  return type;
+}
+
+// ---- Module ------------------------------------------------------------------------------
+
+Result<Bytes> Parser::parse() {
+  bool wrapped = false;
+  if (is_lparen_keyword("module")) {
+    wrapped = true;
+    pos_ += 2;
+    if (peek().kind == TokenKind::kId) next();
+  }
+  const size_t begin = pos_;
+  WS_TRY(collect_ids());
+  pos_ = begin;
+  while (peek().kind == TokenKind::kLParen)
+    WS_TRY(parse_field());
+  if (wrapped) WS_TRY(expect_rparen());
+  if (peek().kind != TokenKind::kEof) return unexpected();
+  return encode_module(module_);
+}
+
+Result<void> Parser::collect_ids() {
+  while (peek().kind == TokenKind::kLParen) {
+    const size_t field = pos_;
+    next();
+    const Token& keyword = next();
+    Space space;
+    if (keyword.kind != TokenKind::kKeyword) {
+      return unexpected(keyword);
+    } else if (keyword.text == "type") {
+      WS_TRY(bind_id(Space::kType, peek()));
+      if (peek().kind == TokenKind::kId) next();
+      WS_ASSIGN(FuncType type, parse_func_type());
+      WS_TRY(expect_rparen());
+      add_type(std::move(type));
+    } else if (keyword.text == "import") {
+      if (peek().kind == TokenKind::kString && peek(1).kind == TokenKind::kString &&
+          peek(2).kind == TokenKind::kLParen && space_for_keyword(peek(3).text, &space) &&
+          peek(3).kind == TokenKind::kKeyword) {
+        WS_TRY(bind_id(space, peek(4)));
+      }
+    } else if (space_for_keyword(keyword.text, &space)) {
+      WS_TRY(bind_id(space, peek()));
+      // Inline segments ({(table funcref (elem ...))}, {(memory (data ...))}) are numbered
+      // where the field is.
+      const char* segment = space == Space::kTable ? "elem" : "data";
+      if (space == Space::kTable || space == Space::kMemory) {
+        while (peek().kind != TokenKind::kRParen && peek().kind != TokenKind::kEof) {
+          if (is_lparen_keyword(segment)) {
+            WS_TRY(bind_id(space == Space::kTable ? Space::kElem : Space::kData, peek()));
+          }
+          if (peek().kind == TokenKind::kLParen) {
+            WS_TRY(skip_sexpr());
+          } else {
+            next();
+          }
+        }
+      }
+    } else if (keyword.text == "elem") {
+      WS_TRY(bind_id(Space::kElem, peek()));
+    } else if (keyword.text == "data") {
+      WS_TRY(bind_id(Space::kData, peek()));
+    }
+    pos_ = field;
+    WS_TRY(skip_sexpr());
+  }
+  return {};
+}
+
+Result<void> Parser::parse_field() {
+  WS_TRY(expect_lparen());
+  const Token& keyword = peek();
+  if (keyword.kind != TokenKind::kKeyword) return unexpected();
+  next();
+  const std::string_view k = keyword.text;
+  if (k == "type") {
+    // Parsed by {collect_ids}, so that implicit types follow every explicit one.
+    pos_ -= 2;
+    return skip_sexpr();
+  }
+  if (k == "import") return parse_import_field();
+  if (k == "func") return parse_func_field();
+  if (k == "table") return parse_table_field();
+  if (k == "memory") return parse_memory_field();
+  if (k == "global") return parse_global_field();
+  if (k == "export") return parse_export_field();
+  if (k == "start") return parse_start_field();
+  if (k == "elem") return parse_elem_field();
+  if (k == "data") return parse_data_field();
+  return unexpected(keyword);
+}
+
+Result<void> Parser::note_import(const Token& at) {
+  if (first_definition_ != nullptr) {
+    return malformed(at.offset, std::string("import after ") + first_definition_);
+  }
+  return {};
+}
+
+void Parser::note_definition(const char* kind) {
+  if (first_definition_ == nullptr) first_definition_ = kind;
+}
+
+Result<std::vector<std::string>> Parser::parse_inline_exports() {
+  std::vector<std::string> names;
+  while (is_lparen_keyword("export")) {
+    pos_ += 2;
+    WS_ASSIGN(std::string name, parse_name());
+    names.push_back(std::move(name));
+    WS_TRY(expect_rparen());
+  }
+  return names;
+}
+
+void Parser::add_exports(const std::vector<std::string>& names, ExternKind kind, uint32_t index) {
+  for (const std::string& name : names)
+    module_.exports.push_back({name, kind, index});
+}
+
+Result<bool> Parser::parse_inline_import(std::string* module, std::string* field) {
+  if (!is_lparen_keyword("import")) return false;
+  WS_TRY(note_import(peek(1)));
+  pos_ += 2;
+  WS_ASSIGN(*module, parse_name());
+  WS_ASSIGN(*field, parse_name());
+  WS_TRY(expect_rparen());
+  return true;
+}
+
+Result<void> Parser::parse_import_field() {
+  WS_TRY(note_import(peek()));
+  TextImport import;
+  WS_ASSIGN(import.module, parse_name());
+  WS_ASSIGN(import.field, parse_name());
+  WS_TRY(expect_lparen());
+  const Token& kind = peek();
+  Space space;
+  if (kind.kind != TokenKind::kKeyword || !space_for_keyword(kind.text, &space)) {
+    return unexpected();
+  }
+  next();
+  if (peek().kind == TokenKind::kId) next();
+  if (space == Space::kFunc) {
+    import.kind = ExternKind::kFunc;
+    WS_ASSIGN(TypeUse use, parse_type_use(true));
+    WS_ASSIGN(import.type_index, resolve_type_use(use, kind));
+  } else if (space == Space::kTable) {
+    import.kind = ExternKind::kTable;
+    WS_ASSIGN(import.table, parse_table_type());
+  } else if (space == Space::kMemory) {
+    import.kind = ExternKind::kMemory;
+    WS_ASSIGN(import.memory, parse_memory_type());
+  } else {
+    import.kind = ExternKind::kGlobal;
+    WS_ASSIGN(import.global, parse_global_type());
+  }
+  WS_TRY(expect_rparen());
+  WS_TRY(expect_rparen());
+  ++import_counts_[static_cast<int>(import.kind)];
+  module_.imports.push_back(std::move(import));
+  return {};
+}
+
+Result<void> Parser::parse_func_field() {
+  const Token& start = tokens_[pos_ - 1];
+  if (peek().kind == TokenKind::kId) next();
+  const uint32_t index = import_counts_[0] + static_cast<uint32_t>(module_.funcs.size());
+  WS_ASSIGN(auto exports, parse_inline_exports());
+  add_exports(exports, ExternKind::kFunc, index);
+  TextImport import;
+  WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
+  WS_ASSIGN(TypeUse use, parse_type_use(true));
+  WS_ASSIGN(uint32_t type_index, resolve_type_use(use, start));
+  if (imported) {
+    WS_TRY(expect_rparen());
+    import.kind = ExternKind::kFunc;
+    import.type_index = type_index;
+    ++import_counts_[0];
+    module_.imports.push_back(std::move(import));
+    return {};
+  }
+  note_definition("function");
+  TextFunc func;
+  func.type_index = type_index;
+  FuncContext ctx;
+  uint32_t next_local = 0;
+  for (std::string_view id : use.param_ids) {
+    if (!id.empty() && !ctx.locals.emplace(id, next_local).second) {
+      return malformed(start.offset, "duplicate local " + std::string(id));
+    }
+    ++next_local;
+  }
+  if (!use.has_inline && type_index < module_.types.size()) {
+    next_local = static_cast<uint32_t>(module_.types[type_index].params.size());
+  }
+  WS_TRY(parse_locals(&func, &ctx, &next_local));
+  WS_TRY(parse_instrs(&ctx, &func.body));
+  WS_TRY(expect_rparen());
+  func.body.push_back(0x0b);
+  module_.funcs.push_back(std::move(func));
+  return {};
+}
+
+Result<void> Parser::parse_locals(TextFunc* func, FuncContext* ctx, uint32_t* next_local) {
+  while (is_lparen_keyword("local")) {
+    pos_ += 2;
+    if (peek().kind == TokenKind::kId) {
+      const Token& id = next();
+      if (!ctx->locals.emplace(id.text, *next_local).second) {
+        return malformed(id.offset, "duplicate local " + std::string(id.text));
+      }
+      WS_ASSIGN(ValType t, parse_valtype());
+      func->locals.push_back(t);
+      ++*next_local;
+    } else {
+      while (peek().kind != TokenKind::kRParen) {
+        WS_ASSIGN(ValType t, parse_valtype());
+        func->locals.push_back(t);
+        ++*next_local;
+      }
+    }
+    WS_TRY(expect_rparen());
+  }
+  return {};
+}
+
+Result<void> Parser::parse_table_field() {
+  if (peek().kind == TokenKind::kId) next();
+  const uint32_t index = import_counts_[1] + static_cast<uint32_t>(module_.tables.size());
+  WS_ASSIGN(auto exports, parse_inline_exports());
+  add_exports(exports, ExternKind::kTable, index);
+  TextImport import;
+  WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
+  if (imported) {
+    import.kind = ExternKind::kTable;
+    WS_ASSIGN(import.table, parse_table_type());
+    WS_TRY(expect_rparen());
+    ++import_counts_[1];
+    module_.imports.push_back(std::move(import));
+    return {};
+  }
+  note_definition("table");
+  TableType type;
+  if (peek().kind == TokenKind::kKeyword) {
+    // {reftype (elem ...)}: a table exactly as large as its inline segment.
+    WS_ASSIGN(type.elem, parse_reftype());
+    WS_TRY(expect_lparen());
+    WS_TRY(expect_keyword("elem"));
+    TextElem elem;
+    elem.type = type.elem;
+    elem.table = index;
+    elem.offset = zero_offset();
+    if (at_index()) {
+      while (at_index()) {
+        WS_ASSIGN(uint32_t func, parse_index(Space::kFunc));
+        elem.func_indices.push_back(func);
+        Bytes item = {0xd2};
+        put_uleb(&item, func);
+        item.push_back(0x0b);
+        elem.items.push_back(std::move(item));
+      }
+    } else {
+      while (peek().kind == TokenKind::kLParen)
+        WS_TRY(parse_elem_item(&elem));
+    }
+    WS_TRY(expect_rparen());
+    type.limits.min = elem.items.size();
+    type.limits.max = elem.items.size();
+    module_.elems.push_back(std::move(elem));
+  } else {
+    WS_ASSIGN(type, parse_table_type());
+  }
+  WS_TRY(expect_rparen());
+  module_.tables.push_back(type);
+  return {};
+}
+
+Result<void> Parser::parse_memory_field() {
+  if (peek().kind == TokenKind::kId) next();
+  const uint32_t index = import_counts_[2] + static_cast<uint32_t>(module_.memories.size());
+  WS_ASSIGN(auto exports, parse_inline_exports());
+  add_exports(exports, ExternKind::kMemory, index);
+  TextImport import;
+  WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
+  if (imported) {
+    import.kind = ExternKind::kMemory;
+    WS_ASSIGN(import.memory, parse_memory_type());
+    WS_TRY(expect_rparen());
+    ++import_counts_[2];
+    module_.imports.push_back(std::move(import));
+    return {};
+  }
+  note_definition("memory");
+  MemoryType type;
+  if (is_lparen_keyword("data")) {
+    pos_ += 2;
+    TextData data;
+    data.memory = index;
+    data.offset = zero_offset();
+    WS_ASSIGN(data.bytes, parse_data_strings());
+    WS_TRY(expect_rparen());
+    const uint64_t pages = (data.bytes.size() + kPageSize - 1) / kPageSize;
+    type.limits.min = pages;
+    type.limits.max = pages;
+    module_.datas.push_back(std::move(data));
+  } else {
+    WS_ASSIGN(type, parse_memory_type());
+  }
+  WS_TRY(expect_rparen());
+  module_.memories.push_back(type);
+  return {};
+}
+
+Result<void> Parser::parse_global_field() {
+  if (peek().kind == TokenKind::kId) next();
+  const uint32_t index = import_counts_[3] + static_cast<uint32_t>(module_.globals.size());
+  WS_ASSIGN(auto exports, parse_inline_exports());
+  add_exports(exports, ExternKind::kGlobal, index);
+  TextImport import;
+  WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
+  if (imported) {
+    import.kind = ExternKind::kGlobal;
+    WS_ASSIGN(import.global, parse_global_type());
+    WS_TRY(expect_rparen());
+    ++import_counts_[3];
+    module_.imports.push_back(std::move(import));
+    return {};
+  }
+  note_definition("global");
+  TextGlobal global;
+  WS_ASSIGN(global.type, parse_global_type());
+  WS_TRY(parse_expr(&global.init));
+  WS_TRY(expect_rparen());
+  module_.globals.push_back(std::move(global));
+  return {};
+}
+
+Result<void> Parser::parse_export_field() {
+  TextExport e;
+  WS_ASSIGN(e.name, parse_name());
+  WS_TRY(expect_lparen());
+  const Token& kind = peek();
+  Space space;
+  if (kind.kind != TokenKind::kKeyword || !space_for_keyword(kind.text, &space)) {
+    return unexpected();
+  }
+  next();
+  e.kind = space == Space::kFunc     ? ExternKind::kFunc
+           : space == Space::kTable  ? ExternKind::kTable
+           : space == Space::kMemory ? ExternKind::kMemory
+                                     : ExternKind::kGlobal;
+  WS_ASSIGN(e.index, parse_index(space));
+  WS_TRY(expect_rparen());
+  WS_TRY(expect_rparen());
+  module_.exports.push_back(std::move(e));
+  return {};
+}
+
+Result<void> Parser::parse_start_field() {
+  const Token& at = tokens_[pos_ - 1];
+  WS_ASSIGN(uint32_t index, parse_index(Space::kFunc));
+  WS_TRY(expect_rparen());
+  if (module_.start) return malformed(at.offset, "multiple start sections");
+  module_.start = index;
+  return {};
+}
+
+Result<Bytes> Parser::parse_offset() {
+  Bytes expr;
+  if (is_lparen_keyword("offset")) {
+    pos_ += 2;
+    WS_TRY(parse_expr(&expr));
+    WS_TRY(expect_rparen());
+    return expr;
+  }
+  FuncContext ctx;
+  WS_TRY(parse_folded(&ctx, &expr));
+  expr.push_back(0x0b);
+  return expr;
+}
+
+Result<void> Parser::parse_elem_item(TextElem* elem) {
+  Bytes expr;
+  if (is_lparen_keyword("item")) {
+    pos_ += 2;
+    WS_TRY(parse_expr(&expr));
+    WS_TRY(expect_rparen());
+  } else {
+    FuncContext ctx;
+    WS_TRY(parse_folded(&ctx, &expr));
+    expr.push_back(0x0b);
+  }
+  uint32_t func = 0;
+  if (is_ref_func_expr(expr, &func)) {
+    elem->func_indices.push_back(func);
+  } else {
+    elem->all_ref_func = false;
+  }
+  elem->items.push_back(std::move(expr));
+  return {};
+}
+
+Result<void> Parser::parse_elem_list(TextElem* elem, bool allow_bare_indices) {
+  const bool func_keyword = is_keyword("func");
+  if (func_keyword || (allow_bare_indices && (at_index() || peek().kind == TokenKind::kRParen))) {
+    if (func_keyword) next();
+    elem->type = ValType::kFuncRef;
+    while (at_index()) {
+      WS_ASSIGN(uint32_t func, parse_index(Space::kFunc));
+      elem->func_indices.push_back(func);
+      Bytes item = {0xd2};
+      put_uleb(&item, func);
+      item.push_back(0x0b);
+      elem->items.push_back(std::move(item));
+    }
+    return {};
+  }
+  WS_ASSIGN(elem->type, parse_reftype());
+  while (peek().kind == TokenKind::kLParen)
+    WS_TRY(parse_elem_item(elem));
+  return {};
+}
+
+Result<void> Parser::parse_elem_field() {
+  if (peek().kind == TokenKind::kId) next();
+  TextElem elem;
+  if (is_keyword("declare")) {
+    next();
+    elem.mode = SegmentMode::kDeclarative;
+    WS_TRY(parse_elem_list(&elem, false));
+  } else if (peek().kind == TokenKind::kLParen ||
+             (at_index() && peek(1).kind == TokenKind::kLParen)) {
+    elem.mode = SegmentMode::kActive;
+    bool table_use = false;
+    if (at_index()) {
+      // The MVP form {(elem 0 (offset ...) ...)}, still in the proposals' tests.
+      WS_ASSIGN(elem.table, parse_index(Space::kTable));
+    } else if (is_lparen_keyword("table")) {
+      pos_ += 2;
+      WS_ASSIGN(elem.table, parse_index(Space::kTable));
+      WS_TRY(expect_rparen());
+      table_use = true;
+    }
+    WS_ASSIGN(elem.offset, parse_offset());
+    WS_TRY(parse_elem_list(&elem, !table_use));
+  } else {
+    elem.mode = SegmentMode::kPassive;
+    WS_TRY(parse_elem_list(&elem, false));
+  }
+  WS_TRY(expect_rparen());
+  module_.elems.push_back(std::move(elem));
+  return {};
+}
+
+Result<std::string> Parser::parse_data_strings() {
+  std::string bytes;
+  while (peek().kind == TokenKind::kString)
+    bytes += next().value;
+  return bytes;
+}
+
+Result<void> Parser::parse_data_field() {
+  if (peek().kind == TokenKind::kId) next();
+  TextData data;
+  if (peek().kind == TokenKind::kLParen || (at_index() && peek(1).kind == TokenKind::kLParen)) {
+    data.mode = SegmentMode::kActive;
+    if (at_index()) {
+      // The MVP form {(data 0 (offset ...) ...)}.
+      WS_ASSIGN(data.memory, parse_index(Space::kMemory));
+    } else if (is_lparen_keyword("memory")) {
+      pos_ += 2;
+      WS_ASSIGN(data.memory, parse_index(Space::kMemory));
+      WS_TRY(expect_rparen());
+    }
+    WS_ASSIGN(data.offset, parse_offset());
+  } else {
+    data.mode = SegmentMode::kPassive;
+  }
+  WS_ASSIGN(data.bytes, parse_data_strings());
+  WS_TRY(expect_rparen());
+  module_.datas.push_back(std::move(data));
+  return {};
+}
+
+Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features) {
+  WS_ASSIGN(std::vector<Token> tokens, tokenize(text));
+  Parser parser(std::move(tokens), features);
+  return parser.parse();
+}
+
+}  // namespace wasmscope

@@ -1,0 +1,200 @@
+// The text-format parser's private interface, shared by {parser.cc} (module fields) and
+// {instr_parser.cc} (instructions and expressions). Not used outside src/text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "spec/features.h"
+#include "spec/opcodes.h"
+#include "spec/types.h"
+#include "text/encoder.h"
+#include "text/lexer.h"
+
+namespace wasmscope {
+
+/// The index spaces identifiers name (labels and locals live in {FuncContext}).
+enum class Space : uint8_t { kFunc, kTable, kMemory, kGlobal, kType, kElem, kData, kCount };
+
+/// Identifiers bound in one index space, and how many entries the space has.
+struct IdSpace {
+  std::unordered_map<std::string_view, uint32_t> ids;
+  uint32_t count = 0;
+};
+
+/// What a function body's instructions may refer to besides module-level names.
+struct FuncContext {
+  std::unordered_map<std::string_view, uint32_t> locals;
+  std::vector<std::string_view> labels;  ///< Innermost last; "" for an unnamed label.
+};
+
+/// One open instruction of the nesting {Parser::parse_instrs} tracks without recursing.
+struct Nesting {
+  enum class Kind : uint8_t {
+    kFlatBlock,    ///< "block", "loop" or "if" awaiting its "end".
+    kFoldedPlain,  ///< "(op imm*" awaiting its operands and ")"; {pending} is the op.
+    kFoldedBlock,  ///< "(block ..." or "(loop ...", awaiting ")".
+    kIfCondition,  ///< "(if ..." before "(then"; {pending} is the "if blocktype" bytes.
+    kIfThen,       ///< Inside "(then ...".
+    kIfElse,       ///< Inside "(else ...".
+  };
+  Kind kind = Kind::kFlatBlock;
+  bool is_if = false;      ///< kFlatBlock.
+  bool else_seen = false;  ///< kFlatBlock.
+  std::string_view label;  ///< kIfCondition: the label bound once "(then" starts.
+  Bytes pending;
+};
+
+/// A parsed {typeuse}: an optional explicit index and the inline signature.
+struct TypeUse {
+  bool has_index = false;
+  uint32_t index = 0;
+  bool has_inline = false;  ///< Some (param) or (result) was written.
+  FuncType sig;
+  std::vector<std::string_view> param_ids;  ///< "" for unnamed parameters.
+};
+
+/// Parses one module from its tokens. Two passes over the fields: {collect_ids} binds every
+/// identifier and reads the explicit (type) definitions, so that fields may refer forward and
+/// implicit types are appended after all explicit ones; then each field is parsed into
+/// {module_}, which {encode_module} lays out. Instructions are parsed without recursion.
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, Features features)
+      : tokens_(std::move(tokens)), features_(features) {}
+
+  /// The binary encoding of the module, or the first malformedness found.
+  Result<Bytes> parse();
+
+ private:
+  /// Most blocks and folded instructions open at once; deeper text is malformed.
+  static constexpr size_t kMaxDepth = 10000;
+
+  // ---- Tokens (parser.cc).
+  /// The token {ahead} positions on (the final kEof past the end).
+  const Token& peek(size_t ahead = 0) const;
+  /// Consumes the current token (never moves past kEof).
+  const Token& next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
+  /// True when the tokens {ahead} on are "(" {keyword}.
+  bool is_lparen_keyword(std::string_view keyword, size_t ahead = 0) const;
+  bool is_keyword(std::string_view keyword, size_t ahead = 0) const;
+  /// "unexpected token" at {t} (or "unknown operator" for a reserved token).
+  Error unexpected(const Token& t) const;
+  Error unexpected() const { return unexpected(peek()); }
+  /// The error for {t} where a literal or index was expected.
+  Error bad_literal(const Token& t) const;
+  Result<void> expect_lparen();
+  Result<void> expect_rparen();
+  Result<void> expect_keyword(std::string_view keyword);
+  Result<std::string> parse_string();
+  /// A string that must be valid UTF-8 (import and export names).
+  Result<std::string> parse_name();
+  Result<uint32_t> parse_u32();
+  /// Skips the balanced form starting at the current "(".
+  Result<void> skip_sexpr();
+
+  // ---- Module fields (parser.cc).
+  /// Pass one: binds the identifiers of every field and reads the (type) fields.
+  Result<void> collect_ids();
+  /// Adds an entry to {space}, named by {id} when it is an identifier.
+  Result<void> bind_id(Space space, const Token& id);
+  /// Pass two: one field, from its "(" to its ")".
+  Result<void> parse_field();
+  Result<void> parse_import_field();
+  Result<void> parse_func_field();
+  Result<void> parse_table_field();
+  Result<void> parse_memory_field();
+  Result<void> parse_global_field();
+  Result<void> parse_export_field();
+  Result<void> parse_start_field();
+  Result<void> parse_elem_field();
+  Result<void> parse_data_field();
+  /// Imports must precede every function, table, memory and global definition.
+  Result<void> note_import(const Token& at);
+  void note_definition(const char* kind);
+  /// The names of "(export "name")" abbreviations at the current position.
+  Result<std::vector<std::string>> parse_inline_exports();
+  void add_exports(const std::vector<std::string>& names, ExternKind kind, uint32_t index);
+  /// An "(import "m" "f")" abbreviation, if present; true when it was.
+  Result<bool> parse_inline_import(std::string* module, std::string* field);
+  /// "(func (param ...)* (result ...)*)" in a (type) field.
+  Result<FuncType> parse_func_type();
+  Result<ValType> parse_valtype();
+  Result<ValType> parse_reftype();
+  Result<Limits> parse_limits();
+  Result<TableType> parse_table_type();
+  Result<MemoryType> parse_memory_type();
+  Result<GlobalType> parse_global_type();
+  /// "(local ...)*", binding local names from {*next_local} on.
+  Result<void> parse_locals(TextFunc* func, FuncContext* ctx, uint32_t* next_local);
+  /// "(offset expr)" or its abbreviation, one folded instruction.
+  Result<Bytes> parse_offset();
+  /// "reftype elemexpr*", "func funcidx*", or (when allowed) bare "funcidx*".
+  Result<void> parse_elem_list(TextElem* elem, bool allow_bare_indices);
+  /// "(item expr)" or its abbreviation, one folded instruction.
+  Result<void> parse_elem_item(TextElem* elem);
+  Result<std::string> parse_data_strings();
+
+  // ---- Types and indices (parser.cc).
+  /// "(type x)? (param ...)* (result ...)*"; names on params only if {allow_param_ids}.
+  Result<TypeUse> parse_type_use(bool allow_param_ids);
+  /// The type index {use} denotes: its explicit index (which must agree with an inline
+  /// signature) or the first type equal to the inline signature, appended if there is none.
+  Result<uint32_t> resolve_type_use(const TypeUse& use, const Token& at);
+  uint32_t find_or_add_type(const FuncType& sig);
+  uint32_t add_type(FuncType sig);
+  /// True when the current token can be an index: a number or an identifier.
+  bool at_index() const;
+  Result<uint32_t> parse_index(Space space);
+  Result<uint32_t> lookup(Space space, const Token& t) const;
+
+  // ---- Instructions (instr_parser.cc).
+  /// A constant expression: instr* then {end}.
+  Result<void> parse_expr(Bytes* out);
+  /// {instr*} up to a ")" or the end; with {single}, exactly one folded instruction.
+  Result<void> parse_instrs(FuncContext* ctx, Bytes* out, bool single = false);
+  Result<void> parse_folded(FuncContext* ctx, Bytes* out) { return parse_instrs(ctx, out, true); }
+  /// At "(": opens a folded instruction, or the "(then" of an open folded "if".
+  Result<void> open_folded(std::vector<Nesting>* stack, FuncContext* ctx, Bytes* out);
+  /// At ")": closes the innermost folded instruction (or clause) on {stack}.
+  Result<void> close_paren(std::vector<Nesting>* stack, FuncContext* ctx, Bytes* out);
+  /// At a keyword in an instruction sequence: "block"/"loop"/"if", "else", "end" or plain.
+  Result<void> parse_flat_keyword(std::vector<Nesting>* stack, FuncContext* ctx, Bytes* out);
+  /// The opcode, optional label and block type of "block", "loop" or "if"; binds the label.
+  Result<void> parse_block_header(Op op, FuncContext* ctx, Bytes* out);
+  Result<void> parse_block_type(Bytes* out);
+  /// The optional label after "end" or "else", which must repeat the block's.
+  Result<void> parse_end_label(FuncContext* ctx);
+  /// A plain instruction named by {keyword}, with its immediates.
+  Result<void> parse_plain(const Token& keyword, FuncContext* ctx, Bytes* out);
+  /// The immediates of {op}, as its {ImmKind} says.
+  Result<void> parse_immediates(Op op, const Token& at, FuncContext* ctx, Bytes* out);
+  Result<uint32_t> parse_label(FuncContext* ctx);
+  Result<uint32_t> parse_local(FuncContext* ctx);
+  /// "offset=N"? "align=N"?; the alignment defaults to the access size.
+  Result<void> parse_memarg(const OpInfo& info, Bytes* out);
+  Result<void> parse_lane(Bytes* out);
+  Result<void> parse_v128_const(Bytes* out);
+  /// The "(result t*)*" of a typed select, as a vector of value types.
+  Result<void> parse_select_types(Bytes* out);
+  Result<void> put_int_const(unsigned bits, Bytes* out);
+  Result<void> put_float_const(bool is_f64, Bytes* out);
+  bool op_enabled(const OpInfo& info) const;
+
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+  Features features_;
+  TextModule module_;
+  IdSpace spaces_[static_cast<int>(Space::kCount)];
+  /// Signature (see {signature_key}) to the first type index with it.
+  std::unordered_map<std::string, uint32_t> type_lookup_;
+  /// "function", "table", ... once a definition (not an import) has been seen.
+  const char* first_definition_ = nullptr;
+  uint32_t import_counts_[4] = {};  ///< Imports per {ExternKind}.
+};
+
+}  // namespace wasmscope
