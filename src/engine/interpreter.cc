@@ -92,6 +92,9 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   tables->explicit_bounds[handler_index(Op::name)] = &&L_##name;
 #define UNOP(name, in, out) WASMSCOPE_SET(name)
 #define BINOP(name, in, out) WASMSCOPE_SET(name)
+#define IBINOP(name, in, out)                                                      \
+  WASMSCOPE_SET(name)                                                              \
+  tables->guard[handler_index(IOp::Imm_##name)] = &&L_Imm_##name;
 #define TRAP_UNOP(name, in, out) WASMSCOPE_SET(name)
 #define TRAP_BINOP(name, in, out) WASMSCOPE_SET(name)
 #define CONST32(name) WASMSCOPE_SET(name)
@@ -103,6 +106,7 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
 #include "engine/interp_ops.def"
 #undef UNOP
 #undef BINOP
+#undef IBINOP
 #undef TRAP_UNOP
 #undef TRAP_BINOP
 #undef CONST32
@@ -555,6 +559,15 @@ L_DataDrop:
   L_##name:                                                                       \
   wr<out>(fp, OPND(2), num::name(rd<in>(fp, OPND(0)), rd<in>(fp, OPND(1))));      \
   NEXT(2);
+  // The immediate is one operand for 32-bit ops and two (low, high) for 64-bit ones.
+#define IBINOP(name, in, out)                                                         \
+  BINOP(name, in, out)                                                                \
+  L_Imm_##name : {                                                                    \
+    const in imm = static_cast<in>(sizeof(in) == 4 ? uint64_t{OPND(2)}                \
+                                                   : OPND(2) | uint64_t{OPND(3)} << 32); \
+    wr<out>(fp, OPND(1), num::name(rd<in>(fp, OPND(0)), imm));                        \
+    NEXT(2);                                                                          \
+  }
 #define TRAP_UNOP(name, in, out)                              \
   L_##name : {                                                \
     out result;                                               \
@@ -612,6 +625,7 @@ L_DataDrop:
 #include "engine/interp_ops.def"
 #undef UNOP
 #undef BINOP
+#undef IBINOP
 #undef TRAP_UNOP
 #undef TRAP_BINOP
 #undef CONST32
@@ -635,6 +649,34 @@ const HandlerTables& handler_tables() {
 }
 
 }  // namespace
+
+unsigned immediate_form(Op op) {
+  switch (op) {
+#define UNOP(name, in, out)
+#define BINOP(name, in, out)
+#define IBINOP(name, in, out) \
+  case Op::name:              \
+    return handler_index(IOp::Imm_##name);
+#define TRAP_UNOP(name, in, out)
+#define TRAP_BINOP(name, in, out)
+#define CONST32(name)
+#define CONST64(name)
+#define LOAD(name, mem, out)
+#define STORE(name, in, mem)
+#include "engine/interp_ops.def"
+#undef UNOP
+#undef BINOP
+#undef IBINOP
+#undef TRAP_UNOP
+#undef TRAP_BINOP
+#undef CONST32
+#undef CONST64
+#undef LOAD
+#undef STORE
+    default:
+      return 0;
+  }
+}
 
 const void* const* interpreter_handlers(bool explicit_bounds) {
   return explicit_bounds ? handler_tables().explicit_bounds : handler_tables().guard;

@@ -198,6 +198,7 @@ class FunctionTranslator {
 
   Result<void> translate_instr();
   Result<void> translate_fixed();
+  Result<void> emit_with_immediate(unsigned handler, const OpInfo& info, bool* folded);
   Result<void> translate_block();
   Result<void> translate_else();
   Result<void> translate_end();
@@ -242,6 +243,7 @@ class FunctionTranslator {
     uint32_t b = 0;
     size_t entry = 0;
     size_t pc_map_size = 0;
+    bool b_is_immediate = false;  ///< {b} is an immediate, not a slot: not fusable.
   } last_;
 };
 
@@ -466,6 +468,11 @@ Result<void> FunctionTranslator::translate_fixed() {
     return invalid(instr_.offset, std::string("untranslated instruction ") +
                                       std::string(info.text));
   }
+  if (const unsigned imm_handler = immediate_form(instr_.op); imm_handler != 0) {
+    bool folded = false;
+    WS_TRY(emit_with_immediate(imm_handler, info, &folded));
+    if (folded) return {};
+  }
   uint32_t params[3] = {0, 0, 0};
   const size_t n = info.params.size();
   for (size_t i = n; i-- > 0;) params[i] = pop().slot;
@@ -533,6 +540,34 @@ Result<void> FunctionTranslator::translate_fixed() {
   return {};
 }
 
+/// When the right operand of integer binary op {info} is a constant the previous instruction
+/// just produced, drops that instruction and emits the immediate form {handler} instead.
+Result<void> FunctionTranslator::emit_with_immediate(unsigned handler, const OpInfo& info,
+                                                     bool* folded) {
+  const bool is_const = last_.op == Op::I32Const || last_.op == Op::I64Const;
+  if (!last_.valid || !is_const || last_.entry != stack_.size() - 1 ||
+      last_.pc_map_size != out_->pc_map.size()) {
+    return {};
+  }
+  uint32_t constant[3];  // dst, low, high
+  std::memcpy(constant, code_->data() + last_.instr + 1, sizeof constant);
+  const bool wide = last_.op == Op::I64Const;
+  code_->resize(last_.instr);
+  out_->pc_map.pop_back();
+  pop();
+  const Entry a = pop();
+  const uint32_t dst_slot = push(info.results[0] == 'l' ? ValType::kI64 : ValType::kI32).slot;
+  WS_TRY(begin(handler));
+  operand(a.slot);
+  const uint32_t dst_operand = operand(dst_slot);
+  operand(constant[1]);
+  if (wide) operand(constant[2]);
+  last_ = {true, instr_.op, instr_start_, dst_operand, a.slot, 0, stack_.size() - 1,
+           out_->pc_map.size(), true};
+  *folded = true;
+  return {};
+}
+
 Result<void> FunctionTranslator::translate_local(Op op) {
   const uint32_t index = instr_.index;
   const uint32_t slot = local_slots_[index];
@@ -560,7 +595,9 @@ Result<void> FunctionTranslator::translate_local(Op op) {
 /// returns its operator and operand slots.
 bool FunctionTranslator::take_fusable_compare(const Entry& cond, Op* compare, uint32_t* a,
                                               uint32_t* b) {
-  if (!last_.valid || last_.entry != stack_.size() || cond.alias()) return false;
+  if (!last_.valid || last_.entry != stack_.size() || cond.alias() || last_.b_is_immediate) {
+    return false;
+  }
   switch (last_.op) {
 #define WASMSCOPE_CASE(op, neg, type, expr) case Op::op:
     WASMSCOPE_FUSED_COMPARES(WASMSCOPE_CASE)
