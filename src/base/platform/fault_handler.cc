@@ -94,7 +94,9 @@ bool fault_handler_active() {
 }
 
 // async-signal-safe
-TrapLandingPad* current_landing_pad() { return t_current_pad.load(std::memory_order_relaxed); }
+TrapLandingPad* current_landing_pad() {
+  return t_current_pad.load(std::memory_order_relaxed);
+}
 
 // async-signal-safe
 void set_current_landing_pad(TrapLandingPad* pad) {

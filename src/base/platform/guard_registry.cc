@@ -49,9 +49,8 @@ bool slot_contains(const Slot& slot, uintptr_t address) {
 
 void raise_high_water(uint32_t count) {
   uint32_t seen = g_high_water.load(std::memory_order_relaxed);
-  while (seen < count &&
-         !g_high_water.compare_exchange_weak(seen, count, std::memory_order_release,
-                                             std::memory_order_relaxed)) {
+  while (seen < count && !g_high_water.compare_exchange_weak(seen, count, std::memory_order_release,
+                                                             std::memory_order_relaxed)) {
   }
 }
 
@@ -91,6 +90,8 @@ bool in_guarded_range(const void* address) {
   return false;
 }
 
-size_t guarded_range_count() { return g_live.load(std::memory_order_relaxed); }
+size_t guarded_range_count() {
+  return g_live.load(std::memory_order_relaxed);
+}
 
 }  // namespace wasmscope

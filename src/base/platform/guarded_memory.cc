@@ -26,8 +26,8 @@ bool round_to_pages(uint64_t bytes, uint64_t* rounded) {
 }
 
 Error too_large(const char* what, uint64_t bytes) {
-  return Error{ErrorKind::kIo, 0, std::string("cannot ") + what + " " + describe_bytes(bytes) +
-                                      ": size out of range"};
+  return Error{ErrorKind::kIo, 0,
+               std::string("cannot ") + what + " " + describe_bytes(bytes) + ": size out of range"};
 }
 
 }  // namespace
@@ -44,11 +44,11 @@ Result<GuardedRegion> GuardedRegion::reserve(uint64_t reserve_bytes, uint64_t in
   }
   if (initial_bytes > reserved) {
     return Error{ErrorKind::kIo, 0,
-                 "cannot make " + describe_bytes(initial_bytes) + " accessible in a reservation of " +
-                     describe_bytes(reserved)};
+                 "cannot make " + describe_bytes(initial_bytes) +
+                     " accessible in a reservation of " + describe_bytes(reserved)};
   }
-  void* mapping = mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                       -1, 0);
+  void* mapping =
+      mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED) {
     return system_error("cannot reserve " + describe_bytes(reserve_bytes) + " of address space",
                         errno);
@@ -58,8 +58,8 @@ Result<GuardedRegion> GuardedRegion::reserve(uint64_t reserve_bytes, uint64_t in
   region.registry_slot_ = register_guarded_range(begin, begin + reserved);
   if (region.registry_slot_ < 0) {
     return Error{ErrorKind::kIo, 0,
-                 "cannot reserve a guarded memory: all " +
-                     std::to_string(kGuardRegistryCapacity) + " guarded regions are in use"};
+                 "cannot reserve a guarded memory: all " + std::to_string(kGuardRegistryCapacity) +
+                     " guarded regions are in use"};
   }
   WS_TRY(region.grow(initial_bytes));
   return region;
@@ -82,7 +82,9 @@ Result<GuardedRegion> GuardedRegion::allocate_exact(uint64_t initial_bytes) {
   return region;
 }
 
-GuardedRegion::~GuardedRegion() { release(); }
+GuardedRegion::~GuardedRegion() {
+  release();
+}
 
 GuardedRegion::GuardedRegion(GuardedRegion&& other) noexcept
     : base_(std::exchange(other.base_, nullptr)),

@@ -8,7 +8,9 @@ namespace wasmscope::platform_internal {
 namespace {
 
 // Returns the message for {err}, whichever {strerror_r} flavour the C library declares.
-[[maybe_unused]] const char* pick_message(const char* gnu_result, const char*) { return gnu_result; }
+[[maybe_unused]] const char* pick_message(const char* gnu_result, const char*) {
+  return gnu_result;
+}
 [[maybe_unused]] const char* pick_message(int xsi_result, const char* buffer) {
   return xsi_result == 0 ? buffer : "unknown error";
 }
@@ -25,8 +27,10 @@ std::string describe_bytes(uint64_t bytes) {
   static const struct {
     uint64_t size;
     const char* unit;
-  } kUnits[] = {{uint64_t{1} << 40, "TiB"}, {uint64_t{1} << 30, "GiB"},
-                {uint64_t{1} << 20, "MiB"}, {uint64_t{1} << 10, "KiB"}};
+  } kUnits[] = {{uint64_t{1} << 40, "TiB"},
+                {uint64_t{1} << 30, "GiB"},
+                {uint64_t{1} << 20, "MiB"},
+                {uint64_t{1} << 10, "KiB"}};
   char text[48];
   for (const auto& unit : kUnits) {
     if (bytes < unit.size) continue;

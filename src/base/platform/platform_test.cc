@@ -115,7 +115,8 @@ size_t count_mappings() {
   std::ifstream maps("/proc/self/maps");
   std::string line;
   size_t lines = 0;
-  while (std::getline(maps, line)) ++lines;
+  while (std::getline(maps, line))
+    ++lines;
   return lines;
 }
 
@@ -123,7 +124,8 @@ std::string current_mask_string() {
   sigset_t mask;
   pthread_sigmask(SIG_SETMASK, nullptr, &mask);
   std::string bits;
-  for (int sig = 1; sig < NSIG; ++sig) bits += sigismember(&mask, sig) ? '1' : '0';
+  for (int sig = 1; sig < NSIG; ++sig)
+    bits += sigismember(&mask, sig) ? '1' : '0';
   return bits;
 }
 
@@ -160,8 +162,7 @@ TEST(GuardedRegion, ReportsAddressSpaceExhaustion) {
   ASSERT_FALSE(region.ok());
   Error error = error_of(region);
   EXPECT_EQ(error.kind, ErrorKind::kIo);
-  EXPECT_NE(error.message.find("cannot reserve 4194304 TiB of address space: "),
-            std::string::npos)
+  EXPECT_NE(error.message.find("cannot reserve 4194304 TiB of address space: "), std::string::npos)
       << error.message;
 }
 
@@ -212,7 +213,8 @@ TEST(GuardedRegion, GrowMovingKeepsContents) {
   GuardedRegion region = value_of(exact);
   EXPECT_FALSE(region.guarded());
   EXPECT_FALSE(in_guarded_range(region.base()));
-  for (uint64_t i = 0; i < kWasmPage; ++i) region.base()[i] = static_cast<uint8_t>(i * 7);
+  for (uint64_t i = 0; i < kWasmPage; ++i)
+    region.base()[i] = static_cast<uint8_t>(i * 7);
 
   // Occupy the address space right after the mapping so growing in place is impossible.
   void* blocker = mmap(region.base() + region.reserved(), kWasmPage, PROT_NONE,
@@ -253,7 +255,8 @@ TEST(GuardRegistry, ReportsWhenFull) {
   auto region = GuardedRegion::reserve(kWasmPage, 0);
   EXPECT_FALSE(region.ok());
   EXPECT_NE(error_of(region).message.find("guarded regions are in use"), std::string::npos);
-  for (int slot : slots) unregister_guarded_range(slot);
+  for (int slot : slots)
+    unregister_guarded_range(slot);
   EXPECT_FALSE(in_guarded_range(reinterpret_cast<const void*>(0x1800)));
 }
 
@@ -303,7 +306,8 @@ TEST(FaultHandler, TrapsOnOtherThreads) {
       }
     });
   }
-  for (auto& thread : threads) thread.join();
+  for (auto& thread : threads)
+    thread.join();
   EXPECT_EQ(correct.load(), kThreads * kFaultsPerThread);
 }
 
@@ -323,8 +327,8 @@ TEST(FaultHandler, NestedPadsRestoreTheOuterOne) {
       // The guest calls the host: disarmed; the host calls back into the guest, which traps.
       outer.disarm();
       FaultOutcome inner = write_under_pad(inner_target, 1);
-      inner_ok = inner.address == inner_target && current_landing_pad() == &outer &&
-                 !outer.armed.load();
+      inner_ok =
+          inner.address == inner_target && current_landing_pad() == &outer && !outer.armed.load();
       // Back in the outer guest call, which traps too.
       outer.arm();
       *reinterpret_cast<volatile uint8_t*>(outer_target) = 1;
@@ -540,39 +544,68 @@ bool on_capture(int, siginfo_t* info, void*) {
   return true;
 }
 
+// Waits for {on_capture} to post. Under ThreadSanitizer (whose runtime defers asynchronous
+// signals to its own safe points) the request is sent again after a second: g++ 12's runtime
+// loses one now and then in the full suite, never when this test runs alone, and never
+// without the sanitizer. A capture requester retries the same way.
+bool await_capture(pthread_t target, int sig) {
+  for (int attempt = 0; attempt < (WS_UNDER_TSAN ? 5 : 1); ++attempt) {
+    if (attempt > 0 && !send_signal(target, sig).ok()) return false;
+    if (g_capture_done.wait_for(WS_UNDER_TSAN ? 1s : 5s)) return true;
+  }
+  return false;
+}
+
+// A thread that naps until told to stop, for signals to be sent to.
+class NappingThread {
+ public:
+  NappingThread() : thread_([this] { run(); }) { ready_.wait(); }
+  ~NappingThread() {
+    stop_.store(true);
+    thread_.join();
+  }
+  pthread_t id() const { return id_.load(); }
+
+ private:
+  void run() {
+    id_.store(pthread_self());
+    ready_.post();
+    while (!stop_.load()) {
+      timespec nap = {0, 1000000};
+      nanosleep(&nap, nullptr);
+    }
+  }
+
+  std::atomic<bool> stop_{false};
+  std::atomic<pthread_t> id_{};
+  Semaphore ready_;
+  std::thread thread_;
+};
+
 TEST(ThreadSignals, CaptureSignalRunsOnTheTargetThreadAndPosts) {
   int sig = capture_signal();
   EXPECT_EQ(sig, SIGRTMIN + 4);
   auto installed = install_signal_handler(sig, on_capture);
   ASSERT_TRUE(installed.ok()) << installed.error().message;
 
-  std::atomic<bool> stop{false};
-  std::atomic<pthread_t> target_id{};
-  Semaphore ready;
-  std::thread target([&] {
-    target_id.store(pthread_self());
-    ready.post();
-    while (!stop.load()) {
-      timespec nap = {0, 1000000};
-      nanosleep(&nap, nullptr);
-    }
-  });
-  ASSERT_TRUE(ready.wait_for(5s));
-  pthread_t id = target_id.load();
-
-  ASSERT_TRUE(send_signal(id, sig).ok());
-  ASSERT_TRUE(g_capture_done.wait_for(5s));
-  EXPECT_TRUE(pthread_equal(g_capture_thread.load(), id));
+  NappingThread target;
+  ASSERT_TRUE(send_signal(target.id(), sig).ok());
+  ASSERT_TRUE(await_capture(target.id(), sig));
+  EXPECT_TRUE(pthread_equal(g_capture_thread.load(), target.id()));
   EXPECT_EQ(g_capture_value.load(), nullptr);
 
   int token = 0;
-  ASSERT_TRUE(send_signal_with_value(id, sig, &token).ok());
-  ASSERT_TRUE(g_capture_done.wait_for(5s));
-  EXPECT_TRUE(pthread_equal(g_capture_thread.load(), id));
-  EXPECT_EQ(g_capture_value.load(), &token);
-
-  stop.store(true);
-  target.join();
+  ASSERT_TRUE(send_signal_with_value(target.id(), sig, &token).ok());
+  // Under ThreadSanitizer a late first request may post once more before this one.
+  bool saw_token = false;
+  for (int post = 0; post < (WS_UNDER_TSAN ? 3 : 1) && !saw_token; ++post) {
+    ASSERT_TRUE(g_capture_done.wait_for(5s));
+    saw_token = g_capture_value.load() == &token;
+  }
+  EXPECT_TRUE(saw_token);
+  EXPECT_TRUE(pthread_equal(g_capture_thread.load(), target.id()));
+  while (g_capture_done.try_wait()) {
+  }
 }
 
 volatile sig_atomic_t g_host_rt_handler_ran = 0;

@@ -12,7 +12,9 @@ namespace wasmscope {
 namespace {
 
 // The futex word is the atomic's storage (same size, lock-free, no padding).
-uint32_t* futex_word(std::atomic<uint32_t>* count) { return reinterpret_cast<uint32_t*>(count); }
+uint32_t* futex_word(std::atomic<uint32_t>* count) {
+  return reinterpret_cast<uint32_t*>(count);
+}
 
 // Sleeps while {*word == expected}, until the absolute monotonic {deadline} (null: forever).
 // Returns the errno of the wait (0 when woken).
@@ -67,7 +69,8 @@ bool Semaphore::wait_for(std::chrono::nanoseconds timeout) {
 }
 
 void Semaphore::wait() {
-  while (!try_wait()) futex_wait(futex_word(&count_), 0, nullptr);
+  while (!try_wait())
+    futex_wait(futex_word(&count_), 0, nullptr);
 }
 
 }  // namespace wasmscope

@@ -81,8 +81,8 @@ Result<void> send_signal_with_value(pthread_t thread, int sig, void* value) {
 
 // async-signal-safe
 bool sent_by_this_process(const siginfo_t* info) {
-  bool from_user = info->si_code == SI_TKILL || info->si_code == SI_QUEUE ||
-                   info->si_code == SI_USER;
+  bool from_user =
+      info->si_code == SI_TKILL || info->si_code == SI_QUEUE || info->si_code == SI_USER;
   return from_user && info->si_pid == getpid();
 }
 
