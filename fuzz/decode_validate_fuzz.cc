@@ -1,0 +1,31 @@
+// libFuzzer target: any bytes through the decoder and validator, and the same bytes as text
+// through the text parser (and, when that succeeds, its output through decode and validate).
+// The only acceptable outcomes are a value or an Error: crashes, sanitizer reports, hangs and
+// runaway allocations are bugs.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "binary/decoder.h"
+#include "text/wat.h"
+#include "validate/validator.h"
+
+namespace {
+
+void decode_and_validate(std::vector<uint8_t> bytes) {
+  wasmscope::Result<wasmscope::Module> module = wasmscope::decode_module(std::move(bytes));
+  if (!module.ok()) return;
+  wasmscope::Result<wasmscope::ModuleFacts> facts = wasmscope::validate_module(*module);
+  (void)facts.ok();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  decode_and_validate(std::vector<uint8_t>(data, data + size));
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  wasmscope::Result<std::vector<uint8_t>> binary = wasmscope::wat_to_binary(text);
+  if (binary.ok()) decode_and_validate(std::move(binary.value()));
+  return 0;
+}

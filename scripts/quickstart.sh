@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# From a fresh checkout: installs what is missing, builds wasmscope (Release, Ninja, in build/)
+# and runs it on the bundled examples.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build
+
+wasmscope=build/src/tools/wasmscope
+echo
+echo "== $wasmscope validate build/examples/hello.wasm build/examples/fib.wasm examples/hello.wat"
+"$wasmscope" validate build/examples/hello.wasm build/examples/fib.wasm examples/hello.wat
+echo
+echo "== $wasmscope dump build/examples/hello.wasm"
+"$wasmscope" dump build/examples/hello.wasm
+echo
+echo "== $wasmscope dump build/examples/fib.wasm"
+"$wasmscope" dump build/examples/fib.wasm
+echo
+echo "Built $wasmscope. Try '$wasmscope --help'; run the tests with scripts/test.sh."

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The project's test command (CI runs it through .ci/run): installs what is missing, then builds
+# with g++ in build-ci-gcc and with clang-16 in build-ci-clang (Release, warnings as errors) and
+# runs the whole CTest suite in each: unit tests, CLI tests and the spec suite.
+# Exits non-zero if either build or any test fails. The last line sums both runs as
+# "N passed, N failed" (a configuration that does not build counts as one failure).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh || exit 1
+
+total_passed=0
+total_failed=0
+status=0
+
+# run_config NAME BUILD_DIR CC CXX: configures, builds and tests one configuration.
+run_config() {
+  local name=$1 dir=$2 cc=$3 cxx=$4
+  echo "=== $name: configure and build in $dir"
+  if ! CC=$cc CXX=$cxx cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+      -DWASMSCOPE_WERROR=ON; then
+    echo "=== $name: configure FAILED"
+    total_failed=$((total_failed + 1))
+    return 1
+  fi
+  if ! cmake --build "$dir"; then
+    echo "=== $name: build FAILED"
+    total_failed=$((total_failed + 1))
+    return 1
+  fi
+  echo "=== $name: ctest"
+  local log="$dir/ctest-output.log"
+  (cd "$dir" && ctest --output-on-failure -j2) 2>&1 | tee "$log"
+  local result=${PIPESTATUS[0]}
+  # ctest's summary: "100% tests passed, 0 tests failed out of 57".
+  local summary
+  summary=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    total_failed=$((total_failed + 1))  # ctest itself failed to run
+  else
+    local failed all
+    failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$summary")
+    all=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$summary")
+    total_passed=$((total_passed + all - failed))
+    total_failed=$((total_failed + failed))
+    echo "=== $name: $summary"
+  fi
+  return "$result"
+}
+
+run_config "gcc" build-ci-gcc gcc g++ || status=1
+run_config "clang-16" build-ci-clang clang-16 clang++-16 || status=1
+
+echo
+if [ "$status" -eq 0 ]; then
+  echo "test.sh: all builds and tests passed"
+else
+  echo "test.sh: FAILED (see above)"
+fi
+echo "$total_passed passed, $total_failed failed"
+exit "$status"

@@ -1,0 +1,27 @@
+// The CLI's subcommands. Each takes the arguments after its name and returns the exit status:
+// 0 success, 1 the input failed (invalid module, failing spec tests, unreadable file), 2 a usage
+// error (reported by throwing {UsageError}).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spec/features.h"
+
+namespace wasmscope::tools {
+
+using Args = std::vector<std::string>;
+
+int cmd_validate(const Args& args);
+int cmd_dump(const Args& args);
+int cmd_spectest(const Args& args);
+int cmd_run(const Args& args);
+
+/// True when {args} asks for help ({--help} or {-h}).
+bool wants_help(const Args& args);
+
+/// Handles {--disable FEATURE}: turns the named feature off in {features}; throws {UsageError}
+/// for an unknown name.
+void disable_feature(const std::string& name, Features* features);
+
+}  // namespace wasmscope::tools

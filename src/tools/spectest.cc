@@ -1,0 +1,282 @@
+// wasmscope spectest: runs spec-suite .wast scripts through wast2json, then the decoder and the
+// validator, one script per child process so that no script can crash or hang the whole run.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "tools/commands.h"
+#include "tools/file_io.h"
+#include "tools/format.h"
+#include "tools/spectest.h"
+
+namespace wasmscope::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSpectestUsage =
+    "usage: wasmscope spectest [OPTIONS] PATH...\n"
+    "\n"
+    "Runs WebAssembly spec-test scripts. Each PATH is a .wast file or a directory (its *.wast\n"
+    "files, sorted). Every script is converted with 'wast2json --enable-all' (from wabt) into a\n"
+    "fresh temporary directory, then its commands run: 'module' must decode and validate,\n"
+    "'assert_malformed' must be rejected as malformed (text by the text parser),\n"
+    "'assert_invalid' must be rejected by the validator. Commands that need an interpreter\n"
+    "(assert_return, assert_trap, action, register, ...) are skipped; the modules of\n"
+    "assert_unlinkable/assert_uninstantiable are skipped after checking that they validate.\n"
+    "\n"
+    "options:\n"
+    "  --verbose, -v               print every failure (file:line, command, error)\n"
+    "  --expected-failures FILE    lines 'file.wast:LINE' that are known to fail: such a\n"
+    "                              failure is reported but not counted as failed; a listed\n"
+    "                              command that passes counts as failed\n"
+    "  --timeout SECONDS           time limit per script (default 600)\n"
+    "  --disable FEATURE           decode and validate with a proposal turned off, for suites\n"
+    "                              written before it (e.g. reference-types for threads)\n"
+    "  --no-fork                   run scripts in this process (for debugging)\n"
+    "  --help, -h                  show this help\n"
+    "\n"
+    "The last line is 'N passed, N failed, N skipped'. Environment: WAST2JSON names the\n"
+    "wast2json program (default: found on PATH).\n"
+    "\n"
+    "exit status: 0 nothing failed, 1 something failed, 2 usage error\n";
+
+struct Options {
+  bool verbose = false;
+  bool fork = true;
+  unsigned timeout_seconds = 600;
+  Features features;
+  std::optional<std::string> expected_failures_path;
+  std::vector<std::string> paths;
+};
+
+/// A script to run and the name it goes by in the report.
+struct Script {
+  std::string path;
+  std::string label;
+};
+
+unsigned parse_timeout(const std::string& text) {
+  char* end = nullptr;
+  const unsigned long value = std::strtoul(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value == 0 || value > 86400) {
+    throw UsageError("spectest: --timeout needs a number of seconds (1..86400), got '" + text +
+                     "'");
+  }
+  return static_cast<unsigned>(value);
+}
+
+Options parse_options(const Args& args) {
+  Options options;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError("spectest: " + arg + " needs a value");
+      return args[++i];
+    };
+    if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
+      options.paths.push_back(arg);
+    } else if (arg == "--") {
+      options_done = true;
+    } else if (arg == "--verbose" || arg == "-v") {
+      options.verbose = true;
+    } else if (arg == "--no-fork") {
+      options.fork = false;
+    } else if (arg == "--expected-failures") {
+      options.expected_failures_path = value();
+    } else if (arg == "--disable") {
+      disable_feature(value(), &options.features);
+    } else if (arg == "--timeout") {
+      options.timeout_seconds = parse_timeout(value());
+    } else {
+      throw UsageError("spectest: unknown option '" + arg + "'\n" + kSpectestUsage);
+    }
+  }
+  if (options.paths.empty()) {
+    throw UsageError(std::string("spectest: no PATH given\n") + kSpectestUsage);
+  }
+  return options;
+}
+
+/// Expands {arg} into scripts; reports a missing path or an empty directory into {errors}.
+void expand_path(const std::string& arg, std::vector<Script>* scripts,
+                 std::vector<std::string>* errors) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(arg, ec);
+  if (ec || !fs::exists(status)) {
+    errors->push_back(arg + ": no such file or directory");
+    return;
+  }
+  if (!fs::is_directory(status)) {
+    scripts->push_back({arg, arg});
+    return;
+  }
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(arg, ec)) {
+    if (entry.path().extension() == ".wast" && entry.is_regular_file(ec)) {
+      names.push_back(entry.path().filename().string());
+    }
+  }
+  if (ec) errors->push_back(arg + ": cannot list directory: " + ec.message());
+  if (names.empty()) {
+    errors->push_back(arg + ": no .wast files in this directory");
+    return;
+  }
+  std::sort(names.begin(), names.end());
+  std::string dir_label = fs::path(arg).lexically_normal().filename().string();
+  if (dir_label.empty())
+    dir_label = fs::path(arg).lexically_normal().parent_path().filename().string();
+  for (const std::string& name : names) {
+    scripts->push_back({(fs::path(arg) / name).string(), dir_label + "/" + name});
+  }
+}
+
+/// Runs {json_path} in a child process, so a crash or a hang costs one script, not the run.
+ScriptResult run_script_isolated(const std::string& json_path, const Script& script,
+                                 const std::set<uint32_t>& expected_lines,
+                                 const std::string& result_path, const Options& options) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int status = 0;
+    try {
+      write_script_result(run_script(json_path, script.label, expected_lines, options.features),
+                          result_path);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: %s\n", script.label.c_str(), e.what());
+      status = 3;
+    }
+    std::fflush(stderr);
+    ::_exit(status);  // Skips destructors: the temporary directory belongs to the parent.
+  }
+  const ProcessStatus status = wait_child(pid, options.timeout_seconds);
+  if (!status.ok()) {
+    ScriptResult result;
+    result.fail_script(script.label, cat("runner ", status.describe(options.timeout_seconds),
+                                         " (rerun with --no-fork to debug)"));
+    return result;
+  }
+  return read_script_result(result_path);
+}
+
+ScriptResult run_one(const Script& script, const Options& options, const std::string& wast2json,
+                     const std::set<uint32_t>& expected_lines) {
+  TempDir temp("wasmscope-spectest");
+  const std::string json_path = temp.path() + "/x.json";
+  const std::string log_path = temp.path() + "/wast2json.log";
+  const ProcessStatus converted = run_program(
+      {wast2json, "--enable-all", script.path, "-o", json_path}, log_path, options.timeout_seconds);
+  if (!converted.ok()) {
+    ScriptResult result;
+    std::string log = read_text_prefix(log_path, 2000);
+    while (!log.empty() && std::isspace(static_cast<unsigned char>(log.back())))
+      log.pop_back();
+    result.fail_script(script.label, cat("wast2json failed (",
+                                         converted.describe(options.timeout_seconds), "): ", log));
+    return result;
+  }
+  try {
+    if (options.fork) {
+      return run_script_isolated(json_path, script, expected_lines, temp.path() + "/result.json",
+                                 options);
+    }
+    return run_script(json_path, script.label, expected_lines, options.features);
+  } catch (const std::exception& e) {
+    ScriptResult result;
+    result.fail_script(script.label, e.what());
+    return result;
+  }
+}
+
+void print_messages(const ScriptResult& result, bool verbose) {
+  for (const ScriptMessage& message : result.messages) {
+    if (verbose || message.kind == ScriptMessage::Kind::kUnexpectedPass) {
+      std::printf("%s\n", message.text.c_str());
+    }
+  }
+}
+
+struct Row {
+  std::string label;
+  ScriptResult result;
+};
+
+void print_table(const std::vector<Row>& rows) {
+  size_t width = 4;
+  for (const Row& row : rows)
+    width = std::max(width, row.label.size());
+  const int w = static_cast<int>(width);
+  std::printf("\n%-*s %8s %8s %8s %8s\n", w, "file", "passed", "failed", "skipped", "xfail");
+  for (const Row& row : rows) {
+    const ScriptResult& r = row.result;
+    std::printf("%-*s %8u %8u %8u %8u\n", w, row.label.c_str(), r.passed, r.failed, r.skipped,
+                r.expected_failures);
+  }
+}
+
+}  // namespace
+
+int cmd_spectest(const Args& args) {
+  if (wants_help(args)) {
+    std::fputs(kSpectestUsage, stdout);
+    return 0;
+  }
+  const Options options = parse_options(args);
+  ExpectedFailures expected;
+  if (options.expected_failures_path) {
+    try {
+      expected = ExpectedFailures::load(*options.expected_failures_path);
+    } catch (const std::exception& e) {
+      throw UsageError(std::string("spectest: ") + e.what());
+    }
+  }
+  const char* override_path = std::getenv("WAST2JSON");
+  const std::optional<std::string> wast2json =
+      find_program(override_path && *override_path ? override_path : "wast2json");
+  if (!wast2json) {
+    std::fprintf(stderr,
+                 "wasmscope spectest: error: wast2json not found on PATH; install the Debian "
+                 "package 'wabt' (scripts/install-deps.sh does) or set WAST2JSON\n");
+    return 1;
+  }
+
+  std::vector<Script> scripts;
+  std::vector<std::string> errors;
+  for (const std::string& path : options.paths)
+    expand_path(path, &scripts, &errors);
+
+  std::vector<Row> rows;
+  ScriptResult total;
+  for (const std::string& error : errors) {
+    std::fprintf(stderr, "wasmscope spectest: error: %s\n", error.c_str());
+    ++total.failed;
+  }
+  for (const Script& script : scripts) {
+    ScriptResult result = run_one(script, options, *wast2json, expected.lines_for(script.path));
+    print_messages(result, options.verbose);
+    total.passed += result.passed;
+    total.failed += result.failed;
+    total.skipped += result.skipped;
+    total.expected_failures += result.expected_failures;
+    rows.push_back({script.label, std::move(result)});
+  }
+  print_table(rows);
+  if (total.expected_failures != 0) {
+    std::printf("%u expected failures (listed in %s)\n", total.expected_failures,
+                options.expected_failures_path->c_str());
+  }
+  std::printf("%u passed, %u failed, %u skipped\n", total.passed, total.failed, total.skipped);
+  std::fflush(stdout);
+  return total.failed == 0 ? 0 : 1;
+}
+
+}  // namespace wasmscope::tools

@@ -1,0 +1,331 @@
+// Runs the commands of one spec script (wast2json's JSON) against the decoder and validator.
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "binary/decoder.h"
+#include "text/wat.h"
+#include "tools/file_io.h"
+#include "tools/format.h"
+#include "tools/spectest.h"
+#include "validate/validator.h"
+
+namespace wasmscope::tools {
+namespace {
+
+using nlohmann::json;
+
+/// How far a module got through read → parse (text only) → decode → validate.
+enum class Stage : uint8_t { kRead, kParse, kDecode, kValidate, kDone };
+
+const char* stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::kRead:
+      return "read";
+    case Stage::kParse:
+      return "parse";
+    case Stage::kDecode:
+      return "decode";
+    case Stage::kValidate:
+      return "validate";
+    case Stage::kDone:
+      return "done";
+  }
+  return "?";
+}
+
+/// The outcome of taking a module file through the pipeline.
+struct Attempt {
+  Stage failed_at = Stage::kDone;  ///< {kDone}: decoded and validated.
+  Error error;                     ///< Valid unless {failed_at} is {kDone}.
+  std::optional<Module> module;    ///< Set when {failed_at} is {kDone}.
+
+  bool ok() const { return failed_at == Stage::kDone; }
+  /// "decode failed: malformed at 0x1a: unexpected end".
+  std::string describe() const {
+    return cat(stage_name(failed_at), " failed: ", error.to_string());
+  }
+};
+
+Attempt attempt_module(const std::string& path, bool text, Features features) {
+  Attempt attempt;
+  Result<std::vector<uint8_t>> bytes = read_file(path);
+  if (!bytes.ok()) {
+    attempt.failed_at = Stage::kRead;
+    attempt.error = bytes.take_error();
+    return attempt;
+  }
+  if (text) {
+    std::string_view source(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    bytes = wat_to_binary(source, features);
+    if (!bytes.ok()) {
+      attempt.failed_at = Stage::kParse;
+      attempt.error = bytes.take_error();
+      return attempt;
+    }
+  }
+  Result<Module> module = decode_module(std::move(bytes.value()), features);
+  if (!module.ok()) {
+    attempt.failed_at = Stage::kDecode;
+    attempt.error = module.take_error();
+    return attempt;
+  }
+  Result<ModuleFacts> facts = validate_module(*module, features);
+  if (!facts.ok()) {
+    attempt.failed_at = Stage::kValidate;
+    attempt.error = facts.take_error();
+    return attempt;
+  }
+  attempt.module = std::move(module.value());
+  return attempt;
+}
+
+enum class Verdict : uint8_t { kPass, kFail, kSkip };
+
+struct Outcome {
+  Verdict verdict = Verdict::kPass;
+  std::string detail;  ///< Why it failed.
+};
+
+Outcome pass() {
+  return {Verdict::kPass, ""};
+}
+Outcome skip() {
+  return {Verdict::kSkip, ""};
+}
+Outcome fail(std::string detail) {
+  return {Verdict::kFail, std::move(detail)};
+}
+
+std::string wrong_kind(const char* expected, const Attempt& attempt) {
+  return cat("wrong error kind: expected ", expected, ", ", attempt.describe());
+}
+
+/// Runs commands in order, keeping the current and the named modules as a script expects.
+class ScriptRunner {
+ public:
+  ScriptRunner(std::string dir, Features features) : dir_(std::move(dir)), features_(features) {}
+
+  Outcome run(const json& command) {
+    const std::string type = command.value("type", "");
+    if (type == "module") return run_module(command);
+    if (type == "assert_malformed") return run_assert_malformed(command);
+    if (type == "assert_invalid") return run_assert_invalid(command);
+    if (type == "assert_unlinkable" || type == "assert_uninstantiable") {
+      return run_needs_instance(command);
+    }
+    // register, action, assert_return, assert_trap, assert_exhaustion and anything newer need
+    // an interpreter, which does not exist yet.
+    return skip();
+  }
+
+ private:
+  std::string path_of(const json& command) const {
+    return dir_ + "/" + command.value("filename", "");
+  }
+
+  static bool is_text(const json& command) {
+    const std::string filename = command.value("filename", "");
+    return command.value("module_type", "binary") == "text" ||
+           (filename.size() > 4 && filename.ends_with(".wat"));
+  }
+
+  static std::string expected_text(const json& command) {
+    return cat("\"", command.value("text", ""), "\"");
+  }
+
+  Outcome run_module(const json& command) {
+    Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
+    if (!attempt.ok()) {
+      current_.reset();
+      return fail(cat("module rejected: ", attempt.describe()));
+    }
+    if (command.contains("name") && command["name"].is_string()) {
+      named_.insert_or_assign(command["name"].get<std::string>(), *attempt.module);
+    }
+    current_ = std::move(attempt.module);
+    return pass();
+  }
+
+  Outcome run_assert_malformed(const json& command) {
+    const bool text = is_text(command);
+    Attempt attempt = attempt_module(path_of(command), text, features_);
+    if (attempt.failed_at == Stage::kRead) return fail(attempt.describe());
+    if (text) {
+      // Malformed text must be rejected by the text parser itself.
+      if (attempt.failed_at != Stage::kParse) {
+        return fail(
+            cat("text parser accepted malformed text (expected ", expected_text(command), ")"));
+      }
+      if (attempt.error.kind != ErrorKind::kMalformed)
+        return fail(wrong_kind("malformed", attempt));
+      return pass();
+    }
+    if (attempt.ok()) {
+      return fail(cat("module accepted (expected malformed: ", expected_text(command), ")"));
+    }
+    if (attempt.error.kind != ErrorKind::kMalformed) return fail(wrong_kind("malformed", attempt));
+    return pass();
+  }
+
+  Outcome run_assert_invalid(const json& command) {
+    Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
+    if (attempt.ok()) {
+      return fail(cat("module accepted (expected invalid: ", expected_text(command), ")"));
+    }
+    if (attempt.failed_at == Stage::kRead) return fail(attempt.describe());
+    if (attempt.failed_at != Stage::kValidate || attempt.error.kind != ErrorKind::kInvalid) {
+      return fail(wrong_kind("invalid", attempt));
+    }
+    return pass();
+  }
+
+  /// Linking and instantiation need the runtime: skipped, but the module must be valid.
+  Outcome run_needs_instance(const json& command) {
+    Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
+    if (!attempt.ok()) return fail(cat("module must be valid: ", attempt.describe()));
+    return skip();
+  }
+
+  std::string dir_;
+  Features features_;
+  std::optional<Module> current_;
+  std::map<std::string, Module> named_;
+};
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+ExpectedFailures ExpectedFailures::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read expected-failures list " + path);
+  ExpectedFailures list;
+  std::string raw;
+  for (uint32_t number = 1; std::getline(in, raw); ++number) {
+    const std::string line = trim(std::string_view(raw).substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    const size_t colon = line.rfind(':');
+    const std::string digits = colon == std::string::npos ? "" : line.substr(colon + 1);
+    const bool numeric = !digits.empty() && digits.size() < 10 &&
+                         digits.find_first_not_of("0123456789") == std::string::npos;
+    if (!numeric || colon == 0) {
+      throw std::runtime_error(path + ":" + std::to_string(number) +
+                               ": expected 'file.wast:LINE', got '" + line + "'");
+    }
+    list.entries_.push_back({line.substr(0, colon), static_cast<uint32_t>(std::stoul(digits))});
+  }
+  return list;
+}
+
+std::set<uint32_t> ExpectedFailures::lines_for(const std::string& script_path) const {
+  std::set<uint32_t> lines;
+  for (const Entry& entry : entries_) {
+    const bool same = script_path == entry.file ||
+                      (script_path.ends_with(entry.file) &&
+                       script_path[script_path.size() - entry.file.size() - 1] == '/');
+    if (same) lines.insert(entry.line);
+  }
+  return lines;
+}
+
+void ScriptResult::fail_script(const std::string& label, const std::string& text) {
+  ++failed;
+  messages.push_back({ScriptMessage::Kind::kFailure, label + ": " + text});
+}
+
+ScriptResult run_script(const std::string& json_path, const std::string& label,
+                        const std::set<uint32_t>& expected_lines, Features features) {
+  std::ifstream in(json_path);
+  if (!in) throw std::runtime_error("cannot read " + json_path);
+  const json script = json::parse(in);
+  ScriptRunner runner(directory_of(json_path), features);
+  ScriptResult result;
+  std::set<uint32_t> seen_failing;
+  std::set<uint32_t> seen_passing;
+  for (const json& command : script.at("commands")) {
+    const uint32_t line = command.value("line", 0u);
+    const Outcome outcome = runner.run(command);
+    const std::string where =
+        label + ":" + std::to_string(line) + ": " + command.value("type", "?") + ": ";
+    const bool listed = expected_lines.count(line) != 0;
+    if (outcome.verdict == Verdict::kSkip) {
+      ++result.skipped;
+    } else if (outcome.verdict == Verdict::kPass) {
+      if (listed) {
+        seen_passing.insert(line);
+      } else {
+        ++result.passed;
+      }
+    } else if (listed) {
+      seen_failing.insert(line);
+      ++result.expected_failures;
+      result.messages.push_back(
+          {ScriptMessage::Kind::kExpectedFailure, where + "expected failure: " + outcome.detail});
+    } else {
+      ++result.failed;
+      result.messages.push_back({ScriptMessage::Kind::kFailure, where + outcome.detail});
+    }
+  }
+  // A listed line must name a failing command; anything else means the list is out of date.
+  for (uint32_t line : expected_lines) {
+    if (seen_failing.count(line) != 0) continue;
+    ++result.failed;
+    const std::string what = seen_passing.count(line) != 0
+                                 ? "unexpectedly passed (remove it from the expected failures)"
+                                 : "listed in the expected failures but no command there fails";
+    result.messages.push_back(
+        {ScriptMessage::Kind::kUnexpectedPass, label + ":" + std::to_string(line) + ": " + what});
+  }
+  return result;
+}
+
+void write_script_result(const ScriptResult& result, const std::string& path) {
+  json out;
+  out["passed"] = result.passed;
+  out["failed"] = result.failed;
+  out["skipped"] = result.skipped;
+  out["expected_failures"] = result.expected_failures;
+  out["messages"] = json::array();
+  for (const ScriptMessage& message : result.messages) {
+    out["messages"].push_back({{"kind", static_cast<int>(message.kind)}, {"text", message.text}});
+  }
+  std::ofstream file(path);
+  file << out.dump();
+  if (!file) throw std::runtime_error("cannot write " + path);
+}
+
+ScriptResult read_script_result(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path);
+  const json in = json::parse(file);
+  ScriptResult result;
+  result.passed = in.at("passed").get<uint32_t>();
+  result.failed = in.at("failed").get<uint32_t>();
+  result.skipped = in.at("skipped").get<uint32_t>();
+  result.expected_failures = in.at("expected_failures").get<uint32_t>();
+  for (const json& message : in.at("messages")) {
+    result.messages.push_back({static_cast<ScriptMessage::Kind>(message.at("kind").get<int>()),
+                               message.at("text").get<std::string>()});
+  }
+  return result;
+}
+
+}  // namespace wasmscope::tools
