@@ -10,6 +10,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::kInvalid: return "invalid";
     case ErrorKind::kUnlinkable: return "unlinkable";
     case ErrorKind::kTrap: return "trap";
+    case ErrorKind::kUnsupported: return "unsupported";
     case ErrorKind::kIo: return "io";
   }
   return "error";

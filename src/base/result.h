@@ -15,6 +15,7 @@ enum class ErrorKind : uint8_t {
   kInvalid,     ///< The module decodes but fails validation.
   kUnlinkable,  ///< Imports do not match what the store provides.
   kTrap,        ///< Instantiation trapped (a segment out of bounds, or the start function).
+  kUnsupported, ///< Valid, but uses something this build cannot run yet.
   kIo,          ///< A file could not be read or written.
 };
 

@@ -71,9 +71,9 @@ class FunctionTranslator {
   Result<void> begin(unsigned handler) {
     const void* address = handlers_[handler];
     if (address == nullptr) {
-      return invalid(instr_.offset,
-                     std::string("instruction not supported by the interpreter yet: ") +
-                         std::string(op_info(instr_.op).text));
+      return Error{ErrorKind::kUnsupported, instr_.offset,
+                   std::string("instruction not supported by the interpreter yet: ") +
+                       std::string(op_info(instr_.op).text)};
     }
     instr_start_ = static_cast<uint32_t>(code_->size());
     operand_count_ = 0;

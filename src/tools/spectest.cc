@@ -39,6 +39,7 @@ constexpr const char* kSpectestUsage =
     "  --timeout SECONDS           time limit per script (default 600)\n"
     "  --disable FEATURE           decode and validate with a proposal turned off, for suites\n"
     "                              written before it (e.g. reference-types for threads)\n"
+    "  --explicit-bounds           check every memory access instead of using guard pages\n"
     "  --no-fork                   run scripts in this process (for debugging)\n"
     "  --help, -h                  show this help\n"
     "\n"
@@ -51,7 +52,7 @@ struct Options {
   bool verbose = false;
   bool fork = true;
   unsigned timeout_seconds = 600;
-  Features features;
+  StoreConfig config;
   std::optional<std::string> expected_failures_path;
   std::vector<std::string> paths;
 };
@@ -92,7 +93,9 @@ Options parse_options(const Args& args) {
     } else if (arg == "--expected-failures") {
       options.expected_failures_path = value();
     } else if (arg == "--disable") {
-      disable_feature(value(), &options.features);
+      disable_feature(value(), &options.config.features);
+    } else if (arg == "--explicit-bounds") {
+      options.config.bounds = BoundsChecks::kExplicit;
     } else if (arg == "--timeout") {
       options.timeout_seconds = parse_timeout(value());
     } else {
@@ -149,7 +152,7 @@ ScriptResult run_script_isolated(const std::string& json_path, const Script& scr
   if (pid == 0) {
     int status = 0;
     try {
-      write_script_result(run_script(json_path, script.label, expected_lines, options.features),
+      write_script_result(run_script(json_path, script.label, expected_lines, options.config),
                           result_path);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", script.label.c_str(), e.what());
@@ -189,7 +192,7 @@ ScriptResult run_one(const Script& script, const Options& options, const std::st
       return run_script_isolated(json_path, script, expected_lines, temp.path() + "/result.json",
                                  options);
     }
-    return run_script(json_path, script.label, expected_lines, options.features);
+    return run_script(json_path, script.label, expected_lines, options.config);
   } catch (const std::exception& e) {
     ScriptResult result;
     result.fail_script(script.label, e.what());

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/features.h"
+#include "runtime/store.h"
 
 namespace wasmscope::tools {
 
@@ -55,10 +55,10 @@ struct ScriptResult {
 
 /// Runs every command of {json_path} (wast2json output; module files are looked up beside it).
 /// {label} names the script in messages; {expected_lines} are its listed expected failures;
-/// modules are decoded and validated with {features}.
+/// modules are compiled and run with {config}.
 /// Throws std::runtime_error when the JSON cannot be read.
 ScriptResult run_script(const std::string& json_path, const std::string& label,
-                        const std::set<uint32_t>& expected_lines, Features features);
+                        const std::set<uint32_t>& expected_lines, const StoreConfig& config);
 
 /// Serializes {result} to a file and back, so a forked child can hand it to its parent.
 void write_script_result(const ScriptResult& result, const std::string& path);

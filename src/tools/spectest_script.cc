@@ -1,4 +1,5 @@
-// Runs the commands of one spec script (wast2json's JSON) against the decoder and validator.
+// Runs the commands of one spec script (wast2json's JSON): modules through the decoder,
+// validator and text parser, and everything that executes through the runtime.
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include "tools/file_io.h"
 #include "tools/format.h"
 #include "tools/spectest.h"
+#include "tools/spectest_exec.h"
 #include "validate/validator.h"
 
 namespace wasmscope::tools {
@@ -45,6 +47,7 @@ struct Attempt {
   Stage failed_at = Stage::kDone;  ///< {kDone}: decoded and validated.
   Error error;                     ///< Valid unless {failed_at} is {kDone}.
   std::optional<Module> module;    ///< Set when {failed_at} is {kDone}.
+  std::vector<uint8_t> bytes;      ///< The binary module, when it was read (and parsed).
 
   bool ok() const { return failed_at == Stage::kDone; }
   /// "decode failed: malformed at 0x1a: unexpected end".
@@ -70,6 +73,7 @@ Attempt attempt_module(const std::string& path, bool text, Features features) {
       return attempt;
     }
   }
+  attempt.bytes = bytes.value();
   Result<Module> module = decode_module(std::move(bytes.value()), features);
   if (!module.ok()) {
     attempt.failed_at = Stage::kDecode;
@@ -107,22 +111,32 @@ std::string wrong_kind(const char* expected, const Attempt& attempt) {
   return cat("wrong error kind: expected ", expected, ", ", attempt.describe());
 }
 
+/// Whether trap or link message {actual} is the one a script expects: either may carry
+/// detail the other lacks ("uninitialized element 2").
+bool message_matches(const std::string& actual, const std::string& expected) {
+  return actual.starts_with(expected) || expected.starts_with(actual);
+}
+
 /// Runs commands in order, keeping the current and the named modules as a script expects.
 class ScriptRunner {
  public:
-  ScriptRunner(std::string dir, Features features) : dir_(std::move(dir)), features_(features) {}
+  ScriptRunner(std::string dir, const StoreConfig& config)
+      : dir_(std::move(dir)), features_(config.features), runtime_(config) {}
 
   Outcome run(const json& command) {
     const std::string type = command.value("type", "");
     if (type == "module") return run_module(command);
     if (type == "assert_malformed") return run_assert_malformed(command);
     if (type == "assert_invalid") return run_assert_invalid(command);
-    if (type == "assert_unlinkable" || type == "assert_uninstantiable") {
-      return run_needs_instance(command);
+    if (type == "assert_unlinkable") return run_failing_instantiation(command, ErrorKind::kUnlinkable);
+    if (type == "assert_uninstantiable") {
+      return run_failing_instantiation(command, ErrorKind::kTrap);
     }
-    // register, action, assert_return, assert_trap, assert_exhaustion and anything newer need
-    // an interpreter, which does not exist yet.
-    return skip();
+    if (type == "register") return run_register(command);
+    if (type == "action") return run_action(command, nullptr);
+    if (type == "assert_return") return run_action(command, &command.at("expected"));
+    if (type == "assert_trap" || type == "assert_exhaustion") return run_assert_trap(command);
+    return fail(cat("unknown command type '", type, "'"));
   }
 
  private:
@@ -140,16 +154,30 @@ class ScriptRunner {
     return cat("\"", command.value("text", ""), "\"");
   }
 
+  /// Whether the module an action names can run: one the interpreter could not translate
+  /// (instructions it does not execute yet, such as SIMD) makes its actions skipped.
+  bool runnable(const json& action) const {
+    const std::string name = action.value("module", std::string());
+    return name.empty() ? current_runnable_ : named_runnable_.count(name) == 0 ||
+                                                  named_runnable_.at(name);
+  }
+
   Outcome run_module(const json& command) {
     Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
+    const std::string name = command.value("name", std::string());
     if (!attempt.ok()) {
-      current_.reset();
+      current_runnable_ = false;
       return fail(cat("module rejected: ", attempt.describe()));
     }
-    if (command.contains("name") && command["name"].is_string()) {
-      named_.insert_or_assign(command["name"].get<std::string>(), *attempt.module);
+    Result<void> loaded = runtime_.load(std::move(attempt.bytes), name);
+    const bool unsupported = !loaded.ok() && loaded.error().kind == ErrorKind::kUnsupported;
+    current_runnable_ = loaded.ok();
+    if (!name.empty()) named_runnable_[name] = loaded.ok();
+    // A valid module the interpreter cannot run yet still passes as a module: it decoded and
+    // validated. What needs it to run is skipped.
+    if (!loaded.ok() && !unsupported) {
+      return fail(cat("module failed to instantiate: ", loaded.error().to_string()));
     }
-    current_ = std::move(attempt.module);
     return pass();
   }
 
@@ -186,17 +214,70 @@ class ScriptRunner {
     return pass();
   }
 
-  /// Linking and instantiation need the runtime: skipped, but the module must be valid.
-  Outcome run_needs_instance(const json& command) {
+  /// assert_unlinkable / assert_uninstantiable: a valid module whose instantiation must fail
+  /// with {kind} and the expected message.
+  Outcome run_failing_instantiation(const json& command, ErrorKind kind) {
     Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
     if (!attempt.ok()) return fail(cat("module must be valid: ", attempt.describe()));
-    return skip();
+    Result<void> loaded = runtime_.load(std::move(attempt.bytes), "");
+    if (loaded.ok()) {
+      return fail(cat("module instantiated (expected ", error_kind_name(kind), ": ",
+                      expected_text(command), ")"));
+    }
+    if (loaded.error().kind == ErrorKind::kUnsupported) return skip();
+    if (loaded.error().kind != kind) {
+      return fail(cat("wrong error: ", loaded.error().to_string(), " (expected ",
+                      error_kind_name(kind), ")"));
+    }
+    if (!message_matches(loaded.error().message, command.value("text", ""))) {
+      return fail(cat("wrong message: ", loaded.error().message, " (expected ",
+                      expected_text(command), ")"));
+    }
+    return pass();
+  }
+
+  Outcome run_register(const json& command) {
+    Result<void> registered =
+        runtime_.register_as(command.at("as").get<std::string>(), command.value("name", ""));
+    if (!registered.ok()) return fail(registered.error().to_string());
+    return pass();
+  }
+
+  /// action / assert_return: the action must complete (with {expected} results, if given).
+  Outcome run_action(const json& command, const json* expected) {
+    const json& action = command.at("action");
+    if (!runnable(action)) return skip();
+    const ActionOutcome outcome = runtime_.perform(action);
+    if (!outcome.error.empty()) return fail(outcome.error);
+    if (outcome.trap != Trap::kNone) return fail(cat("unexpected trap: ", outcome.trap_message));
+    if (expected != nullptr) {
+      const std::string mismatch = SpecRuntime::match(outcome.results, *expected);
+      if (!mismatch.empty()) return fail(mismatch);
+    }
+    return pass();
+  }
+
+  /// assert_trap / assert_exhaustion on an action: it must trap with the expected message.
+  Outcome run_assert_trap(const json& command) {
+    const json& action = command.at("action");
+    if (!runnable(action)) return skip();
+    const ActionOutcome outcome = runtime_.perform(action);
+    if (!outcome.error.empty()) return fail(outcome.error);
+    if (outcome.trap == Trap::kNone) {
+      return fail(cat("returned normally (expected trap ", expected_text(command), ")"));
+    }
+    if (!message_matches(outcome.trap_message, command.value("text", ""))) {
+      return fail(cat("wrong trap: ", outcome.trap_message, " (expected ",
+                      expected_text(command), ")"));
+    }
+    return pass();
   }
 
   std::string dir_;
   Features features_;
-  std::optional<Module> current_;
-  std::map<std::string, Module> named_;
+  SpecRuntime runtime_;
+  bool current_runnable_ = false;
+  std::map<std::string, bool> named_runnable_;
 };
 
 std::string directory_of(const std::string& path) {
@@ -252,11 +333,11 @@ void ScriptResult::fail_script(const std::string& label, const std::string& text
 }
 
 ScriptResult run_script(const std::string& json_path, const std::string& label,
-                        const std::set<uint32_t>& expected_lines, Features features) {
+                        const std::set<uint32_t>& expected_lines, const StoreConfig& config) {
   std::ifstream in(json_path);
   if (!in) throw std::runtime_error("cannot read " + json_path);
   const json script = json::parse(in);
-  ScriptRunner runner(directory_of(json_path), features);
+  ScriptRunner runner(directory_of(json_path), config);
   ScriptResult result;
   std::set<uint32_t> seen_failing;
   std::set<uint32_t> seen_passing;
