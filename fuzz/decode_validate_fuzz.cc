@@ -14,9 +14,9 @@
 namespace {
 
 void decode_and_validate(std::vector<uint8_t> bytes) {
-  wasmscope::Result<wasmscope::Module> module = wasmscope::decode_module(std::move(bytes));
+  wasmscope::Result<wasmscope::internal::Module> module = wasmscope::internal::decode_module(std::move(bytes));
   if (!module.ok()) return;
-  wasmscope::Result<wasmscope::ModuleFacts> facts = wasmscope::validate_module(*module);
+  wasmscope::Result<wasmscope::internal::ModuleFacts> facts = wasmscope::internal::validate_module(*module);
   (void)facts.ok();
 }
 
@@ -25,7 +25,7 @@ void decode_and_validate(std::vector<uint8_t> bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   decode_and_validate(std::vector<uint8_t>(data, data + size));
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  wasmscope::Result<std::vector<uint8_t>> binary = wasmscope::wat_to_binary(text);
+  wasmscope::Result<std::vector<uint8_t>> binary = wasmscope::internal::wat_to_binary(text);
   if (binary.ok()) decode_and_validate(std::move(binary.value()));
   return 0;
 }

@@ -1,6 +1,6 @@
 #include "base/leb128.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 LebStatus read_uleb(const uint8_t* p, const uint8_t* end, unsigned bits, uint64_t* value,
                     size_t* length) {
@@ -89,4 +89,4 @@ size_t write_sleb(int64_t value, uint8_t* out) {
   }
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

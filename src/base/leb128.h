@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Why a LEB128 read failed.
 enum class LebStatus : uint8_t {
@@ -31,4 +31,4 @@ size_t write_uleb(uint64_t value, uint8_t* out);
 /// Appends the signed LEB128 encoding of {value} to {out} (at most 10 bytes); returns length.
 size_t write_sleb(int64_t value, uint8_t* out);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 struct ULebCase {
@@ -118,4 +118,4 @@ TEST(Leb128, WriteThenReadRoundTrips) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

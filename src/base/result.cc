@@ -1,4 +1,4 @@
-#include "base/result.h"
+#include "wasmscope/result.h"
 
 #include <cstdio>
 

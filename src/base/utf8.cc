@@ -1,6 +1,6 @@
 #include "base/utf8.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 bool is_valid_utf8(const uint8_t* p, size_t n) {
   size_t i = 0;
@@ -36,4 +36,4 @@ bool is_valid_utf8(const uint8_t* p, size_t n) {
   return true;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,10 +4,10 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// True when [{p}, {p}+{n}) is well-formed UTF-8 (no overlongs, surrogates or values past
 /// U+10FFFF).
 bool is_valid_utf8(const uint8_t* p, size_t n);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 bool valid(const std::string& s) {
@@ -34,4 +34,4 @@ TEST(Utf8, RejectsIllFormed) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -3,7 +3,7 @@
 #include "base/leb128.h"
 #include "base/utf8.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 Error ByteReader::unexpected_end() const {
   return malformed(pos_, "unexpected end of section or function");
@@ -87,4 +87,4 @@ Result<void> ByteReader::read_limits(Limits* out, bool allow_shared) {
   return {};
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <string>
 
-#include "base/result.h"
-#include "spec/types.h"
+#include "wasmscope/result.h"
+#include "wasmscope/types.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 class ByteReader {
  public:
@@ -40,4 +40,4 @@ class ByteReader {
   uint32_t end_;
 };
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -7,7 +7,7 @@
 #include "binary/instr_reader.h"
 #include "binary/name_section.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 enum SectionId : uint8_t {
@@ -456,4 +456,4 @@ Result<Module> decode_module(std::vector<uint8_t> bytes, Features features) {
   return Decoder(std::move(bytes), features).run();
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 #include "binary/module.h"
-#include "spec/features.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Decodes {bytes} (taken over by the Module) per the binary format: every section, their
 /// order and sizes, LEB128 and UTF-8 rules, the data-count rule, and the syntax of every
@@ -17,4 +17,4 @@ namespace wasmscope {
 /// Errors are {ErrorKind::kMalformed} with the byte offset.
 Result<Module> decode_module(std::vector<uint8_t> bytes, Features features = Features());
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -243,4 +243,4 @@ TEST(Decoder, ErrorOffsetsPointAtTheProblem) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

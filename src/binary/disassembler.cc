@@ -6,7 +6,7 @@
 
 #include "binary/instr_reader.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 void append(std::string* out, const char* format, auto... args) {
@@ -116,4 +116,4 @@ Result<void> disassemble(const Module& module, ByteRange range, std::string* out
   return {};
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

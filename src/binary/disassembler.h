@@ -3,15 +3,15 @@
 
 #include <string>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 #include "binary/module.h"
-#include "spec/features.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Appends one line per instruction in {range} of {module} to {out}: the byte offset, then the
 /// mnemonic indented by block depth, then its immediates in text-format spelling.
 Result<void> disassemble(const Module& module, ByteRange range, std::string* out,
                          Features features = Features());
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

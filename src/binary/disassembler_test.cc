@@ -4,7 +4,7 @@
 
 #include "binary/decoder.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 TEST(Disassembler, ListsInstructionsWithOffsetsAndDepth) {
@@ -33,4 +33,4 @@ TEST(Disassembler, ListsInstructionsWithOffsetsAndDepth) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

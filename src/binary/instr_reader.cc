@@ -4,7 +4,7 @@
 
 #include "base/leb128.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 /// Encoding of the empty block type.
@@ -180,4 +180,4 @@ Result<void> InstrReader::read_immediates(Instr* out) {
   return malformed(out->offset, "illegal opcode");
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

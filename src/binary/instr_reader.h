@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "base/result.h"
-#include "spec/features.h"
+#include "wasmscope/result.h"
+#include "wasmscope/features.h"
 #include "spec/opcodes.h"
-#include "spec/types.h"
+#include "wasmscope/types.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// A block type: empty, one value type, or a type index.
 struct BlockType {
@@ -71,4 +71,4 @@ class InstrReader {
   Features features_;
 };
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

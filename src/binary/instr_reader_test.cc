@@ -4,7 +4,7 @@
 
 #include <vector>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -88,4 +88,4 @@ TEST(InstrReader, MalformedImmediates) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "spec/types.h"
+#include "wasmscope/types.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// A half-open byte range [{begin}, {end}) inside {Module::bytes}. Offsets, not pointers, so a
 /// Module can be moved freely.
@@ -139,4 +139,4 @@ struct Module {
   const uint8_t* at(uint32_t offset) const { return bytes.data() + offset; }
 };
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -2,7 +2,7 @@
 
 #include "binary/byte_reader.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 enum NameSubsection : uint8_t { kModuleName = 0, kFunctionNames = 1, kLocalNames = 2 };
@@ -68,4 +68,4 @@ bool parse_name_section(const uint8_t* module_bytes, ByteRange data, NameSection
   return true;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

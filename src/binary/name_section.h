@@ -5,10 +5,10 @@
 
 #include "binary/module.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Parses the payload {data} of a name section; false (leaving {out} unspecified) when it is
 /// malformed. Unknown subsections are skipped.
 bool parse_name_section(const uint8_t* module_bytes, ByteRange data, NameSection* out);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -7,7 +7,7 @@
 #include "binary/module.h"
 #include "validate/validator.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Maps an internal code position to the wasm code offset of the instruction it came from.
 struct PcMapEntry {
@@ -45,4 +45,4 @@ struct CompiledModule {
   BoundsChecks bounds = BoundsChecks::kGuardPages;
 };
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

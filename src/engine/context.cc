@@ -1,10 +1,10 @@
 #include "engine/context.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 ExecContext::ExecContext(ContextLimits limits)
     : limits_(limits),
       stack_(new uint64_t[limits.value_stack_slots]),
       frames_(new FrameRecord[limits.max_frames]) {}
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

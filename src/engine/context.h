@@ -10,7 +10,7 @@
 
 #include "engine/trap.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 struct Func;
 struct InstanceData;
@@ -81,4 +81,4 @@ class ExecContext {
   std::unique_ptr<FrameRecord[]> frames_;
 };
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

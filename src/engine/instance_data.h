@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "engine/trap.h"
-#include "spec/types.h"
+#include "wasmscope/types.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 class ExecContext;
 struct CompiledFunc;
@@ -83,4 +83,4 @@ struct InstanceData {
 /// Canonical id of {type}, the same for structurally equal signatures across the process.
 uint32_t intern_func_type(const FuncType& type);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

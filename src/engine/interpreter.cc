@@ -20,7 +20,7 @@
 #pragma clang diagnostic ignored "-Wgnu-label-as-value"
 #endif
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 template <class T>
@@ -737,4 +737,4 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
   return outcome;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -7,7 +7,7 @@
 #include "engine/context.h"
 #include "engine/instance_data.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// How a call into the guest ended.
 struct InvokeOutcome {
@@ -24,4 +24,4 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args);
 /// Slots a call to a function of {type} needs for its arguments or results, whichever is more.
 uint32_t call_slots(const FuncType& type);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

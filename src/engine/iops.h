@@ -7,7 +7,7 @@
 #include "engine/fused.h"
 #include "spec/opcodes.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 // Internal instructions. Operands are listed as the translator emits them (slots unless said).
 #define WASMSCOPE_INTERNAL_OPS(X)                                                       \
@@ -90,4 +90,4 @@ constexpr unsigned handler_index(IOp op) { return static_cast<unsigned>(op); }
 /// instruction has no handler. {explicit_bounds} selects the bounds-checked memory handlers.
 const void* const* interpreter_handlers(bool explicit_bounds);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

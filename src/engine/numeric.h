@@ -34,7 +34,7 @@
 
 #include "engine/trap.h"
 
-namespace wasmscope::num {
+namespace wasmscope::internal::num {
 
 static_assert(std::numeric_limits<float>::is_iec559 && std::numeric_limits<double>::is_iec559,
               "WebAssembly floats are IEEE 754 binary32 and binary64");
@@ -757,4 +757,4 @@ constexpr double F64ReinterpretI64(uint64_t a) {
   return std::bit_cast<double>(a);
 }
 
-}  // namespace wasmscope::num
+}  // namespace wasmscope::internal::num

@@ -13,7 +13,7 @@
 // f32.wast, f64.wast, f32_bitwise.wast, conversions.wast, float_misc.wast, int_exprs.wast).
 // Every row of every table is one check.
 
-namespace wasmscope::num {
+namespace wasmscope::internal::num {
 namespace {
 
 // ------------------------------------------------------------------------------------------------
@@ -1256,4 +1256,4 @@ TEST(NumericFloat, NoContraction) {
 }
 
 }  // namespace
-}  // namespace wasmscope::num
+}  // namespace wasmscope::internal::num

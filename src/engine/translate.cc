@@ -17,7 +17,7 @@
 #include "binary/instr_reader.h"
 #include "engine/iops.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
@@ -869,4 +869,4 @@ Result<void> translate_module(CompiledModule* out, Features features) {
   return {};
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Why execution trapped. {kNone} means it did not. The hot path passes these as values.
 enum class Trap : uint8_t {
@@ -46,4 +46,4 @@ constexpr const char* trap_message(Trap trap) {
   return "trap";
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -3,7 +3,7 @@
 
 #include "engine/instance_data.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 uint32_t intern_func_type(const FuncType& type) {
   // Ids are handed out at instantiation only, never on the hot path, so a lock is fine.
@@ -15,4 +15,4 @@ uint32_t intern_func_type(const FuncType& type) {
   return it->second;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -8,7 +8,7 @@
 #include "engine/translate.h"
 #include "validate/validator.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 Error unlinkable(uint32_t offset, std::string message) {
@@ -306,4 +306,4 @@ Result<void> Store::initialize(Instance* instance, TrapInfo* trap) {
   return {};
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "base/platform/guarded_memory.h"
-#include "base/result.h"
+#include "wasmscope/result.h"
 #include "engine/compiled.h"
 #include "engine/context.h"
 #include "engine/instance_data.h"
 #include "engine/interpreter.h"
-#include "spec/features.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Options fixed for a store's lifetime.
 struct StoreConfig {
@@ -115,4 +115,4 @@ class Store {
 /// in place); two slots for a v128.
 void eval_const_expr(const InstanceData& instance, const ConstExpr& expr, Slot out[2]);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

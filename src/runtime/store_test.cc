@@ -8,7 +8,7 @@
 #include "stack/symbolizer.h"
 #include "text/wat.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 /// Compiles {wat} and instantiates it with {imports} in {store}; fails the test on error.
@@ -211,4 +211,4 @@ INSTANTIATE_TEST_SUITE_P(BothBoundsModes, RuntimeTest,
                          ::testing::Values(BoundsChecks::kGuardPages, BoundsChecks::kExplicit));
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -1,5 +1,5 @@
-#include "spec/features.h"
-#include "spec/types.h"
+#include "wasmscope/features.h"
+#include "wasmscope/types.h"
 
 namespace wasmscope {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 constexpr OpInfo kOpTable[] = {
@@ -87,4 +87,4 @@ bool find_op_by_text(std::string_view text, Op* out) {
   return true;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

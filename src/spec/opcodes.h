@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "spec/features.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// How an instruction's immediates are encoded after its opcode.
 enum class ImmKind : uint8_t {
@@ -75,4 +75,4 @@ bool find_op(uint8_t prefix, uint32_t code, Op* out);
 /// Looks up an opcode by its text-format mnemonic; false if unknown.
 bool find_op_by_text(std::string_view text, Op* out);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 /// Each row as the preprocessor sees it, independent of {opcodes.cc}: the stringized enumerator
@@ -286,4 +286,4 @@ TEST(OpcodesTest, AccessSizesOfLoadAndStoreFamilies) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,7 +4,7 @@
 
 #include "engine/instance_data.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 std::string SymbolizedFrame::to_string() const {
   std::string out = module.empty() ? function : module + "!" + function;
@@ -53,4 +53,4 @@ std::vector<SymbolizedFrame> symbolize_stack(const std::vector<FrameRecord>& fra
   return out;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

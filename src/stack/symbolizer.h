@@ -7,7 +7,7 @@
 #include "engine/compiled.h"
 #include "engine/context.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// One frame, symbolized.
 struct SymbolizedFrame {
@@ -32,4 +32,4 @@ SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_n
 std::vector<SymbolizedFrame> symbolize_stack(const std::vector<FrameRecord>& frames,
                                              const std::string& module_name = "");
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

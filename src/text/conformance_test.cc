@@ -18,7 +18,7 @@
 #include "text/lexer.h"
 #include "text/wat.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 namespace fs = std::filesystem;
@@ -418,4 +418,4 @@ TEST(WatConformance, TailCall) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

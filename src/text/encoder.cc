@@ -2,7 +2,7 @@
 
 #include "base/leb128.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 enum SectionId : uint8_t {
@@ -212,4 +212,4 @@ Bytes encode_module(const TextModule& m) {
   return out;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "spec/types.h"
+#include "wasmscope/types.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 using Bytes = std::vector<uint8_t>;
 
@@ -82,4 +82,4 @@ Bytes encode_module(const TextModule& module);
 void put_uleb(Bytes* out, uint64_t value);
 void put_sleb(Bytes* out, int64_t value);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

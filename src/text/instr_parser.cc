@@ -6,7 +6,7 @@
 #include "text/number.h"
 #include "text/parser.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 void put_opcode(const OpInfo& info, Bytes* out) {
@@ -547,4 +547,4 @@ Result<void> Parser::parse_v128_const(Bytes* out) {
   return {};
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

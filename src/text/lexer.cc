@@ -4,7 +4,7 @@
 
 #include "base/utf8.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 bool is_space(char c) {
@@ -245,4 +245,4 @@ Result<std::vector<Token>> tokenize(std::string_view text) {
   return Lexer(text).run();
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

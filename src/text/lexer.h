@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 enum class TokenKind : uint8_t {
   kLParen,
@@ -38,4 +38,4 @@ Result<std::vector<Token>> tokenize(std::string_view text);
 /// True for the characters identifiers, keywords and numbers are made of (spec {idchar}).
 bool is_idchar(char c);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

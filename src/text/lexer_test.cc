@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 std::vector<TokenKind> kinds(std::string_view text) {
@@ -90,4 +90,4 @@ TEST(Lexer, BadStrings) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 int digit_value(char c, bool hex) {
@@ -306,4 +306,4 @@ NumStatus parse_f64(std::string_view text, uint64_t* out) {
   return parse_float<double>(text, FloatFormat{52, 11}, out);
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

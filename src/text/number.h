@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 enum class NumStatus : uint8_t {
   kOk,
@@ -24,4 +24,4 @@ NumStatus parse_int(std::string_view text, unsigned bits, uint64_t* out);
 NumStatus parse_f32(std::string_view text, uint32_t* out);
 NumStatus parse_f64(std::string_view text, uint64_t* out);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 uint64_t int_ok(std::string_view text, unsigned bits) {
@@ -152,4 +152,4 @@ TEST(Number, F64) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

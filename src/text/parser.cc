@@ -9,7 +9,7 @@
 #include "text/number.h"
 #include "text/wat.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 const char* space_name(Space space) {
@@ -860,4 +860,4 @@ Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features featu
   return parser.parse();
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -8,14 +8,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "base/result.h"
-#include "spec/features.h"
+#include "wasmscope/result.h"
+#include "wasmscope/features.h"
 #include "spec/opcodes.h"
-#include "spec/types.h"
+#include "wasmscope/types.h"
 #include "text/encoder.h"
 #include "text/lexer.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// The index spaces identifiers name (labels and locals live in {FuncContext}).
 enum class Space : uint8_t { kFunc, kTable, kMemory, kGlobal, kType, kElem, kData, kCount };
@@ -197,4 +197,4 @@ class Parser {
   uint32_t import_counts_[4] = {};  ///< Imports per {ExternKind}.
 };
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

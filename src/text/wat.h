@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
-#include "spec/features.h"
+#include "wasmscope/result.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Parses one text-format module ({(module ...)}, or its fields without the wrapper, as in a
 /// wast {module quote}) and encodes it in the binary format. Malformed text is an
@@ -16,4 +16,4 @@ namespace wasmscope {
 /// validated: pass it to {decode_module} and {validate_module}.
 Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features = Features());
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

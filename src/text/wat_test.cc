@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -231,4 +231,4 @@ TEST(Wat, DeepNestingIsAnErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

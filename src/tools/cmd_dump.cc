@@ -12,7 +12,7 @@
 #include "tools/format.h"
 #include "validate/validator.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 constexpr const char* kDumpUsage =
@@ -301,4 +301,4 @@ int cmd_dump(const Args& args) {
   return status;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

@@ -14,7 +14,7 @@
 #include "tools/commands.h"
 #include "tools/file_io.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 constexpr const char* kRunUsage =
@@ -229,4 +229,4 @@ int cmd_run(const Args& args) {
   return 0;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

@@ -11,7 +11,7 @@
 #include "tools/format.h"
 #include "validate/validator.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 constexpr const char* kValidateUsage =
@@ -114,4 +114,4 @@ int cmd_validate(const Args& args) {
   return all_valid ? 0 : 1;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

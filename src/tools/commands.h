@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "spec/features.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 
 using Args = std::vector<std::string>;
 
@@ -24,4 +24,4 @@ bool wants_help(const Args& args);
 /// for an unknown name.
 void disable_feature(const std::string& name, Features* features);
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

@@ -21,7 +21,7 @@
 
 extern char** environ;
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 Error io_error(const std::string& what) {
@@ -204,4 +204,4 @@ std::string read_text_prefix(const std::string& path, size_t max_bytes) {
   return text;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

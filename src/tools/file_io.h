@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "base/result.h"
-#include "spec/features.h"
+#include "wasmscope/result.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 
 /// A problem with how the tool was invoked; main() prints it with the usage and exits 2.
 class UsageError : public std::runtime_error {
@@ -79,4 +79,4 @@ ProcessStatus run_program(const std::vector<std::string>& argv, const std::strin
 /// The first {max_bytes} of the file {path} as text ("" when unreadable).
 std::string read_text_prefix(const std::string& path, size_t max_bytes);
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

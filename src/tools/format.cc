@@ -4,7 +4,7 @@
 
 #include "binary/disassembler.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 std::string format_valtypes(const std::vector<ValType>& types) {
@@ -111,4 +111,4 @@ std::optional<uint32_t> function_type_index(const Module& module, uint32_t index
   return module.functions[defined].type;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

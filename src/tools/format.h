@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "binary/module.h"
-#include "spec/features.h"
-#include "spec/types.h"
+#include "wasmscope/features.h"
+#include "wasmscope/types.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 
 /// Concatenates strings and string literals. (Used instead of {"literal" + std::string&&},
 /// which GCC 12 misreports under -Wrestrict at -O2, GCC bug 105651.)
@@ -47,4 +47,4 @@ std::string function_name(const Module& module, uint32_t index);
 /// Type index of function {index} (imports first), or nullopt when out of range.
 std::optional<uint32_t> function_type_index(const Module& module, uint32_t index);
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

@@ -7,7 +7,7 @@
 #include "tools/commands.h"
 #include "tools/file_io.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 constexpr const char* kUsage =
@@ -60,10 +60,10 @@ int dispatch(int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools
 
 int main(int argc, char** argv) {
-  using namespace wasmscope::tools;
+  using namespace wasmscope::internal::tools;
   try {
     return dispatch(argc, argv);
   } catch (const UsageError& e) {

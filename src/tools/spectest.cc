@@ -15,7 +15,7 @@
 #include "tools/format.h"
 #include "tools/spectest.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 namespace fs = std::filesystem;
@@ -282,4 +282,4 @@ int cmd_spectest(const Args& args) {
   return total.failed == 0 ? 0 : 1;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

@@ -9,7 +9,7 @@
 
 #include "runtime/store.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 
 /// The checked-in list of spec commands known to fail, as {file.wast:LINE} lines ({#} starts a
 /// comment). {file.wast} may carry leading directories to tell apart scripts with the same
@@ -64,4 +64,4 @@ ScriptResult run_script(const std::string& json_path, const std::string& label,
 void write_script_result(const ScriptResult& result, const std::string& path);
 ScriptResult read_script_result(const std::string& path);
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 /// Externref payloads as the host sees them: {ref.extern N} is N + 1, so that 0 stays null.
@@ -286,4 +286,4 @@ std::string SpecRuntime::match(const std::vector<ScriptValue>& got,
   return "";
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

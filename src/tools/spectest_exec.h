@@ -11,7 +11,7 @@
 
 #include "runtime/store.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 
 /// A value as a script writes it: a type and its slots (two for v128).
 struct ScriptValue {
@@ -57,4 +57,4 @@ class SpecRuntime {
   std::map<std::string, std::map<std::string, Extern>> registry_;
 };
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

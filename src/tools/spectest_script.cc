@@ -18,7 +18,7 @@
 #include "tools/spectest_exec.h"
 #include "validate/validator.h"
 
-namespace wasmscope::tools {
+namespace wasmscope::internal::tools {
 namespace {
 
 using nlohmann::json;
@@ -409,4 +409,4 @@ ScriptResult read_script_result(const std::string& path) {
   return result;
 }
 
-}  // namespace wasmscope::tools
+}  // namespace wasmscope::internal::tools

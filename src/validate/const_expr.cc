@@ -1,7 +1,7 @@
 // Constant expressions: the initializers of globals and the offsets and items of segments.
 #include "validate/internal.h"
 
-namespace wasmscope::validate_internal {
+namespace wasmscope::internal::validate_internal {
 namespace {
 
 /// Checks one instruction of a constant expression and gives the type it pushes.
@@ -61,4 +61,4 @@ Result<void> validate_const_expr(ModuleContext* ctx, const ConstExpr& expr, ValT
   return malformed(expr.range.end, "unexpected end of section or function");
 }
 
-}  // namespace wasmscope::validate_internal
+}  // namespace wasmscope::internal::validate_internal

@@ -3,7 +3,7 @@
 
 #include "validate/internal.h"
 
-namespace wasmscope::validate_internal {
+namespace wasmscope::internal::validate_internal {
 
 bool TypeList::operator==(const TypeList& other) const {
   if (size != other.size) return false;
@@ -84,4 +84,4 @@ ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(
   data_count = m.data_count.value_or(0);
 }
 
-}  // namespace wasmscope::validate_internal
+}  // namespace wasmscope::internal::validate_internal

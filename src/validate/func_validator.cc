@@ -6,7 +6,7 @@
 
 #include "validate/internal.h"
 
-namespace wasmscope::validate_internal {
+namespace wasmscope::internal::validate_internal {
 namespace {
 
 /// Above this many locals, types are looked up by binary search instead of a flat array.
@@ -547,4 +547,4 @@ Result<void> FunctionValidator::do_ref(const Instr& instr) {
   }
 }
 
-}  // namespace wasmscope::validate_internal
+}  // namespace wasmscope::internal::validate_internal

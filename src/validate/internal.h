@@ -6,15 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 #include "binary/instr_reader.h"
 #include "binary/module.h"
-#include "spec/features.h"
+#include "wasmscope/features.h"
 #include "spec/opcodes.h"
-#include "spec/types.h"
+#include "wasmscope/types.h"
 #include "validate/validator.h"
 
-namespace wasmscope::validate_internal {
+namespace wasmscope::internal::validate_internal {
 
 /// The type of an operand the polymorphic stack (after {unreachable}, {br}, ...) makes up: it
 /// matches every type. Never a binary encoding of a real type.
@@ -152,4 +152,4 @@ class FunctionValidator {
   Instr instr_;
 };
 
-}  // namespace wasmscope::validate_internal
+}  // namespace wasmscope::internal::validate_internal

@@ -7,7 +7,7 @@
 #include "validate/internal.h"
 #include "validate/validator.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 using validate_internal::FunctionValidator;
@@ -205,4 +205,4 @@ Result<ModuleFacts> validate_module(const Module& module, Features features) {
   return facts;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

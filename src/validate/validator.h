@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 #include "binary/module.h"
-#include "spec/features.h"
+#include "wasmscope/features.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Where a structured instruction's parts are, as byte offsets in the module.
 struct ControlSpan {
@@ -35,4 +35,4 @@ struct ModuleFacts {
 /// with the byte offset of the offending instruction or entry.
 Result<ModuleFacts> validate_module(const Module& module, Features features = Features());
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -20,7 +20,7 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #endif
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 /// The contents of the file at {path} ("" when it cannot be read).
@@ -417,4 +417,4 @@ TEST(ValidatorRobustness, TruncatedAndMutatedModulesNeverCrash) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

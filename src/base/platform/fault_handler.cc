@@ -13,7 +13,7 @@
 #include "base/platform/platform_error.h"
 #include "base/platform/signal_chain.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 using platform_internal::chain_to_previous;
 using platform_internal::install_chained;
@@ -145,4 +145,4 @@ Result<void> ensure_alt_stack() {
   return {};
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -37,9 +37,9 @@
 #include <csetjmp>
 #include <csignal>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Where a thread running guest code resumes after a fault in guarded memory.
 struct TrapLandingPad {
@@ -114,4 +114,4 @@ size_t alt_stack_size();
 /// Call it on each thread before it enters guest code; cheap after the first call.
 Result<void> ensure_alt_stack();
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

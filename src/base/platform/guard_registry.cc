@@ -2,7 +2,7 @@
 
 #include <atomic>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 namespace {
 
@@ -94,4 +94,4 @@ size_t guarded_range_count() {
   return g_live.load(std::memory_order_relaxed);
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// How many ranges can be registered at once (4096 wasm32 memories of 8 GiB fill 32 TiB,
 /// a quarter of the x86-64 user address space).
@@ -27,4 +27,4 @@ bool in_guarded_range(const void* address);
 /// Number of currently registered ranges (for tests and diagnostics).
 size_t guarded_range_count();
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

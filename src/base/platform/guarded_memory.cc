@@ -10,7 +10,7 @@
 #include "base/platform/guard_registry.h"
 #include "base/platform/platform_error.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 using platform_internal::describe_bytes;
 using platform_internal::system_error;
@@ -165,4 +165,4 @@ bool GuardedRegion::contains(const void* address) const {
   return base_ != nullptr && value >= begin && value - begin < reserved_;
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -4,9 +4,9 @@
 
 #include <cstdint>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// What a 32-bit memory in guard mode reserves: any u32 address plus any u32 offset plus the
 /// widest access (16 bytes) stays inside, so no access can reach past the reservation. The
@@ -82,4 +82,4 @@ class GuardedRegion {
 /// The host page size (sysconf(_SC_PAGESIZE)).
 uint64_t host_page_size();
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

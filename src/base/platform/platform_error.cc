@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace wasmscope::platform_internal {
+namespace wasmscope::internal::platform_internal {
 
 namespace {
 
@@ -47,4 +47,4 @@ std::string describe_bytes(uint64_t bytes) {
   return text;
 }
 
-}  // namespace wasmscope::platform_internal
+}  // namespace wasmscope::internal::platform_internal

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 
-namespace wasmscope::platform_internal {
+namespace wasmscope::internal::platform_internal {
 
 /// An {ErrorKind::kIo} error reading "{what}: <description of {err}>".
 Error system_error(const std::string& what, int err);
@@ -14,4 +14,4 @@ Error system_error(const std::string& what, int err);
 /// A byte count for messages: "8 GiB", "64 KiB", "8.0 GiB" when not exact, "100 bytes".
 std::string describe_bytes(uint64_t bytes);
 
-}  // namespace wasmscope::platform_internal
+}  // namespace wasmscope::internal::platform_internal

@@ -45,7 +45,7 @@
 #define WS_UNDER_TSAN 0
 #endif
 
-namespace wasmscope {
+namespace wasmscope::internal {
 namespace {
 
 using namespace std::chrono_literals;
@@ -704,7 +704,7 @@ TEST(Semaphore, KeepsItsDeadlineWhenInterrupted) {
 }
 
 }  // namespace
-}  // namespace wasmscope
+}  // namespace wasmscope::internal
 
 int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);

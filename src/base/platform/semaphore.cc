@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 namespace {
 
@@ -73,4 +73,4 @@ void Semaphore::wait() {
     futex_wait(futex_word(&count_), 0, nullptr);
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// Counting semaphore on a raw futex (process-private). {post} is one atomic add and at most
 /// one futex wake: no lock, no allocation, no stdio.
@@ -41,4 +41,4 @@ class Semaphore {
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
 static_assert(std::atomic<uint32_t>::is_always_lock_free);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

@@ -7,7 +7,7 @@
 
 #include "base/platform/platform_error.h"
 
-namespace wasmscope::platform_internal {
+namespace wasmscope::internal::platform_internal {
 
 namespace {
 
@@ -100,4 +100,4 @@ void chain_to_previous(int sig, siginfo_t* info, void* context) {
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
 }
 
-}  // namespace wasmscope::platform_internal
+}  // namespace wasmscope::internal::platform_internal

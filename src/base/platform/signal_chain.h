@@ -5,9 +5,9 @@
 
 #include <csignal>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 
-namespace wasmscope::platform_internal {
+namespace wasmscope::internal::platform_internal {
 
 using SigactionFn = void (*)(int, siginfo_t*, void*);
 
@@ -28,4 +28,4 @@ bool is_installed(int sig, SigactionFn handler);
 // async-signal-safe
 void chain_to_previous(int sig, siginfo_t* info, void* context);
 
-}  // namespace wasmscope::platform_internal
+}  // namespace wasmscope::internal::platform_internal

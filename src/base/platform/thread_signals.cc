@@ -9,7 +9,7 @@
 #include "base/platform/platform_error.h"
 #include "base/platform/signal_chain.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 using platform_internal::system_error;
 
@@ -86,4 +86,4 @@ bool sent_by_this_process(const siginfo_t* info) {
   return from_user && info->si_pid == getpid();
 }
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal

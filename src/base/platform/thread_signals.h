@@ -7,9 +7,9 @@
 #include <csignal>
 #include <cstdint>
 
-#include "base/result.h"
+#include "wasmscope/result.h"
 
-namespace wasmscope {
+namespace wasmscope::internal {
 
 /// A handler for {install_signal_handler}. Runs in signal context: it must be
 /// async-signal-safe. Returns true when it handled the signal, false to pass it on to the
@@ -44,4 +44,4 @@ Result<void> send_signal_with_value(pthread_t thread, int sig, void* value);
 // async-signal-safe
 bool sent_by_this_process(const siginfo_t* info);
 
-}  // namespace wasmscope
+}  // namespace wasmscope::internal
