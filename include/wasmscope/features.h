@@ -37,6 +37,12 @@ class Features {
   uint32_t bits_ = kAll;
 };
 
+/// How linear-memory accesses are bounds-checked: a runtime option, like the features.
+enum class BoundsChecks : uint8_t {
+  kGuardPages,  ///< Reserve 8 GiB per memory and trap on faults: in-bounds accesses cost nothing.
+  kExplicit,    ///< Compare on every access; for hosts that cannot reserve address space.
+};
+
 /// "simd", "threads", ... for messages.
 const char* feature_name(Feature f);
 

@@ -31,12 +31,6 @@ struct CompiledFunc {
   uint32_t wasm_offset(const uint64_t* pc) const;
 };
 
-/// How linear-memory accesses are bounds-checked.
-enum class BoundsChecks : uint8_t {
-  kGuardPages,  ///< Reserved address space and a fault handler: in-bounds accesses cost nothing.
-  kExplicit,    ///< A compare per access; for hosts that cannot reserve 8 GiB per memory.
-};
-
 /// A decoded, validated and translated module.
 struct CompiledModule {
   Module module;

@@ -160,6 +160,36 @@ void put_code(Bytes* out, const TextFunc& func) {
   put_bytes(out, body);
 }
 
+/// The {name} custom section: module name (subsection 0) and function names (subsection 1),
+/// written only when the text named something.
+void put_name_section(Bytes* out, const TextModule& m) {
+  if (!m.module_name && m.func_names.empty()) return;
+  Bytes payload;
+  put_name(&payload, "name");
+  auto put_subsection = [&payload](uint8_t id, const Bytes& content) {
+    payload.push_back(id);
+    put_uleb(&payload, content.size());
+    put_bytes(&payload, content);
+  };
+  if (m.module_name) {
+    Bytes content;
+    put_name(&content, *m.module_name);
+    put_subsection(0, content);
+  }
+  if (!m.func_names.empty()) {
+    Bytes content;
+    put_uleb(&content, m.func_names.size());
+    for (const auto& [index, name] : m.func_names) {  // std::map: ascending indices
+      put_uleb(&content, index);
+      put_name(&content, name);
+    }
+    put_subsection(1, content);
+  }
+  out->push_back(0);  // custom section
+  put_uleb(out, payload.size());
+  put_bytes(out, payload);
+}
+
 }  // namespace
 
 void put_uleb(Bytes* out, uint64_t value) {
@@ -209,6 +239,7 @@ Bytes encode_module(const TextModule& m) {
   }
   put_vector_section(&out, kCodeSection, m.funcs, put_code);
   put_vector_section(&out, kDataSection, m.datas, put_data);
+  put_name_section(&out, m);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,10 @@ struct TextModule {
   std::vector<TextElem> elems;
   std::vector<TextData> datas;
   bool uses_data_count = false;  ///< Some code uses memory.init or data.drop.
+  /// For the {name} section: the module's identifier and the functions' (without "$"), so
+  /// traps and stack captures of text modules show the names their authors wrote.
+  std::optional<std::string> module_name;
+  std::map<uint32_t, std::string> func_names;
 };
 
 /// Lays {module} out in the binary format (magic, version, sections in their required order).

@@ -374,16 +374,23 @@ Result<GlobalType> Parser::parse_global_type() {
 
 // ---- Module ------------------------------------------------------------------------------
 
-Result<Bytes> Parser::parse() {
+Result<Bytes> Parser::parse(bool emit_names) {
   bool wrapped = false;
   if (is_lparen_keyword("module")) {
     wrapped = true;
     pos_ += 2;
-    if (peek().kind == TokenKind::kId) next();
+    if (peek().kind == TokenKind::kId) module_.module_name = std::string(next().text.substr(1));
   }
   const size_t begin = pos_;
   WS_TRY(collect_ids());
   pos_ = begin;
+  if (emit_names) {
+    for (const auto& [id, index] : spaces_[static_cast<int>(Space::kFunc)].ids) {
+      module_.func_names[index] = std::string(id.substr(1));
+    }
+  } else {
+    module_.module_name.reset();
+  }
   while (peek().kind == TokenKind::kLParen)
     WS_TRY(parse_field());
   if (wrapped) WS_TRY(expect_rparen());
@@ -854,10 +861,11 @@ Result<void> Parser::parse_data_field() {
   return {};
 }
 
-Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features) {
+Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features,
+                                           bool emit_names) {
   WS_ASSIGN(std::vector<Token> tokens, tokenize(text));
   Parser parser(std::move(tokens), features);
-  return parser.parse();
+  return parser.parse(emit_names);
 }
 
 }  // namespace wasmscope::internal

@@ -68,7 +68,7 @@ class Parser {
       : tokens_(std::move(tokens)), features_(features) {}
 
   /// The binary encoding of the module, or the first malformedness found.
-  Result<Bytes> parse();
+  Result<Bytes> parse(bool emit_names);
 
  private:
   /// Most blocks and folded instructions open at once; deeper text is malformed.

@@ -13,7 +13,10 @@ namespace wasmscope::internal {
 /// Parses one text-format module ({(module ...)}, or its fields without the wrapper, as in a
 /// wast {module quote}) and encodes it in the binary format. Malformed text is an
 /// {ErrorKind::kMalformed} error whose offset is the byte offset in {text}. The output is not
-/// validated: pass it to {decode_module} and {validate_module}.
-Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features = Features());
+/// validated: pass it to {decode_module} and {validate_module}. With {emit_names}, a {name}
+/// section records the module's and functions' identifiers (without "$"), so traps and stack
+/// captures show the names the author wrote.
+Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features = Features(),
+                                           bool emit_names = true);
 
 }  // namespace wasmscope::internal

@@ -20,15 +20,16 @@ Bytes module_bytes(std::initializer_list<Bytes> sections) {
   return out;
 }
 
+/// Compiles without a name section, so expected bytes stay minimal.
 Bytes compile(std::string_view text) {
-  auto result = wat_to_binary(text);
+  auto result = wat_to_binary(text, Features(), /*emit_names=*/false);
   EXPECT_TRUE(result.ok()) << text << "\n" << result.error().to_string();
   return result.ok() ? *result : Bytes{};
 }
 
 /// The error message for {text}, or "" (and a failure) if it compiles.
 std::string error_of(std::string_view text, Features features = Features()) {
-  auto result = wat_to_binary(text, features);
+  auto result = wat_to_binary(text, features, /*emit_names=*/false);
   EXPECT_FALSE(result.ok()) << text;
   if (result.ok()) return "";
   EXPECT_EQ(result.error().kind, ErrorKind::kMalformed);
@@ -228,6 +229,20 @@ TEST(Wat, DeepNestingIsAnErrorNotACrash) {
   deep.append(5000, ')');
   deep += ")";
   EXPECT_TRUE(wat_to_binary(deep).ok());
+}
+
+TEST(Wat, NameSectionRecordsModuleAndFunctionIdentifiers) {
+  auto result = wat_to_binary("(module $m (func $f) (func) (func $g))");
+  ASSERT_TRUE(result.ok()) << result.error().to_string();
+  const Bytes expected_tail = {
+      0x00, 0x12,                                  // custom section, 18 bytes: 5 + 4 + 9
+      0x04, 'n', 'a', 'm', 'e',                    // "name"
+      0x00, 0x02, 0x01, 'm',                       // module name "m"
+      0x01, 0x07, 0x02, 0x00, 0x01, 'f', 0x02, 0x01, 'g',  // functions 0 "f" and 2 "g"
+  };
+  ASSERT_GE(result->size(), expected_tail.size());
+  EXPECT_EQ(Bytes(result->end() - static_cast<ptrdiff_t>(expected_tail.size()), result->end()),
+            expected_tail);
 }
 
 }  // namespace

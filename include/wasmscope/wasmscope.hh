@@ -1,0 +1,308 @@
+// wasmscope's C++ embedding API, version 0.
+//
+// Load and validate modules, instantiate them with imports (host functions, memories, tables,
+// globals), look up exports, call functions with typed values, read and write memory, and
+// inspect traps with their guest stacks.
+//
+// Ownership: a {Store} owns every run-time object created in it; {Func}, {Memory}, {Table},
+// {Global} and {Instance} are small handles, valid while their store lives. A {Module} is
+// immutable and may be instantiated in any number of stores.
+//
+// Thread safety: a {Store} and its handles are used by one thread at a time. {Module} is
+// thread-safe. No API function throws; failures are {Result} values or {Trap}s.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasmscope/features.h"
+#include "wasmscope/result.h"
+#include "wasmscope/types.h"
+
+namespace wasmscope {
+
+namespace internal {
+struct CompiledModule;
+class Store;
+struct Func;
+struct MemoryData;
+struct TableData;
+struct GlobalData;
+struct Instance;
+}  // namespace internal
+
+class Func;
+
+/// Options of a store (and of the modules compiled for it).
+struct Config {
+  Features features;                         ///< Proposals enabled; all by default.
+  BoundsChecks bounds = BoundsChecks::kGuardPages;
+  uint32_t max_call_depth = 1u << 16;        ///< Guest frames before "call stack exhausted".
+  uint32_t value_stack_bytes = 8u << 20;     ///< Operand and local storage per thread.
+};
+
+/// A WebAssembly value of any type.
+class Value {
+ public:
+  Value() = default;
+  static Value i32(int32_t v);
+  static Value i64(int64_t v);
+  static Value f32(float v);
+  static Value f64(double v);
+  static Value v128(const uint8_t bytes[16]);
+  static Value funcref(const Func& f);   ///< Null when {f} is an invalid handle.
+  static Value externref(void* host);    ///< Null when {host} is null.
+
+  ValType type() const { return type_; }
+  int32_t i32() const { return static_cast<int32_t>(static_cast<uint32_t>(bits_[0])); }
+  int64_t i64() const { return static_cast<int64_t>(bits_[0]); }
+  float f32() const;
+  double f64() const;
+  void v128(uint8_t out[16]) const;
+  bool is_null() const { return bits_[0] == 0; }
+  void* externref() const { return reinterpret_cast<void*>(bits_[0]); }
+  /// "i32:42", "f64:1.5", "funcref:null", ...
+  std::string to_string() const;
+
+  /// The raw slot representation (used by the implementation).
+  const uint64_t* bits() const { return bits_; }
+  static Value from_bits(ValType type, const uint64_t bits[2]);
+
+ private:
+  ValType type_ = ValType::kI32;
+  uint64_t bits_[2] = {0, 0};
+};
+
+/// One guest frame of a trap's stack.
+struct Frame {
+  std::string module;         ///< The module's name (name section), may be empty.
+  std::string function;       ///< Name section, export name, or "func[N]".
+  uint32_t func_index = 0;
+  uint32_t code_offset = 0;   ///< From the start of the function's body.
+  uint32_t module_offset = 0; ///< From the start of the module.
+  bool host = false;
+  /// "module!function+0x1a".
+  std::string to_string() const;
+};
+
+/// Why a call failed: the spec's message and the guest stack, innermost frame first.
+struct Trap {
+  std::string message;
+  std::vector<Frame> frames;
+  /// The message followed by one "    at frame" line per frame.
+  std::string to_string() const;
+};
+
+/// What a call returned: its results, or the trap.
+class CallResult {
+ public:
+  CallResult(std::vector<Value> values) : values_(std::move(values)) {}  // NOLINT
+  CallResult(Trap trap) : trap_(std::move(trap)) {}                      // NOLINT
+  bool ok() const { return !trap_.has_value(); }
+  const std::vector<Value>& values() const { return values_; }
+  const Trap& trap() const { return *trap_; }
+
+ private:
+  std::vector<Value> values_;
+  std::optional<Trap> trap_;
+};
+
+/// A compiled (decoded, validated, translated) module.
+class Module {
+ public:
+  /// Compiles a binary module. Errors are {kMalformed} or {kInvalid} with a byte offset.
+  static Result<Module> compile(std::span<const uint8_t> bytes, const Config& config = {});
+  /// Compiles a text-format module.
+  static Result<Module> compile_text(std::string_view wat, const Config& config = {});
+  /// Decodes and validates without translating.
+  static Result<void> validate(std::span<const uint8_t> bytes, Features features = {});
+
+  struct ImportDesc {
+    std::string module;
+    std::string name;
+    ExternKind kind;
+  };
+  struct ExportDesc {
+    std::string name;
+    ExternKind kind;
+  };
+  std::vector<ImportDesc> imports() const;
+  std::vector<ExportDesc> exports() const;
+  /// The name section's module name, if any.
+  std::optional<std::string> name() const;
+
+ private:
+  friend class Store;
+  std::shared_ptr<const internal::CompiledModule> impl_;
+};
+
+class Store;
+
+/// A function handle: defined by an instance or by the host.
+class Func {
+ public:
+  Func() = default;
+  bool valid() const { return f_ != nullptr; }
+  FuncType type() const;
+  /// Calls the function. Arguments must match its parameter types.
+  CallResult call(std::span<const Value> args) const;
+  CallResult call(std::initializer_list<Value> args) const {
+    return call(std::span<const Value>(args.begin(), args.size()));
+  }
+
+ private:
+  friend class Store;
+  friend class Instance;
+  friend class Value;
+  Func(Store* store, internal::Func* f) : store_(store), f_(f) {}
+  Store* store_ = nullptr;
+  internal::Func* f_ = nullptr;
+};
+
+/// A linear memory handle.
+class Memory {
+ public:
+  Memory() = default;
+  bool valid() const { return m_ != nullptr; }
+  /// The memory's bytes; valid until the memory grows.
+  uint8_t* data() const;
+  uint64_t size_bytes() const;
+  uint64_t size_pages() const;
+  /// Grows by {delta_pages}; returns the old size in pages, or an error.
+  Result<uint64_t> grow(uint64_t delta_pages) const;
+  /// Copies {out.size()} bytes from {offset}; fails when out of bounds.
+  Result<void> read(uint64_t offset, std::span<uint8_t> out) const;
+  /// Copies {bytes} to {offset}; fails when out of bounds.
+  Result<void> write(uint64_t offset, std::span<const uint8_t> bytes) const;
+
+ private:
+  friend class Store;
+  friend class Instance;
+  explicit Memory(internal::MemoryData* m) : m_(m) {}
+  internal::MemoryData* m_ = nullptr;
+};
+
+/// A global handle.
+class Global {
+ public:
+  Global() = default;
+  bool valid() const { return g_ != nullptr; }
+  GlobalType type() const;
+  Value get() const;
+  /// Fails for immutable globals and values of another type.
+  Result<void> set(const Value& value) const;
+
+ private:
+  friend class Store;
+  friend class Instance;
+  explicit Global(internal::GlobalData* g) : g_(g) {}
+  internal::GlobalData* g_ = nullptr;
+};
+
+/// A table handle.
+class Table {
+ public:
+  Table() = default;
+  bool valid() const { return t_ != nullptr; }
+  ValType element_type() const;
+  uint32_t size() const;
+  Result<Value> get(uint32_t index) const;
+  Result<void> set(uint32_t index, const Value& value) const;
+
+ private:
+  friend class Store;
+  friend class Instance;
+  explicit Table(internal::TableData* t) : t_(t) {}
+  internal::TableData* t_ = nullptr;
+};
+
+/// An import or export: one of the four kinds of external value.
+class Extern {
+ public:
+  Extern() = default;
+  Extern(Func f) : kind_(ExternKind::kFunc), func_(f) {}        // NOLINT
+  Extern(Memory m) : kind_(ExternKind::kMemory), memory_(m) {}  // NOLINT
+  Extern(Table t) : kind_(ExternKind::kTable), table_(t) {}     // NOLINT
+  Extern(Global g) : kind_(ExternKind::kGlobal), global_(g) {}  // NOLINT
+  ExternKind kind() const { return kind_; }
+  Func func() const { return func_; }
+  Memory memory() const { return memory_; }
+  Table table() const { return table_; }
+  Global global() const { return global_; }
+
+ private:
+  ExternKind kind_ = ExternKind::kFunc;
+  Func func_;
+  Memory memory_;
+  Table table_;
+  Global global_;
+};
+
+/// An instantiated module.
+class Instance {
+ public:
+  Instance() = default;
+  bool valid() const { return i_ != nullptr; }
+  /// The export named {name}, if any.
+  std::optional<Extern> get_export(std::string_view name) const;
+  Func func(std::string_view name) const;      ///< Invalid handle if not a function export.
+  Memory memory(std::string_view name) const;
+  Global global(std::string_view name) const;
+  Table table(std::string_view name) const;
+
+ private:
+  friend class Store;
+  Instance(Store* store, internal::Instance* i) : store_(store), i_(i) {}
+  Store* store_ = nullptr;
+  internal::Instance* i_ = nullptr;
+};
+
+/// A host function's body: reads {args}, writes {results} (already sized and typed), and
+/// returns nothing, or a message to trap with.
+using HostFunction =
+    std::function<std::optional<std::string>(std::span<const Value> args, std::span<Value> results)>;
+
+/// Owns run-time objects and the thread context calls run on.
+class Store {
+ public:
+  explicit Store(const Config& config = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  /// A host function of {type}; {name} ("env.log") appears in stack traces.
+  Func define_func(const FuncType& type, HostFunction body, std::string name = "host");
+  Result<Memory> create_memory(const MemoryType& type);
+  Table create_table(const TableType& type);
+  Global create_global(const GlobalType& type, const Value& value);
+
+  /// Instantiates {module} with {imports}, one per module import, in order. Link failures are
+  /// {kUnlinkable}; a trap during initialization is {kTrap} (then {last_trap()} has its stack).
+  Result<Instance> instantiate(const Module& module, const std::vector<Extern>& imports = {});
+
+  /// Resolves imports by name from {named}, a list of (module, name, value), then instantiates.
+  Result<Instance> instantiate(
+      const Module& module,
+      const std::vector<std::tuple<std::string, std::string, Extern>>& named);
+
+  /// The trap that made the last {instantiate} fail with {kTrap}.
+  const Trap& last_trap() const { return last_trap_; }
+
+ private:
+  friend class Func;
+  friend class Table;
+  internal::Store& impl() { return *impl_; }
+  std::unique_ptr<internal::Store> impl_;
+  Config config_;
+  Trap last_trap_;
+  struct HostFuncs;
+  std::unique_ptr<HostFuncs> host_funcs_;
+};
+
+}  // namespace wasmscope

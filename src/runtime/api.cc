@@ -1,0 +1,401 @@
+// The public C++ API (include/wasmscope/wasmscope.hh) over the internal runtime.
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+
+#include "binary/decoder.h"
+#include "runtime/store.h"
+#include "stack/symbolizer.h"
+#include "text/wat.h"
+#include "validate/validator.h"
+#include "wasmscope/wasmscope.hh"
+
+namespace wasmscope {
+namespace {
+
+uint32_t slots_of(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+
+internal::StoreConfig to_internal(const Config& config) {
+  internal::StoreConfig out;
+  out.features = config.features;
+  out.bounds = config.bounds;
+  out.limits.max_frames = config.max_call_depth;
+  out.limits.value_stack_slots = std::max<uint32_t>(config.value_stack_bytes / 8, 1024);
+  return out;
+}
+
+Frame to_public(const internal::SymbolizedFrame& f) {
+  Frame out;
+  out.module = f.module;
+  out.function = f.function;
+  out.func_index = f.func_index;
+  out.code_offset = f.code_offset;
+  out.module_offset = f.module_offset;
+  out.host = f.host;
+  return out;
+}
+
+Trap to_public(const std::string& message, const std::vector<internal::FrameRecord>& frames) {
+  Trap trap;
+  trap.message = message;
+  for (const internal::SymbolizedFrame& f : internal::symbolize_stack(frames)) {
+    trap.frames.push_back(to_public(f));
+  }
+  return trap;
+}
+
+Error usage(std::string message) { return Error{ErrorKind::kInvalid, 0, std::move(message)}; }
+
+}  // namespace
+
+// --- Value -----------------------------------------------------------------------------------
+
+Value Value::i32(int32_t v) {
+  const uint64_t bits[2] = {static_cast<uint32_t>(v), 0};
+  return from_bits(ValType::kI32, bits);
+}
+Value Value::i64(int64_t v) {
+  const uint64_t bits[2] = {static_cast<uint64_t>(v), 0};
+  return from_bits(ValType::kI64, bits);
+}
+Value Value::f32(float v) {
+  uint32_t b;
+  std::memcpy(&b, &v, 4);
+  const uint64_t bits[2] = {b, 0};
+  return from_bits(ValType::kF32, bits);
+}
+Value Value::f64(double v) {
+  uint64_t bits[2] = {0, 0};
+  std::memcpy(bits, &v, 8);
+  return from_bits(ValType::kF64, bits);
+}
+Value Value::v128(const uint8_t bytes[16]) {
+  uint64_t bits[2];
+  std::memcpy(bits, bytes, 16);
+  return from_bits(ValType::kV128, bits);
+}
+Value Value::funcref(const Func& f) {
+  const uint64_t bits[2] = {reinterpret_cast<uintptr_t>(f.f_), 0};
+  return from_bits(ValType::kFuncRef, bits);
+}
+Value Value::externref(void* host) {
+  const uint64_t bits[2] = {reinterpret_cast<uintptr_t>(host), 0};
+  return from_bits(ValType::kExternRef, bits);
+}
+Value Value::from_bits(ValType type, const uint64_t bits[2]) {
+  Value v;
+  v.type_ = type;
+  v.bits_[0] = bits[0];
+  v.bits_[1] = type == ValType::kV128 ? bits[1] : 0;
+  return v;
+}
+float Value::f32() const {
+  float f;
+  const uint32_t b = static_cast<uint32_t>(bits_[0]);
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+double Value::f64() const {
+  double d;
+  std::memcpy(&d, bits_, 8);
+  return d;
+}
+void Value::v128(uint8_t out[16]) const { std::memcpy(out, bits_, 16); }
+
+std::string Value::to_string() const {
+  char buf[64];
+  switch (type_) {
+    case ValType::kI32: std::snprintf(buf, sizeof buf, "i32:%" PRId32, i32()); break;
+    case ValType::kI64: std::snprintf(buf, sizeof buf, "i64:%" PRId64, i64()); break;
+    case ValType::kF32: std::snprintf(buf, sizeof buf, "f32:%.9g", static_cast<double>(f32())); break;
+    case ValType::kF64: std::snprintf(buf, sizeof buf, "f64:%.17g", f64()); break;
+    case ValType::kV128:
+      std::snprintf(buf, sizeof buf, "v128:0x%016" PRIx64 "%016" PRIx64, bits_[1], bits_[0]);
+      break;
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      std::snprintf(buf, sizeof buf, "%s:%s", valtype_name(type_), is_null() ? "null" : "ref");
+      break;
+  }
+  return buf;
+}
+
+// --- Frames and traps ------------------------------------------------------------------------
+
+std::string Frame::to_string() const {
+  internal::SymbolizedFrame f;
+  f.module = module;
+  f.function = function;
+  f.code_offset = code_offset;
+  f.host = host;
+  return f.to_string();
+}
+
+std::string Trap::to_string() const {
+  std::string out = message;
+  for (const Frame& f : frames) out += "\n    at " + f.to_string();
+  return out;
+}
+
+// --- Module ----------------------------------------------------------------------------------
+
+Result<Module> Module::compile(std::span<const uint8_t> bytes, const Config& config) {
+  WS_ASSIGN(auto compiled, internal::compile_module(std::vector<uint8_t>(bytes.begin(), bytes.end()),
+                                                    to_internal(config)));
+  Module m;
+  m.impl_ = std::move(compiled);
+  return m;
+}
+
+Result<Module> Module::compile_text(std::string_view wat, const Config& config) {
+  WS_ASSIGN(std::vector<uint8_t> bytes, internal::wat_to_binary(wat, config.features));
+  return compile(bytes, config);
+}
+
+Result<void> Module::validate(std::span<const uint8_t> bytes, Features features) {
+  WS_ASSIGN(internal::Module m,
+            internal::decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()), features));
+  WS_TRY(internal::validate_module(m, features));
+  return {};
+}
+
+std::vector<Module::ImportDesc> Module::imports() const {
+  std::vector<ImportDesc> out;
+  for (const internal::Import& i : impl_->module.imports) out.push_back({i.module, i.name, i.kind});
+  return out;
+}
+
+std::vector<Module::ExportDesc> Module::exports() const {
+  std::vector<ExportDesc> out;
+  for (const internal::Export& e : impl_->module.exports) out.push_back({e.name, e.kind});
+  return out;
+}
+
+std::optional<std::string> Module::name() const { return impl_->module.names.module; }
+
+// --- Func ------------------------------------------------------------------------------------
+
+FuncType Func::type() const { return *f_->type; }
+
+CallResult Func::call(std::span<const Value> args) const {
+  const FuncType& type = *f_->type;
+  if (args.size() != type.params.size()) {
+    return Trap{"wrong number of arguments: expected " + std::to_string(type.params.size()) +
+                    ", got " + std::to_string(args.size()),
+                {}};
+  }
+  std::vector<internal::Slot> slots(f_->arg_slots + 1, 0);
+  size_t slot = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type() != type.params[i]) {
+      return Trap{"argument " + std::to_string(i) + " has type " + valtype_name(args[i].type()) +
+                      ", expected " + valtype_name(type.params[i]),
+                  {}};
+    }
+    slots[slot] = args[i].bits()[0];
+    if (type.params[i] == ValType::kV128) slots[slot + 1] = args[i].bits()[1];
+    slot += slots_of(type.params[i]);
+  }
+  internal::InvokeOutcome outcome = store_->impl().call(f_, slots.data());
+  if (outcome.trap != internal::Trap::kNone) return to_public(outcome.message, outcome.frames);
+  std::vector<Value> results;
+  slot = 0;
+  for (ValType t : type.results) {
+    results.push_back(Value::from_bits(t, &slots[slot]));
+    slot += slots_of(t);
+  }
+  return results;
+}
+
+// --- Memory, Global, Table -------------------------------------------------------------------
+
+uint8_t* Memory::data() const { return m_->base; }
+uint64_t Memory::size_bytes() const { return m_->size; }
+uint64_t Memory::size_pages() const { return m_->size / kPageSize; }
+
+Result<uint64_t> Memory::grow(uint64_t delta_pages) const {
+  const int64_t old = m_->grow(m_, delta_pages);
+  if (old < 0) return usage("memory cannot grow by " + std::to_string(delta_pages) + " pages");
+  return static_cast<uint64_t>(old);
+}
+
+Result<void> Memory::read(uint64_t offset, std::span<uint8_t> out) const {
+  if (offset > m_->size || out.size() > m_->size - offset) return usage("out of bounds read");
+  if (!out.empty()) std::memcpy(out.data(), m_->base + offset, out.size());
+  return {};
+}
+
+Result<void> Memory::write(uint64_t offset, std::span<const uint8_t> bytes) const {
+  if (offset > m_->size || bytes.size() > m_->size - offset) return usage("out of bounds write");
+  if (!bytes.empty()) std::memcpy(m_->base + offset, bytes.data(), bytes.size());
+  return {};
+}
+
+GlobalType Global::type() const { return g_->type; }
+Value Global::get() const { return Value::from_bits(g_->type.type, g_->value); }
+
+Result<void> Global::set(const Value& value) const {
+  if (!g_->type.mut) return usage("global is immutable");
+  if (value.type() != g_->type.type) return usage("global type mismatch");
+  g_->value[0] = value.bits()[0];
+  g_->value[1] = value.bits()[1];
+  return {};
+}
+
+ValType Table::element_type() const { return t_->elem_type; }
+uint32_t Table::size() const { return static_cast<uint32_t>(t_->elems.size()); }
+
+Result<Value> Table::get(uint32_t index) const {
+  if (index >= t_->elems.size()) return usage("out of bounds table access");
+  const uint64_t bits[2] = {t_->elems[index], 0};
+  return Value::from_bits(t_->elem_type, bits);
+}
+
+Result<void> Table::set(uint32_t index, const Value& value) const {
+  if (index >= t_->elems.size()) return usage("out of bounds table access");
+  if (value.type() != t_->elem_type) return usage("table element type mismatch");
+  t_->elems[index] = value.bits()[0];
+  return {};
+}
+
+// --- Instance --------------------------------------------------------------------------------
+
+std::optional<Extern> Instance::get_export(std::string_view name) const {
+  const internal::Extern e = i_->find_export(std::string(name));
+  if (e.object == nullptr) return std::nullopt;
+  switch (e.kind) {
+    case ExternKind::kFunc: return Extern(Func(store_, e.as_func()));
+    case ExternKind::kMemory: return Extern(Memory(e.as_memory()));
+    case ExternKind::kTable: return Extern(Table(e.as_table()));
+    case ExternKind::kGlobal: return Extern(Global(e.as_global()));
+  }
+  return std::nullopt;
+}
+
+Func Instance::func(std::string_view name) const {
+  auto e = get_export(name);
+  return e && e->kind() == ExternKind::kFunc ? e->func() : Func();
+}
+Memory Instance::memory(std::string_view name) const {
+  auto e = get_export(name);
+  return e && e->kind() == ExternKind::kMemory ? e->memory() : Memory();
+}
+Global Instance::global(std::string_view name) const {
+  auto e = get_export(name);
+  return e && e->kind() == ExternKind::kGlobal ? e->global() : Global();
+}
+Table Instance::table(std::string_view name) const {
+  auto e = get_export(name);
+  return e && e->kind() == ExternKind::kTable ? e->table() : Table();
+}
+
+// --- Store -----------------------------------------------------------------------------------
+
+/// Host functions' bodies and types, kept at stable addresses for the trampoline.
+struct Store::HostFuncs {
+  struct Entry {
+    HostFunction body;
+    FuncType type;
+  };
+  std::deque<Entry> entries;
+
+  /// Converts slots to values and back around a host function's body.
+  static internal::Trap trampoline(internal::HostCall& call) {
+    const Entry& entry = *static_cast<const Entry*>(call.user);
+    std::vector<Value> args;
+    size_t slot = 0;
+    for (ValType t : entry.type.params) {
+      args.push_back(Value::from_bits(t, call.args + slot));
+      slot += slots_of(t);
+    }
+    std::vector<Value> results;
+    for (ValType t : entry.type.results) {
+      const uint64_t zero[2] = {0, 0};
+      results.push_back(Value::from_bits(t, zero));
+    }
+    std::optional<std::string> trap = entry.body(args, results);
+    if (trap) {
+      *call.trap_message = *trap;
+      return internal::Trap::kHostTrap;
+    }
+    slot = 0;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].type() != entry.type.results[i]) {
+        *call.trap_message = "host function returned a value of the wrong type";
+        return internal::Trap::kHostTrap;
+      }
+      call.results[slot] = results[i].bits()[0];
+      if (results[i].type() == ValType::kV128) call.results[slot + 1] = results[i].bits()[1];
+      slot += slots_of(results[i].type());
+    }
+    return internal::Trap::kNone;
+  }
+};
+
+Store::Store(const Config& config)
+    : impl_(std::make_unique<internal::Store>(to_internal(config))),
+      config_(config),
+      host_funcs_(std::make_unique<HostFuncs>()) {}
+
+Store::~Store() = default;
+
+Func Store::define_func(const FuncType& type, HostFunction body, std::string name) {
+  HostFuncs::Entry& entry = host_funcs_->entries.emplace_back();
+  entry.body = std::move(body);
+  entry.type = type;
+  return Func(this, impl_->create_host_func(type, &HostFuncs::trampoline, &entry, std::move(name)));
+}
+
+Result<Memory> Store::create_memory(const MemoryType& type) {
+  WS_ASSIGN(internal::MemoryData * m, impl_->create_memory(type));
+  return Memory(m);
+}
+
+Table Store::create_table(const TableType& type) { return Table(impl_->create_table(type, 0)); }
+
+Global Store::create_global(const GlobalType& type, const Value& value) {
+  return Global(impl_->create_global(type, value.bits()[0], value.bits()[1]));
+}
+
+Result<Instance> Store::instantiate(const Module& module, const std::vector<Extern>& imports) {
+  std::vector<internal::Extern> resolved;
+  for (const Extern& e : imports) {
+    switch (e.kind()) {
+      case ExternKind::kFunc: resolved.push_back(internal::Extern::func(e.func().f_)); break;
+      case ExternKind::kMemory: resolved.push_back(internal::Extern::memory(e.memory().m_)); break;
+      case ExternKind::kTable: resolved.push_back(internal::Extern::table(e.table().t_)); break;
+      case ExternKind::kGlobal: resolved.push_back(internal::Extern::global(e.global().g_)); break;
+    }
+  }
+  if (module.impl_->bounds != impl_->config().bounds) {
+    return Error{ErrorKind::kUnlinkable, 0,
+                 "module was compiled for another bounds-check mode than this store's"};
+  }
+  internal::TrapInfo trap;
+  auto instance = impl_->instantiate(module.impl_, resolved, &trap);
+  if (!instance.ok()) {
+    if (instance.error().kind == ErrorKind::kTrap) last_trap_ = to_public(trap.message, trap.frames);
+    return instance.take_error();
+  }
+  return Instance(this, *instance);
+}
+
+Result<Instance> Store::instantiate(
+    const Module& module, const std::vector<std::tuple<std::string, std::string, Extern>>& named) {
+  std::vector<Extern> imports;
+  for (const internal::Import& imp : module.impl_->module.imports) {
+    const Extern* found = nullptr;
+    for (const auto& [mod, name, value] : named) {
+      if (mod == imp.module && name == imp.name) found = &value;
+    }
+    if (found == nullptr) {
+      return Error{ErrorKind::kUnlinkable, imp.offset,
+                   "unknown import \"" + imp.module + "\" \"" + imp.name + "\""};
+    }
+    imports.push_back(*found);
+  }
+  return instantiate(module, imports);
+}
+
+}  // namespace wasmscope

@@ -1,0 +1,169 @@
+// Tests of the public C++ API, written as an embedder would use it.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "wasmscope/wasmscope.hh"
+
+namespace {
+
+using namespace wasmscope;
+
+Module compile(const char* wat, const Config& config = {}) {
+  auto m = Module::compile_text(wat, config);
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().to_string());
+  return m.ok() ? *m : Module();
+}
+
+constexpr const char* kCounter = R"((module $counter
+  (import "env" "log" (func $log (param i32) (result i32)))
+  (memory (export "mem") 1 2)
+  (global $count (export "count") (mut i32) (i32.const 0))
+  (table (export "tab") 2 funcref)
+  (func $bump (export "bump") (param i32) (result i32)
+    (global.set $count (i32.add (global.get $count) (local.get 0)))
+    (i32.store (i32.const 8) (global.get $count))
+    (call $log (global.get $count)))
+  (func $inner (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+  (func (export "outer") (param i32) (result i32) (call $inner (local.get 0)))
+  (func (export "f64") (param f64 f32) (result f64) (f64.add (local.get 0) (f64.promote_f32 (local.get 1)))))
+)";
+
+TEST(Api, CallsWithTypedValuesHostFunctionsGlobalsAndMemory) {
+  Store store;
+  int logged = 0;
+  Func log = store.define_func(
+      FuncType{{ValType::kI32}, {ValType::kI32}},
+      [&](std::span<const Value> args, std::span<Value> results) -> std::optional<std::string> {
+        logged = args[0].i32();
+        results[0] = Value::i32(args[0].i32() * 10);
+        return std::nullopt;
+      },
+      "env.log");
+  Module module = compile(kCounter);
+  auto instance = store.instantiate(module, {{"env", "log", log}});
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+
+  CallResult r = instance->func("bump").call({Value::i32(5)});
+  ASSERT_TRUE(r.ok()) << r.trap().to_string();
+  ASSERT_EQ(r.values().size(), 1u);
+  EXPECT_EQ(r.values()[0].i32(), 50);
+  EXPECT_EQ(logged, 5);
+  EXPECT_EQ(instance->global("count").get().i32(), 5);
+  ASSERT_TRUE(instance->global("count").set(Value::i32(40)).ok());
+  r = instance->func("bump").call({Value::i32(2)});
+  EXPECT_EQ(r.values()[0].i32(), 420);
+
+  Memory mem = instance->memory("mem");
+  ASSERT_TRUE(mem.valid());
+  uint8_t word[4];
+  ASSERT_TRUE(mem.read(8, word).ok());
+  EXPECT_EQ(word[0], 42);
+  EXPECT_FALSE(mem.read(65535, word).ok());
+  EXPECT_EQ(mem.size_pages(), 1u);
+  auto old = mem.grow(1);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(*old, 1u);
+  EXPECT_FALSE(mem.grow(1).ok());  // maximum is 2 pages
+
+  r = instance->func("f64").call({Value::f64(1.25), Value::f32(0.5f)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.values()[0].f64(), 1.75);
+  EXPECT_EQ(instance->table("tab").size(), 2u);
+  EXPECT_TRUE(instance->table("tab").get(0)->is_null());
+  EXPECT_FALSE(instance->table("tab").get(2).ok());
+}
+
+TEST(Api, TrapsCarryTheSymbolizedGuestStack) {
+  Store store;
+  Func log = store.define_func(FuncType{{ValType::kI32}, {ValType::kI32}},
+                               [](std::span<const Value>, std::span<Value> results) {
+                                 results[0] = Value::i32(0);
+                                 return std::optional<std::string>();
+                               });
+  auto instance = store.instantiate(compile(kCounter), {{"env", "log", log}});
+  ASSERT_TRUE(instance.ok());
+  CallResult r = instance->func("outer").call({Value::i32(0)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "integer divide by zero");
+  ASSERT_EQ(r.trap().frames.size(), 2u);
+  EXPECT_EQ(r.trap().frames[0].function, "inner");  // innermost first, from the name section
+  EXPECT_EQ(r.trap().frames[1].function, "outer");
+  EXPECT_EQ(r.trap().frames[0].module, "counter");
+  EXPECT_EQ(r.trap().frames[0].to_string().rfind("counter!inner+0x", 0), 0u);
+  // The store stays usable after a trap.
+  r = instance->func("outer").call({Value::i32(4)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.values()[0].i32(), 25);
+}
+
+TEST(Api, HostTrapsAndArgumentChecks) {
+  Store store;
+  Func log = store.define_func(FuncType{{ValType::kI32}, {ValType::kI32}},
+                               [](std::span<const Value>, std::span<Value>) {
+                                 return std::optional<std::string>("host says no");
+                               });
+  auto instance = store.instantiate(compile(kCounter), {{"env", "log", log}});
+  ASSERT_TRUE(instance.ok());
+  CallResult r = instance->func("bump").call({Value::i32(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "host says no");
+  r = instance->func("bump").call({Value::i64(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.trap().message.find("argument 0 has type i64"), std::string::npos);
+  r = instance->func("bump").call({});
+  ASSERT_FALSE(r.ok());
+  EXPECT_FALSE(instance->func("nope").valid());
+}
+
+TEST(Api, CompileAndLinkErrors) {
+  const uint8_t truncated[] = {0x00, 0x61, 0x73, 0x6d, 0x01};
+  auto bad = Module::compile(truncated);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kMalformed);
+  auto invalid = Module::compile_text("(module (func (result i32)))");
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().kind, ErrorKind::kInvalid);
+
+  Store store;
+  Module module = compile(kCounter);
+  auto missing = store.instantiate(module, std::vector<std::tuple<std::string, std::string, Extern>>{});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::kUnlinkable);
+  Func wrong = store.define_func(FuncType{{}, {}}, [](auto, auto) { return std::optional<std::string>(); });
+  auto mismatched = store.instantiate(module, {{"env", "log", wrong}});
+  ASSERT_FALSE(mismatched.ok());
+  EXPECT_EQ(mismatched.error().kind, ErrorKind::kUnlinkable);
+  ASSERT_EQ(module.imports().size(), 1u);
+  EXPECT_EQ(module.imports()[0].name, "log");
+  EXPECT_EQ(module.exports().size(), 6u);
+  EXPECT_EQ(module.name(), "counter");
+}
+
+TEST(Api, StartFunctionTrapFailsInstantiationWithItsStack) {
+  Store store;
+  Module module = compile(R"((module (func $boom unreachable) (start $boom)))");
+  auto instance = store.instantiate(module);
+  ASSERT_FALSE(instance.ok());
+  EXPECT_EQ(instance.error().kind, ErrorKind::kTrap);
+  EXPECT_EQ(store.last_trap().message, "unreachable");
+  ASSERT_EQ(store.last_trap().frames.size(), 1u);
+  EXPECT_EQ(store.last_trap().frames[0].function, "boom");
+}
+
+TEST(Api, ExplicitBoundsModeAndModeMismatch) {
+  Config explicit_config;
+  explicit_config.bounds = BoundsChecks::kExplicit;
+  Store store(explicit_config);
+  Module module = compile(R"((module (memory 1) (func (export "peek") (param i32) (result i32)
+      (i32.load (local.get 0)))))", explicit_config);
+  auto instance = store.instantiate(module);
+  ASSERT_TRUE(instance.ok());
+  CallResult r = instance->func("peek").call({Value::i32(70000)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "out of bounds memory access");
+  Store guard_store;
+  EXPECT_FALSE(guard_store.instantiate(module).ok());
+}
+
+}  // namespace
