@@ -1,0 +1,10 @@
+;; Guests that trap, for the CLI tests of `wasmscope run`.
+(module $trapper
+  (memory 1)
+  (func $inner (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+  (func $outer (export "divide") (param i32) (result i32) (call $inner (local.get 0)))
+  (func $down (export "recurse") (param i32) (result i32)
+    (call $down (i32.add (local.get 0) (i32.const 1))))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "mix") (param i64 f32 f64) (result i64 f32 f64)
+    (local.get 0) (local.get 1) (local.get 2)))
