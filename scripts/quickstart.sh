@@ -19,4 +19,7 @@ echo
 echo "== $wasmscope dump build/examples/fib.wasm"
 "$wasmscope" dump build/examples/fib.wasm
 echo
+echo "== $wasmscope run build/examples/fib.wasm --invoke fib 30"
+"$wasmscope" run build/examples/fib.wasm --invoke fib 30
+echo
 echo "Built $wasmscope. Try '$wasmscope --help'; run the tests with scripts/test.sh."
