@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,12 +43,20 @@ struct ScriptMessage {
 };
 
 /// Counts and messages for one script.
+/// Passed, failed and skipped counts of one command kind ("module", "assert_return", ...).
+struct KindCounts {
+  uint32_t passed = 0;
+  uint32_t failed = 0;
+  uint32_t skipped = 0;
+};
+
 struct ScriptResult {
   uint32_t passed = 0;
   uint32_t failed = 0;
   uint32_t skipped = 0;
   uint32_t expected_failures = 0;
   std::vector<ScriptMessage> messages;
+  std::map<std::string, KindCounts> by_kind;  ///< The same counts split by command type.
 
   /// Adds a failure that concerns the whole script (wast2json failed, the runner crashed).
   void fail_script(const std::string& label, const std::string& text);

@@ -347,13 +347,16 @@ ScriptResult run_script(const std::string& json_path, const std::string& label,
     const std::string where =
         label + ":" + std::to_string(line) + ": " + command.value("type", "?") + ": ";
     const bool listed = expected_lines.count(line) != 0;
+    KindCounts& kind = result.by_kind[command.value("type", "?")];
     if (outcome.verdict == Verdict::kSkip) {
       ++result.skipped;
+      ++kind.skipped;
     } else if (outcome.verdict == Verdict::kPass) {
       if (listed) {
         seen_passing.insert(line);
       } else {
         ++result.passed;
+        ++kind.passed;
       }
     } else if (listed) {
       seen_failing.insert(line);
@@ -362,6 +365,7 @@ ScriptResult run_script(const std::string& json_path, const std::string& label,
           {ScriptMessage::Kind::kExpectedFailure, where + "expected failure: " + outcome.detail});
     } else {
       ++result.failed;
+      ++kind.failed;
       result.messages.push_back({ScriptMessage::Kind::kFailure, where + outcome.detail});
     }
   }
@@ -384,6 +388,10 @@ void write_script_result(const ScriptResult& result, const std::string& path) {
   out["failed"] = result.failed;
   out["skipped"] = result.skipped;
   out["expected_failures"] = result.expected_failures;
+  out["by_kind"] = json::object();
+  for (const auto& [name, counts] : result.by_kind) {
+    out["by_kind"][name] = {counts.passed, counts.failed, counts.skipped};
+  }
   out["messages"] = json::array();
   for (const ScriptMessage& message : result.messages) {
     out["messages"].push_back({{"kind", static_cast<int>(message.kind)}, {"text", message.text}});
@@ -402,6 +410,10 @@ ScriptResult read_script_result(const std::string& path) {
   result.failed = in.at("failed").get<uint32_t>();
   result.skipped = in.at("skipped").get<uint32_t>();
   result.expected_failures = in.at("expected_failures").get<uint32_t>();
+  for (const auto& [name, counts] : in.at("by_kind").items()) {
+    result.by_kind[name] = {counts.at(0).get<uint32_t>(), counts.at(1).get<uint32_t>(),
+                            counts.at(2).get<uint32_t>()};
+  }
   for (const json& message : in.at("messages")) {
     result.messages.push_back({static_cast<ScriptMessage::Kind>(message.at("kind").get<int>()),
                                message.at("text").get<std::string>()});
