@@ -104,15 +104,6 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   tables->explicit_bounds[handler_index(Op::name)] = &&LX_##name;
 #define STORE(name, in, mem) LOAD(name, in, mem)
 #include "engine/interp_ops.def"
-#undef UNOP
-#undef BINOP
-#undef IBINOP
-#undef TRAP_UNOP
-#undef TRAP_BINOP
-#undef CONST32
-#undef CONST64
-#undef LOAD
-#undef STORE
 #undef WASMSCOPE_SET
     tables->guard[handler_index(Op::MemorySize)] = &&L_MemorySize;
     tables->guard[handler_index(Op::MemoryGrow)] = &&L_MemoryGrow;
@@ -623,15 +614,6 @@ L_DataDrop:
     NEXT(2);                                                                             \
   }
 #include "engine/interp_ops.def"
-#undef UNOP
-#undef BINOP
-#undef IBINOP
-#undef TRAP_UNOP
-#undef TRAP_BINOP
-#undef CONST32
-#undef CONST64
-#undef LOAD
-#undef STORE
 
 trap_exit:
   if (top != nullptr) top->pc = pc;
@@ -652,27 +634,10 @@ const HandlerTables& handler_tables() {
 
 unsigned immediate_form(Op op) {
   switch (op) {
-#define UNOP(name, in, out)
-#define BINOP(name, in, out)
 #define IBINOP(name, in, out) \
   case Op::name:              \
     return handler_index(IOp::Imm_##name);
-#define TRAP_UNOP(name, in, out)
-#define TRAP_BINOP(name, in, out)
-#define CONST32(name)
-#define CONST64(name)
-#define LOAD(name, mem, out)
-#define STORE(name, in, mem)
 #include "engine/interp_ops.def"
-#undef UNOP
-#undef BINOP
-#undef IBINOP
-#undef TRAP_UNOP
-#undef TRAP_BINOP
-#undef CONST32
-#undef CONST64
-#undef LOAD
-#undef STORE
     default:
       return 0;
   }

@@ -56,25 +56,8 @@ enum class IOp : uint16_t {
 #undef WASMSCOPE_IOP_FUSED
   BrIf_I32Eqz, BrIfBack_I32Eqz, BrIf_I64Eqz, BrIfBack_I64Eqz, BrUnless_I64Eqz,
   // Integer binary ops whose right operand is an immediate: a, dst, imm (i64: lo, hi).
-#define UNOP(name, in, out)
-#define BINOP(name, in, out)
 #define IBINOP(name, in, out) Imm_##name,
-#define TRAP_UNOP(name, in, out)
-#define TRAP_BINOP(name, in, out)
-#define CONST32(name)
-#define CONST64(name)
-#define LOAD(name, mem, out)
-#define STORE(name, in, mem)
 #include "engine/interp_ops.def"
-#undef UNOP
-#undef BINOP
-#undef IBINOP
-#undef TRAP_UNOP
-#undef TRAP_BINOP
-#undef CONST32
-#undef CONST64
-#undef LOAD
-#undef STORE
   kCount,
 };
 inline constexpr unsigned kIOpCount = static_cast<unsigned>(IOp::kCount);
