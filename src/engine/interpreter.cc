@@ -14,6 +14,8 @@
 #include "engine/compiled.h"
 #include "engine/iops.h"
 #include "engine/numeric.h"
+#include "engine/simd_float.h"
+#include "engine/simd_int.h"
 
 #pragma GCC diagnostic ignored "-Wpedantic"
 #ifdef __clang__
@@ -105,6 +107,31 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
 #define STORE(name, in, mem) LOAD(name, in, mem)
 #include "engine/interp_ops.def"
 #undef WASMSCOPE_SET
+    // SIMD: every shape in both tables; memory shapes get checked variants in explicit mode.
+#define WASMSCOPE_SET(name, ...)                                      \
+  tables->guard[handler_index(Op::name)] = &&L_##name;                \
+  tables->explicit_bounds[handler_index(Op::name)] = &&L_##name;
+#define WASMSCOPE_SET_MEM(name, ...)                                  \
+  tables->guard[handler_index(Op::name)] = &&L_##name;                \
+  tables->explicit_bounds[handler_index(Op::name)] = &&LX_##name;
+#define V_UNOP WASMSCOPE_SET
+#define V_BINOP WASMSCOPE_SET
+#define V_TERNOP WASMSCOPE_SET
+#define V_SPLAT WASMSCOPE_SET
+#define V_SHIFT WASMSCOPE_SET
+#define V_TEST WASMSCOPE_SET
+#define V_EXTRACT WASMSCOPE_SET
+#define V_REPLACE WASMSCOPE_SET
+#define V_SHUFFLE WASMSCOPE_SET
+#define V_CONST WASMSCOPE_SET
+#define V_LOAD WASMSCOPE_SET_MEM
+#define V_LOAD_EXT WASMSCOPE_SET_MEM
+#define V_STORE WASMSCOPE_SET_MEM
+#define V_LOAD_LANE WASMSCOPE_SET_MEM
+#define V_STORE_LANE WASMSCOPE_SET_MEM
+#include "engine/simd_ops.def"
+#undef WASMSCOPE_SET
+#undef WASMSCOPE_SET_MEM
     tables->guard[handler_index(Op::MemorySize)] = &&L_MemorySize;
     tables->guard[handler_index(Op::MemoryGrow)] = &&L_MemoryGrow;
     tables->guard[handler_index(Op::MemoryFill)] = &&L_MemoryFill;
@@ -614,6 +641,129 @@ L_DataDrop:
     NEXT(2);                                                                             \
   }
 #include "engine/interp_ops.def"
+
+  // SIMD handlers (engine/simd_ops.def): a v128 occupies two consecutive slots.
+#define VGET(i) simd::load_v128(fp + OPND(i))
+#define VSET(i, v) simd::store_v128(fp + OPND(i), (v))
+#define V_UNOP(name)        \
+  L_##name:                 \
+  VSET(1, simd::name(VGET(0))); \
+  NEXT(1);
+#define V_BINOP(name)                      \
+  L_##name:                                \
+  VSET(2, simd::name(VGET(0), VGET(1)));   \
+  NEXT(2);
+#define V_TERNOP(name)                              \
+  L_##name:                                         \
+  VSET(3, simd::name(VGET(0), VGET(1), VGET(2)));   \
+  NEXT(2);
+#define V_SPLAT(name, type)                          \
+  L_##name:                                          \
+  VSET(1, simd::name(rd<type>(fp, OPND(0))));        \
+  NEXT(1);
+#define V_SHIFT(name)                                         \
+  L_##name:                                                   \
+  VSET(2, simd::name(VGET(0), rd<uint32_t>(fp, OPND(1))));    \
+  NEXT(2);
+#define V_TEST(name)                                 \
+  L_##name:                                          \
+  wr<uint32_t>(fp, OPND(1), simd::name(VGET(0)));    \
+  NEXT(1);
+#define V_EXTRACT(name, type)                               \
+  L_##name:                                                 \
+  wr<type>(fp, OPND(1), simd::name(VGET(0), OPND(2)));      \
+  NEXT(2);
+#define V_REPLACE(name, type)                                              \
+  L_##name:                                                                \
+  VSET(2, simd::name(VGET(0), rd<type>(fp, OPND(1)), OPND(3)));            \
+  NEXT(2);
+#define V_SHUFFLE(name)                                           \
+  L_##name : {                                                    \
+    simd::V128 lanes;                                             \
+    std::memcpy(&lanes, &OPND(3), 16);                            \
+    VSET(2, simd::name(VGET(0), VGET(1), lanes));                 \
+    NEXT(4);                                                      \
+  }
+#define V_CONST(name)                           \
+  L_##name : {                                  \
+    simd::V128 value;                           \
+    std::memcpy(&value, &OPND(1), 16);          \
+    VSET(0, value);                             \
+    NEXT(3);                                    \
+  }
+  // Memory shapes, guard-page (L_) and explicit-bounds (LX_) forms. {VADDR(n)} checks that
+  // {n} bytes at the effective address are in bounds in explicit mode.
+#define VEA(i) (uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(i))
+#define VCHECK(ea, n) \
+  if ((ea) + (n) > mem_size) [[unlikely]] TRAP(Trap::kOutOfBoundsMemory)
+#define V_LOAD(name, memtype)                          \
+  L_##name:                                            \
+  VSET(1, simd::load_v128(mem + VEA(2)));              \
+  NEXT(2);                                             \
+  LX_##name : {                                        \
+    const uint64_t ea = VEA(2);                        \
+    VCHECK(ea, 16);                                    \
+    VSET(1, simd::load_v128(mem + ea));                \
+    NEXT(2);                                           \
+  }
+#define V_LOAD_EXT(name, memtype)                      \
+  L_##name : {                                         \
+    memtype value;                                     \
+    std::memcpy(&value, mem + VEA(2), sizeof value);   \
+    VSET(1, simd::name(value));                        \
+    NEXT(2);                                           \
+  }                                                    \
+  LX_##name : {                                        \
+    const uint64_t ea = VEA(2);                        \
+    VCHECK(ea, sizeof(memtype));                       \
+    memtype value;                                     \
+    std::memcpy(&value, mem + ea, sizeof value);       \
+    VSET(1, simd::name(value));                        \
+    NEXT(2);                                           \
+  }
+#define V_STORE(name)                                  \
+  L_##name:                                            \
+  simd::store_v128(mem + VEA(2), VGET(1));             \
+  NEXT(2);                                             \
+  LX_##name : {                                        \
+    const uint64_t ea = VEA(2);                        \
+    VCHECK(ea, 16);                                    \
+    simd::store_v128(mem + ea, VGET(1));               \
+    NEXT(2);                                           \
+  }
+#define V_LOAD_LANE(name, memtype)                               \
+  L_##name : {                                                   \
+    memtype value;                                               \
+    std::memcpy(&value, mem + VEA(3), sizeof value);             \
+    VSET(2, simd::name(VGET(1), value, OPND(4)));                \
+    NEXT(3);                                                     \
+  }                                                              \
+  LX_##name : {                                                  \
+    const uint64_t ea = VEA(3);                                  \
+    VCHECK(ea, sizeof(memtype));                                 \
+    memtype value;                                               \
+    std::memcpy(&value, mem + ea, sizeof value);                 \
+    VSET(2, simd::name(VGET(1), value, OPND(4)));                \
+    NEXT(3);                                                     \
+  }
+#define V_STORE_LANE(name, memtype)                              \
+  L_##name : {                                                   \
+    const memtype value = simd::name(VGET(1), OPND(3));          \
+    std::memcpy(mem + VEA(2), &value, sizeof value);             \
+    NEXT(2);                                                     \
+  }                                                              \
+  LX_##name : {                                                  \
+    const uint64_t ea = VEA(2);                                  \
+    VCHECK(ea, sizeof(memtype));                                 \
+    const memtype value = simd::name(VGET(1), OPND(3));          \
+    std::memcpy(mem + ea, &value, sizeof value);                 \
+    NEXT(2);                                                     \
+  }
+#include "engine/simd_ops.def"
+#undef VGET
+#undef VSET
+#undef VEA
+#undef VCHECK
 
 trap_exit:
   if (top != nullptr) top->pc = pc;
