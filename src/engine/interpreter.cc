@@ -16,6 +16,9 @@
 #include "engine/numeric.h"
 #include "engine/simd_float.h"
 #include "engine/simd_int.h"
+#if defined(WASMSCOPE_SIMD_X86)
+#include "engine/simd_x86.h"
+#endif
 
 #pragma GCC diagnostic ignored "-Wpedantic"
 #ifdef __clang__
@@ -23,6 +26,18 @@
 #endif
 
 namespace wasmscope::internal {
+
+/// The SIMD semantics the handlers call: the portable ones, except where the x86 path has its
+/// own (a using-declaration here wins over the using-directive in qualified lookup).
+namespace simd_impl {
+using namespace simd;
+#if defined(WASMSCOPE_SIMD_X86)
+#define WASMSCOPE_USE_X86(name) using simd::x86::name;
+WASMSCOPE_SIMD_X86_OPS(WASMSCOPE_USE_X86)
+#undef WASMSCOPE_USE_X86
+#endif
+}  // namespace simd_impl
+
 namespace {
 
 template <class T>
@@ -647,41 +662,41 @@ L_DataDrop:
 #define VSET(i, v) simd::store_v128(fp + OPND(i), (v))
 #define V_UNOP(name)        \
   L_##name:                 \
-  VSET(1, simd::name(VGET(0))); \
+  VSET(1, simd_impl::name(VGET(0))); \
   NEXT(1);
 #define V_BINOP(name)                      \
   L_##name:                                \
-  VSET(2, simd::name(VGET(0), VGET(1)));   \
+  VSET(2, simd_impl::name(VGET(0), VGET(1)));   \
   NEXT(2);
 #define V_TERNOP(name)                              \
   L_##name:                                         \
-  VSET(3, simd::name(VGET(0), VGET(1), VGET(2)));   \
+  VSET(3, simd_impl::name(VGET(0), VGET(1), VGET(2)));   \
   NEXT(2);
 #define V_SPLAT(name, type)                          \
   L_##name:                                          \
-  VSET(1, simd::name(rd<type>(fp, OPND(0))));        \
+  VSET(1, simd_impl::name(rd<type>(fp, OPND(0))));        \
   NEXT(1);
 #define V_SHIFT(name)                                         \
   L_##name:                                                   \
-  VSET(2, simd::name(VGET(0), rd<uint32_t>(fp, OPND(1))));    \
+  VSET(2, simd_impl::name(VGET(0), rd<uint32_t>(fp, OPND(1))));    \
   NEXT(2);
 #define V_TEST(name)                                 \
   L_##name:                                          \
-  wr<uint32_t>(fp, OPND(1), simd::name(VGET(0)));    \
+  wr<uint32_t>(fp, OPND(1), simd_impl::name(VGET(0)));    \
   NEXT(1);
 #define V_EXTRACT(name, type)                               \
   L_##name:                                                 \
-  wr<type>(fp, OPND(1), simd::name(VGET(0), OPND(2)));      \
+  wr<type>(fp, OPND(1), simd_impl::name(VGET(0), OPND(2)));      \
   NEXT(2);
 #define V_REPLACE(name, type)                                              \
   L_##name:                                                                \
-  VSET(2, simd::name(VGET(0), rd<type>(fp, OPND(1)), OPND(3)));            \
+  VSET(2, simd_impl::name(VGET(0), rd<type>(fp, OPND(1)), OPND(3)));            \
   NEXT(2);
 #define V_SHUFFLE(name)                                           \
   L_##name : {                                                    \
     simd::V128 lanes;                                             \
     std::memcpy(&lanes, &OPND(3), 16);                            \
-    VSET(2, simd::name(VGET(0), VGET(1), lanes));                 \
+    VSET(2, simd_impl::name(VGET(0), VGET(1), lanes));                 \
     NEXT(4);                                                      \
   }
 #define V_CONST(name)                           \
@@ -710,7 +725,7 @@ L_DataDrop:
   L_##name : {                                         \
     memtype value;                                     \
     std::memcpy(&value, mem + VEA(2), sizeof value);   \
-    VSET(1, simd::name(value));                        \
+    VSET(1, simd_impl::name(value));                        \
     NEXT(2);                                           \
   }                                                    \
   LX_##name : {                                        \
@@ -718,7 +733,7 @@ L_DataDrop:
     VCHECK(ea, sizeof(memtype));                       \
     memtype value;                                     \
     std::memcpy(&value, mem + ea, sizeof value);       \
-    VSET(1, simd::name(value));                        \
+    VSET(1, simd_impl::name(value));                        \
     NEXT(2);                                           \
   }
 #define V_STORE(name)                                  \
@@ -735,7 +750,7 @@ L_DataDrop:
   L_##name : {                                                   \
     memtype value;                                               \
     std::memcpy(&value, mem + VEA(3), sizeof value);             \
-    VSET(2, simd::name(VGET(1), value, OPND(4)));                \
+    VSET(2, simd_impl::name(VGET(1), value, OPND(4)));                \
     NEXT(3);                                                     \
   }                                                              \
   LX_##name : {                                                  \
@@ -743,19 +758,19 @@ L_DataDrop:
     VCHECK(ea, sizeof(memtype));                                 \
     memtype value;                                               \
     std::memcpy(&value, mem + ea, sizeof value);                 \
-    VSET(2, simd::name(VGET(1), value, OPND(4)));                \
+    VSET(2, simd_impl::name(VGET(1), value, OPND(4)));                \
     NEXT(3);                                                     \
   }
 #define V_STORE_LANE(name, memtype)                              \
   L_##name : {                                                   \
-    const memtype value = simd::name(VGET(1), OPND(3));          \
+    const memtype value = simd_impl::name(VGET(1), OPND(3));          \
     std::memcpy(mem + VEA(2), &value, sizeof value);             \
     NEXT(2);                                                     \
   }                                                              \
   LX_##name : {                                                  \
     const uint64_t ea = VEA(2);                                  \
     VCHECK(ea, sizeof(memtype));                                 \
-    const memtype value = simd::name(VGET(1), OPND(3));          \
+    const memtype value = simd_impl::name(VGET(1), OPND(3));          \
     std::memcpy(mem + ea, &value, sizeof value);                 \
     NEXT(2);                                                     \
   }

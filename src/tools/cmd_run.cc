@@ -26,7 +26,11 @@ constexpr const char* kRunUsage =
     "later).\n"
     "\n"
     "arguments are parsed by parameter type: integers in decimal or 0x hex (negative allowed),\n"
-    "floats as decimal, hex, inf, -inf or nan.\n"
+    "floats as decimal, hex, inf, -inf or nan. A v128 is either 0x and exactly 32 hex digits\n"
+    "(one 128-bit integer, most significant digit first, as v128 results are printed) or\n"
+    "SHAPE:LANE,LANE,... with SHAPE one of i8x16, i16x8, i32x4, i64x2, f32x4, f64x2 and\n"
+    "exactly that many lanes, lane 0 first (integer lanes in decimal or 0x hex, negative\n"
+    "allowed; float lanes like f32/f64 arguments), e.g. i32x4:1,2,3,-4.\n"
     "\n"
     "options:\n"
     "  --invoke NAME        the export to call\n"
@@ -38,42 +42,148 @@ constexpr const char* kRunUsage =
 
 constexpr int kTrapExitStatus = 134;
 
-/// Parses {text} as a value of {type} into {slot}; throws {UsageError} if it is not one.
-void parse_arg(const std::string& text, ValType type, Slot* slot) {
+/// Parses {s} as an integer of {bits} bits (decimal or 0x hex, negative allowed down to the
+/// signed minimum, positive up to the unsigned maximum) into {out}, truncated to {bits} bits.
+bool parse_int(const char* s, unsigned bits, uint64_t* out) {
   errno = 0;
   char* end = nullptr;
+  const bool negative = s[0] == '-';
+  const char* digits = negative ? s + 1 : s;
+  if (!std::isalnum(static_cast<unsigned char>(digits[0]))) return false;  // "", "+1", " 1", "--1"
+  const unsigned long long magnitude = std::strtoull(digits, &end, 0);
+  const unsigned long long max = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
+  const unsigned long long limit = negative ? (max >> 1) + 1 : max;
+  if (end == digits || *end != '\0' || errno == ERANGE || magnitude > limit) return false;
+  const uint64_t value = negative ? uint64_t{0} - magnitude : magnitude;
+  *out = value & max;
+  return true;
+}
+
+bool parse_f32_bits(const char* s, uint64_t* out) {
+  char* end = nullptr;
+  const float f = std::strtof(s, &end);
+  if (end == s || *end != '\0') return false;
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  *out = bits;
+  return true;
+}
+
+bool parse_f64_bits(const char* s, uint64_t* out) {
+  char* end = nullptr;
+  const double d = std::strtod(s, &end);
+  if (end == s || *end != '\0') return false;
+  std::memcpy(out, &d, 8);
+  return true;
+}
+
+/// Parses a v128 argument (see kRunUsage) into {slot}[0] (bytes 0-7) and {slot}[1] (8-15).
+void parse_v128(const std::string& text, Slot* slot) {
+  auto invalid = [&text](const std::string& why) {
+    return UsageError("'" + text + "' is not a valid v128: " + why);
+  };
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    const std::string digits = text.substr(2);
+    if (digits.size() != 32) {
+      throw invalid("expected 0x and exactly 32 hex digits, got " +
+                    std::to_string(digits.size()));
+    }
+    uint64_t half[2] = {0, 0};  // most significant half first
+    for (size_t i = 0; i < 32; ++i) {
+      const char c = digits[i];
+      if (!std::isxdigit(static_cast<unsigned char>(c))) {
+        throw invalid(std::string("bad hex digit '") + c + "'");
+      }
+      const unsigned v = std::isdigit(static_cast<unsigned char>(c))
+                             ? static_cast<unsigned>(c - '0')
+                             : static_cast<unsigned>(std::tolower(c) - 'a' + 10);
+      half[i / 16] = (half[i / 16] << 4) | v;
+    }
+    slot[0] = half[1];
+    slot[1] = half[0];
+    return;
+  }
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) {
+    throw invalid("expected 0x and 32 hex digits, or SHAPE:LANE,... (SHAPE i8x16, i16x8, "
+                  "i32x4, i64x2, f32x4 or f64x2)");
+  }
+  struct Shape {
+    const char* name;
+    unsigned bits;
+    bool is_float;
+  };
+  static constexpr Shape kShapes[] = {{"i8x16", 8, false},  {"i16x8", 16, false},
+                                      {"i32x4", 32, false}, {"i64x2", 64, false},
+                                      {"f32x4", 32, true},  {"f64x2", 64, true}};
+  const std::string shape_name = text.substr(0, colon);
+  const Shape* shape = nullptr;
+  for (const Shape& candidate : kShapes) {
+    if (shape_name == candidate.name) shape = &candidate;
+  }
+  if (shape == nullptr) {
+    throw invalid("unknown lane shape '" + shape_name +
+                  "' (expected i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2)");
+  }
+  const size_t lanes = 128 / shape->bits;
+  std::vector<std::string> parts;
+  for (size_t pos = colon + 1;;) {
+    const size_t comma = text.find(',', pos);
+    parts.push_back(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (parts.size() != lanes) {
+    throw invalid(std::string(shape->name) + " needs " + std::to_string(lanes) + " lanes, " +
+                  std::to_string(parts.size()) + " given");
+  }
+  slot[0] = 0;
+  slot[1] = 0;
+  for (size_t i = 0; i < lanes; ++i) {
+    uint64_t value = 0;
+    const char* lane = parts[i].c_str();
+    bool ok;
+    if (!shape->is_float) {
+      ok = parse_int(lane, shape->bits, &value);
+    } else if (shape->bits == 32) {
+      ok = parse_f32_bits(lane, &value);
+    } else {
+      ok = parse_f64_bits(lane, &value);
+    }
+    if (!ok) {
+      throw invalid("lane " + std::to_string(i) + " '" + parts[i] + "' is not a valid " +
+                    (shape->is_float ? (shape->bits == 32 ? "f32" : "f64")
+                                     : "i" + std::to_string(shape->bits)));
+    }
+    const size_t bit = i * shape->bits;  // little-endian: lane 0 in the lowest bits of slot 0
+    slot[bit / 64] |= value << (bit % 64);
+  }
+}
+
+/// Parses {text} as a value of {type} into {slot} (two slots for a v128); throws {UsageError}
+/// if it is not one.
+void parse_arg(const std::string& text, ValType type, Slot* slot) {
   const char* s = text.c_str();
+  uint64_t value = 0;
   switch (type) {
     case ValType::kI32:
-    case ValType::kI64: {
-      const bool negative = s[0] == '-';
-      const unsigned long long magnitude = std::strtoull(negative ? s + 1 : s, &end, 0);
-      const unsigned bits = type == ValType::kI32 ? 32 : 64;
-      const unsigned long long limit =
-          bits == 64 ? UINT64_MAX : (negative ? 0x80000000ull : 0xffffffffull);
-      if (end == s || *end != '\0' || errno == ERANGE || magnitude > limit || s[0] == '+' ||
-          (negative && s[1] == '-')) {
+    case ValType::kI64:
+      if (!parse_int(s, type == ValType::kI32 ? 32 : 64, &value)) {
         throw UsageError("'" + text + "' is not a valid " + valtype_name(type));
       }
-      uint64_t value = negative ? uint64_t{0} - magnitude : magnitude;
-      if (bits == 32) value &= 0xffffffffu;
       *slot = value;
       return;
-    }
-    case ValType::kF32: {
-      const float f = std::strtof(s, &end);
-      if (end == s || *end != '\0') throw UsageError("'" + text + "' is not a valid f32");
-      uint32_t bits;
-      std::memcpy(&bits, &f, 4);
-      *slot = bits;
+    case ValType::kF32:
+      if (!parse_f32_bits(s, &value)) throw UsageError("'" + text + "' is not a valid f32");
+      *slot = value;
       return;
-    }
-    case ValType::kF64: {
-      const double d = std::strtod(s, &end);
-      if (end == s || *end != '\0') throw UsageError("'" + text + "' is not a valid f64");
-      std::memcpy(slot, &d, 8);
+    case ValType::kF64:
+      if (!parse_f64_bits(s, &value)) throw UsageError("'" + text + "' is not a valid f64");
+      *slot = value;
       return;
-    }
+    case ValType::kV128:
+      parse_v128(text, slot);
+      return;
     default:
       throw UsageError(std::string("arguments of type ") + valtype_name(type) +
                        " are not supported by the CLI yet");
