@@ -64,7 +64,7 @@ class Value {
   int64_t i64() const { return static_cast<int64_t>(bits_[0]); }
   float f32() const;
   double f64() const;
-  void v128(uint8_t out[16]) const;
+  void v128_bytes(uint8_t out[16]) const;  ///< The 16 bytes of a v128, lane 0 first.
   bool is_null() const { return bits_[0] == 0; }
   void* externref() const { return reinterpret_cast<void*>(bits_[0]); }
   /// "i32:42", "f64:1.5", "funcref:null", ...

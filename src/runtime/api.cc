@@ -101,7 +101,7 @@ double Value::f64() const {
   std::memcpy(&d, bits_, 8);
   return d;
 }
-void Value::v128(uint8_t out[16]) const { std::memcpy(out, bits_, 16); }
+void Value::v128_bytes(uint8_t out[16]) const { std::memcpy(out, bits_, 16); }
 
 std::string Value::to_string() const {
   char buf[64];

@@ -166,4 +166,36 @@ TEST(Api, ExplicitBoundsModeAndModeMismatch) {
   EXPECT_FALSE(guard_store.instantiate(module).ok());
 }
 
+TEST(Api, V128ValuesCrossTheApiBothWays) {
+  Store store;
+  Func twice = store.define_func(
+      FuncType{{ValType::kV128}, {ValType::kV128}},
+      [](std::span<const Value> args, std::span<Value> results) -> std::optional<std::string> {
+        uint8_t bytes[16];
+        args[0].v128_bytes(bytes);
+        for (uint8_t& b : bytes) b = static_cast<uint8_t>(b * 2);
+        results[0] = Value::v128(bytes);
+        return std::nullopt;
+      });
+  auto instance = store.instantiate(
+      compile(R"((module
+        (import "env" "twice" (func $twice (param v128) (result v128)))
+        (func (export "f") (param v128 i32) (result v128 i32)
+          (i32x4.add (call $twice (local.get 0)) (i32x4.splat (local.get 1)))
+          (i32x4.extract_lane 3 (local.get 0)))))"),
+      {{"env", "twice", twice}});
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  uint8_t in[16];
+  for (int i = 0; i < 16; ++i) in[i] = static_cast<uint8_t>(i);
+  CallResult r = instance->func("f").call({Value::v128(in), Value::i32(1000)});
+  ASSERT_TRUE(r.ok()) << r.trap().to_string();
+  ASSERT_EQ(r.values().size(), 2u);
+  uint8_t out[16];
+  r.values()[0].v128_bytes(out);
+  // Lane 0 of i32x4: bytes 0..3 doubled = 0x06040200, plus 1000.
+  const uint32_t lane0 = out[0] | out[1] << 8 | out[2] << 16 | static_cast<uint32_t>(out[3]) << 24;
+  EXPECT_EQ(lane0, 0x06040200u + 1000u);
+  EXPECT_EQ(r.values()[1].i32(), 0x0f0e0d0c);  // lane 3 of the argument, untouched
+}
+
 }  // namespace
