@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (CI runs it through .ci/run): installs what is missing, then builds
 # with g++ in build-ci-gcc and with clang-16 in build-ci-clang (Release, warnings as errors; the
-# clang build uses the portable SIMD path) and runs the whole CTest suite in each: unit tests,
-# CLI tests and the spec suite.
+# clang build uses the portable SIMD path), then with clang-16 under ASan+UBSan in
+# build-ci-asan, and runs the whole CTest suite in each: unit tests, CLI tests and the spec
+# suite.
 # Exits non-zero if either build or any test fails. The last line sums both runs as
 # "N passed, N failed" (a configuration that does not build counts as one failure).
 set -uo pipefail
@@ -56,6 +57,10 @@ run_config() {
 run_config "gcc" build-ci-gcc gcc g++ || status=1
 run_config "clang-16 (portable SIMD)" build-ci-clang clang-16 clang++-16 \
   -DWASMSCOPE_SIMD=portable || status=1
+# AddressSanitizer and UBSan over every test, the spec suite included; any report fails.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+run_config "clang-16 ASan+UBSan" build-ci-asan clang-16 clang++-16 \
+  -DWASMSCOPE_SANITIZE=address,undefined || status=1
 
 echo
 if [ "$status" -eq 0 ]; then

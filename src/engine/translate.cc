@@ -549,9 +549,10 @@ Result<void> FunctionTranslator::emit_with_immediate(unsigned handler, const OpI
       last_.pc_map_size != out_->pc_map.size()) {
     return {};
   }
-  uint32_t constant[3];  // dst, low, high
-  std::memcpy(constant, code_->data() + last_.instr + 1, sizeof constant);
+  // The constant instruction's operands: dst, low (and high for i64) - copy no more than it has.
   const bool wide = last_.op == Op::I64Const;
+  uint32_t constant[3] = {0, 0, 0};
+  std::memcpy(constant, code_->data() + last_.instr + 1, (wide ? 3 : 2) * sizeof(uint32_t));
   code_->resize(last_.instr);
   out_->pc_map.pop_back();
   pop();
