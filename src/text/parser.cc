@@ -603,21 +603,34 @@ Result<void> Parser::parse_locals(TextFunc* func, FuncContext* ctx, uint32_t* ne
   return {};
 }
 
-Result<void> Parser::parse_table_field() {
+template <class ParseType>
+Result<bool> Parser::parse_field_head(ExternKind kind, size_t defined_count, uint32_t* index,
+                                      ParseType parse_type) {
   if (peek().kind == TokenKind::kId) next();
-  const uint32_t index = import_counts_[1] + static_cast<uint32_t>(module_.tables.size());
+  const auto space = static_cast<size_t>(kind);  // {import_counts_} is indexed by kind
+  *index = import_counts_[space] + static_cast<uint32_t>(defined_count);
   WS_ASSIGN(auto exports, parse_inline_exports());
-  add_exports(exports, ExternKind::kTable, index);
+  add_exports(exports, kind, *index);
   TextImport import;
   WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
-  if (imported) {
-    import.kind = ExternKind::kTable;
-    WS_ASSIGN(import.table, parse_table_type());
-    WS_TRY(expect_rparen());
-    ++import_counts_[1];
-    module_.imports.push_back(std::move(import));
-    return {};
-  }
+  if (!imported) return false;
+  import.kind = kind;
+  WS_TRY(parse_type(&import));
+  WS_TRY(expect_rparen());
+  ++import_counts_[space];
+  module_.imports.push_back(std::move(import));
+  return true;
+}
+
+Result<void> Parser::parse_table_field() {
+  uint32_t index;
+  WS_ASSIGN(bool imported,
+            parse_field_head(ExternKind::kTable, module_.tables.size(), &index,
+                             [this](TextImport* import) -> Result<void> {
+                               WS_ASSIGN(import->table, parse_table_type());
+                               return {};
+                             }));
+  if (imported) return {};
   note_definition("table");
   TableType type;
   if (peek().kind == TokenKind::kKeyword) {
@@ -655,20 +668,14 @@ Result<void> Parser::parse_table_field() {
 }
 
 Result<void> Parser::parse_memory_field() {
-  if (peek().kind == TokenKind::kId) next();
-  const uint32_t index = import_counts_[2] + static_cast<uint32_t>(module_.memories.size());
-  WS_ASSIGN(auto exports, parse_inline_exports());
-  add_exports(exports, ExternKind::kMemory, index);
-  TextImport import;
-  WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
-  if (imported) {
-    import.kind = ExternKind::kMemory;
-    WS_ASSIGN(import.memory, parse_memory_type());
-    WS_TRY(expect_rparen());
-    ++import_counts_[2];
-    module_.imports.push_back(std::move(import));
-    return {};
-  }
+  uint32_t index;
+  WS_ASSIGN(bool imported,
+            parse_field_head(ExternKind::kMemory, module_.memories.size(), &index,
+                             [this](TextImport* import) -> Result<void> {
+                               WS_ASSIGN(import->memory, parse_memory_type());
+                               return {};
+                             }));
+  if (imported) return {};
   note_definition("memory");
   MemoryType type;
   if (is_lparen_keyword("data")) {
@@ -691,20 +698,14 @@ Result<void> Parser::parse_memory_field() {
 }
 
 Result<void> Parser::parse_global_field() {
-  if (peek().kind == TokenKind::kId) next();
-  const uint32_t index = import_counts_[3] + static_cast<uint32_t>(module_.globals.size());
-  WS_ASSIGN(auto exports, parse_inline_exports());
-  add_exports(exports, ExternKind::kGlobal, index);
-  TextImport import;
-  WS_ASSIGN(bool imported, parse_inline_import(&import.module, &import.field));
-  if (imported) {
-    import.kind = ExternKind::kGlobal;
-    WS_ASSIGN(import.global, parse_global_type());
-    WS_TRY(expect_rparen());
-    ++import_counts_[3];
-    module_.imports.push_back(std::move(import));
-    return {};
-  }
+  uint32_t index;
+  WS_ASSIGN(bool imported,
+            parse_field_head(ExternKind::kGlobal, module_.globals.size(), &index,
+                             [this](TextImport* import) -> Result<void> {
+                               WS_ASSIGN(import->global, parse_global_type());
+                               return {};
+                             }));
+  if (imported) return {};
   note_definition("global");
   TextGlobal global;
   WS_ASSIGN(global.type, parse_global_type());

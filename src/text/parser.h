@@ -121,6 +121,12 @@ class Parser {
   void add_exports(const std::vector<std::string>& names, ExternKind kind, uint32_t index);
   /// An "(import "m" "f")" abbreviation, if present; true when it was.
   Result<bool> parse_inline_import(std::string* module, std::string* field);
+  /// The start table, memory and global fields share: an optional identifier, inline exports
+  /// (of the field's index, stored in {*index}) and an inline import whose type {parse_type}
+  /// reads. True when the field was an import, then parsed to its closing paren.
+  template <class ParseType>
+  Result<bool> parse_field_head(ExternKind kind, size_t defined_count, uint32_t* index,
+                                ParseType parse_type);
   /// "(func (param ...)* (result ...)*)" in a (type) field.
   Result<FuncType> parse_func_type();
   Result<ValType> parse_valtype();
