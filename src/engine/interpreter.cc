@@ -297,52 +297,27 @@ L_BrBack:
   pc += static_cast<int32_t>(OPND(0));
   SAFEPOINT();
   DISPATCH();
-L_BrIf:
-  if (rd<uint32_t>(fp, OPND(0)) != 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    DISPATCH();
+  // One-operand conditional branches (operands: value, rel): taken when {cond} holds of {a};
+  // the back-edge forms are safepoints.
+#define WASMSCOPE_BRANCH_ON(label, type, cond, at_target) \
+  label : {                                               \
+    const type a = rd<type>(fp, OPND(0));                 \
+    if (cond) {                                           \
+      pc += static_cast<int32_t>(OPND(1));                \
+      at_target;                                          \
+      DISPATCH();                                         \
+    }                                                     \
+    NEXT(1);                                              \
   }
-  NEXT(1);
-L_BrIfBack:
-  if (rd<uint32_t>(fp, OPND(0)) != 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    SAFEPOINT();
-    DISPATCH();
-  }
-  NEXT(1);
+  WASMSCOPE_BRANCH_ON(L_BrIf, uint32_t, a != 0, )
+  WASMSCOPE_BRANCH_ON(L_BrIfBack, uint32_t, a != 0, SAFEPOINT())
 L_BrUnless:
-L_BrIf_I32Eqz:
-  if (rd<uint32_t>(fp, OPND(0)) == 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    DISPATCH();
-  }
-  NEXT(1);
-L_BrIfBack_I32Eqz:
-  if (rd<uint32_t>(fp, OPND(0)) == 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    SAFEPOINT();
-    DISPATCH();
-  }
-  NEXT(1);
-L_BrIf_I64Eqz:
-  if (rd<uint64_t>(fp, OPND(0)) == 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    DISPATCH();
-  }
-  NEXT(1);
-L_BrIfBack_I64Eqz:
-  if (rd<uint64_t>(fp, OPND(0)) == 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    SAFEPOINT();
-    DISPATCH();
-  }
-  NEXT(1);
-L_BrUnless_I64Eqz:
-  if (rd<uint64_t>(fp, OPND(0)) != 0) {
-    pc += static_cast<int32_t>(OPND(1));
-    DISPATCH();
-  }
-  NEXT(1);
+  WASMSCOPE_BRANCH_ON(L_BrIf_I32Eqz, uint32_t, a == 0, )
+  WASMSCOPE_BRANCH_ON(L_BrIfBack_I32Eqz, uint32_t, a == 0, SAFEPOINT())
+  WASMSCOPE_BRANCH_ON(L_BrIf_I64Eqz, uint64_t, a == 0, )
+  WASMSCOPE_BRANCH_ON(L_BrIfBack_I64Eqz, uint64_t, a == 0, SAFEPOINT())
+  WASMSCOPE_BRANCH_ON(L_BrUnless_I64Eqz, uint64_t, a != 0, )
+#undef WASMSCOPE_BRANCH_ON
 
 #define WASMSCOPE_FUSED_HANDLERS(op, neg, type, expr) \
   L_BrIf_##op : {                                     \
