@@ -3,6 +3,8 @@
 // be added without breaking the public ABI.
 #pragma once
 
+#include <pthread.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -65,6 +67,10 @@ class ExecContext {
   /// {RequestBits} set by other threads; polled with a relaxed load at safepoints.
   std::atomic<uint32_t> requests{0};
 
+  /// The thread running guest code on this context, recorded at each outermost entry; meaningful
+  /// while {state} is not kIdle.
+  std::atomic<pthread_t> owner{};
+
   /// First free value-stack slot above the frames in use: where a nested (host -> guest)
   /// entry places its frame. Maintained by the interpreter around host calls.
   uint64_t* stack_top = nullptr;
@@ -80,5 +86,14 @@ class ExecContext {
   std::unique_ptr<uint64_t[]> stack_;
   std::unique_ptr<FrameRecord[]> frames_;
 };
+
+/// Asks the thread running on {ctx} to stop: it traps with "interrupted" at its next safepoint,
+/// and a blocking host call it is in (WASI waits) returns at once to raise that trap. The
+/// request's signal wakes such calls; the thread must be alive while {ctx} is not kIdle.
+void request_terminate(ExecContext* ctx);
+
+/// Installs the handler for {capture_signal()} once, so that signals the runtime sends to its
+/// guest threads only interrupt blocking calls. Idempotent and thread-safe.
+void install_runtime_signal_handler();
 
 }  // namespace wasmscope::internal

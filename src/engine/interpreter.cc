@@ -808,6 +808,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
   }
   std::memcpy(base, args, slots * sizeof(Slot));
   const ThreadState saved_state = ctx->state.load(std::memory_order_relaxed);
+  if (saved_state == ThreadState::kIdle) ctx->owner.store(pthread_self(), std::memory_order_relaxed);
   ctx->state.store(ThreadState::kRunningWasm, std::memory_order_release);
 
   Trap trap;

@@ -1,0 +1,1 @@
+#include "wasi/sandbox.h"

@@ -1,0 +1,2 @@
+// Placeholder: the sandboxed path resolver goes here.
+#pragma once
