@@ -1,4 +1,4 @@
-// wasmscope run FILE [--invoke NAME [ARGS...]]: instantiate a module and call an export.
+// wasmscope run [OPTIONS] FILE [ARGS...]: run a WASI command, or call an export (--invoke).
 #include <cctype>
 #include <cerrno>
 #include <cinttypes>
@@ -6,39 +6,54 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
 #include "tools/commands.h"
 #include "tools/file_io.h"
+#include "wasi/wasi.h"
 
 namespace wasmscope::internal::tools {
 namespace {
 
 constexpr const char* kRunUsage =
-    "usage: wasmscope run [OPTIONS] FILE [--invoke NAME] [ARGS...]\n"
+    "usage: wasmscope run [OPTIONS] FILE [ARGS...]\n"
+    "       wasmscope run [OPTIONS] FILE --invoke NAME [VALUES...]\n"
     "\n"
-    "Instantiates FILE (.wasm, or .wat text) and calls the exported function NAME with ARGS,\n"
-    "printing its results one per line. Without --invoke it runs the start function and, if\n"
-    "the module exports one, '_start'. Modules with imports cannot be run yet (WASI comes\n"
-    "later).\n"
+    "Runs FILE (.wasm, or .wat text). Imports from \"wasi_snapshot_preview1\" (and the older\n"
+    "\"wasi_unstable\") are provided by WASI preview1; any other import is an error.\n"
     "\n"
-    "arguments are parsed by parameter type: integers in decimal or 0x hex (negative allowed),\n"
-    "floats as decimal, hex, inf, -inf or nan. A v128 is either 0x and exactly 32 hex digits\n"
-    "(one 128-bit integer, most significant digit first, as v128 results are printed) or\n"
-    "SHAPE:LANE,LANE,... with SHAPE one of i8x16, i16x8, i32x4, i64x2, f32x4, f64x2 and\n"
-    "exactly that many lanes, lane 0 first (integer lanes in decimal or 0x hex, negative\n"
-    "allowed; float lanes like f32/f64 arguments), e.g. i32x4:1,2,3,-4.\n"
+    "A WASI command (a module exporting '_start') runs '_start' with ARGS as its arguments\n"
+    "(argv[0] is FILE) and exits with the status it passes to proc_exit, or 0. Everything after\n"
+    "FILE is the program's, options included; a '--' right after FILE is dropped.\n"
     "\n"
-    "options:\n"
-    "  --invoke NAME        the export to call\n"
+    "With --invoke, FILE is used as a reactor: its '_initialize' export, if any, runs first,\n"
+    "then NAME is called with VALUES and its results are printed one per line. VALUES are\n"
+    "parsed by parameter type: integers in decimal or 0x hex (negative allowed), floats as\n"
+    "decimal, hex, inf, -inf or nan. A v128 is either 0x and exactly 32 hex digits (one 128-bit\n"
+    "integer, most significant digit first, as v128 results are printed) or\n"
+    "SHAPE:LANE,LANE,... with SHAPE one of i8x16, i16x8, i32x4, i64x2, f32x4, f64x2 and exactly\n"
+    "that many lanes, lane 0 first (integer lanes in decimal or 0x hex, negative allowed; float\n"
+    "lanes like f32/f64 arguments), e.g. i32x4:1,2,3,-4.\n"
+    "\n"
+    "options (before FILE):\n"
+    "  --dir HOST[::GUEST]  let the program use directory HOST, under the name GUEST (default:\n"
+    "                       HOST as written); nothing outside preopened directories is visible\n"
+    "  --env KEY=VALUE      set an environment variable for the program (repeatable)\n"
+    "  --inherit-env        pass this process's whole environment (--env entries override)\n"
+    "  --invoke NAME        call export NAME instead of running '_start'\n"
     "  --explicit-bounds    check every memory access instead of using guard pages\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
     "\n"
-    "exit status: 0 on success, 1 if the module fails to load or link, 2 on usage errors,\n"
-    "134 if the guest traps (the trap and its guest stack go to stderr).\n";
+    "exit status: the program's own (proc_exit) for WASI commands, else 0 on success; 1 if the\n"
+    "module fails to load or link or the program exits with a status above 255; 2 on usage\n"
+    "errors; 134 if the guest traps (the trap and its guest stack go to stderr). A program\n"
+    "ended by proc_raise exits with 128 + the signal's number.\n";
 
 constexpr int kTrapExitStatus = 134;
 
@@ -235,102 +250,193 @@ std::string module_name_of(const std::string& path) {
   return name.substr(0, name.find('.'));
 }
 
+/// What the command line asked for.
+struct RunOptions {
+  StoreConfig config;
+  std::string path;
+  bool have_invoke = false;
+  std::string invoke_name;
+  Args rest;  ///< Guest arguments (command) or values (--invoke).
+  wasi::WasiOptions wasi;
+  std::vector<std::string> env_overrides;
+  bool inherit_env = false;
+};
+
+/// Splits "HOST::GUEST" (or "HOST") into a preopen.
+wasi::Preopen parse_dir(const std::string& spec) {
+  const size_t sep = spec.find("::");
+  wasi::Preopen preopen;
+  preopen.host_path = spec.substr(0, sep);
+  preopen.guest_path = sep == std::string::npos ? preopen.host_path : spec.substr(sep + 2);
+  if (preopen.host_path.empty() || preopen.guest_path.empty()) {
+    throw UsageError("--dir needs HOST or HOST::GUEST, got '" + spec + "'");
+  }
+  return preopen;
+}
+
+/// "KEY=VALUE" with a non-empty key.
+void check_env(const std::string& entry) {
+  const size_t eq = entry.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError("--env needs KEY=VALUE, got '" + entry + "'");
+  }
+}
+
+RunOptions parse_run_args(const Args& args) {
+  RunOptions o;
+  size_t i = 0;
+  auto value_of = [&](const std::string& option) -> const std::string& {
+    if (i + 1 >= args.size()) throw UsageError(option + " needs a value");
+    return args[++i];
+  };
+  for (; i < args.size() && o.path.empty(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--invoke") {
+      o.invoke_name = value_of(a);
+      o.have_invoke = true;
+    } else if (a == "--explicit-bounds") {
+      o.config.bounds = BoundsChecks::kExplicit;
+    } else if (a == "--disable") {
+      disable_feature(value_of(a), &o.config.features);
+    } else if (a == "--dir") {
+      o.wasi.preopens.push_back(parse_dir(value_of(a)));
+    } else if (a == "--env") {
+      o.env_overrides.push_back(value_of(a));
+      check_env(o.env_overrides.back());
+    } else if (a == "--inherit-env") {
+      o.inherit_env = true;
+    } else if (a == "--") {
+      if (i + 1 >= args.size()) throw UsageError("'--' must be followed by the module file");
+      o.path = args[++i];
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw UsageError("unknown option '" + a + "' (see 'wasmscope run --help')");
+    } else {
+      o.path = a;
+    }
+  }
+  if (o.path.empty()) throw UsageError("run needs a module file (see 'wasmscope run --help')");
+  // After FILE: "--invoke NAME" (the older spelling), then an optional "--", then arguments.
+  if (!o.have_invoke && i + 1 < args.size() && args[i] == "--invoke") {
+    o.invoke_name = args[i + 1];
+    o.have_invoke = true;
+    i += 2;
+  }
+  if (i < args.size() && args[i] == "--") ++i;
+  o.rest.assign(args.begin() + static_cast<ptrdiff_t>(i), args.end());
+  return o;
+}
+
+/// The environment the program sees: this process's if asked, then --env entries, a later
+/// entry replacing an earlier one with the same key.
+std::vector<std::string> guest_environment(const RunOptions& o) {
+  std::vector<std::string> env;
+  if (o.inherit_env) {
+    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  }
+  for (const std::string& entry : o.env_overrides) {
+    const std::string key = entry.substr(0, entry.find('=') + 1);
+    std::erase_if(env, [&key](const std::string& e) { return e.compare(0, key.size(), key) == 0; });
+    env.push_back(entry);
+  }
+  return env;
+}
+
+/// The exit status for a call that trapped: the program's own when it ended through
+/// proc_exit or proc_raise, else the trap's (printed with its stack).
+int trap_exit_status(const InvokeOutcome& outcome, const wasi::WasiContext& wasi,
+                     const std::string& module_name) {
+  if (const std::optional<uint32_t> status = wasi.exit_status()) {
+    if (*status <= 255) return static_cast<int>(*status);
+    std::fprintf(stderr, "wasmscope: the program exited with status %u, which a process "
+                 "cannot report (above 255)\n", *status);
+    return 1;
+  }
+  print_trap(outcome, module_name);
+  return kTrapExitStatus;
+}
+
 }  // namespace
 
 int cmd_run(const Args& args) {
-  if (wants_help(args)) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::fputs(kRunUsage, stdout);
     return 0;
   }
-  StoreConfig config;
-  std::string path;
-  std::string invoke_name;
-  bool have_invoke = false;
-  Args call_args;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (!path.empty() && have_invoke) {
-      call_args.push_back(a);  // after FILE and --invoke NAME everything is an argument
-    } else if (a == "--invoke") {
-      if (i + 1 >= args.size()) throw UsageError("--invoke needs a function name");
-      invoke_name = args[++i];
-      have_invoke = true;
-    } else if (a == "--explicit-bounds") {
-      config.bounds = BoundsChecks::kExplicit;
-    } else if (a == "--disable") {
-      if (i + 1 >= args.size()) throw UsageError("--disable needs a feature name");
-      disable_feature(args[++i], &config.features);
-    } else if (a == "--") {
-      call_args.insert(call_args.end(), args.begin() + static_cast<ptrdiff_t>(i) + 1, args.end());
-      break;
-    } else if (path.empty() && !(a.size() > 1 && a[0] == '-' && !std::isdigit(a[1]))) {
-      path = a;
-    } else if (!path.empty()) {
-      call_args.push_back(a);
-    } else {
-      throw UsageError("unknown option '" + a + "' (see 'wasmscope run --help')");
-    }
-  }
-  if (path.empty()) throw UsageError("run needs a module file (see 'wasmscope run --help')");
-
-  auto bytes = load_module_bytes(path, config.features);
+  RunOptions o = parse_run_args(args);
+  const std::string& path = o.path;
+  auto bytes = load_module_bytes(path, o.config.features);
   if (!bytes.ok()) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), bytes.error().to_string().c_str());
     return 1;
   }
-  Store store(config);
+  Store store(o.config);
   auto compiled = compile_module(std::move(*bytes), store.config());
   if (!compiled.ok()) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), compiled.error().to_string().c_str());
     return 1;
   }
-  const Module& m = (*compiled)->module;
-  if (!m.imports.empty()) {
-    std::fprintf(stderr, "%s: unlinkable: unknown import \"%s\" \"%s\" (wasmscope run links no "
-                 "host modules yet)\n", path.c_str(), m.imports[0].module.c_str(),
-                 m.imports[0].name.c_str());
+  o.wasi.args.push_back(path);
+  if (!o.have_invoke) o.wasi.args.insert(o.wasi.args.end(), o.rest.begin(), o.rest.end());
+  o.wasi.env = guest_environment(o);
+  auto wasi = wasi::WasiContext::create(std::move(o.wasi));
+  if (!wasi.ok()) {
+    std::fprintf(stderr, "wasmscope: %s\n", wasi.error().message.c_str());
+    return 1;
+  }
+  auto imports = (*wasi)->resolve_imports(store, (*compiled)->module);
+  if (!imports.ok()) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), imports.error().to_string().c_str());
     return 1;
   }
   const std::string module_name = module_name_of(path);
   TrapInfo trap;
-  auto instance = store.instantiate(*compiled, {}, &trap);
+  auto instance = store.instantiate(*compiled, *imports, &trap);
   if (!instance.ok()) {
     if (instance.error().kind == ErrorKind::kTrap) {
       InvokeOutcome outcome;
       outcome.message = trap.message;
       outcome.frames = trap.frames;
-      print_trap(outcome, module_name);
-      return kTrapExitStatus;
+      return trap_exit_status(outcome, **wasi, module_name);
     }
     std::fprintf(stderr, "%s: %s\n", path.c_str(), instance.error().to_string().c_str());
     return 1;
   }
-  if (!have_invoke) {
-    if ((*instance)->find_export("_start").as_func() == nullptr) return 0;
-    invoke_name = "_start";
+  if (!o.have_invoke) {
+    const Func* start = (*instance)->find_export("_start").as_func();
+    if (start == nullptr) return 0;
+    if (!start->type->params.empty() || !start->type->results.empty()) {
+      std::fprintf(stderr, "%s: '_start' must take and return nothing\n", path.c_str());
+      return 1;
+    }
+    std::vector<Slot> slots(start->arg_slots + 2, 0);
+    const InvokeOutcome outcome = store.call(start, slots.data());
+    return outcome.trap == Trap::kNone ? 0 : trap_exit_status(outcome, **wasi, module_name);
   }
-  const Func* func = (*instance)->find_export(invoke_name).as_func();
+  if (const Func* init = (*instance)->find_export("_initialize").as_func();
+      init != nullptr && o.invoke_name != "_initialize") {
+    std::vector<Slot> slots(init->arg_slots + 2, 0);
+    const InvokeOutcome outcome = store.call(init, slots.data());
+    if (outcome.trap != Trap::kNone) return trap_exit_status(outcome, **wasi, module_name);
+  }
+  const Func* func = (*instance)->find_export(o.invoke_name).as_func();
   if (func == nullptr) {
     std::fprintf(stderr, "%s: no exported function named '%s'\n", path.c_str(),
-                 invoke_name.c_str());
+                 o.invoke_name.c_str());
     return 1;
   }
   const FuncType& type = *func->type;
-  if (call_args.size() != type.params.size()) {
-    throw UsageError("'" + invoke_name + "' takes " + std::to_string(type.params.size()) +
-                     " arguments, " + std::to_string(call_args.size()) + " given");
+  if (o.rest.size() != type.params.size()) {
+    throw UsageError("'" + o.invoke_name + "' takes " + std::to_string(type.params.size()) +
+                     " arguments, " + std::to_string(o.rest.size()) + " given");
   }
   std::vector<Slot> slots(func->arg_slots + 2, 0);
   size_t slot = 0;
-  for (size_t i = 0; i < call_args.size(); ++i) {
-    parse_arg(call_args[i], type.params[i], &slots[slot]);
+  for (size_t i = 0; i < o.rest.size(); ++i) {
+    parse_arg(o.rest[i], type.params[i], &slots[slot]);
     slot += type.params[i] == ValType::kV128 ? 2 : 1;
   }
-  InvokeOutcome outcome = store.call(func, slots.data());
-  if (outcome.trap != Trap::kNone) {
-    print_trap(outcome, module_name);
-    return kTrapExitStatus;
-  }
+  const InvokeOutcome outcome = store.call(func, slots.data());
+  if (outcome.trap != Trap::kNone) return trap_exit_status(outcome, **wasi, module_name);
   slot = 0;
   for (ValType t : type.results) {
     std::printf("%s\n", format_value(&slots[slot], t).c_str());
