@@ -22,4 +22,8 @@ echo
 echo "== $wasmscope run build/examples/fib.wasm --invoke fib 30"
 "$wasmscope" run build/examples/fib.wasm --invoke fib 30
 echo
+echo "== $wasmscope run --dir examples/text::/text build/examples/wordcount.wasm /text/rivers.txt /text/harbour.txt"
+echo "   (examples/wordcount.c, a C program compiled for WASI, reading files from a preopened directory)"
+"$wasmscope" run --dir examples/text::/text build/examples/wordcount.wasm /text/rivers.txt /text/harbour.txt
+echo
 echo "Built $wasmscope. Try '$wasmscope --help'; run the tests with scripts/test.sh."
