@@ -10,6 +10,7 @@ packages=(
   clang-16 lld-16                  # the clang CI build, libFuzzer, the C example (wasm-ld)
   libclang-rt-16-dev libclang-rt-16-dev-wasm32 wasi-libc
   abigail-tools                    # abidiff, for the public ABI baseline
+  nodejs                           # the WASI differential test runs guests under node too
 )
 
 missing=()
