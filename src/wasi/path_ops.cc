@@ -70,14 +70,17 @@ LastLink last_link_for(uint32_t lookup_flags) {
   return (lookup_flags & kLookupSymlinkFollow) != 0 ? LastLink::kFollow : LastLink::kFollowOnSlash;
 }
 
-/// Reads the path at ({ptr}, {len}) and resolves its parent beneath {dir}.
-Errno resolve_parent(const WasiCall& call, const FdEntry& dir, uint32_t ptr, uint32_t len,
+/// Reads the path at ({ptr}, {len}) and resolves its parent beneath the directory fd {fd},
+/// which must hold {rights} (see {get_dir}).
+Errno resolve_parent(WasiCall& call, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t len,
                      LastLink last_link, PathParent* out) {
+  FdEntry* dir = nullptr;
+  if (Errno e = get_dir(call, fd, rights, &dir); e != Errno::kSuccess) return e;
   std::string path;
   if (Errno e = read_path(call, ptr, len, &path); e != Errno::kSuccess) return e;
   const bool follow = last_link == LastLink::kFollow ||
                       (last_link == LastLink::kFollowOnSlash && has_trailing_slash(path));
-  return open_parent(dir.host_fd, path, follow, out);
+  return open_parent(dir->host_fd, path, follow, out);
 }
 
 // ---- path_open ----
@@ -173,13 +176,9 @@ Errno path_open(WasiCall& call) {
 // ---- Operations on one name ----
 
 Errno path_create_directory(WasiCall& call) {
-  FdEntry* dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathCreateDirectory, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
   PathParent parent;
-  if (Errno e = resolve_parent(call, *dir, call.u32(1), call.u32(2), LastLink::kKeep, &parent);
+  if (Errno e = resolve_parent(call, call.u32(0), rights::kPathCreateDirectory, call.u32(1),
+                               call.u32(2), LastLink::kKeep, &parent);
       e != Errno::kSuccess) {
     return e;
   }
@@ -209,14 +208,9 @@ Errno path_filestat_get(WasiCall& call) {
 }
 
 Errno path_filestat_set_times(WasiCall& call) {
-  FdEntry* dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathFilestatSetTimes, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
   PathParent parent;
-  if (Errno e =
-          resolve_parent(call, *dir, call.u32(2), call.u32(3), last_link_for(call.u32(1)), &parent);
+  if (Errno e = resolve_parent(call, call.u32(0), rights::kPathFilestatSetTimes, call.u32(2),
+                               call.u32(3), last_link_for(call.u32(1)), &parent);
       e != Errno::kSuccess) {
     return e;
   }
@@ -228,29 +222,20 @@ Errno path_filestat_set_times(WasiCall& call) {
 }
 
 Errno path_link(WasiCall& call) {
-  FdEntry* old_dir = nullptr;
-  FdEntry* new_dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathLinkSource, &old_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = get_dir(call, call.u32(4), rights::kPathLinkTarget, &new_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
   // With symlink_follow the resolver follows the source's final symlinks beneath its
   // directory; linkat itself never follows (flags 0), so a link swapped in meanwhile is
   // linked itself rather than its target. That avoids AT_EMPTY_PATH (which would need
   // CAP_DAC_READ_SEARCH).
   PathParent source;
-  if (Errno e = resolve_parent(call, *old_dir, call.u32(2), call.u32(3), last_link_for(call.u32(1)),
-                               &source);
+  if (Errno e = resolve_parent(call, call.u32(0), rights::kPathLinkSource, call.u32(2),
+                               call.u32(3), last_link_for(call.u32(1)), &source);
       e != Errno::kSuccess) {
     return e;
   }
   if (Errno e = require_directory(source); e != Errno::kSuccess) return e;
   PathParent target;
-  if (Errno e = resolve_parent(call, *new_dir, call.u32(5), call.u32(6), LastLink::kKeep, &target);
+  if (Errno e = resolve_parent(call, call.u32(4), rights::kPathLinkTarget, call.u32(5),
+                               call.u32(6), LastLink::kKeep, &target);
       e != Errno::kSuccess) {
     return e;
   }
@@ -259,18 +244,14 @@ Errno path_link(WasiCall& call) {
 }
 
 Errno path_readlink(WasiCall& call) {
-  FdEntry* dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathReadlink, &dir); e != Errno::kSuccess) {
-    return e;
-  }
   const uint32_t buf = call.u32(3);
   const uint32_t buf_len = call.u32(4);
   const uint32_t bufused_ptr = call.u32(5);
   uint8_t* out = call.memory.span(buf, buf_len);
   if (out == nullptr || !call.memory.valid(bufused_ptr, sizeof(uint32_t))) return Errno::kFault;
   PathParent parent;  // a trailing '/' follows the link, so readlink then reports kInval
-  if (Errno e =
-          resolve_parent(call, *dir, call.u32(1), call.u32(2), LastLink::kFollowOnSlash, &parent);
+  if (Errno e = resolve_parent(call, call.u32(0), rights::kPathReadlink, call.u32(1),
+                               call.u32(2), LastLink::kFollowOnSlash, &parent);
       e != Errno::kSuccess) {
     return e;
   }
@@ -283,76 +264,51 @@ Errno path_readlink(WasiCall& call) {
   return Errno::kSuccess;
 }
 
-Errno path_remove_directory(WasiCall& call) {
-  FdEntry* dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathRemoveDirectory, &dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
+/// Resolves the name at ({ptr}, {len}) beneath directory fd {fd} (which must hold {rights})
+/// and applies {op} to (parent fd, name as the guest wrote it).
+template <typename Op>
+Errno on_name(WasiCall& call, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t len, Op op) {
   PathParent parent;
-  if (Errno e = resolve_parent(call, *dir, call.u32(1), call.u32(2), LastLink::kKeep, &parent);
+  if (Errno e = resolve_parent(call, fd, rights, ptr, len, LastLink::kKeep, &parent);
       e != Errno::kSuccess) {
     return e;
   }
-  return host_result(::unlinkat(parent.dir.get(), name_as_given(parent).c_str(), AT_REMOVEDIR));
+  return host_result(op(parent.dir.get(), name_as_given(parent).c_str()));
+}
+
+Errno path_remove_directory(WasiCall& call) {
+  return on_name(call, call.u32(0), rights::kPathRemoveDirectory, call.u32(1), call.u32(2),
+                 [](int dir, const char* name) { return ::unlinkat(dir, name, AT_REMOVEDIR); });
+}
+
+Errno path_unlink_file(WasiCall& call) {
+  return on_name(call, call.u32(0), rights::kPathUnlinkFile, call.u32(1), call.u32(2),
+                 [](int dir, const char* name) { return ::unlinkat(dir, name, 0); });
 }
 
 Errno path_rename(WasiCall& call) {
-  FdEntry* old_dir = nullptr;
-  FdEntry* new_dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathRenameSource, &old_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  if (Errno e = get_dir(call, call.u32(3), rights::kPathRenameTarget, &new_dir);
-      e != Errno::kSuccess) {
-    return e;
-  }
   PathParent source;
-  PathParent target;
-  if (Errno e = resolve_parent(call, *old_dir, call.u32(1), call.u32(2), LastLink::kKeep, &source);
+  if (Errno e = resolve_parent(call, call.u32(0), rights::kPathRenameSource, call.u32(1),
+                               call.u32(2), LastLink::kKeep, &source);
       e != Errno::kSuccess) {
     return e;
   }
-  if (Errno e = resolve_parent(call, *new_dir, call.u32(4), call.u32(5), LastLink::kKeep, &target);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  return host_result(::renameat(source.dir.get(), name_as_given(source).c_str(), target.dir.get(),
-                                name_as_given(target).c_str()));
+  const std::string source_name = name_as_given(source);
+  return on_name(call, call.u32(3), rights::kPathRenameTarget, call.u32(4), call.u32(5),
+                 [&](int dir, const char* name) {
+                   return ::renameat(source.dir.get(), source_name.c_str(), dir, name);
+                 });
 }
 
 Errno path_symlink(WasiCall& call) {
-  FdEntry* dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(2), rights::kPathSymlink, &dir); e != Errno::kSuccess) {
-    return e;
-  }
   // The target is stored as given: following it later is where the sandbox applies.
   std::string link_text;
   if (Errno e = read_path(call, call.u32(0), call.u32(1), &link_text); e != Errno::kSuccess) {
     return e;
   }
   if (link_text.find('\0') != std::string::npos) return Errno::kInval;
-  PathParent parent;
-  if (Errno e = resolve_parent(call, *dir, call.u32(3), call.u32(4), LastLink::kKeep, &parent);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  return host_result(
-      ::symlinkat(link_text.c_str(), parent.dir.get(), name_as_given(parent).c_str()));
-}
-
-Errno path_unlink_file(WasiCall& call) {
-  FdEntry* dir = nullptr;
-  if (Errno e = get_dir(call, call.u32(0), rights::kPathUnlinkFile, &dir); e != Errno::kSuccess) {
-    return e;
-  }
-  PathParent parent;
-  if (Errno e = resolve_parent(call, *dir, call.u32(1), call.u32(2), LastLink::kKeep, &parent);
-      e != Errno::kSuccess) {
-    return e;
-  }
-  return host_result(::unlinkat(parent.dir.get(), name_as_given(parent).c_str(), 0));
+  return on_name(call, call.u32(2), rights::kPathSymlink, call.u32(3), call.u32(4),
+                 [&](int dir, const char* name) { return ::symlinkat(link_text.c_str(), dir, name); });
 }
 
 }  // namespace wasmscope::internal::wasi
