@@ -17,6 +17,7 @@ enum class ErrorKind : uint8_t {
   kTrap,        ///< Instantiation trapped (a segment out of bounds, or the start function).
   kUnsupported, ///< Valid, but uses something this build cannot run yet.
   kIo,          ///< A file could not be read or written.
+  kTimeout,     ///< A thread did not answer (capture, suspend) before the deadline.
 };
 
 /// Spells {kind} as the spec's word for it ("malformed", "invalid", ...).

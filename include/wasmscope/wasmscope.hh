@@ -12,6 +12,7 @@
 // thread-safe. No API function throws; failures are {Result} values or {Trap}s.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,9 +26,13 @@
 #include "wasmscope/result.h"
 #include "wasmscope/types.h"
 
+/// The C API's thread handle (include/wasmscope/capture.h); {Thread::c_handle} makes one.
+struct wasmscope_thread;
+
 namespace wasmscope {
 
 namespace internal {
+class ExecContext;
 struct CompiledModule;
 class Store;
 struct Func;
@@ -263,6 +268,88 @@ class Instance {
   internal::Instance* i_ = nullptr;
 };
 
+/// What a guest thread is doing (DESIGN.md "States and safepoints").
+enum class ThreadState : uint8_t {
+  kIdle,         ///< Not in a call.
+  kRunningWasm,  ///< Running guest code.
+  kInHost,       ///< Inside a host function (e.g. a blocking WASI call).
+  kParked,       ///< Stopped at a safepoint by {Thread::suspend}.
+  kExited,
+};
+
+/// How a capture obtained the frames.
+enum class CaptureMethod : uint8_t {
+  kIdle,       ///< The thread was not in a call: no frames.
+  kInHost,     ///< Read directly while the thread was inside a host call.
+  kParked,     ///< Read directly while the thread was parked by a suspend.
+  kSignal,     ///< The thread copied its own frames in the capture signal's handler.
+  kSafepoint,  ///< The thread copied its frames at its next safepoint.
+};
+
+/// "idle", "running", "in_host", "parked", "exited" / "idle", "in_host", "parked", "signal",
+/// "safepoint".
+const char* thread_state_name(ThreadState state);
+const char* capture_method_name(CaptureMethod method);
+
+/// One frame of a capture: positions only. {Thread::symbolize} names it.
+struct CapturedFrame {
+  uint32_t instance_id = 0;  ///< Unique per instance in the process; 0 for host functions.
+  uint32_t func_index = 0;   ///< In the instance's function index space.
+  uint32_t code_offset = 0;  ///< Of the current instruction, from the function body's start.
+  const void* function = nullptr;  ///< Opaque, for {Thread::symbolize}.
+  const void* position = nullptr;  ///< Opaque, for {Thread::symbolize}.
+};
+
+/// A captured guest stack, innermost frame first.
+struct StackCapture {
+  std::vector<CapturedFrame> frames;
+  CaptureMethod method = CaptureMethod::kIdle;
+  ThreadState state = ThreadState::kIdle;  ///< The thread's state when captured.
+  uint32_t depth = 0;                      ///< Guest frames the thread had.
+  bool truncated = false;                  ///< {frames} holds fewer than {depth}.
+};
+
+/// A guest thread: the context calls into one store run on. A handle, valid while its store
+/// lives. Unlike the store, its methods are meant for other threads: they are thread-safe and
+/// never block longer than their timeout.
+class Thread {
+ public:
+  Thread() = default;
+  bool valid() const { return ctx_ != nullptr; }
+  /// Process-unique id, never reused.
+  uint32_t id() const;
+  ThreadState state() const;
+
+  /// The thread's guest stack now, whatever it is doing, without stopping it: read directly
+  /// when it is in a host call or parked; else it copies its own frame records when signalled
+  /// (or, with {use_signal} false, at its next safepoint). At most {max_frames} frames,
+  /// innermost first. Fails with kTimeout if the thread did not answer in time.
+  Result<StackCapture> capture(uint32_t max_frames = 4096,
+                               std::chrono::nanoseconds timeout = std::chrono::seconds(1),
+                               bool use_signal = true) const;
+  /// Names the frames of {capture}: "module!function+0xoffset" (name section, export name,
+  /// func[N]). Not for signal handlers; the store must still live.
+  std::vector<Frame> symbolize(const StackCapture& capture) const;
+
+  /// Returns once the thread is parked at a safepoint or inside a host call (a thread coming
+  /// back from a host call while suspended parks before touching guest state), or fails with
+  /// kTimeout (then nothing changed). An idle thread parks when it next enters the guest.
+  Result<void> suspend(std::chrono::nanoseconds timeout = std::chrono::seconds(1)) const;
+  /// Lets a suspended thread continue.
+  void resume() const;
+  /// Makes the thread trap with "interrupted" at its next safepoint; a blocking host call
+  /// (WASI sleep, read) returns at once to raise it. Other threads and the store go on.
+  void terminate() const;
+
+  /// The handle for the C API.
+  ::wasmscope_thread* c_handle() const;
+
+ private:
+  friend class Store;
+  explicit Thread(internal::ExecContext* ctx) : ctx_(ctx) {}
+  internal::ExecContext* ctx_ = nullptr;
+};
+
 /// A host function's body: reads {args}, writes {results} (already sized and typed), and
 /// returns nothing, or a message to trap with.
 using HostFunction =
@@ -293,6 +380,15 @@ class Store {
 
   /// The trap that made the last {instantiate} fail with {kTrap}.
   const Trap& last_trap() const { return last_trap_; }
+
+  /// The guest thread calls into this store run on (today one per store).
+  Thread thread();
+  /// Every guest thread of the store.
+  std::vector<Thread> threads();
+  /// Suspends every thread of the store (see {Thread::suspend}); on failure resumes those it
+  /// suspended and reports which one timed out.
+  Result<void> suspend_all(std::chrono::nanoseconds timeout = std::chrono::seconds(1));
+  void resume_all();
 
  private:
   friend class Func;

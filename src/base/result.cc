@@ -12,6 +12,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::kTrap: return "trap";
     case ErrorKind::kUnsupported: return "unsupported";
     case ErrorKind::kIo: return "io";
+    case ErrorKind::kTimeout: return "timeout";
   }
   return "error";
 }

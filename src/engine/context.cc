@@ -1,24 +1,176 @@
 #include "engine/context.h"
 
-#include <mutex>
+#include <sched.h>
+#include <time.h>
 
+#include "base/platform/futex.h"
 #include "base/platform/thread_signals.h"
 
 namespace wasmscope::internal {
 
-ExecContext::ExecContext(ContextLimits limits)
-    : limits_(limits),
-      stack_(new uint64_t[limits.value_stack_slots]),
-      frames_(new FrameRecord[limits.max_frames]) {}
-
 namespace {
 
-/// The runtime's own signal: its only effect so far is to interrupt a blocking system call,
-/// which the caller then resumes or abandons after checking its requests.
+std::atomic<uint32_t> g_next_context_id{1};
+
+__attribute__((tls_model("initial-exec"))) constinit thread_local ExecContext* t_current = nullptr;
+
+constexpr uint32_t word_of(ThreadState state) { return static_cast<uint32_t>(state); }
+
+/// Sleeps while the owner is parked: until the suspend request is withdrawn or a terminate
+/// arrives. Captures of a parked thread read its records directly, so nothing to answer here.
+void park_until_resumed(ExecContext* ctx) {
+  for (;;) {
+    const uint32_t r = ctx->requests.load(std::memory_order_acquire);
+    if ((r & kRequestSuspend) == 0 || (r & kRequestTerminate) != 0) return;
+    futex_wait(&ctx->requests, r, nullptr);  // EINTR, EAGAIN, wake: all re-check
+  }
+}
+
+/// Waits until a controller unlocks the state word (which held {word}), answering a capture
+/// request that arrives meanwhile (the records are stable: the owner is between states).
+void wait_for_unlock(ExecContext* ctx, uint32_t word) {
+  if (ctx->requests.load(std::memory_order_acquire) & kRequestCapture) answer_capture(ctx);
+  futex_wait(&ctx->state_word, word, nullptr);
+}
+
+/// The runtime signal's handler: answers a capture request sent with {sigqueue} (its value is
+/// the context to capture) and otherwise only interrupts the system call the thread is in.
 // async-signal-safe
-bool on_runtime_signal(int, siginfo_t* info, void*) { return sent_by_this_process(info); }
+bool on_runtime_signal(int, siginfo_t* info, void*) {
+  if (!sent_by_this_process(info)) return false;
+  if (info->si_code == SI_QUEUE && info->si_value.sival_ptr != nullptr) {
+    auto* target = static_cast<ExecContext*>(info->si_value.sival_ptr);
+    // The controller holds the target's state, so this thread still runs on it; a stale
+    // signal (of a capture that timed out) finds nothing pending and does nothing.
+    if (target == t_current) answer_capture(target);
+  }
+  return true;
+}
 
 }  // namespace
+
+ExecContext::ExecContext(ContextLimits limits)
+    : limits_(limits),
+      id_(g_next_context_id.fetch_add(1, std::memory_order_relaxed)),
+      stack_(new uint64_t[limits.value_stack_slots]),
+      frames_(new FrameRecord[limits.max_frames]),
+      capture_buffer_(new FrameRecord[limits.max_frames]) {}
+
+// async-signal-safe
+ExecContext* current_context() { return t_current; }
+
+ExecContext* set_current_context(ExecContext* ctx) {
+  ExecContext* previous = t_current;
+  t_current = ctx;
+  return previous;
+}
+
+void transition(ExecContext* ctx, ThreadState from, ThreadState to) {
+  (void)from;  // the word holds where the owner is; {from} documents the call site
+  for (;;) {
+    uint32_t word = ctx->state_word.load(std::memory_order_acquire);
+    if ((word & kStateLocked) != 0) {
+      wait_for_unlock(ctx, word);
+      continue;
+    }
+    const bool held = (word & kStateHeld) != 0;
+    const bool terminating =
+        (ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0;
+    if (held && to == ThreadState::kRunningWasm && !terminating) {
+      // Suspended while in a host call or idle: park before touching guest state.
+      if (ctx->state_word.compare_exchange_weak(word, word_of(ThreadState::kParked),
+                                                std::memory_order_acq_rel)) {
+        park_until_resumed(ctx);
+      }
+      continue;
+    }
+    // A hold survives moves between non-running states (in_host -> idle keeps it).
+    const uint32_t keep = held && to != ThreadState::kRunningWasm ? static_cast<uint32_t>(kStateHeld) : 0u;
+    if (ctx->state_word.compare_exchange_weak(word, word_of(to) | keep,
+                                              std::memory_order_acq_rel)) {
+      return;
+    }
+  }
+}
+
+// async-signal-safe
+void answer_capture(ExecContext* ctx) {
+  // Answer each request once: a late signal of an earlier, timed-out request must not rewrite
+  // the buffer while a controller reads it.
+  const uint32_t seq = ctx->capture_seq.load(std::memory_order_acquire);
+  if (ctx->captured_seq.load(std::memory_order_relaxed) == seq) return;
+  const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
+  const uint32_t n = depth < ctx->max_frames() ? depth : ctx->max_frames();
+  const FrameRecord* from = ctx->frames();
+  FrameRecord* to = ctx->capture_buffer();
+  for (uint32_t i = 0; i < n; ++i) to[i] = from[i];  // no memcpy: plain stores in a handler
+  ctx->captured_depth.store(depth, std::memory_order_relaxed);
+  ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestCapture), std::memory_order_relaxed);
+  ctx->captured_seq.store(seq, std::memory_order_release);
+  ctx->capture_done.post();
+}
+
+Trap service_requests(ExecContext* ctx) {
+  uint32_t requests = ctx->requests.load(std::memory_order_acquire);
+  if (requests & kRequestCapture) answer_capture(ctx);
+  if ((requests & kRequestSuspend) && !(requests & kRequestTerminate)) {
+    transition(ctx, ThreadState::kRunningWasm, ThreadState::kParked);
+    park_until_resumed(ctx);
+    transition(ctx, ThreadState::kParked, ThreadState::kRunningWasm);
+    requests = ctx->requests.load(std::memory_order_acquire);
+  }
+  if (requests & kRequestTerminate) {
+    ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+    return Trap::kInterrupted;
+  }
+  return Trap::kNone;
+}
+
+ThreadState lock_state(ExecContext* ctx) {
+  uint32_t word = ctx->state_word.load(std::memory_order_acquire);
+  while (!ctx->state_word.compare_exchange_weak(word, word | kStateLocked,
+                                                std::memory_order_acq_rel)) {
+  }
+  return static_cast<ThreadState>(word & kStateMask);
+}
+
+void unlock_state(ExecContext* ctx) {
+  ctx->state_word.fetch_and(~static_cast<uint32_t>(kStateLocked), std::memory_order_acq_rel);
+  futex_wake_all(&ctx->state_word);
+}
+
+SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
+  ctx->requests.fetch_or(kRequestSuspend, std::memory_order_seq_cst);
+  const timespec deadline = monotonic_deadline(std::chrono::nanoseconds(timeout_ns));
+  for (;;) {
+    uint32_t word = ctx->state_word.load(std::memory_order_acquire);
+    const auto state = static_cast<ThreadState>(word & kStateMask);
+    if (state == ThreadState::kParked || (word & kStateHeld) != 0) {
+      return state == ThreadState::kParked ? SuspendOutcome::kParked : SuspendOutcome::kInHost;
+    }
+    if (state == ThreadState::kInHost || state == ThreadState::kIdle ||
+        state == ThreadState::kExited) {
+      if (ctx->state_word.compare_exchange_weak(word, word | kStateHeld,
+                                                std::memory_order_acq_rel)) {
+        return SuspendOutcome::kInHost;
+      }
+      continue;
+    }
+    if (deadline_passed(deadline)) {
+      resume(ctx);  // withdraw: the owner may have parked meanwhile
+      return SuspendOutcome::kTimedOut;
+    }
+    // Running guest code: it parks at its next safepoint (function entry or loop back-edge).
+    const timespec pause = {0, 20'000};
+    nanosleep(&pause, nullptr);
+  }
+}
+
+void resume(ExecContext* ctx) {
+  ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestSuspend), std::memory_order_seq_cst);
+  ctx->state_word.fetch_and(~static_cast<uint32_t>(kStateHeld), std::memory_order_acq_rel);
+  futex_wake_all(&ctx->requests);
+}
 
 void install_runtime_signal_handler() {
   static std::once_flag once;
@@ -30,7 +182,9 @@ void request_terminate(ExecContext* ctx) {
   // The bit is set before the state is read and the signal sent: a thread that blocks after
   // the signal arrived checks the bit with the signal masked (see wasi's {wait_until}).
   ctx->requests.fetch_or(kRequestTerminate, std::memory_order_seq_cst);
-  const ThreadState state = ctx->state.load(std::memory_order_seq_cst);
+  // A suspended thread must be able to unwind: drop the suspension.
+  resume(ctx);
+  const ThreadState state = ctx->state();
   if (state == ThreadState::kIdle || state == ThreadState::kExited) return;
   (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
 }

@@ -1,6 +1,15 @@
-// The per-thread execution context ("exec env"): value stack, frame records, state and request
-// words. Private to the implementation: embedders only ever see opaque handles, so fields can
-// be added without breaking the public ABI.
+// The per-thread execution context ("exec env"): value stack, frame records, the state word and
+// request bits, and the capture buffer. Private to the implementation: embedders only ever see
+// opaque handles, so fields can be added without breaking the public ABI.
+//
+// The state protocol (DESIGN.md, "States and safepoints"; docs/stack-capture.md):
+// - The owner (the thread running guest code on the context) moves the state with
+//   {transition}: a compare-and-swap from the exact state it is in. It fails while a
+//   controller holds the word ({kStateLocked}); the owner then waits (answering capture
+//   requests meanwhile), so a controller that locked the state sees it, and the frame records,
+//   stay put.
+// - A controller (capture, suspend, resume, terminate) serializes on {control} and changes
+//   the word only by compare-and-swap too.
 #pragma once
 
 #include <pthread.h>
@@ -8,9 +17,18 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "base/platform/semaphore.h"
 #include "engine/trap.h"
+
+// The compile-time switch of DESIGN.md: 0 removes the bookkeeping only capture needs (position
+// stores at safepoints, release ordering and signal fences on {depth}), so its cost can be
+// measured. The default build has capture on.
+#ifndef WASMSCOPE_CAPTURE
+#define WASMSCOPE_CAPTURE 1
+#endif
 
 namespace wasmscope::internal {
 
@@ -19,8 +37,8 @@ struct InstanceData;
 
 /// One executing guest function. Records [0, depth) of a context describe its guest call stack,
 /// outermost first. {pc} is the internal code position: for callers, the instruction after the
-/// call; for the innermost frame, its entry or last safepoint or call (a later issue's capture
-/// maps it to a wasm code offset through the function's side table).
+/// call; for the innermost frame, its entry or last safepoint or call (captures map it to a
+/// wasm code offset through the function's side table, outside any signal handler).
 struct FrameRecord {
   const Func* func;
   const uint64_t* pc;
@@ -30,7 +48,14 @@ struct FrameRecord {
 /// Thread states, per DESIGN.md ("States and safepoints").
 enum class ThreadState : uint32_t { kIdle, kRunningWasm, kInHost, kParked, kExited };
 
-/// Request bits polled at safepoints (function entry, loop back-edges).
+/// Bits of the state word above the {ThreadState} in its low byte.
+enum StateFlags : uint32_t {
+  kStateMask = 0xffu,
+  kStateLocked = 1u << 8,  ///< A controller holds the owner in its state (a capture reading).
+  kStateHeld = 1u << 9,    ///< Suspended while in a host call or idle: parks before running.
+};
+
+/// {RequestBits} polled at safepoints (function entry, loop back-edges, bulk-memory chunks).
 enum RequestBits : uint32_t {
   kRequestTerminate = 1u << 0,
   kRequestSuspend = 1u << 1,
@@ -54,6 +79,8 @@ class ExecContext {
   uint64_t* stack_end() const { return stack_.get() + limits_.value_stack_slots; }
   FrameRecord* frames() const { return frames_.get(); }
   uint32_t max_frames() const { return limits_.max_frames; }
+  /// Process-unique, never reused: names the thread in dumps.
+  uint32_t id() const { return id_; }
 
   /// Number of published frame records. Raised only after the new record is fully written
   /// (release order plus a signal fence), so a reader that acquires it, on this thread in a
@@ -61,15 +88,31 @@ class ExecContext {
   std::atomic<uint32_t> depth{0};
   static_assert(std::atomic<uint32_t>::is_always_lock_free);
 
-  std::atomic<ThreadState> state{ThreadState::kIdle};
-  static_assert(std::atomic<ThreadState>::is_always_lock_free);
+  /// {ThreadState} in the low byte plus {StateFlags}; see the protocol above.
+  std::atomic<uint32_t> state_word{static_cast<uint32_t>(ThreadState::kIdle)};
+  ThreadState state() const {
+    return static_cast<ThreadState>(state_word.load(std::memory_order_acquire) & kStateMask);
+  }
 
-  /// {RequestBits} set by other threads; polled with a relaxed load at safepoints.
+  /// {RequestBits} set by other threads; polled with a relaxed load at safepoints. Also the
+  /// futex a parked owner sleeps on.
   std::atomic<uint32_t> requests{0};
 
-  /// The thread running guest code on this context, recorded at each outermost entry; meaningful
-  /// while {state} is not kIdle.
+  /// The thread running guest code on this context, recorded at each outermost entry;
+  /// meaningful while {state} is not kIdle.
   std::atomic<pthread_t> owner{};
+
+  /// Serializes controllers (capture, suspend, resume) of this context.
+  std::mutex control;
+
+  // The capture buffer: the owner copies its records here (in the signal handler or at a
+  // safepoint), sets {captured_depth} and {captured_seq} = {capture_seq}, then posts.
+  FrameRecord* capture_buffer() const { return capture_buffer_.get(); }
+  std::atomic<uint32_t> capture_seq{0};     ///< The request being answered.
+  std::atomic<uint32_t> captured_seq{0};    ///< The request answered last.
+  std::atomic<uint32_t> captured_depth{0};  ///< Full depth at the copy (more than copied if
+                                            ///< it exceeded the buffer).
+  Semaphore capture_done;
 
   /// First free value-stack slot above the frames in use: where a nested (host -> guest)
   /// entry places its frame. Maintained by the interpreter around host calls.
@@ -83,17 +126,69 @@ class ExecContext {
 
  private:
   ContextLimits limits_;
+  uint32_t id_;
   std::unique_ptr<uint64_t[]> stack_;
   std::unique_ptr<FrameRecord[]> frames_;
+  std::unique_ptr<FrameRecord[]> capture_buffer_;
 };
 
+/// The context the calling thread runs guest code on, or null. Initial-exec TLS: safe to read
+/// in a signal handler.
+// async-signal-safe
+ExecContext* current_context();
+
+/// Makes {ctx} the calling thread's current context; returns the previous one (restore it
+/// with another call when the outermost call on {ctx} returns).
+ExecContext* set_current_context(ExecContext* ctx);
+
+// ---- The owner's side ----
+
+/// Moves {ctx} from state {from} to {to}. Waits while a controller holds the state
+/// (answering a capture request meanwhile); entering kRunningWasm while suspended parks first
+/// (unless terminate is requested). Called only by the owner.
+void transition(ExecContext* ctx, ThreadState from, ThreadState to);
+
+/// Answers the requests seen at a safepoint: copies the records for a capture, parks for a
+/// suspend, and returns kInterrupted for a terminate (clearing it). Called only by the owner,
+/// with records [0, depth) describing where it is.
+Trap service_requests(ExecContext* ctx);
+
+/// Copies the owner's records into its capture buffer and posts {capture_done}. Called by the
+/// owner (at a safepoint, or in the signal handler).
+// async-signal-safe
+void answer_capture(ExecContext* ctx);
+
+// ---- Controllers (any other thread) ----
+
 /// Asks the thread running on {ctx} to stop: it traps with "interrupted" at its next safepoint,
-/// and a blocking host call it is in (WASI waits) returns at once to raise that trap. The
-/// request's signal wakes such calls; the thread must be alive while {ctx} is not kIdle.
+/// and a blocking host call it is in (WASI waits) returns at once to raise that trap. A pending
+/// suspend is dropped so the thread can unwind. The thread must be alive while {ctx} is not
+/// kIdle.
 void request_terminate(ExecContext* ctx);
 
-/// Installs the handler for {capture_signal()} once, so that signals the runtime sends to its
-/// guest threads only interrupt blocking calls. Idempotent and thread-safe.
+/// How a suspend ended.
+enum class SuspendOutcome {
+  kParked,     ///< Stopped at a safepoint.
+  kInHost,     ///< Inside a host call (or idle): its guest frames are frozen; it parks if it
+               ///< tries to run guest code before {resume}.
+  kTimedOut,   ///< Still running guest code at the deadline; the request was withdrawn.
+};
+
+/// Suspends the thread running on {ctx}: returns once it is parked or held in a host call,
+/// or after {timeout_ns} (then nothing changed). The caller holds {ctx->control}.
+SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns);
+
+/// Undoes {suspend}: a parked thread continues, a held one may leave its host call. The
+/// caller holds {ctx->control}.
+void resume(ExecContext* ctx);
+
+/// Locks the state word for a controller (sets {kStateLocked}): the owner cannot change state
+/// until {unlock_state}. Returns the state at the time. The caller holds {ctx->control}.
+ThreadState lock_state(ExecContext* ctx);
+void unlock_state(ExecContext* ctx);
+
+/// Installs the handler for {capture_signal()} once: it answers capture requests and otherwise
+/// only interrupts the system call the thread is in. Idempotent and thread-safe.
 void install_runtime_signal_handler();
 
 }  // namespace wasmscope::internal

@@ -55,25 +55,16 @@ inline void wr(Slot* fp, uint32_t slot, T value) {
 /// Largest table the interpreter lets {table.grow} create.
 constexpr uint64_t kMaxTableElements = 10'000'000;
 
-/// Answers the requests polled at a safepoint. Returns the trap to raise, if any.
-Trap service_requests(ExecContext* ctx) {
-  const uint32_t requests = ctx->requests.load(std::memory_order_acquire);
-  if (requests & kRequestTerminate) {
-    ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
-    return Trap::kInterrupted;
-  }
-  return Trap::kNone;
-}
-
 /// Calls host function {callee} from guest code: the thread is {in_host} meanwhile, and a fault
 /// in host code is the host's crash, not a guest trap, so the landing pad is disarmed.
 Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
   TrapLandingPad* pad = current_landing_pad();
   if (pad != nullptr) pad->disarm();
-  ctx->state.store(ThreadState::kInHost, std::memory_order_release);
+  transition(ctx, ThreadState::kRunningWasm, ThreadState::kInHost);
   HostCall call{ctx, args, args, callee->host_user, &ctx->trap_message};
   const Trap t = callee->host(call);
-  ctx->state.store(ThreadState::kRunningWasm, std::memory_order_release);
+  // Parks here first if suspended meanwhile: guest state is untouched until resumed.
+  transition(ctx, ThreadState::kInHost, ThreadState::kRunningWasm);
   if (pad != nullptr) pad->arm();
   return t;
 }
@@ -200,16 +191,26 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
     RELOAD_MEMORY();                                                       \
   } while (0)
   // Publication order (DESIGN.md): a record is complete before {depth} covers it.
+#if WASMSCOPE_CAPTURE
 #define PUBLISH_DEPTH()                                       \
   do {                                                        \
     std::atomic_signal_fence(std::memory_order_release);      \
     ctx->depth.store(depth, std::memory_order_release);       \
   } while (0)
-  // Safepoint: remember where we are, then answer any request.
+#define RECORD_POSITION() top->pc = pc
+#else
+  // Capture bookkeeping compiled out (for measuring its cost): no ordering for readers on
+  // other threads or in handlers, and no position stores at safepoints.
+#define PUBLISH_DEPTH() ctx->depth.store(depth, std::memory_order_relaxed)
+#define RECORD_POSITION() (void)0
+#endif
+  // Safepoint: remember where we are, then answer any request (requests are always polled:
+  // terminate and suspend need them whatever the build).
 #define SAFEPOINT()                                                        \
   do {                                                                     \
-    top->pc = pc;                                                          \
+    RECORD_POSITION();                                                     \
     if (ctx->requests.load(std::memory_order_relaxed) != 0) [[unlikely]] { \
+      top->pc = pc;                                                        \
       const Trap t = service_requests(ctx);                                \
       if (t != Trap::kNone) TRAP(t);                                       \
     }                                                                      \
@@ -807,16 +808,22 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     return outcome;
   }
   std::memcpy(base, args, slots * sizeof(Slot));
-  const ThreadState saved_state = ctx->state.load(std::memory_order_relaxed);
-  if (saved_state == ThreadState::kIdle) ctx->owner.store(pthread_self(), std::memory_order_relaxed);
-  ctx->state.store(ThreadState::kRunningWasm, std::memory_order_release);
+  const ThreadState saved_state = ctx->state();
+  ExecContext* previous_context = nullptr;
+  if (saved_state == ThreadState::kIdle) {
+    ctx->owner.store(pthread_self(), std::memory_order_relaxed);
+    previous_context = set_current_context(ctx);
+  }
 
   Trap trap;
+  ThreadState now;
   if (func->code == nullptr) {
+    transition(ctx, saved_state, ThreadState::kInHost);
     HostCall call{ctx, base, base, func->host_user, &ctx->trap_message};
-    ctx->state.store(ThreadState::kInHost, std::memory_order_release);
     trap = func->host(call);
+    now = ThreadState::kInHost;
   } else {
+    transition(ctx, saved_state, ThreadState::kRunningWasm);
     // Faults on guarded memory land here (see base/platform/fault_handler.h).
     TrapLandingPad pad;
     LandingPadScope scope(&pad);
@@ -828,8 +835,10 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
       trap = Trap::kOutOfBoundsMemory;
       ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
     }
+    now = ThreadState::kRunningWasm;
   }
-  ctx->state.store(saved_state, std::memory_order_release);
+  transition(ctx, now, saved_state);
+  if (saved_state == ThreadState::kIdle) set_current_context(previous_context);
   ctx->stack_top = saved_top;
   if (trap == Trap::kNone) {
     std::memcpy(args, base, slots * sizeof(Slot));

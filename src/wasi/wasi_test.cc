@@ -89,7 +89,7 @@ struct Guest {
   /// Waits (up to 10 s) until the guest thread is inside a host call.
   bool wait_in_host() {
     const auto give_up = Clock::now() + std::chrono::seconds(10);
-    while (store.context().state.load() != ThreadState::kInHost) {
+    while (store.context().state() != ThreadState::kInHost) {
       if (Clock::now() > give_up) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
