@@ -1,5 +1,7 @@
 #include "runtime/store.h"
 
+#include <atomic>
+
 #include <cstring>
 
 #include "base/platform/fault_handler.h"
@@ -192,7 +194,9 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> modul
   Instance& instance = instances_.emplace_back();
   instance.module = module;
   InstanceData& data = instance.data;
-  data.id = static_cast<uint32_t>(instances_.size());
+  // Process-unique (captures name frames by it across stores); 0 is left for host functions.
+  static std::atomic<uint32_t> next_instance_id{1};
+  data.id = next_instance_id.fetch_add(1, std::memory_order_relaxed);
   data.module = module.get();
   for (const FuncType& t : m.types) data.type_ids.push_back(intern_func_type(t));
 
