@@ -52,6 +52,10 @@ inline void wr(Slot* fp, uint32_t slot, T value) {
   std::memcpy(fp + slot, &value, sizeof(T));
 }
 
+/// Bulk memory operations answer requests (terminate, suspend, capture) between chunks of
+/// this size, so a multi-gigabyte memory.fill or memory.copy cannot hold off a controller.
+constexpr uint64_t kBulkChunkBytes = 16u << 20;
+
 /// Largest table the interpreter lets {table.grow} create.
 constexpr uint64_t kMaxTableElements = 10'000'000;
 
@@ -532,7 +536,13 @@ L_MemoryFill: {
   const uint8_t value = static_cast<uint8_t>(rd<uint32_t>(fp, OPND(1)));
   const uint64_t n = rd<uint32_t>(fp, OPND(2));
   if (d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
-  std::memset(mem + d, value, n);
+  // In chunks, answering requests between them: a gigabyte fill stays suspendable.
+  for (uint64_t done = 0; done < n;) {
+    const uint64_t chunk = std::min(n - done, kBulkChunkBytes);
+    std::memset(mem + d + done, value, chunk);
+    done += chunk;
+    if (done < n) SAFEPOINT();
+  }
   NEXT(2);
 }
 L_MemoryCopy: {
@@ -540,7 +550,16 @@ L_MemoryCopy: {
   const uint64_t s = rd<uint32_t>(fp, OPND(1));
   const uint64_t n = rd<uint32_t>(fp, OPND(2));
   if (s + n > mem0->size || d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
-  std::memmove(mem + d, mem + s, n);
+  // In chunks as for memory.fill; an overlapping copy to a higher address runs from the end
+  // so that no chunk reads bytes an earlier chunk wrote.
+  const bool backward = d > s && d < s + n;
+  for (uint64_t done = 0; done < n;) {
+    const uint64_t chunk = std::min(n - done, kBulkChunkBytes);
+    const uint64_t at = backward ? n - done - chunk : done;
+    std::memmove(mem + d + at, mem + s + at, chunk);
+    done += chunk;
+    if (done < n) SAFEPOINT();
+  }
   NEXT(2);
 }
 L_MemoryInit: {

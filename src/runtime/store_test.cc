@@ -192,6 +192,81 @@ TEST_P(RuntimeTest, HostFunctionsAndTraps) {
   EXPECT_EQ(symbolize(out.frames[0]).function, "div");
 }
 
+// Bulk memory operations answer requests between 16 MiB chunks: a terminate that arrives
+// during a 64 MiB fill (set here by a host function just before it, so no other safepoint
+// intervenes) stops it after the first chunk, at the fill instruction.
+TEST_P(RuntimeTest, BulkMemoryOperationsAnswerRequestsBetweenChunks) {
+  Store store(config());
+  Func* request = store.create_host_func(
+      FuncType{{}, {}},
+      [](HostCall& call) {
+        call.context->requests.fetch_or(kRequestTerminate);
+        return Trap::kNone;
+      },
+      nullptr, "env.request_terminate");
+  Instance* inst = load(store, R"((module
+    (import "env" "request_terminate" (func $request))
+    (memory (export "mem") 1024)
+    (func $fill (export "fill")
+      (call $request)
+      (memory.fill (i32.const 0) (i32.const 0xab) (i32.const 0x4000000)))
+    (func (export "fill_source") (memory.fill (i32.const 0) (i32.const 0xcd) (i32.const 0x2000000)))
+    (func $copy (export "copy")
+      (call $request)
+      (memory.copy (i32.const 0x2000000) (i32.const 0) (i32.const 0x2000000)))
+    (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0))))
+  )", {Extern::func(request)});
+  ASSERT_NE(inst, nullptr);
+  std::vector<Slot> args;
+  InvokeOutcome out = call(store, inst, "fill", &args);
+  EXPECT_EQ(out.trap, Trap::kInterrupted);
+  ASSERT_EQ(out.frames.size(), 1u);
+  EXPECT_EQ(symbolize(out.frames[0]).function, "fill");
+  EXPECT_EQ(call_i32(store, inst, "byte", {0}), 0xabu);                  // first chunk done
+  EXPECT_EQ(call_i32(store, inst, "byte", {(16u << 20) - 1}), 0xabu);
+  EXPECT_EQ(call_i32(store, inst, "byte", {16u << 20}), 0u);             // the rest not
+  EXPECT_EQ(call_i32(store, inst, "byte", {(64u << 20) - 1}), 0u);
+  // memory.copy likewise: 32 MiB of 0xcd from 0 to 32 MiB stops after the first 16 MiB.
+  call_i32(store, inst, "fill_source");
+  out = call(store, inst, "copy", &args);
+  EXPECT_EQ(out.trap, Trap::kInterrupted);
+  EXPECT_EQ(call_i32(store, inst, "byte", {32u << 20}), 0xcdu);
+  EXPECT_EQ(call_i32(store, inst, "byte", {(48u << 20) - 1}), 0xcdu);
+  EXPECT_EQ(call_i32(store, inst, "byte", {48u << 20}), 0u);
+  EXPECT_EQ(store.context().requests.load(), 0u);  // answered, not left pending
+}
+
+// Chunked copies keep memmove's semantics when source and destination overlap, in both
+// directions, across chunk boundaries (40 MiB: three chunks).
+TEST_P(RuntimeTest, ChunkedOverlappingCopiesMatchMemmove) {
+  Store store(config());
+  Instance* inst = load(store, R"((module
+    (memory (export "mem") 1024)
+    (func (export "pattern") (local $i i32)
+      (loop $l
+        (i32.store (local.get $i) (i32.mul (local.get $i) (i32.const 2654435761)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 0x3000000)))))
+    (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "word") (param i32) (result i32) (i32.load (local.get 0))))
+  )");
+  ASSERT_NE(inst, nullptr);
+  auto expected_word = [](uint32_t at) {  // the pattern's word at byte {at} (4-aligned)
+    return static_cast<uint32_t>(at * 2654435761u);
+  };
+  const uint32_t n = 40u << 20;
+  call_i32(store, inst, "pattern");
+  call_i32(store, inst, "copy", {4, 0, n});  // up by 4: must run from the end
+  for (uint32_t at : {0u, 16u << 20, (16u << 20) - 4, 32u << 20, n - 4}) {
+    EXPECT_EQ(call_i32(store, inst, "word", {at + 4}), expected_word(at)) << at;
+  }
+  call_i32(store, inst, "pattern");
+  call_i32(store, inst, "copy", {0, 4, n});  // down by 4: from the start
+  for (uint32_t at : {0u, 16u << 20, (16u << 20) - 4, 32u << 20, n - 4}) {
+    EXPECT_EQ(call_i32(store, inst, "word", {at}), expected_word(at + 4)) << at;
+  }
+}
+
 TEST_P(RuntimeTest, LinkErrorsAreUnlinkable) {
   Store store(config());
   auto bytes = wat_to_binary(R"((module (import "env" "g" (global i32))))");
