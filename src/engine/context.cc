@@ -179,14 +179,18 @@ void install_runtime_signal_handler() {
 
 void request_terminate(ExecContext* ctx) {
   install_runtime_signal_handler();
+  std::lock_guard<std::mutex> control(ctx->control);
   // The bit is set before the state is read and the signal sent: a thread that blocks after
   // the signal arrived checks the bit with the signal masked (see wasi's {wait_until}).
   ctx->requests.fetch_or(kRequestTerminate, std::memory_order_seq_cst);
   // A suspended thread must be able to unwind: drop the suspension.
   resume(ctx);
-  const ThreadState state = ctx->state();
-  if (state == ThreadState::kIdle || state == ThreadState::kExited) return;
-  (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
+  // Locked, the owner cannot finish its call (and its thread cannot exit) while we signal it.
+  const ThreadState state = lock_state(ctx);
+  if (state != ThreadState::kIdle && state != ThreadState::kExited) {
+    (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
+  }
+  unlock_state(ctx);
 }
 
 }  // namespace wasmscope::internal

@@ -162,8 +162,8 @@ void answer_capture(ExecContext* ctx);
 
 /// Asks the thread running on {ctx} to stop: it traps with "interrupted" at its next safepoint,
 /// and a blocking host call it is in (WASI waits) returns at once to raise that trap. A pending
-/// suspend is dropped so the thread can unwind. The thread must be alive while {ctx} is not
-/// kIdle.
+/// suspend is dropped so the thread can unwind. Takes {ctx->control}; the state is locked
+/// while the signal is sent, so the owner cannot finish its call and exit meanwhile.
 void request_terminate(ExecContext* ctx);
 
 /// How a suspend ended.
