@@ -26,11 +26,14 @@ void park_until_resumed(ExecContext* ctx) {
   }
 }
 
-/// Waits until a controller unlocks the state word (which held {word}), answering a capture
-/// request that arrives meanwhile (the records are stable: the owner is between states).
+/// Waits until a controller unlocks the state word (which held {word}), answering a pending
+/// capture request first (the records are stable: the owner is between states).
 void wait_for_unlock(ExecContext* ctx, uint32_t word) {
-  if (ctx->requests.load(std::memory_order_acquire) & kRequestCapture) answer_capture(ctx);
-  futex_wait(&ctx->state_word, word, nullptr);
+  answer_capture(ctx);  // copies only if a request is pending (announced before the lock)
+  // Bounded: a request announced after the check above is answered within a millisecond
+  // even if its signal's handler is deferred (as sanitizers do).
+  const timespec deadline = monotonic_deadline(std::chrono::milliseconds(1));
+  futex_wait(&ctx->state_word, word, &deadline);
 }
 
 /// The runtime signal's handler: answers a capture request sent with {sigqueue} (its value is
@@ -42,7 +45,7 @@ bool on_runtime_signal(int, siginfo_t* info, void*) {
     auto* target = static_cast<ExecContext*>(info->si_value.sival_ptr);
     // The controller holds the target's state, so this thread still runs on it; a stale
     // signal (of a capture that timed out) finds nothing pending and does nothing.
-    if (target == t_current) answer_capture(target);
+    if (target == t_current) answer_capture(target, true);
   }
   return true;
 }
@@ -94,7 +97,7 @@ void transition(ExecContext* ctx, ThreadState from, ThreadState to) {
 }
 
 // async-signal-safe
-void answer_capture(ExecContext* ctx) {
+void answer_capture(ExecContext* ctx, bool in_handler) {
   // Answer each request once: a late signal of an earlier, timed-out request must not rewrite
   // the buffer while a controller reads it.
   const uint32_t seq = ctx->capture_seq.load(std::memory_order_acquire);
@@ -105,6 +108,7 @@ void answer_capture(ExecContext* ctx) {
   FrameRecord* to = ctx->capture_buffer();
   for (uint32_t i = 0; i < n; ++i) to[i] = from[i];  // no memcpy: plain stores in a handler
   ctx->captured_depth.store(depth, std::memory_order_relaxed);
+  ctx->captured_in_handler.store(in_handler, std::memory_order_relaxed);
   ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestCapture), std::memory_order_relaxed);
   ctx->captured_seq.store(seq, std::memory_order_release);
   ctx->capture_done.post();

@@ -112,6 +112,7 @@ class ExecContext {
   std::atomic<uint32_t> captured_seq{0};    ///< The request answered last.
   std::atomic<uint32_t> captured_depth{0};  ///< Full depth at the copy (more than copied if
                                             ///< it exceeded the buffer).
+  std::atomic<bool> captured_in_handler{false};  ///< The copy was made in the signal handler.
   Semaphore capture_done;
 
   /// First free value-stack slot above the frames in use: where a nested (host -> guest)
@@ -153,10 +154,11 @@ void transition(ExecContext* ctx, ThreadState from, ThreadState to);
 /// with records [0, depth) describing where it is.
 Trap service_requests(ExecContext* ctx);
 
-/// Copies the owner's records into its capture buffer and posts {capture_done}. Called by the
-/// owner (at a safepoint, or in the signal handler).
+/// Copies the owner's records into its capture buffer and posts {capture_done}, if a capture
+/// request is pending. Called by the owner (at a safepoint, while waiting for a controller, or
+/// in the signal handler: {in_handler}).
 // async-signal-safe
-void answer_capture(ExecContext* ctx);
+void answer_capture(ExecContext* ctx, bool in_handler = false);
 
 // ---- Controllers (any other thread) ----
 

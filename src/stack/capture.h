@@ -34,7 +34,8 @@ struct CaptureOptions {
 };
 
 /// Copies the guest stack of the thread running on {ctx} into {out} (room for {max} records),
-/// innermost frame first, leaving out the {skip} innermost. Safe from any thread other than
+/// innermost frame first, leaving out the {skip} innermost. Callers' positions are already
+/// moved into their call instruction ({call_position}), so each record symbolizes as is. Safe from any thread other than
 /// the owner, concurrently with anything the owner does; captures of one context are
 /// serialized. Records stay valid as long as the store that owns their functions.
 CaptureInfo capture_stack(ExecContext* ctx, FrameRecord* out, uint32_t max, uint32_t skip,

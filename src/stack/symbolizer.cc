@@ -44,11 +44,19 @@ SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_n
   return frame;
 }
 
+const uint64_t* call_position(const FrameRecord& caller) {
+  return caller.pc == nullptr || caller.func == nullptr || caller.func->code == nullptr
+             ? caller.pc
+             : caller.pc - 1;
+}
+
 std::vector<SymbolizedFrame> symbolize_stack(const std::vector<FrameRecord>& frames,
                                              const std::string& module_name) {
   std::vector<SymbolizedFrame> out;
   for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
-    out.push_back(symbolize(*it, module_name));
+    FrameRecord record = *it;
+    if (it != frames.rbegin()) record.pc = call_position(record);
+    out.push_back(symbolize(record, module_name));
   }
   return out;
 }

@@ -28,7 +28,12 @@ std::string function_name(const CompiledModule& module, uint32_t index);
 /// Symbolizes {record}; {module_name} is used when the module has no name of its own.
 SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_name = "");
 
-/// Symbolizes {frames} innermost first, the order stack traces are printed in.
+/// A caller's record holds its return position (the instruction after the call); this is a
+/// position inside the call instruction itself, which is what a stack trace names.
+const uint64_t* call_position(const FrameRecord& caller);
+
+/// Symbolizes {frames} (outermost first, as a context holds them) innermost first, the order
+/// stack traces are printed in; callers are named at their call instruction.
 std::vector<SymbolizedFrame> symbolize_stack(const std::vector<FrameRecord>& frames,
                                              const std::string& module_name = "");
 
