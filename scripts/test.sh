@@ -3,7 +3,9 @@
 # with g++ in build-ci-gcc and with clang-16 in build-ci-clang (Release, warnings as errors; the
 # clang build uses the portable SIMD path), then with clang-16 under ASan+UBSan in
 # build-ci-asan, and runs the whole CTest suite in each: unit tests, CLI tests and the spec
-# suite.
+# suite. After the g++ build, scripts/check-abi.sh compares libwasmscope.so's ABI with the
+# baseline in abi/. A fourth configuration, clang-16 under ThreadSanitizer in build-ci-tsan, builds and
+# runs only the live stack capture tests (tests/capture, label "capture").
 # Exits non-zero if either build or any test fails. The last line sums both runs as
 # "N passed, N failed" (a configuration that does not build counts as one failure).
 set -uo pipefail
@@ -16,10 +18,18 @@ total_failed=0
 status=0
 
 # run_config NAME BUILD_DIR CC CXX [CMAKE_ARGS...]: configures, builds and tests one
-# configuration.
+# configuration. With BUILD_TARGETS set (a space-separated list) it builds only those targets;
+# with CTEST_ARGS set it passes them to ctest (e.g. "-L capture" to run one label).
 run_config() {
   local name=$1 dir=$2 cc=$3 cxx=$4
   shift 4
+  local -a targets=() ctest_args=()
+  if [ -n "${BUILD_TARGETS:-}" ]; then
+    for t in $BUILD_TARGETS; do targets+=(--target "$t"); done
+  fi
+  if [ -n "${CTEST_ARGS:-}" ]; then
+    read -r -a ctest_args <<<"$CTEST_ARGS"
+  fi
   echo "=== $name: configure and build in $dir"
   if ! CC=$cc CXX=$cxx cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
       -DWASMSCOPE_WERROR=ON "$@"; then
@@ -27,14 +37,14 @@ run_config() {
     total_failed=$((total_failed + 1))
     return 1
   fi
-  if ! cmake --build "$dir"; then
+  if ! cmake --build "$dir" "${targets[@]}"; then
     echo "=== $name: build FAILED"
     total_failed=$((total_failed + 1))
     return 1
   fi
   echo "=== $name: ctest"
   local log="$dir/ctest-output.log"
-  (cd "$dir" && ctest --output-on-failure -j2) 2>&1 | tee "$log"
+  (cd "$dir" && ctest --output-on-failure -j2 "${ctest_args[@]}") 2>&1 | tee "$log"
   local result=${PIPESTATUS[0]}
   # ctest's summary: "100% tests passed, 0 tests failed out of 57".
   local summary
@@ -55,12 +65,28 @@ run_config() {
 # The g++ build uses the x86 SIMD path where the machine has one (the default there), the
 # clang-16 build the portable path, so the spec suite checks both.
 run_config "gcc" build-ci-gcc gcc g++ || status=1
+# The public shared library's ABI against the checked-in baseline (abi/, written from g++):
+# any change fails until the baseline is updated with it (scripts/update-abi.sh).
+echo "=== ABI check (abidiff, build-ci-gcc)"
+if scripts/check-abi.sh build-ci-gcc; then
+  total_passed=$((total_passed + 1))
+else
+  total_failed=$((total_failed + 1))
+  status=1
+fi
 run_config "clang-16 (portable SIMD)" build-ci-clang clang-16 clang++-16 \
   -DWASMSCOPE_SIMD=portable || status=1
 # AddressSanitizer and UBSan over every test, the spec suite included; any report fails.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 run_config "clang-16 ASan+UBSan" build-ci-asan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=address,undefined || status=1
+# ThreadSanitizer over the live stack capture tests only (the state protocol, signals, suspend
+# and terminate are where the threads meet); it builds just their targets, to spare CI time.
+# Any report fails the test (halt_on_error makes the process exit non-zero).
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test" CTEST_ARGS="-L capture" \
+  run_config "clang-16 TSan (capture tests)" build-ci-tsan clang-16 clang++-16 \
+  -DWASMSCOPE_SANITIZE=thread || status=1
 
 echo
 if [ "$status" -eq 0 ]; then

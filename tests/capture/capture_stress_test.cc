@@ -1,0 +1,289 @@
+// Stress: a host thread captures as fast as it can while the guest calls and returns rapidly
+// through a known call graph. Every capture must be a path of that graph from the entry (the
+// outermost frame is main, every caller -> callee pair an edge), none may crash, and none may
+// time out. Signal and safepoint captures alternate. A second run has the guest pass through a
+// host function too, so captures meet it in every state it goes through.
+//
+// The capture count is CAPTURE_STRESS_DEFAULT_COUNT (100,000; fewer in sanitizer builds, see
+// CMakeLists.txt), or the CAPTURE_STRESS_COUNT environment variable.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "wasmscope/wasmscope.hh"
+
+#ifndef CAPTURE_STRESS_DEFAULT_COUNT
+#define CAPTURE_STRESS_DEFAULT_COUNT 100000
+#endif
+
+namespace wasmscope {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// The call graph: main loops forever calling a (odd rounds) or b (even rounds); a -> c;
+// b -> c, d; d -> c, then env.tick (a host function, not a guest frame); c loops a few times (a back-edge safepoint in
+// a leaf). Function indices: tick 0 (import), main 1, a 2, b 3, c 4, d 5. main counts its
+// rounds at address 0, c its calls at 4.
+constexpr const char* kGraph = R"((module $graph
+  (import "env" "tick" (func $tick))
+  (memory (export "mem") 1)
+  (func $main (export "main")
+    (local $i i32)
+    (loop $l
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (call $a))
+        (else (call $b)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (i32.store (i32.const 0) (local.get $i))
+      (br $l)))
+  (func $a (call $c))
+  (func $b (call $c) (call $d))
+  (func $c
+    (local $k i32)
+    (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1)))
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (i32.const 4)))))
+  (func $d (call $c) (call $tick))
+  (func (export "rounds") (result i32) (i32.load (i32.const 0)))
+  (func (export "leaf_calls") (result i32) (i32.load (i32.const 4))))
+)";
+constexpr uint32_t kMain = 1, kA = 2, kB = 3, kC = 4, kD = 5;
+const std::set<std::pair<uint32_t, uint32_t>> kEdges = {
+    {kMain, kA}, {kMain, kB}, {kA, kC}, {kB, kC}, {kB, kD}, {kD, kC}};
+const char* const kNames[] = {"tick", "main", "a", "b", "c", "d"};
+
+uint32_t capture_count() {
+  if (const char* env = std::getenv("CAPTURE_STRESS_COUNT"); env != nullptr && *env != '\0') {
+    return static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
+  }
+  return CAPTURE_STRESS_DEFAULT_COUNT;
+}
+
+/// Why {c} is not a path of the graph from main, or "" when it is.
+std::string invalid_path(const StackCapture& c) {
+  if (c.frames.empty()) return "no frames";
+  if (c.truncated || c.depth != c.frames.size()) {
+    return "depth " + std::to_string(c.depth) + " but " + std::to_string(c.frames.size()) +
+           " frames";
+  }
+  if (c.frames.back().func_index != kMain) {
+    return "outermost is func " + std::to_string(c.frames.back().func_index);
+  }
+  for (size_t i = c.frames.size() - 1; i > 0; --i) {
+    const uint32_t caller = c.frames[i].func_index, callee = c.frames[i - 1].func_index;
+    if (!kEdges.contains({caller, callee})) {
+      return "no edge " + std::to_string(caller) + " -> " + std::to_string(callee);
+    }
+  }
+  return "";
+}
+
+/// Runs the graph guest and captures it {capture_count()} times. With {host_calls} false, d's
+/// call of env.tick is replaced by a nop: the guest then never changes state, and only the
+/// signal and safepoint paths are exercised.
+void run_graph_stress(bool host_calls) {
+  const uint32_t total = capture_count();
+  ASSERT_GT(total, 0u);
+  Store store;
+  std::string wat = kGraph;
+  if (!host_calls) wat.replace(wat.find("(call $tick)"), 12, "(nop)");
+  auto module = Module::compile_text(wat);
+  ASSERT_TRUE(module.ok()) << module.error().to_string();
+  std::atomic<uint64_t> ticks{0};
+  Func tick = store.define_func(
+      FuncType{{}, {}},
+      [&](std::span<const Value>, std::span<Value>) -> std::optional<std::string> {
+        ticks.fetch_add(1, std::memory_order_relaxed);
+        return std::nullopt;
+      },
+      "env.tick");
+  auto instance = store.instantiate(*module, {Extern(tick)});
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  Thread thread = store.thread();
+
+  CallResult outcome(std::vector<Value>{});
+  std::thread guest([&] { outcome = instance->func("main").call({}); });
+  // Wait until main runs (a safepoint capture needs no signal).
+  const auto give_up = Clock::now() + 10s;
+  while (Clock::now() < give_up) {
+    auto c = thread.capture(8, 1s, false);
+    if (c.ok() && !c->frames.empty()) break;
+    std::this_thread::sleep_for(1ms);
+  }
+
+  uint32_t timeouts = 0, signal_timeouts = 0, errors = 0, invalid = 0, idle = 0;
+  uint32_t by_method[5] = {};
+  std::set<std::vector<uint32_t>> paths_seen;
+  std::string first_invalid;
+  uint32_t answered = 0;
+  const auto start = Clock::now();
+  for (uint32_t i = 0; i < total; ++i) {
+    const bool use_signal = (i % 2) == 0;
+    auto c = thread.capture(64, 1s, use_signal);
+    if (!c.ok()) {
+      (c.error().kind == ErrorKind::kTimeout ? timeouts : errors) += 1;
+      if (c.error().kind == ErrorKind::kTimeout && use_signal) ++signal_timeouts;
+      if (timeouts + errors >= 5) break;  // failed already; spare the time of more timeouts
+      continue;
+    }
+    ++answered;
+    by_method[static_cast<int>(c->method)] += 1;
+    if (c->method == CaptureMethod::kIdle) {
+      ++idle;
+      continue;
+    }
+    const std::string why = invalid_path(*c);
+    if (!why.empty()) {
+      if (invalid++ == 0) first_invalid = why;
+      continue;
+    }
+    if (paths_seen.size() < 64) {
+      std::vector<uint32_t> path;
+      for (const CapturedFrame& f : c->frames) path.push_back(f.func_index);
+      paths_seen.insert(path);
+    }
+    // Names from the symbolizer agree with the indices (checked now and then: it allocates).
+    if (i % 4096 == 0) {
+      const std::vector<Frame> frames = thread.symbolize(*c);
+      for (size_t k = 0; k < frames.size(); ++k) {
+        EXPECT_EQ(frames[k].function, kNames[c->frames[k].func_index]);
+        EXPECT_EQ(frames[k].module, "graph");
+      }
+    }
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+
+  thread.terminate();
+  guest.join();
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.trap().message, "interrupted");
+  const std::string why_trap = [&] {
+    StackCapture c;
+    for (const Frame& f : outcome.trap().frames) {
+      c.frames.push_back(CapturedFrame{0, f.func_index, f.code_offset, nullptr, nullptr});
+    }
+    c.depth = static_cast<uint32_t>(c.frames.size());
+    return invalid_path(c);
+  }();
+  EXPECT_EQ(why_trap, "") << "the trap's stack: " << outcome.trap().to_string();
+
+  std::printf(
+      "%u captures (of %u) in %.2f s: %u signal, %u safepoint, %u in host, %u parked, %u idle; "
+      "%zu distinct paths; %llu host ticks\n",
+      answered, total, elapsed, by_method[static_cast<int>(CaptureMethod::kSignal)],
+      by_method[static_cast<int>(CaptureMethod::kSafepoint)],
+      by_method[static_cast<int>(CaptureMethod::kInHost)],
+      by_method[static_cast<int>(CaptureMethod::kParked)], idle, paths_seen.size(),
+      static_cast<unsigned long long>(ticks.load()));
+  EXPECT_EQ(timeouts, 0u) << signal_timeouts << " of them by signal, the others at a safepoint";
+  EXPECT_EQ(errors, 0u);
+  EXPECT_EQ(answered, total);
+  EXPECT_EQ(invalid, 0u) << "first: " << first_invalid;
+  EXPECT_EQ(idle, 0u) << "the guest never left main";
+  EXPECT_GT(by_method[static_cast<int>(CaptureMethod::kSignal)], 0u);
+  EXPECT_GT(by_method[static_cast<int>(CaptureMethod::kSafepoint)], 0u);
+  // The guest really moved through the graph while being captured: several distinct paths
+  // were seen (of the 7 there are) and it made progress.
+  EXPECT_GE(paths_seen.size(), 4u);
+  auto rounds = instance->func("rounds").call({});
+  ASSERT_TRUE(rounds.ok());
+  EXPECT_GT(rounds.values().at(0).i32(), 1000);
+  if (host_calls) {
+    EXPECT_GT(ticks.load(), 100u);
+  } else {
+    EXPECT_EQ(ticks.load(), 0u);
+  }
+}
+
+// The checker itself: it must reject what is not a path from main.
+TEST(CaptureStress, PathCheckerRejectsNonPaths) {
+  auto capture_of = [](std::vector<uint32_t> innermost_first) {
+    StackCapture c;
+    for (uint32_t f : innermost_first) c.frames.push_back(CapturedFrame{1, f, 0, nullptr, nullptr});
+    c.depth = static_cast<uint32_t>(c.frames.size());
+    return c;
+  };
+  EXPECT_EQ(invalid_path(capture_of({kC, kD, kB, kMain})), "");
+  EXPECT_EQ(invalid_path(capture_of({kMain})), "");
+  EXPECT_NE(invalid_path(capture_of({})), "");
+  EXPECT_NE(invalid_path(capture_of({kC, kA})), "");              // outermost not main
+  EXPECT_NE(invalid_path(capture_of({kD, kA, kMain})), "");       // a does not call d
+  EXPECT_NE(invalid_path(capture_of({kC, kMain})), "");           // main does not call c
+  EXPECT_NE(invalid_path(capture_of({kMain, kA, kMain})), "");    // innermost first, not last
+  StackCapture cut = capture_of({kC, kA, kMain});
+  cut.depth = 4;
+  EXPECT_NE(invalid_path(cut), "");
+}
+
+TEST(CaptureStress, EveryCaptureIsAPathOfTheCallGraph) { run_graph_stress(false); }
+
+// The same with the guest entering and leaving a host function all the time: captures meet it
+// running, in the host call, and in between (the state protocol's transitions).
+TEST(CaptureStress, EveryCaptureIsAPathThroughHostCalls) { run_graph_stress(true); }
+
+// Suspend/resume cycles interleaved with captures while the guest runs the same graph: every
+// suspend succeeds, every capture of the parked guest reads a valid path, and the guest goes
+// on after each resume.
+TEST(CaptureStress, SuspendResumeCyclesWhileRunning) {
+  const uint32_t cycles = std::max<uint32_t>(capture_count() / 50, 200);
+  Store store;
+  auto module = Module::compile_text(kGraph);
+  ASSERT_TRUE(module.ok()) << module.error().to_string();
+  Func tick = store.define_func(
+      FuncType{{}, {}}, [](std::span<const Value>, std::span<Value>) -> std::optional<std::string> {
+        return std::nullopt;
+      },
+      "env.tick");
+  auto instance = store.instantiate(*module, {Extern(tick)});
+  ASSERT_TRUE(instance.ok());
+  Thread thread = store.thread();
+  Memory mem = instance->memory("mem");
+  CallResult outcome(std::vector<Value>{});
+  std::thread guest([&] { outcome = instance->func("main").call({}); });
+
+  uint32_t failed_suspends = 0, invalid = 0, stuck = 0;
+  int32_t last_rounds = -1;
+  std::string first_invalid;
+  for (uint32_t i = 0; i < cycles; ++i) {
+    if (!thread.suspend(2s).ok()) {
+      ++failed_suspends;
+      continue;
+    }
+    auto c = thread.capture(64, 2s, i % 2 == 0);
+    if (c.ok() && c->method != CaptureMethod::kIdle) {
+      const std::string why = invalid_path(*c);
+      if (!why.empty() && invalid++ == 0) first_invalid = why;
+    }
+    int32_t rounds = 0;
+    EXPECT_TRUE(mem.read(0, {reinterpret_cast<uint8_t*>(&rounds), 4}).ok());
+    if (i % 20 == 0) {  // every 20th cycle, check the guest moved since the last check
+      if (rounds == last_rounds) ++stuck;
+      last_rounds = rounds;
+    }
+    thread.resume();
+    // Right after a resume the next suspend may find the thread not yet woken: give it time
+    // to run before each progress check.
+    if (i % 20 == 19) std::this_thread::sleep_for(10ms);
+  }
+  thread.terminate();
+  guest.join();
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.trap().message, "interrupted");
+  EXPECT_EQ(failed_suspends, 0u);
+  EXPECT_EQ(invalid, 0u) << "first: " << first_invalid;
+  EXPECT_LE(stuck, 1u) << "the guest did not go on after resumes";
+}
+
+}  // namespace
+}  // namespace wasmscope
