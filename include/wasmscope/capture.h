@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wasmscope/export.h"
+
 #ifdef __cplusplus
 #define WASMSCOPE_NOEXCEPT noexcept
 extern "C" {
@@ -49,22 +51,25 @@ typedef struct wasmscope_capture_info {
  * leaving out the {skip} innermost frames. Waits at most {timeout_ms} for a running thread to
  * answer. Returns the number of frames written, or -1 with a message in {error} (at most
  * {error_size} bytes, NUL-terminated; may be NULL). {info} may be NULL. */
-int32_t wasmscope_copy_callstack(wasmscope_thread_t* thread, wasmscope_frame_t* frames,
-                                 uint32_t max, uint32_t skip, uint32_t timeout_ms,
-                                 wasmscope_capture_info_t* info, char* error, size_t error_size) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API int32_t wasmscope_copy_callstack(wasmscope_thread_t* thread,
+                                               wasmscope_frame_t* frames, uint32_t max,
+                                               uint32_t skip, uint32_t timeout_ms,
+                                               wasmscope_capture_info_t* info, char* error,
+                                               size_t error_size) WASMSCOPE_NOEXCEPT;
 
 /* Writes "module!function+0xoffset" for {frame} into {buffer} (NUL-terminated, truncated to
  * {size}). Returns the full length the name needs, excluding the NUL. */
-size_t wasmscope_frame_name(const wasmscope_frame_t* frame, char* buffer,
-                            size_t size) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API size_t wasmscope_frame_name(const wasmscope_frame_t* frame, char* buffer,
+                                          size_t size) WASMSCOPE_NOEXCEPT;
 
 /* Suspends {thread}: returns 0 once it is parked at a safepoint or held in a host call, -1 if
  * it did not get there within {timeout_ms} (then nothing changed). */
-int wasmscope_thread_suspend(wasmscope_thread_t* thread, uint32_t timeout_ms) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API int wasmscope_thread_suspend(wasmscope_thread_t* thread,
+                                           uint32_t timeout_ms) WASMSCOPE_NOEXCEPT;
 /* Lets a suspended thread continue. */
-void wasmscope_thread_resume(wasmscope_thread_t* thread) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API void wasmscope_thread_resume(wasmscope_thread_t* thread) WASMSCOPE_NOEXCEPT;
 /* Makes the thread trap with "interrupted" at its next safepoint, waking a blocking host call. */
-void wasmscope_thread_terminate(wasmscope_thread_t* thread) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API void wasmscope_thread_terminate(wasmscope_thread_t* thread) WASMSCOPE_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "wasmscope/export.h"
+
 namespace wasmscope {
 
 /// One bit per feature; the names match the {Feature} column of {opcodes.def}.
@@ -44,6 +46,6 @@ enum class BoundsChecks : uint8_t {
 };
 
 /// "simd", "threads", ... for messages.
-const char* feature_name(Feature f);
+WASMSCOPE_API const char* feature_name(Feature f);
 
 }  // namespace wasmscope

@@ -7,6 +7,8 @@
 #include <utility>
 #include <variant>
 
+#include "wasmscope/export.h"
+
 namespace wasmscope {
 
 /// What class of failure an {Error} is, named after the spec's assertion kinds.
@@ -21,10 +23,10 @@ enum class ErrorKind : uint8_t {
 };
 
 /// Spells {kind} as the spec's word for it ("malformed", "invalid", ...).
-const char* error_kind_name(ErrorKind kind);
+WASMSCOPE_API const char* error_kind_name(ErrorKind kind);
 
 /// An error with the byte offset in the module it refers to (or 0 where none applies).
-struct Error {
+struct WASMSCOPE_API Error {
   ErrorKind kind = ErrorKind::kMalformed;
   uint32_t offset = 0;
   std::string message;

@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "wasmscope/export.h"
+
 namespace wasmscope {
 
 /// A value type; the enumerator values are the binary encodings.
@@ -25,11 +27,11 @@ constexpr bool is_valtype_byte(uint8_t byte) {
   return (byte >= 0x7b && byte <= 0x7f) || byte == 0x70 || byte == 0x6f;
 }
 /// "i32", "funcref", ...
-const char* valtype_name(ValType t);
+WASMSCOPE_API const char* valtype_name(ValType t);
 
 /// The kind of an import or export; the enumerator values are the binary encodings.
 enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3 };
-const char* extern_kind_name(ExternKind k);
+WASMSCOPE_API const char* extern_kind_name(ExternKind k);
 
 /// A function signature.
 struct FuncType {

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wasmscope/export.h"
 #include "wasmscope/features.h"
 #include "wasmscope/result.h"
 #include "wasmscope/types.h"
@@ -53,7 +54,7 @@ struct Config {
 };
 
 /// A WebAssembly value of any type.
-class Value {
+class WASMSCOPE_API Value {
  public:
   Value() = default;
   static Value i32(int32_t v);
@@ -85,7 +86,7 @@ class Value {
 };
 
 /// One guest frame of a trap's stack.
-struct Frame {
+struct WASMSCOPE_API Frame {
   std::string module;         ///< The module's name (name section), may be empty.
   std::string function;       ///< Name section, export name, or "func[N]".
   uint32_t func_index = 0;
@@ -97,7 +98,7 @@ struct Frame {
 };
 
 /// Why a call failed: the spec's message and the guest stack, innermost frame first.
-struct Trap {
+struct WASMSCOPE_API Trap {
   std::string message;
   std::vector<Frame> frames;
   /// The message followed by one "    at frame" line per frame.
@@ -119,7 +120,7 @@ class CallResult {
 };
 
 /// A compiled (decoded, validated, translated) module.
-class Module {
+class WASMSCOPE_API Module {
  public:
   /// Compiles a binary module. Errors are {kMalformed} or {kInvalid} with a byte offset.
   static Result<Module> compile(std::span<const uint8_t> bytes, const Config& config = {});
@@ -150,7 +151,7 @@ class Module {
 class Store;
 
 /// A function handle: defined by an instance or by the host.
-class Func {
+class WASMSCOPE_API Func {
  public:
   Func() = default;
   bool valid() const { return f_ != nullptr; }
@@ -171,7 +172,7 @@ class Func {
 };
 
 /// A linear memory handle.
-class Memory {
+class WASMSCOPE_API Memory {
  public:
   Memory() = default;
   bool valid() const { return m_ != nullptr; }
@@ -194,7 +195,7 @@ class Memory {
 };
 
 /// A global handle.
-class Global {
+class WASMSCOPE_API Global {
  public:
   Global() = default;
   bool valid() const { return g_ != nullptr; }
@@ -211,7 +212,7 @@ class Global {
 };
 
 /// A table handle.
-class Table {
+class WASMSCOPE_API Table {
  public:
   Table() = default;
   bool valid() const { return t_ != nullptr; }
@@ -250,7 +251,7 @@ class Extern {
 };
 
 /// An instantiated module.
-class Instance {
+class WASMSCOPE_API Instance {
  public:
   Instance() = default;
   bool valid() const { return i_ != nullptr; }
@@ -288,8 +289,8 @@ enum class CaptureMethod : uint8_t {
 
 /// "idle", "running", "in_host", "parked", "exited" / "idle", "in_host", "parked", "signal",
 /// "safepoint".
-const char* thread_state_name(ThreadState state);
-const char* capture_method_name(CaptureMethod method);
+WASMSCOPE_API const char* thread_state_name(ThreadState state);
+WASMSCOPE_API const char* capture_method_name(CaptureMethod method);
 
 /// One frame of a capture: positions only. {Thread::symbolize} names it.
 struct CapturedFrame {
@@ -312,7 +313,7 @@ struct StackCapture {
 /// A guest thread: the context calls into one store run on. A handle, valid while its store
 /// lives. Unlike the store, its methods are meant for other threads: they are thread-safe and
 /// never block longer than their timeout.
-class Thread {
+class WASMSCOPE_API Thread {
  public:
   Thread() = default;
   bool valid() const { return ctx_ != nullptr; }
@@ -356,7 +357,7 @@ using HostFunction =
     std::function<std::optional<std::string>(std::span<const Value> args, std::span<Value> results)>;
 
 /// Owns run-time objects and the thread context calls run on.
-class Store {
+class WASMSCOPE_API Store {
  public:
   explicit Store(const Config& config = {});
   ~Store();
