@@ -16,6 +16,8 @@
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 WORK="$BENCH_DIR/build/capture"
 OUT_FILE="$BENCH_DIR/results/capture.md"
@@ -221,29 +223,6 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Report.
 
-render_table() {  # rows on stdin, tab-separated, the first one the header
-  awk -F'\t' '
-    { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) }
-      if (NF > nf) nf = NF; rows = NR }
-    END {
-      for (r = 1; r <= rows; r++) {
-        line = "|"
-        for (i = 1; i <= nf; i++) {
-          c = cell[r, i]
-          line = line " " (i == 1 ? sprintf("%-" w[i] "s", c) : sprintf("%" w[i] "s", c)) " |"
-        }
-        print line
-        if (r == 1) {
-          line = "|"
-          for (i = 1; i <= nf; i++) {
-            d = ""; for (j = 0; j < w[i]; j++) d = d "-"
-            line = line (i == 1 ? " " d " |" : " " substr(d, 2) ": |")
-          }
-          print line
-        }
-      }
-    }'
-}
 
 overhead_table() {
   {

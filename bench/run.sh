@@ -17,6 +17,8 @@
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 BUILD_DIR="$BENCH_DIR/build"
 RESULTS_DIR="$BENCH_DIR/results"
@@ -443,30 +445,6 @@ for e in "${COLS[@]}"; do
 done
 add_row "${row[@]}"
 
-# Render the rows as a markdown table with aligned columns.
-render_table() {
-  printf '%s\n' "${ROWS[@]}" | awk -F'\t' '
-    { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) }
-      if (NF > nf) nf = NF; rows = NR }
-    END {
-      for (r = 1; r <= rows; r++) {
-        line = "|"
-        for (i = 1; i <= nf; i++) {
-          c = cell[r, i]
-          line = line " " (i == 1 ? sprintf("%-" w[i] "s", c) : sprintf("%" w[i] "s", c)) " |"
-        }
-        print line
-        if (r == 1) {
-          line = "|"
-          for (i = 1; i <= nf; i++) {
-            d = ""; for (j = 0; j < w[i]; j++) d = d "-"
-            line = line (i == 1 ? " " d " |" : " " substr(d, 2) ": |")
-          }
-          print line
-        }
-      }
-    }'
-}
 
 version_of() {
   local v=""
@@ -509,7 +487,7 @@ version_of() {
   echo "kernels where both times exist (a count is shown when some are missing). The startup row"
   echo "is an empty kernel: process start, module load and instantiation."
   echo
-  render_table
+  printf '%s\n' "${ROWS[@]}" | render_table
 } >"$OUT_FILE.tmp"
 mv "$OUT_FILE.tmp" "$OUT_FILE"
 

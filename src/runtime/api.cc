@@ -7,11 +7,23 @@
 #include "binary/decoder.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
+#include "runtime/public_frame.h"
 #include "text/wat.h"
 #include "validate/validator.h"
 #include "wasmscope/wasmscope.hh"
 
 namespace wasmscope {
+
+Frame internal::to_public_frame(const internal::SymbolizedFrame& f) {
+  Frame out;
+  out.module = f.module;
+  out.function = f.function;
+  out.func_index = f.func_index;
+  out.code_offset = f.code_offset;
+  out.module_offset = f.module_offset;
+  out.host = f.host;
+  return out;
+}
 namespace {
 
 uint32_t slots_of(ValType t) { return t == ValType::kV128 ? 2 : 1; }
@@ -25,22 +37,11 @@ internal::StoreConfig to_internal(const Config& config) {
   return out;
 }
 
-Frame to_public(const internal::SymbolizedFrame& f) {
-  Frame out;
-  out.module = f.module;
-  out.function = f.function;
-  out.func_index = f.func_index;
-  out.code_offset = f.code_offset;
-  out.module_offset = f.module_offset;
-  out.host = f.host;
-  return out;
-}
-
 Trap to_public(const std::string& message, const std::vector<internal::FrameRecord>& frames) {
   Trap trap;
   trap.message = message;
   for (const internal::SymbolizedFrame& f : internal::symbolize_stack(frames)) {
-    trap.frames.push_back(to_public(f));
+    trap.frames.push_back(internal::to_public_frame(f));
   }
   return trap;
 }

@@ -2,6 +2,7 @@
 // protocol (engine/context.h) and stack/capture.h.
 #include <mutex>
 
+#include "runtime/public_frame.h"
 #include "runtime/store.h"
 #include "stack/capture.h"
 #include "stack/symbolizer.h"
@@ -111,15 +112,7 @@ Result<StackCapture> Thread::capture(uint32_t max_frames, std::chrono::nanosecon
 std::vector<Frame> Thread::symbolize(const StackCapture& capture) const {
   std::vector<Frame> frames;
   for (const CapturedFrame& f : capture.frames) {
-    const internal::SymbolizedFrame s = internal::symbolize(record_of(f));
-    Frame frame;
-    frame.module = s.module;
-    frame.function = s.function;
-    frame.func_index = s.func_index;
-    frame.code_offset = s.code_offset;
-    frame.module_offset = s.module_offset;
-    frame.host = s.host;
-    frames.push_back(std::move(frame));
+    frames.push_back(internal::to_public_frame(internal::symbolize(record_of(f))));
   }
   return frames;
 }
