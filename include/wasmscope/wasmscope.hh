@@ -292,6 +292,14 @@ enum class CaptureMethod : uint8_t {
 WASMSCOPE_API const char* thread_state_name(ThreadState state);
 WASMSCOPE_API const char* capture_method_name(CaptureMethod method);
 
+/// Chooses the real-time signal the runtime sends its guest threads (captures of running
+/// threads, waking blocked calls on terminate); the default is SIGRTMIN + 4. Signals of this
+/// number sent from within the process belong to the runtime; those from other processes go
+/// on to any handler the host had installed for it. Call it before the first capture or
+/// terminate; later it fails (unless {signal} is already the one in use), as it does for a
+/// signal outside [SIGRTMIN, SIGRTMAX].
+WASMSCOPE_API Result<void> set_capture_signal(int signal);
+
 /// One frame of a capture: positions only. {Thread::symbolize} names it.
 struct CapturedFrame {
   uint32_t instance_id = 0;  ///< Unique per instance in the process; 0 for host functions.

@@ -176,9 +176,25 @@ void resume(ExecContext* ctx) {
   futex_wake_all(&ctx->requests);
 }
 
+namespace {
+std::mutex g_runtime_signal_mutex;
+bool g_runtime_signal_installed = false;  // guarded by g_runtime_signal_mutex
+}  // namespace
+
+Result<void> choose_runtime_signal(int sig) {
+  std::lock_guard<std::mutex> lock(g_runtime_signal_mutex);
+  if (g_runtime_signal_installed) {
+    if (sig == capture_signal()) return {};
+    return Error{ErrorKind::kInvalid, 0,
+                 "the runtime signal must be chosen before the first capture or terminate"};
+  }
+  return set_capture_signal(sig);
+}
+
 void install_runtime_signal_handler() {
-  static std::once_flag once;
-  std::call_once(once, [] { (void)install_signal_handler(capture_signal(), on_runtime_signal); });
+  std::lock_guard<std::mutex> lock(g_runtime_signal_mutex);
+  if (g_runtime_signal_installed) return;
+  g_runtime_signal_installed = install_signal_handler(capture_signal(), on_runtime_signal).ok();
 }
 
 void request_terminate(ExecContext* ctx) {

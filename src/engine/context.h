@@ -21,6 +21,7 @@
 #include <string>
 
 #include "base/platform/semaphore.h"
+#include "wasmscope/result.h"
 #include "engine/trap.h"
 
 // The compile-time switch of DESIGN.md: 0 removes the bookkeeping only capture needs (position
@@ -188,6 +189,11 @@ void resume(ExecContext* ctx);
 /// until {unlock_state}. Returns the state at the time. The caller holds {ctx->control}.
 ThreadState lock_state(ExecContext* ctx);
 void unlock_state(ExecContext* ctx);
+
+/// Chooses the runtime signal (default SIGRTMIN + 4), for hosts that use that one themselves.
+/// Only before the runtime first needs it (its handler is installed by the first capture or
+/// terminate); fails afterwards, or for a signal outside [SIGRTMIN, SIGRTMAX].
+Result<void> choose_runtime_signal(int sig);
 
 /// Installs the handler for {capture_signal()} once: it answers capture requests and otherwise
 /// only interrupts the system call the thread is in. Idempotent and thread-safe.

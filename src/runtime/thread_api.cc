@@ -64,6 +64,8 @@ const char* capture_method_name(CaptureMethod method) {
   return "unknown";
 }
 
+Result<void> set_capture_signal(int signal) { return internal::choose_runtime_signal(signal); }
+
 uint32_t Thread::id() const { return ctx_ == nullptr ? 0 : ctx_->id(); }
 
 ThreadState Thread::state() const {
