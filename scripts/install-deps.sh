@@ -8,6 +8,7 @@ packages=(
   libgtest-dev nlohmann-json3-dev  # unit tests, the CLI's JSON parsing
   wabt                             # wast2json for the spec runner, wat2wasm for the examples
   clang-16 lld-16                  # the clang CI build, libFuzzer, the C example (wasm-ld)
+  llvm-16                          # llvm-dwarfdump-16: expected values for the DWARF tests
   libclang-rt-16-dev libclang-rt-16-dev-wasm32 wasi-libc
   abigail-tools                    # abidiff, for the public ABI baseline
   nodejs                           # the WASI differential test runs guests under node too
