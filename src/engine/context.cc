@@ -16,6 +16,12 @@ __attribute__((tls_model("initial-exec"))) constinit thread_local ExecContext* t
 
 constexpr uint32_t word_of(ThreadState state) { return static_cast<uint32_t>(state); }
 
+uint64_t monotonic_ns() {
+  timespec now = {};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+}
+
 /// Sleeps while the owner is parked: until the suspend request is withdrawn or a terminate
 /// arrives. Captures of a parked thread read its records directly, so nothing to answer here.
 void park_until_resumed(ExecContext* ctx) {
@@ -91,6 +97,11 @@ void transition(ExecContext* ctx, ThreadState from, ThreadState to) {
     const uint32_t keep = held && to != ThreadState::kRunningWasm ? static_cast<uint32_t>(kStateHeld) : 0u;
     if (ctx->state_word.compare_exchange_weak(word, word_of(to) | keep,
                                               std::memory_order_acq_rel)) {
+      const uint64_t now = monotonic_ns();
+      ctx->state_since_ns.store(now, std::memory_order_relaxed);
+      if ((word & kStateMask) == word_of(ThreadState::kIdle)) {
+        ctx->call_start_ns.store(now, std::memory_order_relaxed);
+      }
       return;
     }
   }

@@ -103,6 +103,11 @@ class ExecContext {
   /// meaningful while {state} is not kIdle.
   std::atomic<pthread_t> owner{};
 
+  /// CLOCK_MONOTONIC nanoseconds of the last state change, and of the start of the current
+  /// outermost call (entry from idle): what a watchdog measures hangs against.
+  std::atomic<uint64_t> state_since_ns{0};
+  std::atomic<uint64_t> call_start_ns{0};
+
   /// Serializes controllers (capture, suspend, resume) of this context.
   std::mutex control;
 

@@ -1,0 +1,167 @@
+#include "diag/thread_dump.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace wasmscope::internal::diag {
+
+namespace {
+
+/// {s} as a JSON string literal.
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+const char* method_name(CaptureMethod method) {
+  switch (method) {
+    case CaptureMethod::kIdle: return "idle";
+    case CaptureMethod::kInHost: return "in_host";
+    case CaptureMethod::kParked: return "parked";
+    case CaptureMethod::kSignal: return "signal";
+    case CaptureMethod::kSafepoint: return "safepoint";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+uint64_t now_ns() {
+  timespec now = {};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+}
+
+const char* state_name(ThreadState state) {
+  switch (state) {
+    case ThreadState::kIdle: return "idle";
+    case ThreadState::kRunningWasm: return "running";
+    case ThreadState::kInHost: return "in_host";
+    case ThreadState::kParked: return "parked";
+    case ThreadState::kExited: return "exited";
+  }
+  return "unknown";
+}
+
+ThreadReport report_thread(ExecContext* ctx, const std::string& name,
+                           const std::string& module_name, const SourceLocator& locate,
+                           uint64_t timeout_ns) {
+  ThreadReport report;
+  report.id = ctx->id();
+  report.name = name;
+  std::vector<FrameRecord> records(ctx->max_frames());
+  CaptureOptions options;
+  options.timeout_ns = timeout_ns;
+  report.capture = capture_stack(ctx, records.data(), static_cast<uint32_t>(records.size()), 0,
+                                 options);
+  report.state = report.capture.state;
+  const uint64_t now = now_ns();
+  const uint64_t since = ctx->state_since_ns.load(std::memory_order_relaxed);
+  report.seconds_in_state = since != 0 && now > since ? static_cast<double>(now - since) / 1e9 : 0;
+  const uint64_t call = ctx->call_start_ns.load(std::memory_order_relaxed);
+  if (report.state != ThreadState::kIdle && call != 0 && now > call) {
+    report.seconds_in_call = static_cast<double>(now - call) / 1e9;
+  }
+  for (uint32_t i = 0; i < report.capture.copied; ++i) {
+    report.frames.push_back(symbolize(records[i], module_name));
+    std::optional<std::string> where;
+    if (locate && !report.frames.back().host) where = locate(report.frames.back().module_offset);
+    report.locations.push_back(where.value_or(""));
+  }
+  return report;
+}
+
+std::string format_text(const std::string& title, const std::vector<ThreadReport>& threads) {
+  std::string out = title + "\n";
+  for (const ThreadReport& t : threads) {
+    out += "\n\"" + t.name + "\" #" + std::to_string(t.id) + " " + state_name(t.state) +
+           " for " + seconds(t.seconds_in_state) + "s";
+    if (t.state != ThreadState::kIdle) out += ", in call for " + seconds(t.seconds_in_call) + "s";
+    out += std::string(" (stack by ") + method_name(t.capture.method) + ")\n";
+    if (t.capture.timed_out) out += "    (the thread did not answer the capture in time)\n";
+    if (t.state == ThreadState::kInHost) out += "    - in a host call\n";
+    for (size_t i = 0; i < t.frames.size(); ++i) {
+      out += "    at " + t.frames[i].to_string();
+      if (!t.locations[i].empty()) out += " (" + t.locations[i] + ")";
+      out += "\n";
+    }
+    if (t.capture.truncated) {
+      out += "    ... " + std::to_string(t.capture.depth - t.frames.size()) + " more frames\n";
+    }
+  }
+  return out;
+}
+
+std::string format_json(const std::string& kind, const std::string& title,
+                        const std::vector<ThreadReport>& threads) {
+  std::string out = "{\"kind\":" + json_string(kind) + ",\"title\":" + json_string(title) +
+                    ",\"pid\":" + std::to_string(getpid()) + ",\"threads\":[";
+  for (size_t n = 0; n < threads.size(); ++n) {
+    const ThreadReport& t = threads[n];
+    if (n > 0) out += ",";
+    out += "{\"id\":" + std::to_string(t.id) + ",\"name\":" + json_string(t.name) +
+           ",\"state\":" + json_string(state_name(t.state)) +
+           ",\"seconds_in_state\":" + seconds(t.seconds_in_state) +
+           ",\"seconds_in_call\":" + seconds(t.seconds_in_call) +
+           ",\"capture\":" + json_string(method_name(t.capture.method)) +
+           ",\"timed_out\":" + (t.capture.timed_out ? "true" : "false") +
+           ",\"depth\":" + std::to_string(t.capture.depth) +
+           ",\"truncated\":" + (t.capture.truncated ? "true" : "false") + ",\"frames\":[";
+    for (size_t i = 0; i < t.frames.size(); ++i) {
+      const SymbolizedFrame& f = t.frames[i];
+      if (i > 0) out += ",";
+      out += "{\"module\":" + json_string(f.module) + ",\"function\":" + json_string(f.function) +
+             ",\"func_index\":" + std::to_string(f.func_index) +
+             ",\"code_offset\":" + std::to_string(f.code_offset) +
+             ",\"module_offset\":" + std::to_string(f.module_offset) +
+             ",\"host\":" + (f.host ? "true" : "false");
+      const std::string& where = t.locations[i];
+      if (!where.empty()) {
+        const size_t colon = where.rfind(':');
+        out += ",\"file\":" + json_string(where.substr(0, colon)) +
+               ",\"line\":" + where.substr(colon + 1);
+      }
+      out += "}";
+    }
+    out += "]}";
+  }
+  return out + "]}\n";
+}
+
+bool same_stack(const ThreadReport& a, const ThreadReport& b) {
+  if (a.frames.size() != b.frames.size()) return false;
+  for (size_t i = 0; i < a.frames.size(); ++i) {
+    if (a.frames[i].function != b.frames[i].function ||
+        a.frames[i].code_offset != b.frames[i].code_offset) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace wasmscope::internal::diag

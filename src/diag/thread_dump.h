@@ -1,0 +1,55 @@
+// Thread dumps and hang reports: what each guest thread is doing, in text modelled on JVM
+// thread dumps or as JSON with the same content (docs/reports.md).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/context.h"
+#include "stack/capture.h"
+#include "stack/symbolizer.h"
+
+namespace wasmscope::internal::diag {
+
+/// A source position for a module byte offset ("file.c:42"), if debug info has one.
+using SourceLocator = std::function<std::optional<std::string>(uint32_t module_offset)>;
+
+/// One thread in a dump or report.
+struct ThreadReport {
+  uint32_t id = 0;
+  std::string name;
+  ThreadState state = ThreadState::kIdle;
+  double seconds_in_state = 0;  ///< Since its last state change.
+  double seconds_in_call = 0;   ///< Since its outermost call began (0 when idle).
+  CaptureInfo capture;
+  std::vector<SymbolizedFrame> frames;  ///< Innermost first.
+  std::vector<std::string> locations;   ///< Per frame: "file.c:42", or "".
+};
+
+/// Captures the thread running on {ctx} (waiting at most {timeout_ns}) and describes it.
+/// {module_name} names frames of modules without a name section; {locate} may be empty.
+ThreadReport report_thread(ExecContext* ctx, const std::string& name,
+                           const std::string& module_name, const SourceLocator& locate,
+                           uint64_t timeout_ns = 1'000'000'000);
+
+/// "idle", "running", "in_host", "parked", "exited".
+const char* state_name(ThreadState state);
+
+/// The text form: a {title} line, then per thread a header line and one "    at ..." line per
+/// frame.
+std::string format_text(const std::string& title, const std::vector<ThreadReport>& threads);
+
+/// The JSON form: {"kind": {kind}, "title": ..., "pid": ..., "threads": [...]} on one line.
+std::string format_json(const std::string& kind, const std::string& title,
+                        const std::vector<ThreadReport>& threads);
+
+/// Whether two reports show the same stack (same functions at the same offsets).
+bool same_stack(const ThreadReport& a, const ThreadReport& b);
+
+/// CLOCK_MONOTONIC now, in nanoseconds.
+uint64_t now_ns();
+
+}  // namespace wasmscope::internal::diag
