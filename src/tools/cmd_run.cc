@@ -12,10 +12,12 @@
 
 #include <unistd.h>
 
+#include "binary/dwarf_line.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
 #include "tools/commands.h"
 #include "tools/file_io.h"
+#include "tools/run_diag.h"
 #include "wasi/wasi.h"
 
 namespace wasmscope::internal::tools {
@@ -49,6 +51,15 @@ constexpr const char* kRunUsage =
     "  --invoke NAME        call export NAME instead of running '_start'\n"
     "  --explicit-bounds    check every memory access instead of using guard pages\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
+    "  --watchdog DURATION  report a call into the guest still running after DURATION (5s,\n"
+    "                       500ms, ...): its stack, state and times (see docs/reports.md)\n"
+    "  --on-hang POLICY     report (default: the program goes on and is reported again at\n"
+    "                       2x, 4x, ... the deadline), interrupt (the call traps with\n"
+    "                       \"interrupted\"), or abort (the process aborts after the report)\n"
+    "  --hang-report FILE   where hang reports go ('-', the default: stderr)\n"
+    "  --hang-report-format text|json\n"
+    "\n"
+    "SIGQUIT (Ctrl-\\) prints a thread dump to stderr; the program continues.\n"
     "\n"
     "exit status: the program's own (proc_exit) for WASI commands, else 0 on success; 1 if the\n"
     "module fails to load or link or the program exits with a status above 255; 2 on usage\n"
@@ -260,6 +271,7 @@ struct RunOptions {
   wasi::WasiOptions wasi;
   std::vector<std::string> env_overrides;
   bool inherit_env = false;
+  RunDiagOptions diag;
 };
 
 /// Splits "HOST::GUEST" (or "HOST") into a preopen.
@@ -305,6 +317,30 @@ RunOptions parse_run_args(const Args& args) {
       check_env(o.env_overrides.back());
     } else if (a == "--inherit-env") {
       o.inherit_env = true;
+    } else if (a == "--watchdog") {
+      const std::string& value = value_of(a);
+      if (!diag::parse_duration(value, &o.diag.watchdog_ns)) {
+        throw UsageError("--watchdog needs a duration like 5s or 500ms, got '" + value + "'");
+      }
+    } else if (a == "--on-hang") {
+      const std::string& value = value_of(a);
+      if (value == "report") {
+        o.diag.policy = diag::HangPolicy::kReport;
+      } else if (value == "interrupt") {
+        o.diag.policy = diag::HangPolicy::kInterrupt;
+      } else if (value == "abort") {
+        o.diag.policy = diag::HangPolicy::kAbort;
+      } else {
+        throw UsageError("--on-hang needs report, interrupt or abort, got '" + value + "'");
+      }
+    } else if (a == "--hang-report") {
+      o.diag.report_path = value_of(a);
+    } else if (a == "--hang-report-format") {
+      const std::string& value = value_of(a);
+      if (value != "text" && value != "json") {
+        throw UsageError("--hang-report-format needs text or json, got '" + value + "'");
+      }
+      o.diag.json = value == "json";
     } else if (a == "--") {
       if (i + 1 >= args.size()) throw UsageError("'--' must be followed by the module file");
       o.path = args[++i];
@@ -355,6 +391,18 @@ int trap_exit_status(const InvokeOutcome& outcome, const wasi::WasiContext& wasi
   return kTrapExitStatus;
 }
 
+/// file:line for module offsets, from the module's DWARF line table (none without -g).
+diag::SourceLocator source_locator(const Module& module) {
+  auto table = LineTable::parse(module);
+  if (!table.ok() || table->empty()) return {};
+  auto shared = std::make_shared<const LineTable>(std::move(*table));
+  return [shared](uint32_t module_offset) -> std::optional<std::string> {
+    const std::optional<LineInfo> info = shared->lookup(module_offset);
+    if (!info || info->line == 0) return std::nullopt;
+    return info->file + ":" + std::to_string(info->line);
+  };
+}
+
 }  // namespace
 
 int cmd_run(const Args& args) {
@@ -389,6 +437,9 @@ int cmd_run(const Args& args) {
     return 1;
   }
   const std::string module_name = module_name_of(path);
+  RunDiagnostics diagnostics(&store.context(), o.diag, module_name,
+                             source_locator((*compiled)->module));
+  if (!diagnostics.ok()) return 1;
   TrapInfo trap;
   auto instance = store.instantiate(*compiled, *imports, &trap);
   if (!instance.ok()) {
