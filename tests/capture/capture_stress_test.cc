@@ -274,7 +274,7 @@ TEST(CaptureStress, SuspendResumeCyclesWhileRunning) {
     thread.resume();
     // Right after a resume the next suspend may find the thread not yet woken: give it time
     // to run before each progress check.
-    if (i % 20 == 19) std::this_thread::sleep_for(10ms);
+    if (i % 20 == 19) std::this_thread::sleep_for(10ms * CAPTURE_SLACK);
   }
   thread.terminate();
   guest.join();

@@ -314,14 +314,14 @@ TEST(CaptureWasi, TwoSecondSleepSampledAtOneKilohertz) {
   EXPECT_EQ(outcome.trap, Trap::kNone) << outcome.message;
   EXPECT_EQ(result, 0u) << "poll_oneoff failed";
   EXPECT_GE(call.duration(), 1.8);
-  EXPECT_LE(call.duration(), 2.2);
+  EXPECT_LE(call.duration(), 2.0 + 0.2 * CAPTURE_SLACK);  // 2.2 s, or more under sanitizers
   EXPECT_EQ(guest.call_ok("nevents"), 1u);
   EXPECT_EQ(guest.call_ok("event_userdata"), 42u);
   EXPECT_EQ(guest.call_ok("naps"), 1u);
   // Sampled for real (1 kHz for 2 s is 2000; leave room for a slow machine): nearly every
   // sample was the sleeping stack (the last may see the thread returning).
-  EXPECT_GT(samples, 200);
-  EXPECT_GT(signals, 200);
+  EXPECT_GT(samples, 200 / CAPTURE_SLACK);
+  EXPECT_GT(signals, 200 / CAPTURE_SLACK);
   EXPECT_GE(good, samples - 2);
 }
 
