@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "binary/dwarf_line.h"
+#include "diag/coredump.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
 #include "tools/commands.h"
@@ -57,6 +58,8 @@ constexpr const char* kRunUsage =
     "                       2x, 4x, ... the deadline), interrupt (the call traps with\n"
     "                       \"interrupted\"), or abort (the process aborts after the report)\n"
     "  --hang-report FILE   where hang reports go ('-', the default: stderr)\n"
+    "  --coredump-on-trap FILE  on a trap, write a WebAssembly coredump (tool-conventions\n"
+    "                       format: stack with locals, memories, globals) to FILE\n"
     "  --hang-report-format text|json\n"
     "\n"
     "SIGQUIT (Ctrl-\\) prints a thread dump to stderr; the program continues.\n"
@@ -272,6 +275,7 @@ struct RunOptions {
   std::vector<std::string> env_overrides;
   bool inherit_env = false;
   RunDiagOptions diag;
+  std::string coredump_path;  ///< --coredump-on-trap; empty: none.
 };
 
 /// Splits "HOST::GUEST" (or "HOST") into a preopen.
@@ -333,6 +337,8 @@ RunOptions parse_run_args(const Args& args) {
       } else {
         throw UsageError("--on-hang needs report, interrupt or abort, got '" + value + "'");
       }
+    } else if (a == "--coredump-on-trap") {
+      o.coredump_path = value_of(a);
     } else if (a == "--hang-report") {
       o.diag.report_path = value_of(a);
     } else if (a == "--hang-report-format") {
@@ -377,10 +383,37 @@ std::vector<std::string> guest_environment(const RunOptions& o) {
   return env;
 }
 
+/// Writes the trap's coredump (frames, their locals, the instances' memories and globals) to
+/// {path}, saying on stderr where it went or why it could not.
+void write_trap_coredump(const InvokeOutcome& outcome, const std::string& path,
+                         const std::string& executable) {
+  CoredumpInput input;
+  input.executable = executable;
+  input.frames = outcome.frames;
+  input.thread_name = "main";
+  const Result<std::vector<uint8_t>> bytes = write_coredump(input);
+  if (!bytes.ok()) {
+    std::fprintf(stderr, "wasmscope: no coredump: %s\n", bytes.error().message.c_str());
+    return;
+  }
+  FILE* file = std::fopen(path.c_str(), "wb");
+  const bool written = file != nullptr &&
+                       std::fwrite(bytes->data(), 1, bytes->size(), file) == bytes->size();
+  if (file != nullptr && std::fclose(file) != 0) file = nullptr;
+  if (!written || file == nullptr) {
+    std::fprintf(stderr, "wasmscope: cannot write the coredump to '%s': %s\n", path.c_str(),
+                 std::strerror(errno));
+    return;
+  }
+  std::fprintf(stderr, "wasmscope: coredump written to %s (%zu bytes)\n", path.c_str(),
+               bytes->size());
+}
+
 /// The exit status for a call that trapped: the program's own when it ended through
 /// proc_exit or proc_raise, else the trap's (printed with its stack).
 int trap_exit_status(const InvokeOutcome& outcome, const wasi::WasiContext& wasi,
-                     const std::string& module_name) {
+                     const std::string& module_name, const std::string& coredump_path = "",
+                     const std::string& executable = "") {
   if (const std::optional<uint32_t> status = wasi.exit_status()) {
     if (*status <= 255) return static_cast<int>(*status);
     std::fprintf(stderr, "wasmscope: the program exited with status %u, which a process "
@@ -388,6 +421,7 @@ int trap_exit_status(const InvokeOutcome& outcome, const wasi::WasiContext& wasi
     return 1;
   }
   print_trap(outcome, module_name);
+  if (!coredump_path.empty()) write_trap_coredump(outcome, coredump_path, executable);
   return kTrapExitStatus;
 }
 
@@ -437,6 +471,10 @@ int cmd_run(const Args& args) {
     return 1;
   }
   const std::string module_name = module_name_of(path);
+  // The exit status of a call that trapped (or ended the program).
+  auto trapped = [&](const InvokeOutcome& outcome) {
+    return trap_exit_status(outcome, **wasi, module_name, o.coredump_path, path);
+  };
   RunDiagnostics diagnostics(&store.context(), o.diag, module_name,
                              source_locator((*compiled)->module));
   if (!diagnostics.ok()) return 1;
@@ -447,7 +485,7 @@ int cmd_run(const Args& args) {
       InvokeOutcome outcome;
       outcome.message = trap.message;
       outcome.frames = trap.frames;
-      return trap_exit_status(outcome, **wasi, module_name);
+      return trapped(outcome);
     }
     std::fprintf(stderr, "%s: %s\n", path.c_str(), instance.error().to_string().c_str());
     return 1;
@@ -461,13 +499,13 @@ int cmd_run(const Args& args) {
     }
     std::vector<Slot> slots(start->arg_slots + 2, 0);
     const InvokeOutcome outcome = store.call(start, slots.data());
-    return outcome.trap == Trap::kNone ? 0 : trap_exit_status(outcome, **wasi, module_name);
+    return outcome.trap == Trap::kNone ? 0 : trapped(outcome);
   }
   if (const Func* init = (*instance)->find_export("_initialize").as_func();
       init != nullptr && o.invoke_name != "_initialize") {
     std::vector<Slot> slots(init->arg_slots + 2, 0);
     const InvokeOutcome outcome = store.call(init, slots.data());
-    if (outcome.trap != Trap::kNone) return trap_exit_status(outcome, **wasi, module_name);
+    if (outcome.trap != Trap::kNone) return trapped(outcome);
   }
   const Func* func = (*instance)->find_export(o.invoke_name).as_func();
   if (func == nullptr) {
@@ -487,7 +525,7 @@ int cmd_run(const Args& args) {
     slot += type.params[i] == ValType::kV128 ? 2 : 1;
   }
   const InvokeOutcome outcome = store.call(func, slots.data());
-  if (outcome.trap != Trap::kNone) return trap_exit_status(outcome, **wasi, module_name);
+  if (outcome.trap != Trap::kNone) return trapped(outcome);
   slot = 0;
   for (ValType t : type.results) {
     std::printf("%s\n", format_value(&slots[slot], t).c_str());

@@ -16,6 +16,7 @@ int cmd_validate(const Args& args);
 int cmd_dump(const Args& args);
 int cmd_spectest(const Args& args);
 int cmd_run(const Args& args);
+int cmd_coredump(const Args& args);
 
 /// True when {args} asks for help ({--help} or {-h}).
 bool wants_help(const Args& args);

@@ -17,7 +17,8 @@ constexpr const char* kUsage =
     "  validate FILE...       decode and validate modules (.wasm, or .wat/.wast text)\n"
     "  dump FILE              print a module's sections, types, imports, exports, functions...\n"
     "  spectest PATH...       run spec-suite .wast scripts (files or directories)\n"
-    "  run FILE [--invoke NAME ARGS...]  instantiate a module and call an export\n"
+    "  run FILE [ARGS...]     run a WASI program, or call an export (--invoke NAME VALUES...)\n"
+    "  coredump FILE          print a WebAssembly coredump (run --coredump-on-trap writes them)\n"
     "\n"
     "Run 'wasmscope COMMAND --help' for a command's options.\n";
 
@@ -31,6 +32,7 @@ constexpr Command kCommands[] = {
     {"dump", cmd_dump},
     {"spectest", cmd_spectest},
     {"run", cmd_run},
+    {"coredump", cmd_coredump},
 };
 
 int dispatch(int argc, char** argv) {
