@@ -26,4 +26,11 @@ echo "== $wasmscope run --dir examples/text::/text build/examples/wordcount.wasm
 echo "   (examples/wordcount.c, a C program compiled for WASI, reading files from a preopened directory)"
 "$wasmscope" run --dir examples/text::/text build/examples/wordcount.wasm /text/rivers.txt /text/harbour.txt
 echo
+echo "== $wasmscope run --watchdog 1s --on-hang interrupt build/examples/hang/spin.wasm"
+echo "   (examples/hang/spin.c loops forever four calls deep: the watchdog reports where, with"
+echo "   source lines, then interrupts it; exit status 134 is the expected 'interrupted' trap)"
+status=0
+"$wasmscope" run --watchdog 1s --on-hang interrupt build/examples/hang/spin.wasm || status=$?
+echo "(exit status $status)"
+echo
 echo "Built $wasmscope. Try '$wasmscope --help'; run the tests with scripts/test.sh."
