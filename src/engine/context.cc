@@ -109,10 +109,14 @@ void transition(ExecContext* ctx, ThreadState from, ThreadState to) {
 
 // async-signal-safe
 void answer_capture(ExecContext* ctx, bool in_handler) {
-  // Answer each request once: a late signal of an earlier, timed-out request must not rewrite
-  // the buffer while a controller reads it.
-  const uint32_t seq = ctx->capture_seq.load(std::memory_order_acquire);
-  if (ctx->captured_seq.load(std::memory_order_relaxed) == seq) return;
+  // Claim the open request: only one copy per request (the handler may interrupt a copy made
+  // while waiting for the lock, and then finds nothing open), and none after the controller
+  // closed it, so the buffer never changes while a controller reads it.
+  uint32_t seq = ctx->capture_open.load(std::memory_order_acquire);
+  if (seq == 0 ||
+      !ctx->capture_open.compare_exchange_strong(seq, 0, std::memory_order_acq_rel)) {
+    return;
+  }
   const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
   const uint32_t n = depth < ctx->max_frames() ? depth : ctx->max_frames();
   const FrameRecord* from = ctx->frames();

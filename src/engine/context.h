@@ -111,10 +111,14 @@ class ExecContext {
   /// Serializes controllers (capture, suspend, resume) of this context.
   std::mutex control;
 
-  // The capture buffer: the owner copies its records here (in the signal handler or at a
-  // safepoint), sets {captured_depth} and {captured_seq} = {capture_seq}, then posts.
+  // The capture buffer. A controller opens request {seq} by storing it in {capture_open};
+  // the owner (signal handler, safepoint, or while waiting for the state lock) claims it by
+  // swapping {capture_open} from {seq} to 0 — at most one copy per request, and none once the
+  // controller has closed it — copies its records here, sets {captured_depth}, then
+  // {captured_seq} = {seq}, and posts.
   FrameRecord* capture_buffer() const { return capture_buffer_.get(); }
-  std::atomic<uint32_t> capture_seq{0};     ///< The request being answered.
+  std::atomic<uint32_t> capture_seq{0};     ///< The last request number handed out.
+  std::atomic<uint32_t> capture_open{0};    ///< The request open for answering, 0: none.
   std::atomic<uint32_t> captured_seq{0};    ///< The request answered last.
   std::atomic<uint32_t> captured_depth{0};  ///< Full depth at the copy (more than copied if
                                             ///< it exceeded the buffer).

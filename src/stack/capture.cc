@@ -1,5 +1,7 @@
 #include "stack/capture.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -13,8 +15,8 @@ namespace wasmscope::internal {
 namespace {
 
 /// Waits until the running owner of {ctx} has answered request {seq}: in the capture signal's
-/// handler if {use_signal}, else at its next safepoint (the capture request bit), until
-/// {deadline}. True when the
+/// handler if {use_signal} (falling back to its next safepoint if the handler is silent for
+/// 10 ms), else at its next safepoint (the capture request bit), until {deadline}. True when the
 /// capture buffer holds the answer.
 bool await_copy(ExecContext* ctx, uint32_t seq, bool use_signal, const timespec& deadline) {
   bool signalled = false;
@@ -25,13 +27,24 @@ bool await_copy(ExecContext* ctx, uint32_t seq, bool use_signal, const timespec&
                     .ok();
   }
   if (!signalled) ctx->requests.fetch_or(kRequestCapture, std::memory_order_seq_cst);
+  // If the handler has not answered within this grace period (the signal is blocked, or a
+  // sanitizer defers it), the next safepoint answers instead.
+  const timespec grace = monotonic_deadline(std::chrono::milliseconds(10));
+  bool fallback_armed = !signalled;
   for (;;) {
     if (ctx->captured_seq.load(std::memory_order_acquire) == seq) return true;
     timespec now = {};
     clock_gettime(CLOCK_MONOTONIC, &now);
-    const int64_t left = (deadline.tv_sec - now.tv_sec) * 1'000'000'000ll +
-                         (deadline.tv_nsec - now.tv_nsec);
-    if (left <= 0 || !ctx->capture_done.wait_for(std::chrono::nanoseconds(left))) {
+    if (!fallback_armed && deadline_passed(grace)) {
+      ctx->requests.fetch_or(kRequestCapture, std::memory_order_seq_cst);
+      fallback_armed = true;
+    }
+    const timespec& until = fallback_armed ? deadline : grace;
+    const int64_t left = (until.tv_sec - now.tv_sec) * 1'000'000'000ll +
+                         (until.tv_nsec - now.tv_nsec);
+    const bool posted =
+        left > 0 && ctx->capture_done.wait_for(std::chrono::nanoseconds(left));
+    if (!posted && fallback_armed && deadline_passed(deadline)) {
       return ctx->captured_seq.load(std::memory_order_acquire) == seq;
     }
   }
@@ -48,7 +61,8 @@ CaptureInfo capture_stack(ExecContext* ctx, FrameRecord* out, uint32_t max, uint
   }  // posts of earlier, timed-out requests
   // Announce the request before locking the state: an owner that then finds the word locked
   // (it was changing state) answers it while it waits, so it cannot sleep through it.
-  const uint32_t seq = ctx->capture_seq.fetch_add(1, std::memory_order_seq_cst) + 1;
+  const uint32_t seq = ctx->capture_seq.fetch_add(1, std::memory_order_relaxed) + 1;
+  ctx->capture_open.store(seq, std::memory_order_seq_cst);
   info.state = lock_state(ctx);
   const FrameRecord* records = nullptr;
   uint32_t available = 0;
@@ -79,10 +93,13 @@ CaptureInfo capture_stack(ExecContext* ctx, FrameRecord* out, uint32_t max, uint
       available = std::min(info.depth, ctx->max_frames());
       break;
   }
-  // Withdraw the request whatever happened: a late answer then finds it answered and copies
-  // nothing, so it cannot rewrite the buffer under a later capture.
+  // Close the request whatever happened, so no late answer can start. If the owner claimed
+  // it but has not finished copying (a timeout at the wrong moment), wait for the copy: it
+  // is a bounded loop of plain stores on a thread that is running.
   ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestCapture), std::memory_order_acq_rel);
-  ctx->captured_seq.store(seq, std::memory_order_release);
+  if (ctx->capture_open.exchange(0, std::memory_order_acq_rel) != seq) {
+    while (ctx->captured_seq.load(std::memory_order_acquire) != seq) sched_yield();
+  }
   // Innermost first; every frame but the innermost is a caller.
   for (uint32_t i = skip; i < available && info.copied < max; ++i) {
     FrameRecord record = records[available - 1 - i];
