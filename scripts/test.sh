@@ -6,8 +6,9 @@
 # suite. After the g++ build, scripts/check-abi.sh compares libwasmscope.so's ABI with the
 # baseline in abi/. A fourth configuration, clang-16 under ThreadSanitizer in build-ci-tsan, builds and
 # runs only the live stack capture tests (tests/capture, label "capture").
-# Exits non-zero if either build or any test fails. The last line sums both runs as
-# "N passed, N failed" (a configuration that does not build counts as one failure).
+# Exits non-zero if either build or any test fails. The last line sums all runs as
+# "N passed, N failed, N skipped": a skipped test is not counted as passed, and a
+# configuration that does not build counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ scripts/install-deps.sh || exit 1
 
 total_passed=0
 total_failed=0
+total_skipped=0
 status=0
 
 # run_config NAME BUILD_DIR CC CXX [CMAKE_ARGS...]: configures, builds and tests one
@@ -55,9 +57,13 @@ run_config() {
     local failed all
     failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$summary")
     all=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$summary")
-    total_passed=$((total_passed + all - failed))
+    # ctest counts a skipped test (a GoogleTest GTEST_SKIP) as not failed; it is not a pass.
+    local skipped
+    skipped=$(grep -cE "^[[:space:]]+[0-9]+ - .* \(Skipped\)$" "$log")
+    total_passed=$((total_passed + all - failed - skipped))
     total_failed=$((total_failed + failed))
-    echo "=== $name: $summary"
+    total_skipped=$((total_skipped + skipped))
+    echo "=== $name: $summary ($skipped skipped)"
   fi
   return "$result"
 }
@@ -95,5 +101,5 @@ if [ "$status" -eq 0 ]; then
 else
   echo "test.sh: FAILED (see above)"
 fi
-echo "$total_passed passed, $total_failed failed"
+echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 exit "$status"
