@@ -17,6 +17,7 @@ int cmd_dump(const Args& args);
 int cmd_spectest(const Args& args);
 int cmd_run(const Args& args);
 int cmd_coredump(const Args& args);
+int cmd_stack(const Args& args);
 
 /// True when {args} asks for help ({--help} or {-h}).
 bool wants_help(const Args& args);

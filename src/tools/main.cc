@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  spectest PATH...       run spec-suite .wast scripts (files or directories)\n"
     "  run FILE [ARGS...]     run a WASI program, or call an export (--invoke NAME VALUES...)\n"
     "  coredump FILE          print a WebAssembly coredump (run --coredump-on-trap writes them)\n"
+    "  stack PID              print a thread dump of a running 'wasmscope run' process\n"
     "\n"
     "Run 'wasmscope COMMAND --help' for a command's options.\n";
 
@@ -33,6 +34,7 @@ constexpr Command kCommands[] = {
     {"spectest", cmd_spectest},
     {"run", cmd_run},
     {"coredump", cmd_coredump},
+    {"stack", cmd_stack},
 };
 
 int dispatch(int argc, char** argv) {

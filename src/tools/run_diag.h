@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include <sys/types.h>
+
 #include "diag/watchdog.h"
 
 namespace wasmscope::internal::tools {
@@ -21,7 +23,9 @@ struct RunDiagOptions {
 
 /// Lives while the guest runs (destroy it before the store). Construct it before any other
 /// thread exists: it blocks SIGQUIT in the calling thread so that only its dump thread takes
-/// the signal; each SIGQUIT prints a thread dump to stderr and the program goes on.
+/// the signal; each SIGQUIT prints a thread dump to stderr and the program goes on. It also
+/// serves the same dump to `wasmscope stack PID` over a Unix socket only its user can reach
+/// ({dump_socket_path}).
 class RunDiagnostics {
  public:
   RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options, const std::string& module_name,
@@ -35,6 +39,8 @@ class RunDiagnostics {
 
  private:
   void dump_on_sigquit();
+  void serve_dumps();
+  std::string dump_text() const;
 
   ExecContext* ctx_;
   std::string module_name_;
@@ -44,6 +50,13 @@ class RunDiagnostics {
   std::unique_ptr<diag::Watchdog> watchdog_;
   std::atomic<bool> stopping_{false};
   std::thread dumper_;
+  int listen_fd_ = -1;
+  std::string socket_path_;
+  std::thread server_;
 };
+
+/// Where process {pid} (run by user {uid}) serves thread dumps: a socket in a directory only
+/// that user can enter, /tmp/wasmscope-UID/PID.sock.
+std::string dump_socket_path(uid_t uid, pid_t pid);
 
 }  // namespace wasmscope::internal::tools

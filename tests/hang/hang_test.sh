@@ -3,7 +3,8 @@
 #
 #   hang_test.sh WASMSCOPE EXAMPLES_DIR CASE
 #
-# CASE is one of: interrupt, report, json, abort, sigquit. Each checks exit status and output;
+# CASE is one of: interrupt, report, json, abort, sigquit, stack, stack_other_user (the last
+# needs root, to run the client as user nobody; CMake registers it only then). Each checks exit status and output;
 # "report" and "sigquit" also check the program's own output is what it is without them.
 set -u
 wasmscope=$1
@@ -103,6 +104,35 @@ case "$case_name" in
     expect_match "$work/err" "^wasmscope thread dump \(SIGQUIT\); the program continues$"
     expect_match "$work/err" "^\"main\" #[0-9]+ (running|in_host) for "
     expect_match "$work/err" "^    at slow!fib\+0x"
+    ;;
+  stack | stack_other_user)
+    reference
+    "$wasmscope" run "$examples/slow.wasm" 37 >"$work/out" 2>"$work/err" &
+    pid=$!
+    # Give it time to start (and open its socket), then ask from "another shell".
+    for _ in $(seq 50); do
+      [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] && break
+      sleep 0.05
+    done
+    if [ "$case_name" = stack ]; then
+      "$wasmscope" stack "$pid" >"$work/dump" 2>&1
+      [ $? -eq 0 ] || fail "wasmscope stack exited non-zero"
+      expect_match "$work/dump" "^wasmscope thread dump \(pid $pid\)$"
+      expect_match "$work/dump" "^\"main\" #[0-9]+ running for "
+      expect_match "$work/dump" "^    at slow!fib\+0x[0-9a-f]+ \(.*slow\.c:7\)$"
+    else
+      setpriv --reuid=65534 --regid=65534 --clear-groups "$wasmscope" stack "$pid" \
+        >"$work/dump" 2>&1
+      status=$?
+      [ "$status" -eq 1 ] || fail "another user's stack request exited $status, expected 1"
+      expect_match "$work/dump" "cannot reach process $pid"
+      grep -q "at slow!" "$work/dump" && fail "another user got the dump"
+    fi
+    wait "$pid"
+    status=$?
+    [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
+    cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without a dump"
+    [ -e "/tmp/wasmscope-$(id -u)/$pid.sock" ] && fail "the socket was left behind"
     ;;
   *)
     echo "hang_test.sh: unknown case $case_name" >&2
