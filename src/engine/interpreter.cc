@@ -201,24 +201,30 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
     std::atomic_signal_fence(std::memory_order_release);      \
     ctx->depth.store(depth, std::memory_order_release);       \
   } while (0)
-#define RECORD_POSITION() top->pc = pc
+#define RECORD_POSITION(where) top->pc = (where)
 #else
   // Capture bookkeeping compiled out (for measuring its cost): no ordering for readers on
   // other threads or in handlers, and no position stores at safepoints.
 #define PUBLISH_DEPTH() ctx->depth.store(depth, std::memory_order_relaxed)
-#define RECORD_POSITION() (void)0
+#define RECORD_POSITION(where) (void)(where)
 #endif
-  // Safepoint: remember where we are, then answer any request (requests are always polled:
-  // terminate and suspend need them whatever the build).
-#define SAFEPOINT()                                                        \
+  // Safepoint: remember where we are ({where}), then answer any request (requests are always
+  // polled: terminate and suspend need them whatever the build). A loop's back edge names the
+  // branch, not the loop's first instruction: that one is often a hoisted constant that the
+  // line table gives to the function's opening line, while the branch is in the loop's body.
+#define SAFEPOINT_AT(where)                                                \
   do {                                                                     \
-    RECORD_POSITION();                                                     \
+    RECORD_POSITION(where);                                                \
     if (ctx->requests.load(std::memory_order_relaxed) != 0) [[unlikely]] { \
-      top->pc = pc;                                                        \
+      top->pc = (where);                                                   \
       const Trap t = service_requests(ctx);                                \
-      if (t != Trap::kNone) TRAP(t);                                       \
+      if (t != Trap::kNone) {                                              \
+        pc = (where);                                                      \
+        TRAP(t);                                                           \
+      }                                                                    \
     }                                                                      \
   } while (0)
+#define SAFEPOINT() SAFEPOINT_AT(pc)
 
   {
     const CompiledFunc* code = entry->code;
@@ -298,14 +304,17 @@ L_Unreachable:
 L_Br:
   pc += static_cast<int32_t>(OPND(0));
   DISPATCH();
-L_BrBack:
+L_BrBack: {
+  const uint64_t* const branch = pc;
   pc += static_cast<int32_t>(OPND(0));
-  SAFEPOINT();
+  SAFEPOINT_AT(branch);
   DISPATCH();
+}
   // One-operand conditional branches (operands: value, rel): taken when {cond} holds of {a};
   // the back-edge forms are safepoints.
 #define WASMSCOPE_BRANCH_ON(label, type, cond, at_target) \
   label : {                                               \
+    [[maybe_unused]] const uint64_t* const branch = pc;   \
     const type a = rd<type>(fp, OPND(0));                 \
     if (cond) {                                           \
       pc += static_cast<int32_t>(OPND(1));                \
@@ -315,12 +324,12 @@ L_BrBack:
     NEXT(1);                                              \
   }
   WASMSCOPE_BRANCH_ON(L_BrIf, uint32_t, a != 0, )
-  WASMSCOPE_BRANCH_ON(L_BrIfBack, uint32_t, a != 0, SAFEPOINT())
+  WASMSCOPE_BRANCH_ON(L_BrIfBack, uint32_t, a != 0, SAFEPOINT_AT(branch))
 L_BrUnless:
   WASMSCOPE_BRANCH_ON(L_BrIf_I32Eqz, uint32_t, a == 0, )
-  WASMSCOPE_BRANCH_ON(L_BrIfBack_I32Eqz, uint32_t, a == 0, SAFEPOINT())
+  WASMSCOPE_BRANCH_ON(L_BrIfBack_I32Eqz, uint32_t, a == 0, SAFEPOINT_AT(branch))
   WASMSCOPE_BRANCH_ON(L_BrIf_I64Eqz, uint64_t, a == 0, )
-  WASMSCOPE_BRANCH_ON(L_BrIfBack_I64Eqz, uint64_t, a == 0, SAFEPOINT())
+  WASMSCOPE_BRANCH_ON(L_BrIfBack_I64Eqz, uint64_t, a == 0, SAFEPOINT_AT(branch))
   WASMSCOPE_BRANCH_ON(L_BrUnless_I64Eqz, uint64_t, a != 0, )
 #undef WASMSCOPE_BRANCH_ON
 
@@ -335,11 +344,12 @@ L_BrUnless:
     NEXT(2);                                          \
   }                                                   \
   L_BrIfBack_##op : {                                 \
+    const uint64_t* const branch = pc;                \
     const type a = rd<type>(fp, OPND(0));             \
     const type b = rd<type>(fp, OPND(1));             \
     if (expr) {                                       \
       pc += static_cast<int32_t>(OPND(2));            \
-      SAFEPOINT();                                    \
+      SAFEPOINT_AT(branch);                           \
       DISPATCH();                                     \
     }                                                 \
     NEXT(2);                                          \
