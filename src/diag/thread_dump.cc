@@ -6,6 +6,8 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "runtime/public_frame.h"
+
 namespace wasmscope::internal::diag {
 
 namespace {
@@ -38,16 +40,7 @@ std::string seconds(double s) {
   return buf;
 }
 
-const char* method_name(CaptureMethod method) {
-  switch (method) {
-    case CaptureMethod::kIdle: return "idle";
-    case CaptureMethod::kInHost: return "in_host";
-    case CaptureMethod::kParked: return "parked";
-    case CaptureMethod::kSignal: return "signal";
-    case CaptureMethod::kSafepoint: return "safepoint";
-  }
-  return "unknown";
-}
+const char* method_name(CaptureMethod method) { return capture_method_name(to_public(method)); }
 
 }  // namespace
 
@@ -57,16 +50,7 @@ uint64_t now_ns() {
   return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
 }
 
-const char* state_name(ThreadState state) {
-  switch (state) {
-    case ThreadState::kIdle: return "idle";
-    case ThreadState::kRunningWasm: return "running";
-    case ThreadState::kInHost: return "in_host";
-    case ThreadState::kParked: return "parked";
-    case ThreadState::kExited: return "exited";
-  }
-  return "unknown";
-}
+const char* state_name(ThreadState state) { return thread_state_name(to_public(state)); }
 
 ThreadReport report_thread(ExecContext* ctx, const std::string& name,
                            const std::string& module_name, const SourceLocator& locate,
@@ -89,8 +73,11 @@ ThreadReport report_thread(ExecContext* ctx, const std::string& name,
   }
   for (uint32_t i = 0; i < report.capture.copied; ++i) {
     report.frames.push_back(symbolize(records[i], module_name));
+    const SymbolizedFrame& frame = report.frames.back();
     std::optional<std::string> where;
-    if (locate && !report.frames.back().host) where = locate(report.frames.back().module_offset);
+    if (!frame.host) {
+      where = locate ? locate(frame.module_offset) : source_location(records[i], frame);
+    }
     report.locations.push_back(where.value_or(""));
   }
   return report;
@@ -105,7 +92,16 @@ std::string format_text(const std::string& title, const std::vector<ThreadReport
     out += std::string(" (stack by ") + method_name(t.capture.method) + ")\n";
     if (t.capture.timed_out) out += "    (the thread did not answer the capture in time)\n";
     if (t.state == ThreadState::kInHost) out += "    - in a host call\n";
-    for (size_t i = 0; i < t.frames.size(); ++i) {
+    // A runaway recursion can be 65,536 frames deep: print its ends, which say where it
+    // started and where it is now, and count the rest (the JSON form keeps every frame).
+    const size_t n = t.frames.size();
+    const bool cap = n > kTextInnermostFrames + kTextOutermostFrames;
+    for (size_t i = 0; i < n; ++i) {
+      if (cap && i == kTextInnermostFrames) {
+        out += "    ... " + std::to_string(n - kTextInnermostFrames - kTextOutermostFrames) +
+               " frames omitted ...\n";
+        i = n - kTextOutermostFrames;
+      }
       out += "    at " + t.frames[i].to_string();
       if (!t.locations[i].empty()) out += " (" + t.locations[i] + ")";
       out += "\n";

@@ -29,8 +29,14 @@ struct ThreadReport {
   std::vector<std::string> locations;   ///< Per frame: "file.c:42", or "".
 };
 
+/// The text form prints at most this many innermost and outermost frames of a thread; the
+/// frames between are counted in one "    ... N frames omitted ..." line.
+inline constexpr size_t kTextInnermostFrames = 48;
+inline constexpr size_t kTextOutermostFrames = 16;
+
 /// Captures the thread running on {ctx} (waiting at most {timeout_ns}) and describes it.
-/// {module_name} names frames of modules without a name section; {locate} may be empty.
+/// {module_name} names frames of modules without a name section. {locate} gives file:line for
+/// a module offset; when empty, each frame's module's own DWARF line table does.
 ThreadReport report_thread(ExecContext* ctx, const std::string& name,
                            const std::string& module_name, const SourceLocator& locate,
                            uint64_t timeout_ns = 1'000'000'000);

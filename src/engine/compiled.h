@@ -2,8 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <vector>
 
+#include "binary/dwarf_line.h"
 #include "binary/module.h"
 #include "validate/validator.h"
 
@@ -31,12 +35,20 @@ struct CompiledFunc {
   uint32_t wasm_offset(const uint64_t* pc) const;
 };
 
+/// A module's DWARF line table, parsed on first use (by {source_lines}, stack/symbolizer.h):
+/// only diagnostics need it, and most modules never produce one.
+struct LazyLineTable {
+  std::once_flag once;
+  std::optional<LineTable> table;  ///< Empty when the module has no usable .debug_line.
+};
+
 /// A decoded, validated and translated module.
 struct CompiledModule {
   Module module;
   ModuleFacts facts;
   std::vector<CompiledFunc> funcs;  ///< One per defined function.
   BoundsChecks bounds = BoundsChecks::kGuardPages;
+  std::unique_ptr<LazyLineTable> lines = std::make_unique<LazyLineTable>();
 };
 
 }  // namespace wasmscope::internal

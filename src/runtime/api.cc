@@ -14,6 +14,28 @@
 
 namespace wasmscope {
 
+wasmscope::ThreadState internal::to_public(internal::ThreadState state) {
+  switch (state) {
+    case internal::ThreadState::kIdle: return wasmscope::ThreadState::kIdle;
+    case internal::ThreadState::kRunningWasm: return wasmscope::ThreadState::kRunningWasm;
+    case internal::ThreadState::kInHost: return wasmscope::ThreadState::kInHost;
+    case internal::ThreadState::kParked: return wasmscope::ThreadState::kParked;
+    case internal::ThreadState::kExited: return wasmscope::ThreadState::kExited;
+  }
+  return wasmscope::ThreadState::kIdle;
+}
+
+wasmscope::CaptureMethod internal::to_public(internal::CaptureMethod method) {
+  switch (method) {
+    case internal::CaptureMethod::kIdle: return wasmscope::CaptureMethod::kIdle;
+    case internal::CaptureMethod::kInHost: return wasmscope::CaptureMethod::kInHost;
+    case internal::CaptureMethod::kParked: return wasmscope::CaptureMethod::kParked;
+    case internal::CaptureMethod::kSignal: return wasmscope::CaptureMethod::kSignal;
+    case internal::CaptureMethod::kSafepoint: return wasmscope::CaptureMethod::kSafepoint;
+  }
+  return wasmscope::CaptureMethod::kIdle;
+}
+
 Frame internal::to_public_frame(const internal::SymbolizedFrame& f) {
   Frame out;
   out.module = f.module;

@@ -1,6 +1,9 @@
-// Shared by the public API's implementation files: a symbolized frame as the API's {Frame}.
+// Shared by the public API's implementation files (runtime/, diag/): internal values as the
+// API's types.
 #pragma once
 
+#include "engine/context.h"
+#include "stack/capture.h"
 #include "stack/symbolizer.h"
 #include "wasmscope/wasmscope.hh"
 
@@ -8,5 +11,9 @@ namespace wasmscope::internal {
 
 /// {f} as a public {Frame} (internal namespace: not exported from the shared library).
 Frame to_public_frame(const SymbolizedFrame& f);
+
+/// The API's names for a thread state and a capture method.
+wasmscope::ThreadState to_public(ThreadState state);
+wasmscope::CaptureMethod to_public(CaptureMethod method);
 
 }  // namespace wasmscope::internal

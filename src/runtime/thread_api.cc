@@ -12,28 +12,6 @@ namespace wasmscope {
 
 namespace {
 
-ThreadState to_public(internal::ThreadState state) {
-  switch (state) {
-    case internal::ThreadState::kIdle: return ThreadState::kIdle;
-    case internal::ThreadState::kRunningWasm: return ThreadState::kRunningWasm;
-    case internal::ThreadState::kInHost: return ThreadState::kInHost;
-    case internal::ThreadState::kParked: return ThreadState::kParked;
-    case internal::ThreadState::kExited: return ThreadState::kExited;
-  }
-  return ThreadState::kIdle;
-}
-
-CaptureMethod to_public(internal::CaptureMethod method) {
-  switch (method) {
-    case internal::CaptureMethod::kIdle: return CaptureMethod::kIdle;
-    case internal::CaptureMethod::kInHost: return CaptureMethod::kInHost;
-    case internal::CaptureMethod::kParked: return CaptureMethod::kParked;
-    case internal::CaptureMethod::kSignal: return CaptureMethod::kSignal;
-    case internal::CaptureMethod::kSafepoint: return CaptureMethod::kSafepoint;
-  }
-  return CaptureMethod::kIdle;
-}
-
 /// The frame record a public frame was made from.
 internal::FrameRecord record_of(const CapturedFrame& frame) {
   return {static_cast<const internal::Func*>(frame.function),
@@ -69,7 +47,7 @@ Result<void> set_capture_signal(int signal) { return internal::choose_runtime_si
 uint32_t Thread::id() const { return ctx_ == nullptr ? 0 : ctx_->id(); }
 
 ThreadState Thread::state() const {
-  return ctx_ == nullptr ? ThreadState::kExited : to_public(ctx_->state());
+  return ctx_ == nullptr ? ThreadState::kExited : internal::to_public(ctx_->state());
 }
 
 Result<StackCapture> Thread::capture(uint32_t max_frames, std::chrono::nanoseconds timeout,
@@ -93,8 +71,8 @@ Result<StackCapture> Thread::capture(uint32_t max_frames, std::chrono::nanosecon
                  "the thread did not answer the capture request in time"};
   }
   StackCapture out;
-  out.method = to_public(info.method);
-  out.state = to_public(info.state);
+  out.method = internal::to_public(info.method);
+  out.state = internal::to_public(info.state);
   out.depth = info.depth;
   out.truncated = info.truncated;
   for (uint32_t i = 0; i < info.copied; ++i) {

@@ -44,6 +44,27 @@ SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_n
   return frame;
 }
 
+const LineTable* source_lines(const CompiledModule& module) {
+  LazyLineTable& lazy = *module.lines;
+  std::call_once(lazy.once, [&] {
+    Result<LineTable> parsed = LineTable::parse(module.module);
+    if (parsed.ok() && !parsed->empty()) lazy.table.emplace(std::move(*parsed));
+  });
+  return lazy.table ? &*lazy.table : nullptr;
+}
+
+std::optional<std::string> source_location(const FrameRecord& record,
+                                           const SymbolizedFrame& frame) {
+  if (frame.host || record.func == nullptr || record.func->instance == nullptr) {
+    return std::nullopt;
+  }
+  const LineTable* lines = source_lines(*record.func->instance->module);
+  if (lines == nullptr) return std::nullopt;
+  const std::optional<LineInfo> info = lines->lookup(frame.module_offset);
+  if (!info || info->line == 0) return std::nullopt;
+  return info->file + ":" + std::to_string(info->line);
+}
+
 const uint64_t* call_position(const FrameRecord& caller) {
   return caller.pc == nullptr || caller.func == nullptr || caller.func->code == nullptr
              ? caller.pc

@@ -1,6 +1,7 @@
 // Turning frame records into names: runs outside any signal handler.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,15 @@ std::string function_name(const CompiledModule& module, uint32_t index);
 
 /// Symbolizes {record}; {module_name} is used when the module has no name of its own.
 SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_name = "");
+
+/// The DWARF line table of {module}, parsed once on first use (thread-safe); null when the
+/// module has no usable .debug_line. Not for signal handlers.
+const LineTable* source_lines(const CompiledModule& module);
+
+/// "file.c:42" for {frame}, from its module's DWARF line table; nullopt for host frames,
+/// modules without debug info and positions no line row covers.
+std::optional<std::string> source_location(const FrameRecord& record,
+                                           const SymbolizedFrame& frame);
 
 /// A caller's record holds its return position (the instruction after the call); this is a
 /// position inside the call instruction itself, which is what a stack trace names.
