@@ -18,7 +18,11 @@ abi_library() {
     echo "abi: $lib not found; build it first: cmake --build $1 --target wasmscope_shared" >&2
     return 1
   fi
-  if ! readelf -S "$lib" | grep -q '\.debug_info'; then
+  # Read the whole listing first: "readelf | grep -q" can fail under pipefail when grep stops
+  # early and readelf gets SIGPIPE.
+  local sections
+  sections=$(readelf -S "$lib")
+  if ! grep -q '\.debug_info' <<<"$sections"; then
     echo "abi: $lib has no debug info; abidiff needs it (the libraries build with -g)" >&2
     return 1
   fi

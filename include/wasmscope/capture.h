@@ -71,6 +71,16 @@ WASMSCOPE_API void wasmscope_thread_resume(wasmscope_thread_t* thread) WASMSCOPE
 /* Makes the thread trap with "interrupted" at its next safepoint, waking a blocking host call. */
 WASMSCOPE_API void wasmscope_thread_terminate(wasmscope_thread_t* thread) WASMSCOPE_NOEXCEPT;
 
+/* Writes a thread dump of {thread} into {buffer}: the thread, shown as {name} (NULL: "main"),
+ * with its state, time in that state and stack with file:line where the module has DWARF line
+ * info, as text (json == 0) or one JSON line; the formats of docs/reports.md, the same as the
+ * C++ wasmscope::thread_dump(). Waits at most {timeout_ms} for a running thread's stack.
+ * NUL-terminated, truncated to {size}. Returns the full length the dump needs, excluding the
+ * NUL (0 for a NULL thread). */
+WASMSCOPE_API size_t wasmscope_thread_dump(wasmscope_thread_t* thread, const char* name, int json,
+                                           uint32_t timeout_ms, char* buffer,
+                                           size_t size) WASMSCOPE_NOEXCEPT;
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

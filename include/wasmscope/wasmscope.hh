@@ -35,6 +35,7 @@ namespace wasmscope {
 namespace internal {
 class ExecContext;
 struct CompiledModule;
+struct ThreadAccess;
 class Store;
 struct Func;
 struct MemoryData;
@@ -355,6 +356,7 @@ class WASMSCOPE_API Thread {
 
  private:
   friend class Store;
+  friend struct internal::ThreadAccess;
   explicit Thread(internal::ExecContext* ctx) : ctx_(ctx) {}
   internal::ExecContext* ctx_ = nullptr;
 };

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <new>
 
+#include "diag/thread_dump.h"
 #include "engine/context.h"
 #include "engine/instance_data.h"
 #include "stack/capture.h"
@@ -108,4 +109,24 @@ extern "C" void wasmscope_thread_resume(wasmscope_thread_t* thread) noexcept {
 
 extern "C" void wasmscope_thread_terminate(wasmscope_thread_t* thread) noexcept {
   if (thread != nullptr) wasmscope::internal::request_terminate(context_of(thread));
+}
+
+extern "C" size_t wasmscope_thread_dump(wasmscope_thread_t* thread, const char* name, int json,
+                                        uint32_t timeout_ms, char* buffer, size_t size) noexcept {
+  if (thread == nullptr) {
+    if (buffer != nullptr && size > 0) buffer[0] = '\0';
+    return 0;
+  }
+  const wasmscope::internal::diag::ThreadReport report = wasmscope::internal::diag::report_thread(
+      context_of(thread), name != nullptr ? name : "main", "", {}, uint64_t{timeout_ms} * 1'000'000);
+  const std::string title = "wasmscope thread dump";
+  const std::string dump = json != 0
+                               ? wasmscope::internal::diag::format_json("thread_dump", title, {report})
+                               : wasmscope::internal::diag::format_text(title, {report});
+  if (buffer != nullptr && size > 0) {
+    const size_t n = std::min(dump.size(), size - 1);
+    std::memcpy(buffer, dump.data(), n);
+    buffer[n] = '\0';
+  }
+  return dump.size();
 }

@@ -75,8 +75,12 @@ void Watchdog::report(uint64_t now) {
                                        : "; the stack has not moved since the last report");
   const std::string text = options_.json ? format_json("hang_report", title, {thread})
                                          : format_text(title, {thread}) + "\n";
-  std::fwrite(text.data(), 1, text.size(), options_.out);
-  std::fflush(options_.out);
+  if (options_.sink) {
+    options_.sink(text);
+  } else {
+    std::fwrite(text.data(), 1, text.size(), options_.out);
+    std::fflush(options_.out);
+  }
   last_ = std::move(thread);
   {
     std::lock_guard<std::mutex> lock(mutex_);

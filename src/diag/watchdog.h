@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,7 +26,9 @@ enum class HangPolicy {
 struct WatchdogOptions {
   uint64_t deadline_ns = 5'000'000'000;
   HangPolicy policy = HangPolicy::kReport;
-  FILE* out = stderr;          ///< Where reports go (not closed by the watchdog).
+  FILE* out = stderr;          ///< Where reports go (not closed by the watchdog)...
+  /// ...unless this is set: then it receives each report, on the watchdog's thread.
+  std::function<void(const std::string& report)> sink;
   bool json = false;           ///< JSON lines instead of text.
   std::string thread_name = "main";
   std::string module_name;     ///< For frames of modules without a name section.

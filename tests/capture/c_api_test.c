@@ -87,6 +87,21 @@ int run_c_capture(wasmscope_thread_t* thread) {
   wasmscope_thread_resume(NULL);
   wasmscope_thread_terminate(NULL);
 
+  /* A thread dump into a buffer: text with the thread's header and frames; a short buffer
+   * is truncated and terminated, and the full length is still reported. */
+  {
+    char dump[2048];
+    const size_t length = wasmscope_thread_dump(thread, "c-thread", 0, 2000, dump, sizeof dump);
+    CHECK(length > 0 && length < sizeof dump && length == strlen(dump));
+    CHECK(strncmp(dump, "wasmscope thread dump\n", 22) == 0);
+    CHECK(strstr(dump, "\n\"c-thread\" #") != NULL);
+    CHECK(strstr(dump, "\n    at spinner!spin+0x") != NULL);
+    CHECK(strstr(dump, "\n    at spinner!a+0x") != NULL);
+    CHECK(strstr(dump, "\n    at spinner!main+0x") != NULL);
+    CHECK(wasmscope_thread_dump(thread, NULL, 1, 2000, small, sizeof small) > sizeof small);
+    CHECK(memcmp(small, "{\"ki", 5) == 0);
+    CHECK(wasmscope_thread_dump(NULL, NULL, 0, 10, small, sizeof small) == 0 && small[0] == 0);
+  }
   /* Suspended: read directly, the same stack. */
   CHECK(wasmscope_thread_suspend(thread, 5000) == 0);
   suspended = 1;

@@ -1,0 +1,86 @@
+// wasmscope's diagnostics API for embedders: thread dumps and the hang watchdog, the same ones
+// `wasmscope run` offers on SIGQUIT, `wasmscope stack PID` and `--watchdog`
+// (docs/reports.md describes both formats).
+//
+// Both are meant to run on a thread of the host's own (a monitor, a signal-waiting thread, an
+// admin endpoint) while the guest threads run: they never stop a guest for longer than the
+// capture of its stack, and never block longer than their timeouts.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "wasmscope/export.h"
+#include "wasmscope/wasmscope.hh"
+
+namespace wasmscope {
+
+namespace internal::diag {
+class Watchdog;
+}  // namespace internal::diag
+
+/// Text modelled on JVM thread dumps, or one JSON object on one line.
+enum class ReportFormat : uint8_t { kText, kJson };
+
+/// A thread and the name a dump shows for it.
+struct NamedThread {
+  Thread thread;
+  std::string name;
+};
+
+/// What a thread dump contains and how long it may take.
+struct DumpOptions {
+  ReportFormat format = ReportFormat::kText;
+  std::string title = "wasmscope thread dump";  ///< The text's first line; JSON "title".
+  /// Per thread; a running thread that has not answered by then is shown without frames.
+  std::chrono::nanoseconds timeout = std::chrono::seconds(1);
+};
+
+/// A dump of {threads}: per thread its name, id, state, time in that state, time in its
+/// current call, how its stack was captured, and its frames innermost first as
+/// "module!function+0xoffset (file:line)", with file:line from the module's DWARF line table
+/// when it was compiled with -g. The text prints at most the 48 innermost and 16 outermost
+/// frames of a thread and counts the rest; JSON has them all. Thread-safe: call it from any
+/// thread while the guests run (not from a signal handler). The stores must live.
+WASMSCOPE_API std::string thread_dump(std::span<const NamedThread> threads,
+                                      const DumpOptions& options = {});
+
+/// What a watchdog does when a call overruns its deadline.
+enum class HangPolicy : uint8_t {
+  kReport,     ///< Report; report again at 2x, 4x, 8x... the deadline, saying if the stack moved.
+  kInterrupt,  ///< Report, then make the call trap with "interrupted" (see {Thread::terminate}).
+  kAbort,      ///< Report, then abort the process.
+};
+
+struct WatchdogOptions {
+  /// How long one call into the guest (from its entry until it returns, blocking host calls
+  /// included) may run before it is reported.
+  std::chrono::nanoseconds deadline = std::chrono::seconds(5);
+  HangPolicy policy = HangPolicy::kReport;
+  ReportFormat format = ReportFormat::kText;
+  std::string thread_name = "main";
+  /// Receives each report, on the watchdog's thread; when empty, reports go to stderr.
+  std::function<void(const std::string& report)> on_report;
+};
+
+/// Watches one guest thread from a thread of its own, from construction to destruction.
+/// Construct it before or while the thread runs calls; destroy it before the thread's store.
+class WASMSCOPE_API Watchdog {
+ public:
+  Watchdog(const Thread& thread, WatchdogOptions options);
+  ~Watchdog();
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  /// Reports written so far.
+  uint32_t reports() const;
+
+ private:
+  std::unique_ptr<internal::diag::Watchdog> impl_;
+};
+
+}  // namespace wasmscope
