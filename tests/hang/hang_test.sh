@@ -4,8 +4,11 @@
 #   hang_test.sh WASMSCOPE EXAMPLES_DIR CASE
 #
 # CASE is one of: interrupt, report, json, abort, sigquit, stack, stack_other_user (the last
-# needs root, to run the client as user nobody; CMake registers it only then). Each checks exit status and output;
-# "report" and "sigquit" also check the program's own output is what it is without them.
+# needs root, to run the client as user nobody; CMake registers it only then), wait_interrupt,
+# wait_report, recurse_interrupt, recurse_report. Each checks exit status and output; "report",
+# "sigquit", "wait_report" and "recurse_report" also check the program's own output is what it
+# is without them. The recurse cases also require the text report to cap a deep stack (the
+# innermost 48 and outermost 16 frames, the rest counted in one line).
 set -u
 wasmscope=$1
 examples=$2
@@ -24,6 +27,56 @@ expect_match() {
   grep -qE -- "$2" "$1" || fail "$(basename "$1") does not match: $2"
 }
 
+# Every run of the wait_* and recurse_* cases is bounded, so a broken build fails, not hangs.
+limit=60
+
+# report_block N FILE: report #N of the text reports in FILE, from its title line to the blank
+# line after its frames (so a trap's own stack that follows is not taken for the report's).
+report_block() {
+  awk -v n="$1" '
+    /^wasmscope hang report #/ {
+      inside = index($0, "wasmscope hang report #" n ":") == 1
+      thread = 0
+    }
+    inside && /^"/ { thread = 1 }
+    inside { print }
+    inside && thread && /^$/ { inside = 0 }
+  ' "$2"
+}
+
+# expect_prompt_report FILE: report #1 in FILE came within a few seconds of its deadline, by
+# its own title ("has been in one call for 0.301s (deadline 0.300s)").
+expect_prompt_report() {
+  local times
+  local title='^wasmscope hang report #1: .* in one call for ([0-9.]+)s \(deadline ([0-9.]+)s\).*'
+  times=$(sed -nE "s/$title/\\1 \\2/p" "$1")
+  [ -n "$times" ] || { fail "no report #1 title with its time in $(basename "$1")"; return; }
+  awk -v t="$times" 'BEGIN { split(t, x, " "); exit !(x[1] + 0 < x[2] + 5) }' ||
+    fail "report #1 came late: in the call for ${times% *}s, deadline ${times#* }s"
+}
+
+# expect_recursion REPORT: a text report of recurse.wasm: the innermost frame is in the work or
+# the recursion, many frames are the recursive call on line 26 of recurse.c, and main's call on
+# line 34 is there. The stack (always deeper than 64 frames here) is capped: one
+# "... N frames omitted ..." line, at most 48 + 16 frames, main among the outermost.
+expect_recursion() {
+  local report=$1
+  grep -m1 "^    at " "$report" | grep -qE "^    at recurse!(mix|path_hash)\+0x" ||
+    fail "the innermost frame is not in mix or path_hash"
+  local recursive
+  recursive=$(grep -cE "^    at recurse!path_hash\+0x[0-9a-f]+ \(.*recurse\.c:26\)$" "$report")
+  [ "$recursive" -ge 10 ] ||
+    fail "$recursive frames of the recursive call (recurse.c:26), expected many"
+  expect_match "$report" "^    at recurse!main\+0x[0-9a-f]+ \(.*recurse\.c:34\)$"
+  expect_match "$report" "^    \.\.\. [0-9]+ frames omitted \.\.\.$"
+  local frames
+  frames=$(grep -c "^    at " "$report")
+  [ "$frames" -le 64 ] || fail "$frames frames printed in one report, expected at most 64"
+  sed -n '/^    \.\.\. [0-9]* frames omitted \.\.\.$/,$p' "$report" |
+    grep -qE "^    at recurse!main\+0x[0-9a-f]+ \(.*recurse\.c:34\)$" ||
+    fail "main is not among the outermost frames after the omitted ones"
+}
+
 # The program's output with no diagnostics attached: the reference for "unchanged".
 reference() {
   "$wasmscope" run "$examples/slow.wasm" 37 >"$work/ref.out" 2>"$work/ref.err"
@@ -40,7 +93,8 @@ case "$case_name" in
     expect_match "$work/err" "^wasmscope hang report #1: thread \"main\" has been in one call for"
     # Frames with source lines from the module's DWARF (spin.c is built with -g): the calls
     # in level3, level2, level1 and main are on lines 10, 11, 12 and 17 of spin.c.
-    expect_match "$work/err" "^    at spin!stuck_here\+0x[0-9a-f]+ \(.*spin\.c:[78]\)$"
+    # The loop is on line 8: a spinning loop is named at its back-edge branch, in its body.
+    expect_match "$work/err" "^    at spin!stuck_here\+0x[0-9a-f]+ \(.*spin\.c:8\)$"
     expect_match "$work/err" "^    at spin!level3\+0x[0-9a-f]+ \(.*spin\.c:10\)$"
     expect_match "$work/err" "^    at spin!level2\+0x[0-9a-f]+ \(.*spin\.c:11\)$"
     expect_match "$work/err" "^    at spin!level1\+0x[0-9a-f]+ \(.*spin\.c:12\)$"
@@ -133,6 +187,116 @@ case "$case_name" in
     [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
     cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without a dump"
     [ -e "/tmp/wasmscope-$(id -u)/$pid.sock" ] && fail "the socket was left behind"
+    ;;
+  wait_interrupt)
+    mkdir "$work/dir"  # the file the program waits for never appears in it
+    timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --on-hang interrupt \
+      --dir "$work/dir::/work" "$examples/wait_file.wasm" /work/ready >"$work/out" 2>"$work/err"
+    status=$?
+    [ "$status" -eq 134 ] || fail "exit status $status, expected 134 (the interrupted trap)"
+    expect_match "$work/out" "^wait_file: waiting for /work/ready$"
+    grep -q "done" "$work/out" && fail "the program finished, though the file never appeared"
+    expect_match "$work/err" "^trap: interrupted$"
+    expect_prompt_report "$work/err"
+    report_block 1 "$work/err" >"$work/report1"
+    # Asleep in WASI's poll_oneoff between tries, the thread is in a host call: it sleeps 80 ms
+    # a try, so 300 ms is 60 ms into its fourth sleep (a deadline that is a multiple of the
+    # sleep would catch it waking). The frames with source lines (wait_file.c is built with -g):
+    # the loop in wait_for_file sleeps on line 19 (line 18 is its fopen, where it is for a
+    # moment each try), read_config calls it on line 25 and main calls read_config on line 35.
+    expect_match "$work/report1" "^\"main\" #[0-9]+ in_host for "
+    expect_match "$work/report1" "^    - in a host call$"
+    expect_match "$work/report1" \
+      "^    at wait_file!wait_for_file\+0x[0-9a-f]+ \(.*wait_file\.c:1[89]\)$"
+    expect_match "$work/report1" "^    at wait_file!read_config\+0x[0-9a-f]+ \(.*wait_file\.c:25\)$"
+    expect_match "$work/report1" "^    at wait_file!main\+0x[0-9a-f]+ \(.*wait_file\.c:35\)$"
+    ;;
+  wait_report)
+    mkdir "$work/dir" "$work/ref_dir"
+    printf 'listen = 8080\n' >"$work/ref_dir/ready"
+    timeout -k 5 "$limit" "$wasmscope" run --dir "$work/ref_dir::/work" \
+      "$examples/wait_file.wasm" /work/ready >"$work/ref.out" 2>"$work/ref.err"
+    echo $? >"$work/ref.status"
+    [ "$(cat "$work/ref.status")" -eq 0 ] ||
+      fail "the reference run exited $(cat "$work/ref.status")"
+    timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --dir "$work/dir::/work" \
+      "$examples/wait_file.wasm" /work/ready >"$work/out" 2>"$work/err" &
+    pid=$!
+    # The file appears only once the watchdog has reported the wait (or after 20 s, failing).
+    for _ in $(seq 200); do
+      grep -q "^wasmscope hang report #1: " "$work/err" && break
+      sleep 0.1
+    done
+    grep -q "^wasmscope hang report #1: " "$work/err" || fail "no hang report within 20s"
+    printf 'listen = 8080\n' >"$work/dir/ready.tmp"
+    mv "$work/dir/ready.tmp" "$work/dir/ready"  # appears whole, never half written
+    wait "$pid"
+    status=$?
+    [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
+    cmp -s "$work/out" "$work/ref.out" ||
+      fail "stdout differs from the run where the file was there"
+    expect_prompt_report "$work/err"
+    report_block 1 "$work/err" >"$work/report1"
+    # The same frames and lines as in wait_interrupt.
+    expect_match "$work/report1" "^\"main\" #[0-9]+ in_host for "
+    expect_match "$work/report1" \
+      "^    at wait_file!wait_for_file\+0x[0-9a-f]+ \(.*wait_file\.c:1[89]\)$"
+    expect_match "$work/report1" "^    at wait_file!read_config\+0x[0-9a-f]+ \(.*wait_file\.c:25\)$"
+    expect_match "$work/report1" "^    at wait_file!main\+0x[0-9a-f]+ \(.*wait_file\.c:35\)$"
+    grep -q "^trap:" "$work/err" && fail "the program trapped"
+    ;;
+  recurse_interrupt)
+    # The default work per level: the recursion would take many seconds to exhaust the stack.
+    timeout -k 5 "$limit" "$wasmscope" run --watchdog 500ms --on-hang interrupt \
+      "$examples/recurse.wasm" >"$work/out" 2>"$work/err"
+    status=$?
+    [ "$status" -eq 134 ] || fail "exit status $status, expected 134 (the interrupted trap)"
+    expect_match "$work/out" "^recurse: hashing /usr/share/doc$"
+    expect_match "$work/err" "^trap: interrupted$"
+    grep -q "^trap: call stack exhausted$" "$work/err" &&
+      fail "the stack ran out before the deadline"
+    expect_prompt_report "$work/err"
+    report_block 1 "$work/err" >"$work/report1"
+    expect_match "$work/report1" "^\"main\" #[0-9]+ running for "
+    expect_recursion "$work/report1"
+    ;;
+  recurse_report)
+    # Little work per level, so the stack runs out (in a second or two) after the first reports;
+    # the program must trap as it does without the watchdog. The reports go to a file as JSON,
+    # which keeps every frame.
+    timeout -k 5 "$limit" "$wasmscope" run "$examples/recurse.wasm" 1000 \
+      >"$work/ref.out" 2>"$work/ref.err"
+    echo $? >"$work/ref.status"
+    expect_match "$work/ref.err" "^trap: call stack exhausted$"
+    timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --hang-report "$work/report.json" \
+      --hang-report-format json "$examples/recurse.wasm" 1000 >"$work/out" 2>"$work/err"
+    status=$?
+    [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
+    cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without watchdog"
+    expect_match "$work/err" "^trap: call stack exhausted$"
+    grep -q "hang report" "$work/err" && fail "a report went to stderr, not the file"
+    # Report #1: within a few seconds of the deadline; the innermost frame in the work (mix) or
+    # the recursion, then hundreds of path_hash frames, all but the innermost at the recursive
+    # call on line 26 of recurse.c, then main's call on line 34; every frame kept.
+    node -e '
+      const fs = require("fs");
+      const lines = fs.readFileSync(process.argv[1], "utf8").trim().split("\n");
+      const r = JSON.parse(lines[0]);
+      const t = r.threads[0];
+      const f = t.frames;
+      const i = f[0].function === "mix" ? 1 : 0;
+      const main = f.findIndex(x => x.function === "main");
+      const recursive = f.slice(i + 1, main);
+      const ok = r.kind === "hang_report" && r.title.startsWith("wasmscope hang report #1: ") &&
+        t.state === "running" && t.seconds_in_call >= 0.3 && t.seconds_in_call < 5.3 &&
+        t.depth >= 200 && !t.truncated && f.length === t.depth &&
+        f[i].function === "path_hash" && (i === 0 || f[i].line === 25) &&
+        recursive.length >= 200 &&
+        recursive.every(x => x.function === "path_hash" && x.file.endsWith("recurse.c") &&
+                             x.line === 26) &&
+        main > i && f[main].file.endsWith("recurse.c") && f[main].line === 34;
+      if (!ok) { console.log("unexpected report: " + lines[0].slice(0, 2000)); process.exit(1); }
+    ' "$work/report.json" || fail "the JSON report is not as expected"
     ;;
   *)
     echo "hang_test.sh: unknown case $case_name" >&2
