@@ -135,13 +135,20 @@ constexpr const char* kDeepSpinner = R"((module $deep
       (br $l))))
 )";
 
+/// kDeepSpinner's "deep" in {store}; an invalid handle (and a failed test) if that fails.
+Func deep_spinner(Store& store) {
+  std::optional<Module> module = compile(kDeepSpinner);
+  if (!module) return {};
+  auto instance = store.instantiate(*module);
+  EXPECT_TRUE(instance.ok());
+  return instance.ok() ? instance->func("deep") : Func();
+}
+
 TEST(ThreadDump, DeepStackTextShowsBothEndsJsonHasEveryFrame) {
   Store store;
-  std::optional<Module> module = compile(kDeepSpinner);
-  ASSERT_TRUE(module);
-  auto instance = store.instantiate(*module);
-  ASSERT_TRUE(instance.ok());
-  GuestCall call(store, instance->func("deep"));
+  const Func deep = deep_spinner(store);
+  ASSERT_TRUE(deep.valid());
+  GuestCall call(store, deep);
   ASSERT_TRUE(wait_until_innermost(store.thread(), 2));
   const NamedThread threads[] = {{store.thread(), "main"}};
   const std::string text = thread_dump(threads);
@@ -229,17 +236,15 @@ TEST(WatchdogApi, InterruptsAHungCallAfterReportingIt) {
 
 TEST(WatchdogApi, ReportsAgainInJsonAndSaysTheStackHasNotMoved) {
   Store store;
-  std::optional<Module> module = compile(kDeepSpinner);
-  ASSERT_TRUE(module);
-  auto instance = store.instantiate(*module);
-  ASSERT_TRUE(instance.ok());
+  const Func deep = deep_spinner(store);
+  ASSERT_TRUE(deep.valid());
   Reports reports;
   WatchdogOptions options;
   options.deadline = 100ms;
   options.format = ReportFormat::kJson;
   options.on_report = reports.sink();
   Watchdog watchdog(store.thread(), options);
-  GuestCall call(store, instance->func("deep"));
+  GuestCall call(store, deep);
   const auto give_up = Clock::now() + 30s;
   while (watchdog.reports() < 2 && Clock::now() < give_up) std::this_thread::sleep_for(10ms);
   ASSERT_GE(watchdog.reports(), 2u);
