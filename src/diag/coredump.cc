@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "base/leb128.h"
 #include "engine/compiled.h"
@@ -365,6 +366,30 @@ Result<std::vector<uint8_t>> write_coredump(const CoredumpInput& input) {
   WS_ASSIGN(Bytes data, data_section(layout, &segment_count));
   if (segment_count != 0) WS_TRY(put_section(out, kDataSection, data));
   return out;
+}
+
+Result<std::vector<uint8_t>> write_live_coredump(ExecContext* ctx, CoredumpInput input,
+                                                 uint64_t suspend_timeout_ns) {
+  std::lock_guard<std::mutex> control(ctx->control);
+  if (suspend(ctx, suspend_timeout_ns) == SuspendOutcome::kTimedOut) {
+    return Error{ErrorKind::kTimeout, 0,
+                 "the thread reached no safepoint within " +
+                     std::to_string(suspend_timeout_ns / 1'000'000) + " ms"};
+  }
+  // Suspended, the owner can only be parked or held (in a host call, idle or exited); the
+  // state lock keeps it from moving while the records are copied. An idle owner may still be
+  // unwinding a trapped call (its {depth} not yet reset): it has no frames to show.
+  const ThreadState state = lock_state(ctx);
+  input.frames.clear();
+  if (state == ThreadState::kParked || state == ThreadState::kInHost) {
+    const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
+    input.frames.assign(ctx->frames(), ctx->frames() + depth);
+  }
+  unlock_state(ctx);
+  // Still suspended: the copied records' {fp}s point at slots nothing writes until {resume}.
+  Result<std::vector<uint8_t>> bytes = write_coredump(input);
+  resume(ctx);
+  return bytes;
 }
 
 }  // namespace wasmscope::internal

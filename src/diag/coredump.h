@@ -88,4 +88,19 @@ struct CoredumpInput {
 /// format's 32-bit sizes.
 Result<std::vector<uint8_t>> write_coredump(const CoredumpInput& input);
 
+/// Encodes a coredump of the thread running on {ctx} while the program runs (on demand, as
+/// `wasmscope stack --coredump` asks): suspends it for at most {suspend_timeout_ns}, takes its
+/// frames straight from its records (parked at a safepoint or held in a host call, they and
+/// the slots their {fp}s point at stay put), encodes {input} with them in place of
+/// {input.frames}, and resumes the thread on every path. An idle or exited thread gives a dump
+/// with no frames (the instances, memories and globals are still there). Fails with
+/// {ErrorKind::kTimeout} when the thread reached no safepoint in time (nothing was changed),
+/// else only as {write_coredump}. Takes {ctx->control} meanwhile, so other controllers
+/// (captures, a terminate) wait for it. Call it from a thread other than {ctx}'s owner.
+///
+/// Memories are read while the thread is stopped; a host call it is held in (a blocking read
+/// into guest memory) may still write them, so such bytes may be torn.
+Result<std::vector<uint8_t>> write_live_coredump(ExecContext* ctx, CoredumpInput input,
+                                                 uint64_t suspend_timeout_ns);
+
 }  // namespace wasmscope::internal

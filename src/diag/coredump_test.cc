@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "binary/decoder.h"
@@ -261,6 +264,143 @@ TEST_F(CoredumpTest, TruncationsAndBitFlipsNeverCrash) {
       }
     }
   }
+}
+
+// main(p) -> spin(p + 1), which counts in $n for ever (until terminated). Functions: main 0,
+// spin 1, answer 2.
+constexpr const char* kSpinWat = R"(
+(module $spinner
+  (memory (export "mem") 1)
+  (data (i32.const 64) "spinning")
+  (global $g (mut i32) (i32.const 17))
+  (func $main (export "main") (param $p i32) (result i32)
+    (call $spin (i32.add (local.get $p) (i32.const 1))))
+  (func $spin (param $x i32) (result i32) (local $n i64)
+    (loop $again
+      (local.set $n (i64.add (local.get $n) (i64.const 1)))
+      (br $again))
+    (local.get $x))
+  (func (export "answer") (result i32) (i32.const 42)))
+)";
+
+/// {kSpinWat} instantiated; {start_spinning} runs main(41) on a thread of its own.
+class LiveCoredumpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto bytes = wat_to_binary(kSpinWat);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
+    auto compiled = compile_module(std::move(*bytes), store_.config());
+    ASSERT_TRUE(compiled.ok()) << compiled.error().to_string();
+    auto instance = store_.instantiate(*compiled, {});
+    ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+    instance_ = *instance;
+  }
+
+  void TearDown() override {
+    if (!runner_.joinable()) return;
+    request_terminate(&store_.context());
+    runner_.join();
+    EXPECT_EQ(outcome_.trap, Trap::kInterrupted);
+  }
+
+  /// Starts main(41) and waits (at most 5 s) until spin runs.
+  bool start_spinning() {
+    const Func* main = instance_->find_export("main").as_func();
+    if (main == nullptr) return false;
+    runner_ = std::thread([this, main] {
+      std::vector<Slot> args(main->arg_slots + 2, 0);
+      args[0] = 41;
+      outcome_ = store_.call(main, args.data());
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (store_.context().depth.load(std::memory_order_acquire) < 2) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+  }
+
+  /// A live coredump of the store's context, read back.
+  Coredump live_dump() {
+    CoredumpInput in;
+    in.executable = "spinner-runner";
+    in.instances.push_back({&instance_->data, "spinner.wasm"});
+    in.thread_name = "main";
+    auto bytes = write_live_coredump(&store_.context(), in, 1'000'000'000);
+    EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
+    if (!bytes.ok()) return {};
+    auto core = read_coredump(*bytes);
+    EXPECT_TRUE(core.ok()) << core.error().to_string();
+    return core.ok() ? *core : Coredump{};
+  }
+
+  Store store_;
+  Instance* instance_ = nullptr;
+  std::thread runner_;
+  InvokeOutcome outcome_;
+};
+
+/// The count spin's frame holds in $n, after checking the dump shows spin (x = 42) called by
+/// main (p = 41).
+int64_t expect_spinning(const Coredump& core) {
+  EXPECT_EQ(core.modules, std::vector<std::string>{"spinner.wasm"});
+  if (core.threads.size() != 1 || core.threads[0].frames.size() != 2) {
+    ADD_FAILURE() << "expected one thread with frames spin and main";
+    return -1;
+  }
+  const std::vector<CoredumpFrame>& frames = core.threads[0].frames;
+  EXPECT_EQ(frames[0].func_index, 1u);
+  EXPECT_EQ(frames[1].func_index, 0u);
+  EXPECT_EQ(frames[1].code_offset, 6u);  // main's call: locals "00", local.get, i32.const, add
+  expect_values(frames[1].locals, {i32(41)});
+  if (frames[0].locals.size() != 2) {
+    ADD_FAILURE() << "spin has " << frames[0].locals.size() << " locals";
+    return -1;
+  }
+  expect_values({frames[0].locals[0]}, {i32(42)});
+  EXPECT_EQ(frames[0].locals[1].type, ValType::kI64);
+  return static_cast<int64_t>(frames[0].locals[1].bits);
+}
+
+TEST_F(LiveCoredumpTest, RunningThreadIsDumpedWithLiveLocalsAndGoesOn) {
+  ASSERT_TRUE(start_spinning());
+  const Coredump first = live_dump();
+  const int64_t n1 = expect_spinning(first);
+  EXPECT_GT(n1, 0);
+  ASSERT_EQ(first.memories.size(), 1u);
+  EXPECT_EQ(first.memories[0].at(64), 's');
+  ASSERT_EQ(first.globals.size(), 1u);
+  EXPECT_EQ(first.globals[0].value[0], 17u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Resumed: it counted on between the dumps.
+  const int64_t n2 = expect_spinning(live_dump());
+  EXPECT_GT(n2, n1);
+}
+
+TEST_F(LiveCoredumpTest, IdleThreadGivesNoFramesAndCanCallAfterwards) {
+  const Coredump core = live_dump();
+  ASSERT_EQ(core.threads.size(), 1u);
+  EXPECT_TRUE(core.threads[0].frames.empty());
+  ASSERT_EQ(core.memories.size(), 1u);
+  EXPECT_EQ(core.memories[0].at(64), 's');
+  // The hold on the idle thread was released: a call does not park (bounded wait).
+  const Func* answer = instance_->find_export("answer").as_func();
+  ASSERT_NE(answer, nullptr);
+  std::promise<uint64_t> result;
+  std::future<uint64_t> done = result.get_future();
+  std::thread caller([&] {
+    std::vector<Slot> slots(2, 0);
+    (void)store_.call(answer, slots.data());
+    result.set_value(slots[0]);
+  });
+  const bool returned = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  if (!returned) {
+    std::lock_guard<std::mutex> control(store_.context().control);
+    resume(&store_.context());  // unblock it, so that the test can end
+  }
+  caller.join();
+  EXPECT_TRUE(returned) << "the call parked: the thread was left suspended";
+  EXPECT_EQ(done.get(), 42u);
 }
 
 TEST(CoredumpReader, RejectsBrokenReferencesAndSegments) {

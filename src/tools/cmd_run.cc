@@ -62,7 +62,9 @@ constexpr const char* kRunUsage =
     "                       format: stack with locals, memories, globals) to FILE\n"
     "  --hang-report-format text|json\n"
     "\n"
-    "SIGQUIT (Ctrl-\\) prints a thread dump to stderr; the program continues.\n"
+    "SIGQUIT (Ctrl-\\) prints a thread dump to stderr; the program continues. So does\n"
+    "'wasmscope stack PID' from another shell (the dump goes there), and\n"
+    "'wasmscope stack --coredump FILE PID' writes a coredump of the running program.\n"
     "\n"
     "exit status: the program's own (proc_exit) for WASI commands, else 0 on success; 1 if the\n"
     "module fails to load or link or the program exits with a status above 255; 2 on usage\n"
@@ -490,6 +492,7 @@ int cmd_run(const Args& args) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), instance.error().to_string().c_str());
     return 1;
   }
+  diagnostics.set_instance(&(*instance)->data, path);  // `wasmscope stack --coredump` dumps it
   if (!o.have_invoke) {
     const Func* start = (*instance)->find_export("_start").as_func();
     if (start == nullptr) return 0;

@@ -1,7 +1,10 @@
-// wasmscope stack PID: asks a running `wasmscope run` for a thread dump over its Unix socket
-// (see tools/run_diag.h) and prints it.
+// wasmscope stack [--coredump FILE] PID: asks a running `wasmscope run` for a thread dump, which
+// it prints, or for a WebAssembly coredump, which it writes to FILE, over its Unix socket (see
+// tools/run_diag.h for the protocol).
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -18,12 +21,276 @@ namespace wasmscope::internal::tools {
 namespace {
 
 constexpr const char* kStackUsage =
-    "usage: wasmscope stack PID\n"
+    "usage: wasmscope stack [--coredump FILE] PID\n"
     "\n"
     "Prints a thread dump of the running 'wasmscope run' process PID: every guest thread's\n"
     "state, time in that state and stack, as SIGQUIT would print it there. Only the user who\n"
     "runs PID can ask (the socket is in /tmp/wasmscope-UID, mode 0700).\n"
-    "exit status: 0, 1 if PID serves no dumps to this user, 2 on usage errors.\n";
+    "\n"
+    "options:\n"
+    "  --coredump FILE  instead, write a WebAssembly coredump of PID to FILE (tool-conventions\n"
+    "                   format, as --coredump-on-trap writes; read it with 'wasmscope\n"
+    "                   coredump FILE'): the guest thread's frames with their locals, its\n"
+    "                   memories and globals. The thread is suspended while the dump is taken\n"
+    "                   (it must reach a safepoint or be in a host call within 1.5 s), then\n"
+    "                   goes on. FILE is replaced only once the whole dump has arrived.\n"
+    "\n"
+    "exit status: 0, 1 if PID serves no dumps to this user or the dump cannot be had or\n"
+    "written, 2 on usage errors.\n";
+
+/// How long to wait for the server to send anything more before giving up. The server bounds
+/// its own work (see run_diag.cc); this only keeps a wedged peer from hanging the client.
+constexpr time_t kReplyIdleSeconds = 60;
+
+/// What the command line asked for.
+struct StackOptions {
+  long pid = 0;
+  std::string coredump_path;  ///< Empty: print a thread dump.
+};
+
+/// Parses {args}; false on a usage error.
+bool parse_stack_args(const Args& args, StackOptions* o) {
+  bool have_pid = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--coredump") {
+      if (i + 1 >= args.size() || args[i + 1].empty()) return false;
+      o->coredump_path = args[++i];
+    } else if (!a.empty() && a[0] == '-') {
+      return false;
+    } else {
+      char* end = nullptr;
+      o->pid = std::strtol(a.c_str(), &end, 10);
+      if (have_pid || end == a.c_str() || *end != '\0' || o->pid <= 0) return false;
+      have_pid = true;
+    }
+  }
+  return have_pid;
+}
+
+/// Connects to process {pid}'s dump socket; -1 (with the reason printed) if it cannot.
+int connect_to(long pid) {
+  // The socket is under the directory of the user running PID.
+  struct stat proc;
+  const std::string proc_dir = "/proc/" + std::to_string(pid);
+  if (::stat(proc_dir.c_str(), &proc) != 0) {
+    std::fprintf(stderr, "wasmscope stack: no process %ld\n", pid);
+    return -1;
+  }
+  const std::string path = dump_socket_path(proc.st_uid, static_cast<pid_t>(pid));
+  sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const timeval idle = {kReplyIdleSeconds, 0};
+    (void)::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+    return fd;
+  }
+  const int error = errno;
+  if (error == ENOENT || error == ECONNREFUSED) {
+    // A process, but nobody listening at its socket's path.
+    std::fprintf(stderr,
+                 "wasmscope stack: cannot reach process %ld: it is not serving dumps (it is not "
+                 "a 'wasmscope run', or it is still starting): %s: %s\n",
+                 pid, path.c_str(), std::strerror(error));
+  } else {
+    std::fprintf(stderr, "wasmscope stack: cannot reach process %ld at %s: %s\n", pid, path.c_str(),
+                 std::strerror(error));
+  }
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
+/// Sends request {request} (a line); false (with the reason printed) if it could not.
+bool send_request(int fd, long pid, const char* request) {
+  const std::string line = std::string(request) + "\n";
+  for (size_t done = 0; done < line.size();) {
+    const ssize_t n = ::send(fd, line.data() + done, line.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::fprintf(stderr, "wasmscope stack: cannot send the request to process %ld: %s\n", pid,
+                   std::strerror(errno));
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+/// Receives up to {size} bytes; 0 at the end of the reply, -1 (errno set) on an error or when
+/// the server went quiet for {kReplyIdleSeconds}.
+ssize_t receive(int fd, char* buf, size_t size) {
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, size, 0);
+    if (n >= 0 || errno != EINTR) return n;
+  }
+}
+
+/// The reason a reply could not be read, for the messages below.
+std::string receive_error() {
+  return errno == EAGAIN || errno == EWOULDBLOCK
+             ? "no answer for " + std::to_string(kReplyIdleSeconds) + " s"
+             : std::string(std::strerror(errno));
+}
+
+/// Prints an "error: MESSAGE" reply of process {pid}.
+void report_refusal(long pid, const std::string& reply) {
+  std::string message = reply.substr(std::strlen("error: "));
+  while (!message.empty() && message.back() == '\n')
+    message.pop_back();
+  std::fprintf(stderr, "wasmscope stack: process %ld: %s\n", pid, message.c_str());
+}
+
+bool is_refusal(const std::string& reply) {
+  return reply.rfind("error: ", 0) == 0;
+}
+
+/// `wasmscope stack PID`: prints the thread dump.
+int print_dump(int fd, long pid) {
+  if (!send_request(fd, pid, kDumpRequest)) return 1;
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = receive(fd, buf, sizeof buf)) > 0)
+    text.append(buf, static_cast<size_t>(n));
+  if (n < 0) {
+    std::fprintf(stderr, "wasmscope stack: reading the dump of process %ld failed: %s\n", pid,
+                 receive_error().c_str());
+    return 1;
+  }
+  if (text.empty()) {
+    std::fprintf(stderr, "wasmscope stack: process %ld sent no dump (not its user?)\n", pid);
+    return 1;
+  }
+  if (is_refusal(text)) {
+    report_refusal(pid, text);
+    return 1;
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+/// Reads the reply's first line, '\n' included, or as much of it as arrives (at most
+/// {kMaxHeaderBytes}): empty when the server closed at once. False on a receive error.
+bool read_header(int fd, std::string* line) {
+  constexpr size_t kMaxHeaderBytes = 4096;  // "coredump N\n", or an error message
+  char c = 0;
+  while (line->size() < kMaxHeaderBytes) {
+    const ssize_t n = receive(fd, &c, 1);
+    if (n < 0) return false;
+    if (n == 0) return true;
+    line->push_back(c);
+    if (c == '\n') return true;
+  }
+  return true;
+}
+
+/// The N of a header "coredump N\n", if {header} is one.
+bool parse_coredump_header(const std::string& header, uint64_t* size) {
+  const std::string prefix = std::string(kCoredumpRequest) + " ";
+  if (header.rfind(prefix, 0) != 0 || header.back() != '\n') return false;
+  const std::string digits = header.substr(prefix.size(), header.size() - prefix.size() - 1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  errno = 0;
+  *size = std::strtoull(digits.c_str(), nullptr, 10);
+  return errno == 0;
+}
+
+bool write_all(int fd, const char* data, size_t size) {
+  for (size_t done = 0; done < size;) {
+    const ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+/// Copies the {size} bytes of the coredump from {socket} to the new file {out}; false (with
+/// the reason printed) if they do not all arrive or cannot be written.
+bool receive_coredump(int socket, int out, uint64_t size, long pid, const std::string& tmp) {
+  uint64_t got = 0;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = receive(socket, buf, sizeof buf);
+    if (n < 0) {
+      std::fprintf(stderr,
+                   "wasmscope stack: reading the coredump of process %ld failed after "
+                   "%llu of %llu bytes: %s\n",
+                   pid, static_cast<unsigned long long>(got), static_cast<unsigned long long>(size),
+                   receive_error().c_str());
+      return false;
+    }
+    if (n == 0) break;
+    got += static_cast<uint64_t>(n);
+    if (got > size) break;
+    if (!write_all(out, buf, static_cast<size_t>(n))) {
+      std::fprintf(stderr, "wasmscope stack: cannot write '%s': %s\n", tmp.c_str(),
+                   std::strerror(errno));
+      return false;
+    }
+  }
+  if (got != size) {
+    std::fprintf(stderr,
+                 "wasmscope stack: process %ld sent %s%llu bytes of a %llu-byte "
+                 "coredump; nothing written\n",
+                 pid, got > size ? "more than " : "only ",
+                 static_cast<unsigned long long>(got > size ? size : got),
+                 static_cast<unsigned long long>(size));
+    return false;
+  }
+  return true;
+}
+
+/// `wasmscope stack --coredump FILE PID`: writes the coredump to FILE, through FILE.tmp so
+/// that FILE is never left half written.
+int save_coredump(int fd, long pid, const std::string& path) {
+  if (!send_request(fd, pid, kCoredumpRequest)) return 1;
+  std::string header;
+  if (!read_header(fd, &header)) {
+    std::fprintf(stderr, "wasmscope stack: reading the reply of process %ld failed: %s\n", pid,
+                 receive_error().c_str());
+    return 1;
+  }
+  if (is_refusal(header)) {
+    report_refusal(pid, header);
+    return 1;
+  }
+  uint64_t size = 0;
+  if (!parse_coredump_header(header, &size)) {
+    std::fprintf(stderr, "wasmscope stack: process %ld sent %s\n", pid,
+                 header.empty() ? "no reply (not its user?)" : "an unexpected reply");
+    return 1;
+  }
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());  // a leftover; O_EXCL below also refuses a planted symlink
+  // 0600: the dump holds the program's memory, which only its user could reach so far.
+  const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    std::fprintf(stderr, "wasmscope stack: cannot create '%s': %s\n", tmp.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
+  bool ok = receive_coredump(fd, out, size, pid, tmp);
+  if (::close(out) != 0 && ok) {
+    std::fprintf(stderr, "wasmscope stack: cannot write '%s': %s\n", tmp.c_str(),
+                 std::strerror(errno));
+    ok = false;
+  }
+  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::fprintf(stderr, "wasmscope stack: cannot rename '%s' to '%s': %s\n", tmp.c_str(),
+                 path.c_str(), std::strerror(errno));
+    ok = false;
+  }
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "wasmscope stack: coredump of process %ld written to %s (%llu bytes)\n", pid,
+               path.c_str(), static_cast<unsigned long long>(size));
+  return 0;
+}
 
 }  // namespace
 
@@ -32,40 +299,17 @@ int cmd_stack(const Args& args) {
     std::fputs(kStackUsage, stdout);
     return 0;
   }
-  char* end = nullptr;
-  const long pid = args.size() == 1 ? std::strtol(args[0].c_str(), &end, 10) : 0;
-  if (args.size() != 1 || end == args[0].c_str() || *end != '\0' || pid <= 0) {
+  StackOptions o;
+  if (!parse_stack_args(args, &o)) {
     std::fputs(kStackUsage, stderr);
     return 2;
   }
-  // The socket is under the directory of the user running PID.
-  struct stat proc;
-  const std::string proc_dir = "/proc/" + std::to_string(pid);
-  if (::stat(proc_dir.c_str(), &proc) != 0) {
-    std::fprintf(stderr, "wasmscope stack: no process %ld\n", pid);
-    return 1;
-  }
-  const std::string path = dump_socket_path(proc.st_uid, static_cast<pid_t>(pid));
-  sockaddr_un addr = {};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::fprintf(stderr, "wasmscope stack: cannot reach process %ld at %s: %s\n", pid,
-                 path.c_str(), std::strerror(errno));
-    if (fd >= 0) ::close(fd);
-    return 1;
-  }
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  const int fd = connect_to(o.pid);
+  if (fd < 0) return 1;
+  const int status =
+      o.coredump_path.empty() ? print_dump(fd, o.pid) : save_coredump(fd, o.pid, o.coredump_path);
   ::close(fd);
-  if (text.empty()) {
-    std::fprintf(stderr, "wasmscope stack: process %ld sent no dump (not its user?)\n", pid);
-    return 1;
-  }
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return 0;
+  return status;
 }
 
 }  // namespace wasmscope::internal::tools

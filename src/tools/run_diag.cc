@@ -1,19 +1,35 @@
 #include "tools/run_diag.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <optional>
+#include <vector>
+
+#include "diag/coredump.h"
 
 namespace wasmscope::internal::tools {
 
 namespace {
 int open_dump_socket(std::string* path);
+
+/// How long a client may take to send its request, and to make room for more of the reply.
+constexpr int kRequestTimeoutMs = 2000;
+constexpr int kReplyIdleTimeoutMs = 10000;
+/// How long a coredump request waits for the guest thread to reach a safepoint.
+constexpr uint64_t kCoredumpSuspendTimeoutNs = 1'500'000'000;
 }  // namespace
 
 RunDiagnostics::RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options,
@@ -55,6 +71,12 @@ RunDiagnostics::~RunDiagnostics() {
   dumper_.join();
   if (server_.joinable()) {
     ::shutdown(listen_fd_, SHUT_RDWR);  // ends its accept
+    {
+      // The program is over: the client being served is cut short rather than the exit
+      // delayed (a coredump client then sees the reply end early and writes no file).
+      std::lock_guard<std::mutex> lock(client_mutex_);
+      if (client_fd_ >= 0) ::shutdown(client_fd_, SHUT_RDWR);
+    }
     server_.join();
   }
   if (listen_fd_ >= 0) {
@@ -62,6 +84,12 @@ RunDiagnostics::~RunDiagnostics() {
     ::unlink(socket_path_.c_str());
   }
   if (report_file_ != nullptr && report_file_ != stderr) std::fclose(report_file_);
+}
+
+void RunDiagnostics::set_instance(const InstanceData* instance, const std::string& module_path) {
+  std::lock_guard<std::mutex> lock(instance_mutex_);
+  instance_ = instance;
+  module_path_ = module_path;
 }
 
 std::string dump_socket_path(uid_t uid, pid_t pid) {
@@ -76,6 +104,39 @@ std::string RunDiagnostics::dump_text() const {
 
 namespace {
 
+/// The pid a socket name "DIGITS.sock" (as {dump_socket_path} writes them: no sign, no leading
+/// zero) stands for, if {name} is one.
+std::optional<pid_t> socket_pid(const char* name) {
+  if (name[0] < '1' || name[0] > '9') return std::nullopt;
+  long long pid = 0;
+  size_t i = 0;
+  for (; std::isdigit(static_cast<unsigned char>(name[i])); ++i) {
+    pid = pid * 10 + (name[i] - '0');
+    if (pid > INT_MAX) return std::nullopt;
+  }
+  if (std::strcmp(name + i, ".sock") != 0) return std::nullopt;
+  return static_cast<pid_t>(pid);
+}
+
+/// Removes the sockets in {dir} of processes that ended without removing theirs (killed):
+/// entries named DIGITS.sock that are sockets and whose pid no longer exists. (A process of
+/// another pid namespace sharing /tmp would look dead; the directory is per user.)
+void remove_stale_sockets(const std::string& dir) {
+  DIR* entries = ::opendir(dir.c_str());
+  if (entries == nullptr) return;
+  const int dir_fd = ::dirfd(entries);
+  while (const dirent* entry = ::readdir(entries)) {
+    const std::optional<pid_t> pid = socket_pid(entry->d_name);
+    if (!pid || *pid == getpid()) continue;
+    struct stat st;
+    if (::fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISSOCK(st.st_mode)) {
+      continue;
+    }
+    if (::kill(*pid, 0) == -1 && errno == ESRCH) ::unlinkat(dir_fd, entry->d_name, 0);
+  }
+  ::closedir(entries);
+}
+
 // The socket lives in /tmp/wasmscope-UID (mode 0700, owned by this user: other users cannot
 // even reach it) and is itself 0600; a peer whose credentials are another user's is refused
 // anyway. Without a usable directory the process simply serves no dumps (returns -1).
@@ -87,6 +148,7 @@ int open_dump_socket(std::string* path) {
       (st.st_mode & 077) != 0) {
     return -1;
   }
+  remove_stale_sockets(dir);
   *path = dump_socket_path(getuid(), getpid());
   sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
@@ -103,28 +165,152 @@ int open_dump_socket(std::string* path) {
   return fd;
 }
 
+/// Milliseconds left until {deadline} (CLOCK_MONOTONIC), 0 once it has passed.
+int ms_until(const timespec& deadline) {
+  timespec now = {};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const long long ms =
+      (deadline.tv_sec - now.tv_sec) * 1000LL + (deadline.tv_nsec - now.tv_nsec) / 1'000'000;
+  return ms <= 0 ? 0 : static_cast<int>(ms);
+}
+
+timespec deadline_in_ms(int ms) {
+  timespec t = {};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += static_cast<long>(ms % 1000) * 1'000'000;
+  if (t.tv_nsec >= 1'000'000'000) {
+    t.tv_sec += 1;
+    t.tv_nsec -= 1'000'000'000;
+  }
+  return t;
+}
+
+/// Waits until {fd} is ready for {events} or {deadline} passes; false on timeout or error.
+bool wait_ready(int fd, short events, const timespec& deadline) {
+  for (;;) {
+    pollfd p = {fd, events, 0};
+    const int n = ::poll(&p, 1, ms_until(deadline));
+    if (n > 0) return true;
+    if (n == 0 || errno != EINTR) return false;
+  }
+}
+
+/// Reads the request line (without its '\n') into {line}: false with {why} set when none
+/// arrives before {deadline} or it is longer than {kMaxRequestBytes}.
+bool read_request(int fd, const timespec& deadline, std::string* line, std::string* why) {
+  char buf[kMaxRequestBytes];
+  size_t have = 0;
+  while (have < sizeof buf) {
+    if (!wait_ready(fd, POLLIN, deadline)) {
+      *why = "no request received within " + std::to_string(kRequestTimeoutMs) + " ms";
+      return false;
+    }
+    const ssize_t n = ::recv(fd, buf + have, sizeof buf - have, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      *why = "the connection ended before the request's end of line";
+      return false;
+    }
+    const char* end =
+        static_cast<const char*>(std::memchr(buf + have, '\n', static_cast<size_t>(n)));
+    have += static_cast<size_t>(n);
+    if (end != nullptr) {
+      line->assign(buf, static_cast<size_t>(end - buf));
+      return true;
+    }
+  }
+  *why = "request longer than " + std::to_string(kMaxRequestBytes) + " bytes";
+  return false;
+}
+
+/// Sends {size} bytes; false if they did not all go (an error, or the client took nothing
+/// for {kReplyIdleTimeoutMs}).
+bool send_all(int fd, const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  for (size_t done = 0; done < size;) {
+    const ssize_t n = ::send(fd, p + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      if (!wait_ready(fd, POLLOUT, deadline_in_ms(kReplyIdleTimeoutMs))) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool send_text(int fd, const std::string& text) { return send_all(fd, text.data(), text.size()); }
+
 }  // namespace
 
 void RunDiagnostics::serve_dumps() {
   while (!stopping_) {
     const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR || errno == ECONNABORTED) continue;
       return;  // shut down (or broken): stop serving
     }
     ucred peer = {};
     socklen_t len = sizeof peer;
     if (::getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 &&
         peer.uid == getuid()) {
-      const std::string text = dump_text();
-      for (size_t done = 0; done < text.size();) {
-        const ssize_t n = ::send(client, text.data() + done, text.size() - done, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        done += static_cast<size_t>(n);
+      {
+        std::lock_guard<std::mutex> lock(client_mutex_);
+        client_fd_ = client;
       }
+      // Checked after publishing {client_fd_}: a destructor that missed it has set the flag.
+      if (!stopping_) serve_request(client);
+      std::lock_guard<std::mutex> lock(client_mutex_);
+      client_fd_ = -1;
     }
     ::close(client);
   }
+}
+
+/// Reads the client's request and answers it (see the protocol in run_diag.h).
+void RunDiagnostics::serve_request(int client) {
+  std::string request;
+  std::string why;
+  if (!read_request(client, deadline_in_ms(kRequestTimeoutMs), &request, &why)) {
+    (void)send_text(client, "error: " + why + " (expected 'dump' or 'coredump')\n");
+    return;
+  }
+  if (request == kDumpRequest) {
+    (void)send_text(client, dump_text());
+  } else if (request == kCoredumpRequest) {
+    serve_coredump(client);
+  } else {
+    (void)send_text(client, "error: unknown request (expected 'dump' or 'coredump')\n");
+  }
+}
+
+/// Suspends the guest thread, encodes its coredump and resumes it (write_live_coredump), then
+/// sends it: the thread is stopped only while the dump is made, not while it is sent.
+void RunDiagnostics::serve_coredump(int client) {
+  CoredumpInput input;
+  {
+    std::lock_guard<std::mutex> lock(instance_mutex_);
+    if (instance_ != nullptr) {
+      input.executable = module_path_;
+      input.instances.push_back({instance_, module_path_});
+    }
+  }
+  if (input.instances.empty()) {
+    (void)send_text(client, "error: the module is not instantiated yet\n");
+    return;
+  }
+  input.thread_name = "main";
+  input.record_locals = true;  // safe: the frames are read while the thread is suspended
+  const Result<std::vector<uint8_t>> dump =
+      write_live_coredump(ctx_, std::move(input), kCoredumpSuspendTimeoutNs);
+  if (!dump.ok()) {
+    (void)send_text(client, "error: no coredump: " + dump.error().message + "\n");
+    return;
+  }
+  const std::string header = "coredump " + std::to_string(dump->size()) + "\n";
+  if (send_text(client, header)) (void)send_all(client, dump->data(), dump->size());
 }
 
 void RunDiagnostics::dump_on_sigquit() {

@@ -1,16 +1,29 @@
 // The diagnostics `wasmscope run` attaches to the guest thread: the hang watchdog
-// (--watchdog) and thread dumps on SIGQUIT.
+// (--watchdog), thread dumps on SIGQUIT, and thread dumps and coredumps on request over a
+// Unix socket (`wasmscope stack`).
+//
+// The socket protocol, one request per connection: the client sends one line, {kDumpRequest}
+// or {kCoredumpRequest} followed by '\n' (at most {kMaxRequestBytes} bytes, within 2 s); the
+// server replies and closes the connection.
+//   dump      -> the text thread dump, as SIGQUIT prints it, up to the end of the stream.
+//   coredump  -> "coredump N\n" then N bytes: a WebAssembly coredump (diag/coredump.h) of the
+//                guest thread, taken while it is suspended; the program then goes on.
+//   anything else, no request in time, or a coredump that cannot be made
+//             -> "error: MESSAGE\n".
+// A peer whose credentials are another user's is closed on at once, without a reply.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
 #include <sys/types.h>
 
 #include "diag/watchdog.h"
+#include "engine/instance_data.h"
 
 namespace wasmscope::internal::tools {
 
@@ -24,8 +37,9 @@ struct RunDiagOptions {
 /// Lives while the guest runs (destroy it before the store). Construct it before any other
 /// thread exists: it blocks SIGQUIT in the calling thread so that only its dump thread takes
 /// the signal; each SIGQUIT prints a thread dump to stderr and the program goes on. It also
-/// serves the same dump to `wasmscope stack PID` over a Unix socket only its user can reach
-/// ({dump_socket_path}).
+/// serves the same dump, or a coredump, to `wasmscope stack PID` over a Unix socket only its
+/// user can reach ({dump_socket_path}; the protocol is described above), one client at a
+/// time, each bounded in time.
 class RunDiagnostics {
  public:
   RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options, const std::string& module_name,
@@ -37,9 +51,16 @@ class RunDiagnostics {
   /// False (with a message printed) if the report file could not be opened.
   bool ok() const { return ok_; }
 
+  /// Names the instance `coredump` requests dump (memories and globals) and the module file
+  /// it came from; until it is set they are refused. {instance} must outlive this object.
+  /// Thread-safe.
+  void set_instance(const InstanceData* instance, const std::string& module_path);
+
  private:
   void dump_on_sigquit();
   void serve_dumps();
+  void serve_request(int client);
+  void serve_coredump(int client);
   std::string dump_text() const;
 
   ExecContext* ctx_;
@@ -53,10 +74,24 @@ class RunDiagnostics {
   int listen_fd_ = -1;
   std::string socket_path_;
   std::thread server_;
+  /// The connection being served (-1: none), so that the destructor can cut short a client
+  /// that never sends its request. Guarded by {client_mutex_}.
+  int client_fd_ = -1;
+  std::mutex client_mutex_;
+  const InstanceData* instance_ = nullptr;  ///< Guarded by {instance_mutex_}.
+  std::string module_path_;                 ///< Guarded by {instance_mutex_}.
+  std::mutex instance_mutex_;
 };
 
+/// The requests of the socket protocol (above), without their '\n'.
+inline constexpr const char* kDumpRequest = "dump";
+inline constexpr const char* kCoredumpRequest = "coredump";
+/// The longest request line the server reads, '\n' included.
+inline constexpr size_t kMaxRequestBytes = 64;
+
 /// Where process {pid} (run by user {uid}) serves thread dumps: a socket in a directory only
-/// that user can enter, /tmp/wasmscope-UID/PID.sock.
+/// that user can enter, /tmp/wasmscope-UID/PID.sock. A process opening its socket there
+/// removes the sockets of processes that ended without removing theirs (killed).
 std::string dump_socket_path(uid_t uid, pid_t pid);
 
 }  // namespace wasmscope::internal::tools
