@@ -118,7 +118,7 @@ extern "C" size_t wasmscope_thread_dump(wasmscope_thread_t* thread, const char* 
     return 0;
   }
   const wasmscope::internal::diag::ThreadReport report = wasmscope::internal::diag::report_thread(
-      context_of(thread), name != nullptr ? name : "main", "", {}, uint64_t{timeout_ms} * 1'000'000);
+      context_of(thread), name != nullptr ? name : "main", "", uint64_t{timeout_ms} * 1'000'000);
   const std::string title = "wasmscope thread dump";
   const std::string dump = json != 0
                                ? wasmscope::internal::diag::format_json("thread_dump", title, {report})

@@ -40,7 +40,7 @@ std::string thread_dump(std::span<const NamedThread> threads, const DumpOptions&
   for (const NamedThread& t : threads) {
     internal::ExecContext* ctx = internal::ThreadAccess::context(t.thread);
     if (ctx == nullptr) continue;
-    reports.push_back(internal::diag::report_thread(ctx, t.name, "", {}, to_ns(options.timeout)));
+    reports.push_back(internal::diag::report_thread(ctx, t.name, "", to_ns(options.timeout)));
   }
   return options.format == ReportFormat::kJson
              ? internal::diag::format_json("thread_dump", options.title, reports)

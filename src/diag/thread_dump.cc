@@ -53,7 +53,7 @@ uint64_t now_ns() {
 const char* state_name(ThreadState state) { return thread_state_name(to_public(state)); }
 
 ThreadReport report_thread(ExecContext* ctx, const std::string& name,
-                           const std::string& module_name, const SourceLocator& locate,
+                           const std::string& module_name,
                            uint64_t timeout_ns) {
   ThreadReport report;
   report.id = ctx->id();
@@ -74,11 +74,7 @@ ThreadReport report_thread(ExecContext* ctx, const std::string& name,
   for (uint32_t i = 0; i < report.capture.copied; ++i) {
     report.frames.push_back(symbolize(records[i], module_name));
     const SymbolizedFrame& frame = report.frames.back();
-    std::optional<std::string> where;
-    if (!frame.host) {
-      where = locate ? locate(frame.module_offset) : source_location(records[i], frame);
-    }
-    report.locations.push_back(where.value_or(""));
+    report.locations.push_back(source_location(records[i], frame).value_or(""));
   }
   return report;
 }

@@ -3,8 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,9 +11,6 @@
 #include "stack/symbolizer.h"
 
 namespace wasmscope::internal::diag {
-
-/// A source position for a module byte offset ("file.c:42"), if debug info has one.
-using SourceLocator = std::function<std::optional<std::string>(uint32_t module_offset)>;
 
 /// One thread in a dump or report.
 struct ThreadReport {
@@ -35,10 +30,10 @@ inline constexpr size_t kTextInnermostFrames = 48;
 inline constexpr size_t kTextOutermostFrames = 16;
 
 /// Captures the thread running on {ctx} (waiting at most {timeout_ns}) and describes it.
-/// {module_name} names frames of modules without a name section. {locate} gives file:line for
-/// a module offset; when empty, each frame's module's own DWARF line table does.
+/// {module_name} names frames of modules without a name section; file:line comes from each
+/// frame's module's own DWARF line table.
 ThreadReport report_thread(ExecContext* ctx, const std::string& name,
-                           const std::string& module_name, const SourceLocator& locate,
+                           const std::string& module_name,
                            uint64_t timeout_ns = 1'000'000'000);
 
 /// "idle", "running", "in_host", "parked", "exited".

@@ -59,8 +59,7 @@ uint64_t Watchdog::check(uint64_t now) {
 
 void Watchdog::report(uint64_t now) {
   (void)now;
-  ThreadReport thread = report_thread(ctx_, options_.thread_name, options_.module_name,
-                                      options_.locate);
+  ThreadReport thread = report_thread(ctx_, options_.thread_name, options_.module_name);
   if (thread.state == ThreadState::kIdle) return;  // the call ended meanwhile
   ++call_reports_;
   const bool repeated = call_reports_ > 1;

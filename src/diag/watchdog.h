@@ -32,7 +32,6 @@ struct WatchdogOptions {
   bool json = false;           ///< JSON lines instead of text.
   std::string thread_name = "main";
   std::string module_name;     ///< For frames of modules without a name section.
-  SourceLocator locate;        ///< file:line for frames, if debug info exists.
 };
 
 /// Watches the thread running on {ctx} from a thread of its own, from construction until

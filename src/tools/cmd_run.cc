@@ -12,7 +12,6 @@
 
 #include <unistd.h>
 
-#include "binary/dwarf_line.h"
 #include "diag/coredump.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
@@ -254,10 +253,26 @@ std::string format_value(const Slot* slot, ValType type) {
 }
 
 /// Prints a trap and its guest stack, innermost frame first.
+/// The trap and its stack, innermost first, with file:line where the module has DWARF line
+/// info. Capped like a thread dump's text: a call stack exhausted by runaway recursion is
+/// 65,536 frames, of which the innermost and outermost say what there is to say.
 void print_trap(const InvokeOutcome& outcome, const std::string& module_name) {
   std::fprintf(stderr, "trap: %s\n", outcome.message.c_str());
-  for (const SymbolizedFrame& frame : symbolize_stack(outcome.frames, module_name)) {
-    std::fprintf(stderr, "    at %s\n", frame.to_string().c_str());
+  const std::vector<FrameRecord>& records = outcome.frames;  // outermost first
+  const size_t n = records.size();
+  const bool cap = n > diag::kTextInnermostFrames + diag::kTextOutermostFrames;
+  for (size_t k = 0; k < n; ++k) {
+    if (cap && k == diag::kTextInnermostFrames) {
+      std::fprintf(stderr, "    ... %zu frames omitted ...\n",
+                   n - diag::kTextInnermostFrames - diag::kTextOutermostFrames);
+      k = n - diag::kTextOutermostFrames;
+    }
+    FrameRecord record = records[n - 1 - k];
+    if (k > 0) record.pc = call_position(record);  // a caller: at its call instruction
+    const SymbolizedFrame frame = symbolize(record, module_name);
+    const std::optional<std::string> where = source_location(record, frame);
+    std::fprintf(stderr, "    at %s%s\n", frame.to_string().c_str(),
+                 where ? (" (" + *where + ")").c_str() : "");
   }
 }
 
@@ -427,18 +442,6 @@ int trap_exit_status(const InvokeOutcome& outcome, const wasi::WasiContext& wasi
   return kTrapExitStatus;
 }
 
-/// file:line for module offsets, from the module's DWARF line table (none without -g).
-diag::SourceLocator source_locator(const Module& module) {
-  auto table = LineTable::parse(module);
-  if (!table.ok() || table->empty()) return {};
-  auto shared = std::make_shared<const LineTable>(std::move(*table));
-  return [shared](uint32_t module_offset) -> std::optional<std::string> {
-    const std::optional<LineInfo> info = shared->lookup(module_offset);
-    if (!info || info->line == 0) return std::nullopt;
-    return info->file + ":" + std::to_string(info->line);
-  };
-}
-
 }  // namespace
 
 int cmd_run(const Args& args) {
@@ -477,8 +480,7 @@ int cmd_run(const Args& args) {
   auto trapped = [&](const InvokeOutcome& outcome) {
     return trap_exit_status(outcome, **wasi, module_name, o.coredump_path, path);
   };
-  RunDiagnostics diagnostics(&store.context(), o.diag, module_name,
-                             source_locator((*compiled)->module));
+  RunDiagnostics diagnostics(&store.context(), o.diag, module_name);
   if (!diagnostics.ok()) return 1;
   TrapInfo trap;
   auto instance = store.instantiate(*compiled, *imports, &trap);

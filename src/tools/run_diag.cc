@@ -33,8 +33,8 @@ constexpr uint64_t kCoredumpSuspendTimeoutNs = 1'500'000'000;
 }  // namespace
 
 RunDiagnostics::RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options,
-                               const std::string& module_name, diag::SourceLocator locate)
-    : ctx_(ctx), module_name_(module_name), locate_(std::move(locate)) {
+                               const std::string& module_name)
+    : ctx_(ctx), module_name_(module_name) {
   // Threads created from here on inherit the mask: SIGQUIT reaches only {sigwait} below.
   sigset_t quit;
   sigemptyset(&quit);
@@ -60,7 +60,6 @@ RunDiagnostics::RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options,
   w.out = report_file_;
   w.json = options.json;
   w.module_name = module_name_;
-  w.locate = locate_;
   watchdog_ = std::make_unique<diag::Watchdog>(ctx_, std::move(w));
 }
 
@@ -97,7 +96,7 @@ std::string dump_socket_path(uid_t uid, pid_t pid) {
 }
 
 std::string RunDiagnostics::dump_text() const {
-  const diag::ThreadReport thread = diag::report_thread(ctx_, "main", module_name_, locate_);
+  const diag::ThreadReport thread = diag::report_thread(ctx_, "main", module_name_);
   return diag::format_text("wasmscope thread dump (pid " + std::to_string(getpid()) + ")",
                            {thread});
 }
@@ -321,7 +320,7 @@ void RunDiagnostics::dump_on_sigquit() {
     int sig = 0;
     if (sigwait(&quit, &sig) != 0) continue;
     if (stopping_) return;
-    const diag::ThreadReport thread = diag::report_thread(ctx_, "main", module_name_, locate_);
+    const diag::ThreadReport thread = diag::report_thread(ctx_, "main", module_name_);
     const std::string text =
         diag::format_text("wasmscope thread dump (SIGQUIT); the program continues", {thread}) +
         "\n";

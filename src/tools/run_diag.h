@@ -42,8 +42,7 @@ struct RunDiagOptions {
 /// time, each bounded in time.
 class RunDiagnostics {
  public:
-  RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options, const std::string& module_name,
-                 diag::SourceLocator locate);
+  RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options, const std::string& module_name);
   ~RunDiagnostics();
   RunDiagnostics(const RunDiagnostics&) = delete;
   RunDiagnostics& operator=(const RunDiagnostics&) = delete;
@@ -65,7 +64,6 @@ class RunDiagnostics {
 
   ExecContext* ctx_;
   std::string module_name_;
-  diag::SourceLocator locate_;
   FILE* report_file_ = nullptr;  ///< Owned when not stderr.
   bool ok_ = true;
   std::unique_ptr<diag::Watchdog> watchdog_;

@@ -268,6 +268,14 @@ case "$case_name" in
       >"$work/ref.out" 2>"$work/ref.err"
     echo $? >"$work/ref.status"
     expect_match "$work/ref.err" "^trap: call stack exhausted$"
+    # The trap's stack is capped like a dump: the limit is 65,536 frames (Config's
+    # max_call_depth), so 65,536 - 48 - 16 are counted, not printed. The innermost frame is the
+    # call to mix (line 25) that found no room.
+    expect_match "$work/ref.err" "^    \.\.\. 65472 frames omitted \.\.\.$"
+    [ "$(grep -c "^    at " "$work/ref.err")" -eq 64 ] || fail "the trap printed more than 64 frames"
+    grep -m1 "^    at " "$work/ref.err" |
+      grep -qE "^    at recurse!path_hash\+0x[0-9a-f]+ \(.*recurse\.c:25\)$" ||
+      fail "the trap's innermost frame is not the call to mix in path_hash (recurse.c:25)"
     timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --hang-report "$work/report.json" \
       --hang-report-format json "$examples/recurse.wasm" 1000 >"$work/out" 2>"$work/err"
     status=$?
