@@ -3,9 +3,9 @@
 #
 #   hang_test.sh WASMSCOPE EXAMPLES_DIR CASE
 #
-# CASE is one of: interrupt, report, json, abort, sigquit, stack, stack_other_user (the last
-# needs root, to run the client as user nobody; CMake registers it only then), wait_interrupt,
-# wait_report, recurse_interrupt, recurse_report. Each checks exit status and output; "report",
+# CASE is one of: interrupt, slow_interrupt, report, json, abort, sigquit, stack,
+# stack_other_user (it needs root, to run the client as user nobody; CMake registers it only
+# then), wait_interrupt, wait_report, recurse_interrupt, recurse_report. Each checks exit status and output; "report",
 # "sigquit", "wait_report" and "recurse_report" also check the program's own output is what it
 # is without them. The recurse cases also require the text report to cap a deep stack (the
 # innermost 48 and outermost 16 frames, the rest counted in one line).
@@ -100,6 +100,20 @@ case "$case_name" in
     expect_match "$work/err" "^    at spin!level1\+0x[0-9a-f]+ \(.*spin\.c:12\)$"
     expect_match "$work/err" "^    at spin!__original_main\+0x[0-9a-f]+ \(.*spin\.c:17\)$"
     expect_match "$work/err" "^trap: interrupted$"
+    ;;
+  slow_interrupt)
+    # The long computation, interrupted at the deadline: its report names fib at its source
+    # line (slow.c:7) and main's call (slow.c:12), then the call traps.
+    timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --on-hang interrupt \
+      "$examples/slow.wasm" 37 >"$work/out" 2>"$work/err"
+    status=$?
+    [ "$status" -eq 134 ] || fail "exit status $status, expected 134 (the interrupted trap)"
+    expect_prompt_report "$work/err"
+    report_block 1 "$work/err" >"$work/report1"
+    expect_match "$work/report1" "^    at slow!fib\+0x[0-9a-f]+ \(.*slow\.c:7\)$"
+    expect_match "$work/report1" "^    at slow!(__original_)?main\+0x[0-9a-f]+ \(.*slow\.c:12\)$"
+    expect_match "$work/err" "^trap: interrupted$"
+    grep -q "^fib(" "$work/out" && fail "the interrupted computation printed its result"
     ;;
   report)
     reference
