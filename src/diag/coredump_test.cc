@@ -54,17 +54,26 @@ constexpr const char* kWat = R"(
 
 constexpr uint32_t kMainCall = 27, kACall = 9, kBUnreachable = 1;
 
+/// {wat} assembled, compiled and instantiated in {store} without imports; null (and a failed
+/// test) if any step fails.
+Instance* instantiate_wat(Store& store, const char* wat) {
+  auto bytes = wat_to_binary(wat);
+  EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
+  if (!bytes.ok()) return nullptr;
+  auto compiled = compile_module(std::move(*bytes), store.config());
+  EXPECT_TRUE(compiled.ok()) << compiled.error().to_string();
+  if (!compiled.ok()) return nullptr;
+  auto instance = store.instantiate(*compiled, {});
+  EXPECT_TRUE(instance.ok()) << instance.error().to_string();
+  return instance.ok() ? *instance : nullptr;
+}
+
 /// Runs {kWat}'s main(5) to its trap and dumps it.
 class CoredumpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto bytes = wat_to_binary(kWat);
-    ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
-    auto compiled = compile_module(std::move(*bytes), store_.config());
-    ASSERT_TRUE(compiled.ok()) << compiled.error().to_string();
-    auto instance = store_.instantiate(*compiled, {});
-    ASSERT_TRUE(instance.ok()) << instance.error().to_string();
-    instance_ = *instance;
+    instance_ = instantiate_wat(store_, kWat);
+    ASSERT_NE(instance_, nullptr);
     const Func* main = instance_->find_export("main").as_func();
     ASSERT_NE(main, nullptr);
     std::vector<Slot> args(main->arg_slots + 1, 0);
@@ -287,13 +296,8 @@ constexpr const char* kSpinWat = R"(
 class LiveCoredumpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto bytes = wat_to_binary(kSpinWat);
-    ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
-    auto compiled = compile_module(std::move(*bytes), store_.config());
-    ASSERT_TRUE(compiled.ok()) << compiled.error().to_string();
-    auto instance = store_.instantiate(*compiled, {});
-    ASSERT_TRUE(instance.ok()) << instance.error().to_string();
-    instance_ = *instance;
+    instance_ = instantiate_wat(store_, kSpinWat);
+    ASSERT_NE(instance_, nullptr);
   }
 
   void TearDown() override {

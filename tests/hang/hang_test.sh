@@ -15,17 +15,8 @@ examples=$2
 case_name=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failed=0
-
-fail() {
-  echo "FAIL: $*"
-  failed=1
-}
-
-# expect_match FILE REGEX: FILE must contain a line matching REGEX (grep -E).
-expect_match() {
-  grep -qE -- "$2" "$1" || fail "$(basename "$1") does not match: $2"
-}
+# shellcheck source=tests/hang/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Every run of the wait_* and recurse_* cases is bounded, so a broken build fails, not hangs.
 limit=60
@@ -326,9 +317,4 @@ case "$case_name" in
     ;;
 esac
 
-if [ "$failed" -ne 0 ]; then
-  echo "--- stdout"; cat "$work/out" 2>/dev/null
-  echo "--- stderr"; head -60 "$work/err" 2>/dev/null
-  exit 1
-fi
-echo "ok: $case_name"
+finish "$case_name"

@@ -27,19 +27,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-failed=0
+# shellcheck source=tests/hang/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # fib(N) runs long enough (2 to 5 s here) for the few requests below to find it running.
 fib_n=40
 
-fail() {
-  echo "FAIL: $*"
-  failed=1
-}
-
-# expect_match FILE REGEX: FILE must contain a line matching REGEX (grep -E).
-expect_match() {
-  grep -qE -- "$2" "$1" || fail "$(basename "$1") does not match: $2"
-}
 
 # func_index MODULE NAME: the function index of $NAME in MODULE (from `wasmscope dump`).
 func_index() {
@@ -389,9 +381,4 @@ open("'"$work"'/request", "wb").write(request)' >"$work/fake_pid" &
     ;;
 esac
 
-if [ "$failed" -ne 0 ]; then
-  echo "--- stdout"; cat "$work/out" 2>/dev/null
-  echo "--- stderr"; head -60 "$work/err" 2>/dev/null
-  exit 1
-fi
-echo "ok: $case_name"
+finish "$case_name"
