@@ -82,6 +82,7 @@ case "$case_name" in
     [ "$status" -eq 134 ] || fail "exit status $status, expected 134 (the interrupted trap)"
     expect_match "$work/out" "^spin: starting$"
     expect_match "$work/err" "^wasmscope hang report #1: thread \"main\" has been in one call for"
+    expect_prompt_report "$work/err"
     # Frames with source lines from the module's DWARF (spin.c is built with -g): the calls
     # in level3, level2, level1 and main are on lines 10, 11, 12 and 17 of spin.c.
     # The loop is on line 8: a spinning loop is named at its back-edge branch, in its body.
@@ -114,6 +115,7 @@ case "$case_name" in
     cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without watchdog"
     expect_match "$work/err" "^wasmscope hang report #1: "
     expect_match "$work/err" "^    at slow!fib\+0x"
+    expect_prompt_report "$work/err"
     expect_match "$work/err" "^    at slow!main\+0x|^    at slow!__original_main\+0x"
     # Reported again at 2x the deadline, saying whether the stack moved.
     expect_match "$work/err" "^wasmscope hang report #2: .*(moved|has not moved)"
@@ -134,6 +136,7 @@ case "$case_name" in
       const ok = r.kind === "hang_report" && t.name === "main" && t.state === "running" &&
         names[0] === "stuck_here" && names[1] === "level3" && names[2] === "level2" &&
         names[3] === "level1" && t.frames[0].module === "spin" && t.seconds_in_call >= 0.3 &&
+        t.seconds_in_call < 5.3 && t.frames[0].line === 8 &&
         t.frames[1].file.endsWith("spin.c") && t.frames[1].line === 10;
       if (!ok) { console.log("unexpected report: " + lines[0]); process.exit(1); }
     ' "$work/report.json" || fail "the JSON report is not as expected"
