@@ -380,6 +380,32 @@ void race(Swap swap, Probe probe, Done done, int min_runs) {
   swapper.join();
 }
 
+/// What the opens of a symlink-swap race came to. Every race expects no escape, nothing
+/// unexpected, and both outcomes the swap allows: the inside target reached, and refusals.
+struct SwapTally {
+  int inside = 0;   ///< Opens that reached the inside target.
+  int refused = 0;  ///< Opens refused as escapes (ENOTCAPABLE).
+  int escapes = 0;  ///< Opens that reached outside the box.
+  int other = 0;    ///< Any other outcome.
+
+  /// A successful open: whether it reached the inside target, escaped, or was unexpected.
+  void opened(bool reached_inside, bool escaped, bool unexpected = false) {
+    inside += reached_inside;
+    escapes += escaped;
+    other += unexpected;
+  }
+  /// A failed open: refused if ENOTCAPABLE, else unexpected.
+  void failed(Errno e) { ++(e == Errno::kNotCapable ? refused : other); }
+  bool saw_both() const { return inside > 0 && refused > 0; }
+  void expect_no_escape(const char* verb) const {
+    std::printf("%s inside %d, refused %d\n", verb, inside, refused);
+    EXPECT_EQ(escapes, 0);
+    EXPECT_EQ(other, 0);
+    EXPECT_GT(inside, 0);
+    EXPECT_GT(refused, 0);
+  }
+};
+
 TEST_P(SandboxTest, SwappedFileSymlinkNeverReachesOutside) {
   // {swap} alternates between the inside file and the secret, by ".." and by absolute path.
   // rename() replaces it atomically, so the name always exists: every open either reaches
@@ -388,10 +414,7 @@ TEST_P(SandboxTest, SwappedFileSymlinkNeverReachesOutside) {
   const std::string secret_abs = root_ + "/secret.txt";
   const auto secret = identity(secret_abs);
   const auto inside = identity(box_ + "/file.txt");
-  int inside_opens = 0;
-  int refused = 0;
-  int other = 0;
-  int escapes = 0;
+  SwapTally tally;
   race(
       [&](unsigned i) {
         const char* targets[] = {"file.txt", "../secret.txt", "file.txt", secret_abs.c_str()};
@@ -400,23 +423,13 @@ TEST_P(SandboxTest, SwappedFileSymlinkNeverReachesOutside) {
       [&] {
         UniqueFd fd;
         const Errno e = open("swap", O_RDONLY, true, &fd);
-        if (e == Errno::kSuccess) {
-          const auto id = identity(fd.get());
-          escapes += id == secret;
-          inside_opens += id == inside;
-        } else if (e == Errno::kNotCapable) {
-          ++refused;
-        } else {
-          ++other;
-        }
+        if (e != Errno::kSuccess) return tally.failed(e);
+        const auto id = identity(fd.get());
+        tally.opened(id == inside, id == secret);
       },
-      [&] { return inside_opens > 0 && refused > 0; }, 20000);
-  std::printf("opened inside %d, refused %d\n", inside_opens, refused);
-  EXPECT_EQ(escapes, 0);
-  EXPECT_EQ(other, 0);
-  EXPECT_GT(inside_opens, 0);
-  EXPECT_GT(refused, 0);
-  EXPECT_GE(inside_opens + refused, 20000);
+      [&] { return tally.saw_both(); }, 20000);
+  tally.expect_no_escape("opened");
+  EXPECT_GE(tally.inside + tally.refused, 20000);
 }
 
 TEST_P(SandboxTest, SwappedDirectorySymlinkNeverReachesOutside) {
@@ -424,30 +437,17 @@ TEST_P(SandboxTest, SwappedDirectorySymlinkNeverReachesOutside) {
   link_in_box("a", "swapdir");
   const auto host_passwd = identity("/etc/passwd");
   const auto inside = identity(box_ + "/a/passwd");
-  int inside_opens = 0;
-  int refused = 0;
-  int other = 0;
-  int escapes = 0;
+  SwapTally tally;
   race([&](unsigned i) { swap_link(box_fd_, "swapdir.tmp", "swapdir", i % 2 ? "/etc" : "a"); },
        [&] {
          UniqueFd fd;
          const Errno e = open("swapdir/passwd", O_RDONLY, false, &fd);
-         if (e == Errno::kSuccess) {
-           const auto id = identity(fd.get());
-           escapes += id == host_passwd;
-           inside_opens += id == inside;
-         } else if (e == Errno::kNotCapable) {
-           ++refused;
-         } else {
-           ++other;
-         }
+         if (e != Errno::kSuccess) return tally.failed(e);
+         const auto id = identity(fd.get());
+         tally.opened(id == inside, id == host_passwd);
        },
-       [&] { return inside_opens > 0 && refused > 0; }, 20000);
-  std::printf("opened inside %d, refused %d\n", inside_opens, refused);
-  EXPECT_EQ(escapes, 0);
-  EXPECT_EQ(other, 0);
-  EXPECT_GT(inside_opens, 0);
-  EXPECT_GT(refused, 0);
+       [&] { return tally.saw_both(); }, 20000);
+  tally.expect_no_escape("opened");
 }
 
 TEST_P(SandboxTest, SwappedSymlinkNeverEscapesOpenParent) {
@@ -455,10 +455,7 @@ TEST_P(SandboxTest, SwappedSymlinkNeverEscapesOpenParent) {
   // {swap} flips between an inside file and the secret.
   link_in_box("file.txt", "swap");
   const auto box = identity(box_);
-  int escapes = 0;
-  int other = 0;
-  int inside = 0;
-  int refused = 0;
+  SwapTally tally;
   race(
       [&](unsigned i) {
         swap_link(box_fd_, "swap.tmp", "swap", i % 2 ? "a/../../secret.txt" : "file.txt");
@@ -466,22 +463,12 @@ TEST_P(SandboxTest, SwappedSymlinkNeverEscapesOpenParent) {
       [&] {
         PathParent p;
         const Errno e = open_parent(box_fd_, "swap", true, &p);
-        if (e == Errno::kSuccess) {
-          escapes += identity(p.dir.get()) != box;
-          inside += p.name == "file.txt";
-          other += p.name != "file.txt";
-        } else if (e == Errno::kNotCapable) {
-          ++refused;
-        } else {
-          ++other;
-        }
+        if (e != Errno::kSuccess) return tally.failed(e);
+        // Resolved to anything but (box, "file.txt") is unexpected: counted as "other".
+        tally.opened(p.name == "file.txt", identity(p.dir.get()) != box, p.name != "file.txt");
       },
-      [&] { return inside > 0 && refused > 0; }, 20000);
-  std::printf("resolved inside %d, refused %d\n", inside, refused);
-  EXPECT_EQ(escapes, 0);
-  EXPECT_EQ(other, 0);
-  EXPECT_GT(inside, 0);
-  EXPECT_GT(refused, 0);
+      [&] { return tally.saw_both(); }, 20000);
+  tally.expect_no_escape("resolved");
 }
 
 TEST_P(SandboxTest, MovedDirectoryCannotCarryDotDotOut) {
