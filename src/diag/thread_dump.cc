@@ -79,6 +79,26 @@ ThreadReport report_thread(ExecContext* ctx, const std::string& name,
   return report;
 }
 
+std::string format_frames(const std::vector<SymbolizedFrame>& frames,
+                          const std::vector<std::string>& locations) {
+  // A runaway recursion can be 65,536 frames deep: print its ends, which say where it
+  // started and where it is now, and count the rest (the JSON form keeps every frame).
+  std::string out;
+  const size_t n = frames.size();
+  const bool cap = n > kTextInnermostFrames + kTextOutermostFrames;
+  for (size_t i = 0; i < n; ++i) {
+    if (cap && i == kTextInnermostFrames) {
+      out += "    ... " + std::to_string(n - kTextInnermostFrames - kTextOutermostFrames) +
+             " frames omitted ...\n";
+      i = n - kTextOutermostFrames;
+    }
+    out += "    at " + frames[i].to_string();
+    if (i < locations.size() && !locations[i].empty()) out += " (" + locations[i] + ")";
+    out += "\n";
+  }
+  return out;
+}
+
 std::string format_text(const std::string& title, const std::vector<ThreadReport>& threads) {
   std::string out = title + "\n";
   for (const ThreadReport& t : threads) {
@@ -88,20 +108,7 @@ std::string format_text(const std::string& title, const std::vector<ThreadReport
     out += std::string(" (stack by ") + method_name(t.capture.method) + ")\n";
     if (t.capture.timed_out) out += "    (the thread did not answer the capture in time)\n";
     if (t.state == ThreadState::kInHost) out += "    - in a host call\n";
-    // A runaway recursion can be 65,536 frames deep: print its ends, which say where it
-    // started and where it is now, and count the rest (the JSON form keeps every frame).
-    const size_t n = t.frames.size();
-    const bool cap = n > kTextInnermostFrames + kTextOutermostFrames;
-    for (size_t i = 0; i < n; ++i) {
-      if (cap && i == kTextInnermostFrames) {
-        out += "    ... " + std::to_string(n - kTextInnermostFrames - kTextOutermostFrames) +
-               " frames omitted ...\n";
-        i = n - kTextOutermostFrames;
-      }
-      out += "    at " + t.frames[i].to_string();
-      if (!t.locations[i].empty()) out += " (" + t.locations[i] + ")";
-      out += "\n";
-    }
+    out += format_frames(t.frames, t.locations);
     if (t.capture.truncated) {
       out += "    ... " + std::to_string(t.capture.depth - t.frames.size()) + " more frames\n";
     }

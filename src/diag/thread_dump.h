@@ -39,6 +39,12 @@ ThreadReport report_thread(ExecContext* ctx, const std::string& name,
 /// "idle", "running", "in_host", "parked", "exited".
 const char* state_name(ThreadState state);
 
+/// Frames (innermost first) as the text form prints them: "    at module!function+0xoff
+/// (file:line)" lines ({locations} per frame, "" for none), at most the innermost
+/// {kTextInnermostFrames} and outermost {kTextOutermostFrames} with the rest counted between.
+std::string format_frames(const std::vector<SymbolizedFrame>& frames,
+                          const std::vector<std::string>& locations);
+
 /// The text form: a {title} line, then per thread a header line and one "    at ..." line per
 /// frame.
 std::string format_text(const std::string& title, const std::vector<ThreadReport>& threads);

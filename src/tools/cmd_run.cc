@@ -259,21 +259,16 @@ std::string format_value(const Slot* slot, ValType type) {
 void print_trap(const InvokeOutcome& outcome, const std::string& module_name) {
   std::fprintf(stderr, "trap: %s\n", outcome.message.c_str());
   const std::vector<FrameRecord>& records = outcome.frames;  // outermost first
-  const size_t n = records.size();
-  const bool cap = n > diag::kTextInnermostFrames + diag::kTextOutermostFrames;
-  for (size_t k = 0; k < n; ++k) {
-    if (cap && k == diag::kTextInnermostFrames) {
-      std::fprintf(stderr, "    ... %zu frames omitted ...\n",
-                   n - diag::kTextInnermostFrames - diag::kTextOutermostFrames);
-      k = n - diag::kTextOutermostFrames;
-    }
-    FrameRecord record = records[n - 1 - k];
+  std::vector<SymbolizedFrame> frames;
+  std::vector<std::string> locations;
+  for (size_t k = 0; k < records.size(); ++k) {  // innermost first
+    FrameRecord record = records[records.size() - 1 - k];
     if (k > 0) record.pc = call_position(record);  // a caller: at its call instruction
-    const SymbolizedFrame frame = symbolize(record, module_name);
-    const std::optional<std::string> where = source_location(record, frame);
-    std::fprintf(stderr, "    at %s%s\n", frame.to_string().c_str(),
-                 where ? (" (" + *where + ")").c_str() : "");
+    frames.push_back(symbolize(record, module_name));
+    locations.push_back(source_location(record, frames.back()).value_or(""));
   }
+  const std::string text = diag::format_frames(frames, locations);
+  std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
 std::string module_name_of(const std::string& path) {
