@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages wasmscope needs to build and test, if any is missing.
-# Runs apt-get only when something is missing; works as root or through sudo.
+# Runs apt-get only when something is missing; works as root or through sudo. Quiet: one line
+# per phase; apt's own output goes to a log that is printed in full only if a step fails.
+# Every program any script or test runs is listed here (scripts/fresh-check.sh proves it on a
+# minbase Debian 12).
 set -euo pipefail
 
 packages=(
@@ -12,6 +15,8 @@ packages=(
   libclang-rt-16-dev libclang-rt-16-dev-wasm32 wasi-libc
   abigail-tools                    # abidiff, for the public ABI baseline
   nodejs                           # the WASI differential test runs guests under node too
+  python3                          # raw socket clients and servers in tests/hang
+  procps                           # pgrep in tests/hang
 )
 
 missing=()
@@ -26,7 +31,6 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "install-deps: installing ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
   sudo=()
 elif command -v sudo >/dev/null 2>&1; then
@@ -36,5 +40,22 @@ else
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+log=$(mktemp /tmp/install-deps.XXXXXX.log)
+
+# step DESCRIPTION COMMAND...: one line for the phase; the whole log if it fails.
+step() {
+  local description=$1
+  shift
+  echo "install-deps: $description"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "install-deps: FAILED: $*" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+}
+
+step "updating the package lists" "${sudo[@]}" apt-get update -q
+step "installing ${#missing[@]} packages: ${missing[*]}" \
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+rm -f "$log"
+echo "install-deps: done"
