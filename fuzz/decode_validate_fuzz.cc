@@ -1,5 +1,6 @@
-// libFuzzer target: any bytes through the decoder and validator, and the same bytes as text
-// through the text parser (and, when that succeeds, its output through decode and validate).
+// libFuzzer target: any bytes through the decoder and validator (and the DWARF readers), and
+// the same bytes as text through the text parser (and, when that succeeds, its output through
+// decode and validate).
 // The only acceptable outcomes are a value or an Error: crashes, sanitizer reports, hangs and
 // runaway allocations are bugs.
 #include <cstddef>
@@ -8,6 +9,8 @@
 #include <vector>
 
 #include "binary/decoder.h"
+#include "binary/dwarf_info.h"
+#include "binary/dwarf_line.h"
 #include "text/wat.h"
 #include "validate/validator.h"
 
@@ -16,6 +19,12 @@ namespace {
 void decode_and_validate(std::vector<uint8_t> bytes) {
   wasmscope::Result<wasmscope::internal::Module> module = wasmscope::internal::decode_module(std::move(bytes));
   if (!module.ok()) return;
+  // DWARF lives in custom sections, which the decoder does not check: any bytes reach it.
+  wasmscope::Result<wasmscope::internal::DataSymbols> symbols =
+      wasmscope::internal::DataSymbols::parse(*module);
+  if (symbols.ok()) (void)symbols->describe(0x400);
+  wasmscope::Result<wasmscope::internal::LineTable> lines = wasmscope::internal::LineTable::parse(*module);
+  (void)lines.ok();
   wasmscope::Result<wasmscope::internal::ModuleFacts> facts = wasmscope::internal::validate_module(*module);
   (void)facts.ok();
 }

@@ -1,8 +1,9 @@
 #include "binary/dwarf_line.h"
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
+
+#include "binary/dwarf_reader.h"
 
 namespace wasmscope::internal {
 namespace {
@@ -37,115 +38,11 @@ enum ExtendedOpcode : uint8_t {
 // Line-number header entry content types (6.2.4.1).
 enum ContentType : uint64_t { kPath = 1, kDirectoryIndex = 2 };
 
-// Attribute forms that may appear in DWARF 5 directory and file entry formats (7.5.6).
-enum Form : uint64_t {
-  kBlock2 = 0x03,
-  kBlock4 = 0x04,
-  kData2 = 0x05,
-  kData4 = 0x06,
-  kData8 = 0x07,
-  kString = 0x08,
-  kBlock = 0x09,
-  kBlock1 = 0x0a,
-  kData1 = 0x0b,
-  kFlag = 0x0c,
-  kSdata = 0x0d,
-  kStrp = 0x0e,
-  kUdata = 0x0f,
-  kStrx = 0x1a,
-  kData16 = 0x1e,
-  kLineStrp = 0x1f,
-  kStrx1 = 0x25,
-  kStrx4 = 0x28,
-};
-
-/// A bounded little-endian cursor over DWARF bytes; positions are module byte offsets.
-class DwarfReader {
- public:
-  DwarfReader(const uint8_t* base, uint32_t pos, uint32_t end) : base_(base), pos_(pos), end_(end) {}
-
-  uint32_t pos() const { return pos_; }
-  uint32_t end() const { return end_; }
-  bool at_end() const { return pos_ >= end_; }
-  uint32_t remaining() const { return end_ - pos_; }
-
-  /// An unsigned little-endian integer of {size} (at most 8) bytes.
-  Result<uint64_t> fixed(uint32_t size) {
-    if (size > remaining()) return unexpected_end();
-    uint64_t value = 0;
-    for (uint32_t i = 0; i < size; ++i) value |= uint64_t{base_[pos_ + i]} << (8 * i);
-    pos_ += size;
-    return value;
-  }
-
-  /// An unsigned LEB128 that fits in 64 bits.
-  Result<uint64_t> uleb() {
-    uint64_t value = 0;
-    for (uint32_t shift = 0; shift < 64; shift += 7) {
-      if (at_end()) return unexpected_end();
-      uint8_t byte = base_[pos_++];
-      value |= uint64_t{byte & 0x7fu} << shift;
-      if ((byte & 0x80) == 0) return value;
-    }
-    return error("LEB128 longer than 64 bits");
-  }
-
-  /// A signed LEB128 that fits in 64 bits.
-  Result<int64_t> sleb() {
-    uint64_t value = 0;
-    for (uint32_t shift = 0; shift < 64; shift += 7) {
-      if (at_end()) return unexpected_end();
-      uint8_t byte = base_[pos_++];
-      value |= uint64_t{byte & 0x7fu} << shift;
-      if ((byte & 0x80) == 0) {
-        if ((byte & 0x40) != 0 && shift + 7 < 64) value |= ~uint64_t{0} << (shift + 7);
-        return static_cast<int64_t>(value);
-      }
-    }
-    return error("LEB128 longer than 64 bits");
-  }
-
-  /// A NUL-terminated string.
-  Result<std::string> cstring() {
-    const void* nul = std::memchr(base_ + pos_, 0, remaining());
-    if (nul == nullptr) return error("unterminated string");
-    auto length = static_cast<uint32_t>(static_cast<const uint8_t*>(nul) - (base_ + pos_));
-    std::string text(reinterpret_cast<const char*>(base_ + pos_), length);
-    pos_ += length + 1;
-    return text;
-  }
-
-  /// Moves past {count} bytes.
-  Result<void> skip(uint64_t count) {
-    if (count > remaining()) return unexpected_end();
-    pos_ += static_cast<uint32_t>(count);
-    return {};
-  }
-
-  Error error(const std::string& message) const {
-    return malformed(pos_, ".debug_line: " + message);
-  }
-  Error unexpected_end() const { return error("unexpected end"); }
-
- private:
-  const uint8_t* base_;
-  uint32_t pos_;
-  uint32_t end_;
-};
-
-/// The custom section named {name}, if any.
-const CustomSection* find_custom(const Module& module, const char* name) {
-  for (const CustomSection& custom : module.customs) {
-    if (custom.name == name) return &custom;
-  }
-  return nullptr;
-}
-
 /// The module byte offset where the Code section's content starts (after its id and size).
 std::optional<uint32_t> code_content_start(const Module& module) {
   auto size = static_cast<uint32_t>(module.bytes.size());
   if (size < kWasmHeaderSize) return std::nullopt;
-  DwarfReader r(module.bytes.data(), kWasmHeaderSize, size);
+  DwarfReader r(module.bytes.data(), kWasmHeaderSize, size, "code section");
   while (!r.at_end()) {
     auto id = r.fixed(1);
     auto length = id.ok() ? r.uleb() : Result<uint64_t>(id.error());
@@ -168,12 +65,6 @@ std::string join_path(const std::string& dir, const std::string& name) {
   if (dir.back() == '/' || dir.back() == '\\') return dir + name;
   return dir + "/" + name;
 }
-
-/// One decoded attribute value of a DWARF 5 entry: a number or a string.
-struct FormValue {
-  uint64_t number = 0;
-  std::string text;
-};
 
 /// A {content type, form} pair of a DWARF 5 entry format.
 struct EntryFormat {
@@ -223,14 +114,12 @@ struct Registers {
 /// Parses the units of one {.debug_line} section into a {LineTable}.
 class LineProgramParser {
  public:
-  LineProgramParser(const Module& module, LineTable* table) : module_(module), table_(table) {
-    line_str_ = find_custom(module, ".debug_line_str");
-    str_ = find_custom(module, ".debug_str");
-  }
+  LineProgramParser(const Module& module, LineTable* table)
+      : module_(module), table_(table), strings_(module) {}
 
   /// Parses every unit of the section {range}.
   Result<void> parse_section(ByteRange range) {
-    DwarfReader r(module_.bytes.data(), range.begin, range.end);
+    DwarfReader r(module_.bytes.data(), range.begin, range.end, ".debug_line");
     while (!r.at_end()) WS_TRY(parse_unit(r));
     return {};
   }
@@ -238,16 +127,12 @@ class LineProgramParser {
  private:
   /// Parses the unit at {r}'s position and moves {r} past it.
   Result<void> parse_unit(DwarfReader& r) {
-    WS_ASSIGN(uint64_t length, r.fixed(4));
-    if (length == 0xffffffff) return r.error("64-bit DWARF is not supported");
-    if (length >= 0xfffffff0) return r.error("reserved unit length");
-    if (length > r.remaining()) return r.error("unit length past the section end");
-    uint32_t unit_end = r.pos() + static_cast<uint32_t>(length);
-    DwarfReader unit(module_.bytes.data(), r.pos(), unit_end);
-    r = DwarfReader(module_.bytes.data(), unit_end, r.end());
+    WS_ASSIGN(uint32_t unit_end, read_unit_length(r));
+    DwarfReader unit = r.slice(r.pos(), unit_end);
+    r = r.slice(unit_end, r.end());
     Header header;
     WS_ASSIGN(uint32_t program_begin, parse_header(unit, &header));
-    DwarfReader program(module_.bytes.data(), program_begin, unit_end);
+    DwarfReader program = unit.slice(program_begin, unit_end);
     return run_program(program, &header);
   }
 
@@ -260,7 +145,7 @@ class LineProgramParser {
     WS_ASSIGN(uint64_t header_length, unit.fixed(4));
     if (header_length > unit.remaining()) return unit.error("header length past the unit end");
     uint32_t program_begin = unit.pos() + static_cast<uint32_t>(header_length);
-    DwarfReader fields(module_.bytes.data(), unit.pos(), program_begin);
+    DwarfReader fields = unit.slice(unit.pos(), program_begin);
     WS_TRY(parse_fields(fields, h));
     if (h->version >= 5) {
       WS_TRY(parse_v5_tables(fields, h));
@@ -360,70 +245,13 @@ class LineProgramParser {
 
   /// Reads one field of an entry and keeps it when it is the path or the directory index.
   Result<void> read_entry_field(DwarfReader& r, const EntryFormat& format, Entry* entry) {
-    FormValue value;
-    WS_TRY(read_form(r, format.form, &value));
-    if (format.content == kPath) entry->path = std::move(value.text);
+    // The header's own {address_size} is never needed: paths and indices are no addresses.
+    WS_ASSIGN(FormValue value, read_form(r, format.form, FormEncoding{5, 4}));
+    if (format.content == kPath) {
+      // A line table has no DW_AT_str_offsets_base, so strx paths cannot be resolved.
+      WS_ASSIGN(entry->path, strings_.text(r, value, std::nullopt));
+    }
     if (format.content == kDirectoryIndex) entry->directory = value.number;
-    return {};
-  }
-
-  /// Reads a value of attribute form {form}; strings land in {text}, constants in {number}.
-  Result<void> read_form(DwarfReader& r, uint64_t form, FormValue* out) {
-    switch (form) {
-      case kString: {
-        WS_ASSIGN(out->text, r.cstring());
-        return {};
-      }
-      case kLineStrp: return read_strp(r, line_str_, ".debug_line_str", out);
-      case kStrp: return read_strp(r, str_, ".debug_str", out);
-      case kData1: case kFlag: return read_fixed(r, 1, out);
-      case kData2: return read_fixed(r, 2, out);
-      case kData4: return read_fixed(r, 4, out);
-      case kData8: return read_fixed(r, 8, out);
-      case kData16: return r.skip(16);
-      case kUdata: {
-        WS_ASSIGN(out->number, r.uleb());
-        return {};
-      }
-      case kSdata: {
-        WS_ASSIGN(int64_t value, r.sleb());
-        out->number = static_cast<uint64_t>(value);
-        return {};
-      }
-      case kBlock: return read_block(r, 0, out);
-      case kBlock1: return read_block(r, 1, out);
-      case kBlock2: return read_block(r, 2, out);
-      case kBlock4: return read_block(r, 4, out);
-      default: break;
-    }
-    if (form == kStrx || (form >= kStrx1 && form <= kStrx4)) {
-      return r.error("string index forms (DW_FORM_strx*) are not supported");
-    }
-    return r.error("unsupported form " + std::to_string(form) + " in an entry format");
-  }
-
-  /// Reads a {size}-byte constant into {number}.
-  static Result<void> read_fixed(DwarfReader& r, uint32_t size, FormValue* out) {
-    WS_ASSIGN(out->number, r.fixed(size));
-    return {};
-  }
-
-  /// Skips a block whose length is a {size}-byte constant, or a ULEB128 when {size} is 0.
-  static Result<void> read_block(DwarfReader& r, uint32_t size, FormValue* out) {
-    WS_ASSIGN(uint64_t length, size == 0 ? r.uleb() : r.fixed(size));
-    out->number = length;
-    return r.skip(length);
-  }
-
-  /// Reads a 4-byte offset into string section {section} and the string there.
-  Result<void> read_strp(DwarfReader& r, const CustomSection* section, const char* name,
-                         FormValue* out) {
-    WS_ASSIGN(uint64_t offset, r.fixed(4));
-    if (section == nullptr) return r.error(std::string("string form without ") + name);
-    if (offset >= section->data.size()) return r.error(std::string("offset past ") + name);
-    DwarfReader strings(module_.bytes.data(), section->data.begin + static_cast<uint32_t>(offset),
-                        section->data.end);
-    WS_ASSIGN(out->text, strings.cstring());
     return {};
   }
 
@@ -538,8 +366,8 @@ class LineProgramParser {
     if (length == 0) return r.error("extended opcode of length 0");
     if (length > r.remaining()) return r.error("extended opcode past the unit end");
     uint32_t next = r.pos() + static_cast<uint32_t>(length);
-    DwarfReader op(module_.bytes.data(), r.pos(), next);
-    r = DwarfReader(module_.bytes.data(), next, r.end());
+    DwarfReader op = r.slice(r.pos(), next);
+    r = r.slice(next, r.end());
     WS_ASSIGN(uint64_t sub_opcode, op.fixed(1));
     switch (sub_opcode) {
       case kEndSequence: end_sequence(*h); return {};
@@ -599,8 +427,7 @@ class LineProgramParser {
 
   const Module& module_;
   LineTable* table_;
-  const CustomSection* line_str_ = nullptr;
-  const CustomSection* str_ = nullptr;
+  DwarfStrings strings_;
   Registers regs_;
   uint32_t file_base_ = 0;
   uint32_t unit_first_row_ = 0;
@@ -609,7 +436,7 @@ class LineProgramParser {
 
 Result<LineTable> LineTable::parse(const Module& module) {
   LineTable table;
-  const CustomSection* section = find_custom(module, ".debug_line");
+  const CustomSection* section = find_custom_section(module, ".debug_line");
   std::optional<uint32_t> code_start = code_content_start(module);
   if (section == nullptr || !code_start) return table;
   table.code_start_ = *code_start;

@@ -11,25 +11,25 @@
 #include <vector>
 
 #include "binary/decoder.h"
+#include "binary/dwarf_test_util.h"
 
 namespace wasmscope::internal {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using dwarf_test::Bytes;
+using dwarf_test::append;
+using dwarf_test::append_custom_section;
+using dwarf_test::append_u32;
+using dwarf_test::read_file;
 
 // Built by tests/dwarf/CMakeLists.txt: NAME.wasm plus llvm-dwarfdump and wasm-objdump dumps.
 const std::string kInputs = WASMSCOPE_DWARF_INPUTS;
 const char* const kVariants[] = {"o0", "o2", "o0_v5", "o2_v5"};
 
 std::string read_text(const std::string& path) {
-  std::string text;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  EXPECT_NE(file, nullptr) << "cannot read " << path;
-  if (file == nullptr) return text;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, file)) text.append(buffer, n);
-  std::fclose(file);
-  return text;
+  std::optional<std::string> text = read_file(path);
+  EXPECT_TRUE(text.has_value()) << "cannot read " << path;
+  return text.value_or("");
 }
 
 Module load_module(const std::string& variant) {
@@ -227,26 +227,6 @@ TEST(DwarfLineTest, TrapInstructionMapsToTheMarkedSourceLine) {
 
 // Hand-built modules: one function whose code section content starts at module offset 20.
 
-/// {value} as unsigned LEB128.
-Bytes leb(uint32_t value) {
-  Bytes out;
-  do {
-    uint8_t byte = value & 0x7f;
-    value >>= 7;
-    out.push_back(value != 0 ? byte | 0x80 : byte);
-  } while (value != 0);
-  return out;
-}
-
-// Byte by byte: g++ 12 at -O3 warns falsely (-Wstringop-overread) on vector::insert here.
-void append(Bytes& out, const Bytes& more) {
-  for (const uint8_t b : more) out.push_back(b);
-}
-
-void append_u32(Bytes& out, uint32_t value) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(value >> (8 * i)));
-}
-
 /// A module with one 10-byte function body (locals, 8 nops, end) and, when {debug_line} is
 /// given, a {.debug_line} custom section holding it.
 Bytes tiny_module(const Bytes* debug_line) {
@@ -256,14 +236,7 @@ Bytes tiny_module(const Bytes* debug_line) {
                0x0a, 0x0c, 0x01, 0x0a, 0x00};       // code: content at offset 20
   for (int i = 0; i < 8; ++i) out.push_back(0x01);
   out.push_back(0x0b);
-  if (debug_line == nullptr) return out;
-  std::string name = ".debug_line";
-  Bytes payload = leb(static_cast<uint32_t>(name.size()));
-  payload.insert(payload.end(), name.begin(), name.end());
-  append(payload, *debug_line);
-  out.push_back(0x00);
-  append(out, leb(static_cast<uint32_t>(payload.size())));
-  append(out, payload);
+  if (debug_line != nullptr) append_custom_section(out, ".debug_line", *debug_line);
   return out;
 }
 
