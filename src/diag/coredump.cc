@@ -114,11 +114,15 @@ Layout make_layout(const CoredumpInput& input) {
   for (const CoredumpInstanceInput& entry : input.instances) {
     if (entry.instance != nullptr) add_instance(layout, entry.instance, entry.module_name);
   }
-  for (const FrameRecord& record : input.frames) {
-    if (is_guest_frame(record)) {
-      add_instance(layout, record.func->instance, own_name(*record.func->instance));
+  auto add_frames = [&](const std::vector<FrameRecord>& frames) {
+    for (const FrameRecord& record : frames) {
+      if (is_guest_frame(record)) {
+        add_instance(layout, record.func->instance, own_name(*record.func->instance));
+      }
     }
-  }
+  };
+  add_frames(input.frames);
+  for (const CoredumpInput::Thread& thread : input.other_threads) add_frames(thread.frames);
   return layout;
 }
 
@@ -219,17 +223,18 @@ void put_frame(Bytes& out, const FrameRecord& record, bool innermost, uint32_t i
   put_u32(out, 0);  // The operand stack is not recorded (its slots carry no types).
 }
 
-Bytes thread_stack(const CoredumpInput& input, Layout& layout) {
+Bytes thread_stack(const std::string& name, const std::vector<FrameRecord>& records,
+                   bool record_locals, Layout& layout) {
   Bytes frames;
   uint32_t count = 0;
-  for (auto it = input.frames.rbegin(); it != input.frames.rend(); ++it) {
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
     if (!is_guest_frame(*it)) continue;
     const uint32_t instance = add_instance(layout, it->func->instance, "");
-    put_frame(frames, *it, it == input.frames.rbegin(), instance, input.record_locals);
+    put_frame(frames, *it, it == records.rbegin(), instance, record_locals);
     ++count;
   }
   Bytes out{0x00};
-  put_name(out, input.thread_name);
+  put_name(out, name);
   put_u32(out, count);
   append(out, frames);
   return out;
@@ -354,12 +359,16 @@ Result<Bytes> data_section(const Layout& layout, uint32_t* segment_count) {
 
 Result<std::vector<uint8_t>> write_coredump(const CoredumpInput& input) {
   Layout layout = make_layout(input);
-  const Bytes stack = thread_stack(input, layout);
+  std::vector<Bytes> stacks;
+  stacks.push_back(thread_stack(input.thread_name, input.frames, input.record_locals, layout));
+  for (const CoredumpInput::Thread& thread : input.other_threads) {
+    stacks.push_back(thread_stack(thread.name, thread.frames, input.record_locals, layout));
+  }
   Bytes out(std::begin(kMagicAndVersion), std::end(kMagicAndVersion));
   WS_TRY(put_custom(out, "core", process_info(input)));
   WS_TRY(put_custom(out, "coremodules", module_list(layout)));
   WS_TRY(put_custom(out, "coreinstances", instance_list(layout)));
-  WS_TRY(put_custom(out, "corestack", stack));
+  for (const Bytes& stack : stacks) WS_TRY(put_custom(out, "corestack", stack));
   if (!layout.memories.empty()) WS_TRY(put_section(out, kMemorySection, memory_section(layout)));
   if (!layout.globals.empty()) WS_TRY(put_section(out, kGlobalSection, global_section(layout)));
   uint32_t segment_count = 0;
@@ -368,28 +377,78 @@ Result<std::vector<uint8_t>> write_coredump(const CoredumpInput& input) {
   return out;
 }
 
+namespace {
+
+/// The records of the suspended thread on {ctx} (whose {control} the caller holds).
+/// Suspended, the owner can only be parked or held (in a host call, a wait, idle or exited);
+/// the state lock keeps it from moving while the records are copied. An idle owner may still
+/// be unwinding a trapped call (its {depth} not yet reset): it has no frames to show.
+std::vector<FrameRecord> suspended_frames(ExecContext* ctx) {
+  std::vector<FrameRecord> frames;
+  const ThreadState state = lock_state(ctx);
+  if (state == ThreadState::kParked || state == ThreadState::kInHost ||
+      state == ThreadState::kWaiting) {
+    const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
+    frames.assign(ctx->frames(), ctx->frames() + depth);
+  }
+  unlock_state(ctx);
+  return frames;
+}
+
+Error no_safepoint(const std::string& who, uint64_t timeout_ns) {
+  return Error{ErrorKind::kTimeout, 0,
+               who + " reached no safepoint within " + std::to_string(timeout_ns / 1'000'000) +
+                   " ms"};
+}
+
+}  // namespace
+
 Result<std::vector<uint8_t>> write_live_coredump(ExecContext* ctx, CoredumpInput input,
                                                  uint64_t suspend_timeout_ns) {
   std::lock_guard<std::mutex> control(ctx->control);
   if (suspend(ctx, suspend_timeout_ns) == SuspendOutcome::kTimedOut) {
-    return Error{ErrorKind::kTimeout, 0,
-                 "the thread reached no safepoint within " +
-                     std::to_string(suspend_timeout_ns / 1'000'000) + " ms"};
+    return no_safepoint("the thread", suspend_timeout_ns);
   }
-  // Suspended, the owner can only be parked or held (in a host call, a wait, idle or exited); the
-  // state lock keeps it from moving while the records are copied. An idle owner may still be
-  // unwinding a trapped call (its {depth} not yet reset): it has no frames to show.
-  const ThreadState state = lock_state(ctx);
-  input.frames.clear();
-  if (state == ThreadState::kParked || state == ThreadState::kInHost ||
-      state == ThreadState::kWaiting) {
-    const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
-    input.frames.assign(ctx->frames(), ctx->frames() + depth);
-  }
-  unlock_state(ctx);
+  input.frames = suspended_frames(ctx);
   // Still suspended: the copied records' {fp}s point at slots nothing writes until {resume}.
   Result<std::vector<uint8_t>> bytes = write_coredump(input);
   resume(ctx);
+  return bytes;
+}
+
+Result<std::vector<uint8_t>> write_live_program_coredump(const std::vector<LiveThread>& threads,
+                                                         CoredumpInput input,
+                                                         uint64_t suspend_timeout_ns) {
+  std::vector<LiveThread> live;
+  for (const LiveThread& t : threads) {
+    if (t.ctx != nullptr && t.ctx->state() != ThreadState::kExited) live.push_back(t);
+  }
+  // One order for every caller that takes several controls, so two never wait on each other.
+  std::vector<LiveThread> by_id = live;
+  std::sort(by_id.begin(), by_id.end(),
+            [](const LiveThread& a, const LiveThread& b) { return a.ctx->id() < b.ctx->id(); });
+  std::vector<std::unique_lock<std::mutex>> controls;
+  for (const LiveThread& t : by_id) controls.emplace_back(t.ctx->control);
+  size_t stopped = 0;
+  for (; stopped < by_id.size(); ++stopped) {
+    if (suspend(by_id[stopped].ctx, suspend_timeout_ns) == SuspendOutcome::kTimedOut) break;
+  }
+  if (stopped < by_id.size()) {
+    for (size_t i = 0; i < stopped; ++i) resume(by_id[i].ctx);
+    return no_safepoint("thread \"" + by_id[stopped].name + "\"", suspend_timeout_ns);
+  }
+  input.frames.clear();
+  input.other_threads.clear();
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (i == 0) {
+      input.thread_name = live[i].name;
+      input.frames = suspended_frames(live[i].ctx);
+    } else {
+      input.other_threads.push_back({live[i].name, suspended_frames(live[i].ctx)});
+    }
+  }
+  Result<std::vector<uint8_t>> bytes = write_coredump(input);
+  for (const LiveThread& t : by_id) resume(t.ctx);
   return bytes;
 }
 

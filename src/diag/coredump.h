@@ -80,6 +80,13 @@ struct CoredumpInput {
   /// write the dump before the context runs guest code again.
   std::vector<FrameRecord> frames;
   std::string thread_name;
+  /// More threads, each written as a `corestack` section of its own after the first
+  /// ({frames}, {thread_name}); their frames as {frames}.
+  struct Thread {
+    std::string name;
+    std::vector<FrameRecord> frames;
+  };
+  std::vector<Thread> other_threads;
   bool record_locals = true;  ///< Else every frame's locals are left out (an empty vector).
 };
 
@@ -102,5 +109,21 @@ Result<std::vector<uint8_t>> write_coredump(const CoredumpInput& input);
 /// into guest memory) may still write them, so such bytes may be torn.
 Result<std::vector<uint8_t>> write_live_coredump(ExecContext* ctx, CoredumpInput input,
                                                  uint64_t suspend_timeout_ns);
+
+/// A thread of a program for {write_live_program_coredump}.
+struct LiveThread {
+  ExecContext* ctx = nullptr;
+  std::string name;
+};
+
+/// {write_live_coredump} for a whole program: suspends every thread of {threads} (each for at
+/// most {suspend_timeout_ns}; if one does not stop, the others are resumed and it fails with
+/// {ErrorKind::kTimeout}), so the memories and every stack are one consistent snapshot, then
+/// writes one `corestack` per thread (the first thread's in {input.frames}/{input.thread_name})
+/// and resumes them all. Exited threads are left out. Takes each thread's {control}, in
+/// context-id order.
+Result<std::vector<uint8_t>> write_live_program_coredump(const std::vector<LiveThread>& threads,
+                                                         CoredumpInput input,
+                                                         uint64_t suspend_timeout_ns);
 
 }  // namespace wasmscope::internal

@@ -48,21 +48,25 @@ double seconds_left(uint64_t deadline_ns) {
   return deadline_ns > now ? static_cast<double>(deadline_ns - now) / 1e9 : 0;
 }
 
-/// "waiting in memory.atomic.wait on address 0x10 (timeout in 1.500s)" for a waiting thread.
-std::string describe_wait(const CaptureInfo& capture) {
+/// "waiting in memory.atomic.wait on address 0x10 (lock_a) (timeout in 1.500s)" for a waiting
+/// thread; the symbol when the module's DWARF names the address.
+std::string describe_wait(const ThreadReport& t) {
   char address[32];
-  std::snprintf(address, sizeof address, "0x%" PRIx64, capture.wait_address);
+  std::snprintf(address, sizeof address, "0x%" PRIx64, t.capture.wait_address);
   std::string out = std::string("waiting in memory.atomic.wait on address ") + address;
-  if (capture.wait_deadline_ns == 0) return out + " (no timeout)";
-  return out + " (timeout in " + seconds(seconds_left(capture.wait_deadline_ns)) + "s)";
+  if (!t.wait_symbol.empty()) out += " (" + t.wait_symbol + ")";
+  if (t.capture.wait_deadline_ns == 0) return out + " (no timeout)";
+  return out + " (timeout in " + seconds(seconds_left(t.capture.wait_deadline_ns)) + "s)";
 }
 
-/// The JSON members a waiting thread adds: ',"wait":{"address":16,"timeout_s":1.5}' (null
+/// The JSON members a waiting thread adds:
+/// ',"wait":{"address":16,"symbol":"lock_a","timeout_s":1.5}' (null symbol: none known; null
 /// timeout: none); nothing for other states.
 std::string wait_json(const ThreadReport& t) {
   if (t.state != ThreadState::kWaiting) return "";
   const uint64_t deadline = t.capture.wait_deadline_ns;
   return ",\"wait\":{\"address\":" + std::to_string(t.capture.wait_address) +
+         ",\"symbol\":" + (t.wait_symbol.empty() ? std::string("null") : json_string(t.wait_symbol)) +
          ",\"timeout_s\":" + (deadline == 0 ? std::string("null") : seconds(seconds_left(deadline))) +
          "}";
 }
@@ -101,6 +105,10 @@ ThreadReport report_thread(ExecContext* ctx, const std::string& name,
     const SymbolizedFrame& frame = report.frames.back();
     report.locations.push_back(source_location(records[i], frame).value_or(""));
   }
+  // The innermost frame ran the wait: its module's DWARF may name the address.
+  if (report.state == ThreadState::kWaiting && report.capture.copied > 0) {
+    report.wait_symbol = data_symbol(records[0], report.capture.wait_address).value_or("");
+  }
   return report;
 }
 
@@ -133,7 +141,7 @@ std::string format_text(const std::string& title, const std::vector<ThreadReport
     out += std::string(" (stack by ") + method_name(t.capture.method) + ")\n";
     if (t.capture.timed_out) out += "    (the thread did not answer the capture in time)\n";
     if (t.state == ThreadState::kInHost) out += "    - in a host call\n";
-    if (t.state == ThreadState::kWaiting) out += "    - " + describe_wait(t.capture) + "\n";
+    if (t.state == ThreadState::kWaiting) out += "    - " + describe_wait(t) + "\n";
     out += format_frames(t.frames, t.locations);
     if (t.capture.truncated) {
       out += "    ... " + std::to_string(t.capture.depth - t.frames.size()) + " more frames\n";

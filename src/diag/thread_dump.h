@@ -22,6 +22,9 @@ struct ThreadReport {
   CaptureInfo capture;
   std::vector<SymbolizedFrame> frames;  ///< Innermost first.
   std::vector<std::string> locations;   ///< Per frame: "file.c:42", or "".
+  /// For a thread in memory.atomic.wait: the variable holding the address it waits on
+  /// ("lock_a+4"), from the waiting function's module's DWARF; "" when unknown.
+  std::string wait_symbol;
 };
 
 /// The text form prints at most this many innermost and outermost frames of a thread; the

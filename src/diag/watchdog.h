@@ -1,67 +1,103 @@
-// The hang watchdog: a runtime thread that watches one guest thread and, once a call into the
-// guest has run past a deadline, captures its stack and writes a hang report — then keeps
-// reporting at growing intervals (saying whether the stack moved), or interrupts the call,
-// or aborts, by policy.
+// The hang watchdog: a runtime thread that watches a program's guest threads and, once a call
+// into the guest has run past a deadline, captures its stack and writes a hang report — then
+// keeps reporting at growing intervals (saying whether the stack moved), or interrupts the
+// call, or aborts, by policy. It also tells a deadlock (diag/deadlock.h) and reports every
+// thread's stack and what it waits on.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "diag/deadlock.h"
 #include "diag/thread_dump.h"
 
 namespace wasmscope::internal::diag {
 
-/// What the watchdog does about a hang.
+/// What the watchdog does about a hang or a deadlock.
 enum class HangPolicy {
   kReport,     ///< Report, let the guest run on; report again at 2x, 4x, ... the deadline.
-  kInterrupt,  ///< Report, then terminate the call (it traps with "interrupted").
+  kInterrupt,  ///< Report, then terminate the call (it traps with "interrupted"); for a
+               ///< deadlock, every thread of the program.
   kAbort,      ///< Report, then abort the process.
 };
 
+/// A guest thread the watchdog watches: its context (which must outlive the watchdog) and the
+/// id and name reports show.
+struct WatchedThread {
+  ExecContext* ctx = nullptr;
+  uint32_t id = 0;
+  std::string name;
+};
+
+/// The program's guest threads right now (threads come and go; exited ones may be listed).
+using ThreadLister = std::function<std::vector<WatchedThread>()>;
+
 struct WatchdogOptions {
-  uint64_t deadline_ns = 5'000'000'000;
+  uint64_t deadline_ns = 5'000'000'000;  ///< 0: no hang reports (deadlock detection only).
   HangPolicy policy = HangPolicy::kReport;
   FILE* out = stderr;          ///< Where reports go (not closed by the watchdog)...
   /// ...unless this is set: then it receives each report, on the watchdog's thread.
   std::function<void(const std::string& report)> sink;
   bool json = false;           ///< JSON lines instead of text.
-  std::string thread_name = "main";
+  std::string thread_name = "main";  ///< For the single-thread constructor.
   std::string module_name;     ///< For frames of modules without a name section.
+  /// Deadlock detection: when every live thread has waited with no deadline for this long,
+  /// a deadlock report (0: no detection). Applies {policy} too.
+  uint64_t deadlock_grace_ns = 0;
 };
 
-/// Watches the thread running on {ctx} from a thread of its own, from construction until
-/// destruction. {ctx} must outlive it.
+/// Watches guest threads from a thread of its own, from construction until destruction: each
+/// thread's calls against the deadline, and all of them together for a deadlock.
 class Watchdog {
  public:
+  /// Watches the one thread running on {ctx}, which must outlive the watchdog.
   Watchdog(ExecContext* ctx, WatchdogOptions options);
+  /// Watches the threads {lister} returns, asked afresh at every check.
+  Watchdog(ThreadLister lister, WatchdogOptions options);
   ~Watchdog();
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
-  /// Reports written so far.
+  /// Hang reports written so far.
   uint32_t reports() const;
+  /// Deadlock reports written so far.
+  uint32_t deadlock_reports() const;
 
  private:
+  /// What the watchdog remembers of one thread's current call.
+  struct CallWatch {
+    uint64_t call = 0;            // call_start_ns of the call being watched (0: none)
+    uint64_t next_report_ns = 0;  // when it is next reported
+    uint32_t reports = 0;         // reports for this call
+    ThreadReport last;            // its last report, to say whether the stack moved
+  };
+
   void run();
   /// Checks once; returns when to check next (monotonic ns).
   uint64_t check(uint64_t now);
-  void report(uint64_t now);
+  uint64_t check_thread(const WatchedThread& thread, CallWatch& watch, uint64_t now);
+  void report(const WatchedThread& thread, CallWatch& watch);
+  void check_deadlock(const std::vector<WatchedThread>& threads, uint64_t now);
+  void emit(const std::string& text);
+  void apply_policy(const std::vector<WatchedThread>& threads);
 
-  ExecContext* ctx_;
+  ThreadLister lister_;
   WatchdogOptions options_;
+  DeadlockDetector deadlock_;
+  bool deadlock_reported_ = false;  // the current deadlock was reported (watchdog thread only)
+  std::map<const ExecContext*, CallWatch> watches_;  // watchdog thread only
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;        // guarded by mutex_
-  uint32_t reports_ = 0;         // guarded by mutex_
-  uint64_t watched_call_ = 0;    // call_start_ns of the call being watched (0: none)
-  uint64_t next_report_ns_ = 0;  // when the watched call is next reported
-  uint32_t call_reports_ = 0;    // reports for the watched call
-  ThreadReport last_;            // its last report, to say whether the stack moved
+  bool stopping_ = false;         // guarded by mutex_
+  uint32_t reports_ = 0;          // guarded by mutex_
+  uint32_t deadlock_reports_ = 0; // guarded by mutex_
   std::thread thread_;
 };
 

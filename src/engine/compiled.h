@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "binary/dwarf_info.h"
 #include "binary/dwarf_line.h"
 #include "binary/module.h"
 #include "validate/validator.h"
@@ -42,6 +43,13 @@ struct LazyLineTable {
   std::optional<LineTable> table;  ///< Empty when the module has no usable .debug_line.
 };
 
+/// A module's DWARF data symbols ({.debug_info} variables), parsed on first use (by
+/// {data_symbols}, stack/symbolizer.h), as {LazyLineTable}.
+struct LazyDataSymbols {
+  std::once_flag once;
+  std::optional<DataSymbols> symbols;  ///< Empty when the module has no usable .debug_info.
+};
+
 /// A decoded, validated and translated module.
 struct CompiledModule {
   Module module;
@@ -49,6 +57,7 @@ struct CompiledModule {
   std::vector<CompiledFunc> funcs;  ///< One per defined function.
   BoundsChecks bounds = BoundsChecks::kGuardPages;
   std::unique_ptr<LazyLineTable> lines = std::make_unique<LazyLineTable>();
+  std::unique_ptr<LazyDataSymbols> data = std::make_unique<LazyDataSymbols>();
 };
 
 }  // namespace wasmscope::internal

@@ -53,6 +53,21 @@ const LineTable* source_lines(const CompiledModule& module) {
   return lazy.table ? &*lazy.table : nullptr;
 }
 
+const DataSymbols* data_symbols(const CompiledModule& module) {
+  LazyDataSymbols& lazy = *module.data;
+  std::call_once(lazy.once, [&] {
+    Result<DataSymbols> parsed = DataSymbols::parse(module.module);
+    if (parsed.ok() && parsed->size() != 0) lazy.symbols.emplace(std::move(*parsed));
+  });
+  return lazy.symbols ? &*lazy.symbols : nullptr;
+}
+
+std::optional<std::string> data_symbol(const FrameRecord& frame, uint64_t address) {
+  if (frame.func == nullptr || frame.func->instance == nullptr) return std::nullopt;
+  const DataSymbols* symbols = data_symbols(*frame.func->instance->module);
+  return symbols == nullptr ? std::nullopt : symbols->describe(address);
+}
+
 std::optional<std::string> source_location(const FrameRecord& record,
                                            const SymbolizedFrame& frame) {
   if (frame.host || record.func == nullptr || record.func->instance == nullptr) {

@@ -33,6 +33,14 @@ SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_n
 /// module has no usable .debug_line. Not for signal handlers.
 const LineTable* source_lines(const CompiledModule& module);
 
+/// The DWARF data symbols of {module}, parsed once on first use (thread-safe); null when the
+/// module has no usable .debug_info. Not for signal handlers.
+const DataSymbols* data_symbols(const CompiledModule& module);
+
+/// "lock_a" or "lock_a+8": the variable of {frame}'s module whose bytes hold linear-memory
+/// address {address}, from its DWARF; nullopt without debug info or when no variable does.
+std::optional<std::string> data_symbol(const FrameRecord& frame, uint64_t address);
+
 /// "file.c:42" for {frame}, from its module's DWARF line table; nullopt for host frames,
 /// modules without debug info and positions no line row covers.
 std::optional<std::string> source_location(const FrameRecord& record,

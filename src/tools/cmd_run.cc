@@ -475,7 +475,9 @@ int cmd_run(const Args& args) {
   auto trapped = [&](const InvokeOutcome& outcome) {
     return trap_exit_status(outcome, **wasi, module_name, o.coredump_path, path);
   };
-  RunDiagnostics diagnostics(&store.context(), o.diag, module_name);
+  RunDiagnostics diagnostics(
+      [ctx = &store.context()] { return std::vector<diag::WatchedThread>{{ctx, ctx->id(), "main"}}; },
+      o.diag, module_name);
   if (!diagnostics.ok()) return 1;
   TrapInfo trap;
   auto instance = store.instantiate(*compiled, *imports, &trap);

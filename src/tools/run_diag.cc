@@ -32,9 +32,9 @@ constexpr int kReplyIdleTimeoutMs = 10000;
 constexpr uint64_t kCoredumpSuspendTimeoutNs = 1'500'000'000;
 }  // namespace
 
-RunDiagnostics::RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options,
+RunDiagnostics::RunDiagnostics(diag::ThreadLister threads, const RunDiagOptions& options,
                                const std::string& module_name)
-    : ctx_(ctx), module_name_(module_name) {
+    : threads_(std::move(threads)), module_name_(module_name) {
   // Threads created from here on inherit the mask: SIGQUIT reaches only {sigwait} below.
   sigset_t quit;
   sigemptyset(&quit);
@@ -43,7 +43,7 @@ RunDiagnostics::RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options,
   dumper_ = std::thread([this] { dump_on_sigquit(); });
   listen_fd_ = open_dump_socket(&socket_path_);
   if (listen_fd_ >= 0) server_ = std::thread([this] { serve_dumps(); });
-  if (options.watchdog_ns == 0) return;
+  if (options.watchdog_ns == 0 && options.deadlock_grace_ns == 0) return;
   report_file_ = stderr;
   if (options.report_path != "-") {
     report_file_ = std::fopen(options.report_path.c_str(), "w");
@@ -60,7 +60,8 @@ RunDiagnostics::RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options,
   w.out = report_file_;
   w.json = options.json;
   w.module_name = module_name_;
-  watchdog_ = std::make_unique<diag::Watchdog>(ctx_, std::move(w));
+  w.deadlock_grace_ns = options.deadlock_grace_ns;
+  watchdog_ = std::make_unique<diag::Watchdog>(threads_, std::move(w));
 }
 
 RunDiagnostics::~RunDiagnostics() {
@@ -95,10 +96,15 @@ std::string dump_socket_path(uid_t uid, pid_t pid) {
   return "/tmp/wasmscope-" + std::to_string(uid) + "/" + std::to_string(pid) + ".sock";
 }
 
-std::string RunDiagnostics::dump_text() const {
-  const diag::ThreadReport thread = diag::report_thread(ctx_, "main", module_name_);
-  return diag::format_text("wasmscope thread dump (pid " + std::to_string(getpid()) + ")",
-                           {thread});
+std::string RunDiagnostics::dump_text(const std::string& title) const {
+  std::vector<diag::ThreadReport> reports;
+  for (const diag::WatchedThread& t : threads_()) {
+    if (t.ctx->state() == ThreadState::kExited) continue;
+    diag::ThreadReport report = diag::report_thread(t.ctx, t.name, module_name_);
+    report.id = t.id;
+    reports.push_back(std::move(report));
+  }
+  return diag::format_text(title, reports);
 }
 
 namespace {
@@ -277,7 +283,8 @@ void RunDiagnostics::serve_request(int client) {
     return;
   }
   if (request == kDumpRequest) {
-    (void)send_text(client, dump_text());
+    (void)send_text(client,
+                    dump_text("wasmscope thread dump (pid " + std::to_string(getpid()) + ")"));
   } else if (request == kCoredumpRequest) {
     serve_coredump(client);
   } else {
@@ -285,8 +292,9 @@ void RunDiagnostics::serve_request(int client) {
   }
 }
 
-/// Suspends the guest thread, encodes its coredump and resumes it (write_live_coredump), then
-/// sends it: the thread is stopped only while the dump is made, not while it is sent.
+/// Suspends every guest thread, encodes their coredump and resumes them
+/// (write_live_program_coredump), then sends it: the program is stopped only while the dump
+/// is made, not while it is sent.
 void RunDiagnostics::serve_coredump(int client) {
   CoredumpInput input;
   {
@@ -300,10 +308,11 @@ void RunDiagnostics::serve_coredump(int client) {
     (void)send_text(client, "error: the module is not instantiated yet\n");
     return;
   }
-  input.thread_name = "main";
-  input.record_locals = true;  // safe: the frames are read while the thread is suspended
+  input.record_locals = true;  // safe: the frames are read while the threads are suspended
+  std::vector<LiveThread> threads;
+  for (const diag::WatchedThread& t : threads_()) threads.push_back({t.ctx, t.name});
   const Result<std::vector<uint8_t>> dump =
-      write_live_coredump(ctx_, std::move(input), kCoredumpSuspendTimeoutNs);
+      write_live_program_coredump(threads, std::move(input), kCoredumpSuspendTimeoutNs);
   if (!dump.ok()) {
     (void)send_text(client, "error: no coredump: " + dump.error().message + "\n");
     return;
@@ -320,10 +329,8 @@ void RunDiagnostics::dump_on_sigquit() {
     int sig = 0;
     if (sigwait(&quit, &sig) != 0) continue;
     if (stopping_) return;
-    const diag::ThreadReport thread = diag::report_thread(ctx_, "main", module_name_);
     const std::string text =
-        diag::format_text("wasmscope thread dump (SIGQUIT); the program continues", {thread}) +
-        "\n";
+        dump_text("wasmscope thread dump (SIGQUIT); the program continues") + "\n";
     std::fwrite(text.data(), 1, text.size(), stderr);
     std::fflush(stderr);
   }

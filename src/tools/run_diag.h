@@ -1,13 +1,14 @@
-// The diagnostics `wasmscope run` attaches to the guest thread: the hang watchdog
-// (--watchdog), thread dumps on SIGQUIT, and thread dumps and coredumps on request over a
-// Unix socket (`wasmscope stack`).
+// The diagnostics `wasmscope run` attaches to the program's guest threads: the hang watchdog
+// (--watchdog) and deadlock detection, thread dumps on SIGQUIT, and thread dumps and coredumps
+// on request over a Unix socket (`wasmscope stack`).
 //
 // The socket protocol, one request per connection: the client sends one line, {kDumpRequest}
 // or {kCoredumpRequest} followed by '\n' (at most {kMaxRequestBytes} bytes, within 2 s); the
 // server replies and closes the connection.
 //   dump      -> the text thread dump, as SIGQUIT prints it, up to the end of the stream.
 //   coredump  -> "coredump N\n" then N bytes: a WebAssembly coredump (diag/coredump.h) of the
-//                guest thread, taken while it is suspended; the program then goes on.
+//                program, one stack per guest thread, taken while every thread is suspended;
+//                the program then goes on.
 //   anything else, no request in time, or a coredump that cannot be made
 //             -> "error: MESSAGE\n".
 // A peer whose credentials are another user's is closed on at once, without a reply.
@@ -28,7 +29,10 @@
 namespace wasmscope::internal::tools {
 
 struct RunDiagOptions {
-  uint64_t watchdog_ns = 0;  ///< 0: no watchdog.
+  uint64_t watchdog_ns = 0;  ///< 0: no hang watchdog.
+  /// How long every guest thread must have waited with no way out before a deadlock report
+  /// (0: no deadlock detection).
+  uint64_t deadlock_grace_ns = 0;
   diag::HangPolicy policy = diag::HangPolicy::kReport;
   std::string report_path = "-";  ///< "-": stderr.
   bool json = false;
@@ -42,7 +46,9 @@ struct RunDiagOptions {
 /// time, each bounded in time.
 class RunDiagnostics {
  public:
-  RunDiagnostics(ExecContext* ctx, const RunDiagOptions& options, const std::string& module_name);
+  /// Watches and dumps the threads {threads} lists (asked afresh each time).
+  RunDiagnostics(diag::ThreadLister threads, const RunDiagOptions& options,
+                 const std::string& module_name);
   ~RunDiagnostics();
   RunDiagnostics(const RunDiagnostics&) = delete;
   RunDiagnostics& operator=(const RunDiagnostics&) = delete;
@@ -60,9 +66,9 @@ class RunDiagnostics {
   void serve_dumps();
   void serve_request(int client);
   void serve_coredump(int client);
-  std::string dump_text() const;
+  std::string dump_text(const std::string& title) const;
 
-  ExecContext* ctx_;
+  diag::ThreadLister threads_;
   std::string module_name_;
   FILE* report_file_ = nullptr;  ///< Owned when not stderr.
   bool ok_ = true;
