@@ -8,8 +8,15 @@
 // {Global} and {Instance} are small handles, valid while their store lives. A {Module} is
 // immutable and may be instantiated in any number of stores.
 //
-// Thread safety: a {Store} and its handles are used by one thread at a time. {Module} is
-// thread-safe. No API function throws; failures are {Result} values or {Trap}s.
+// Thread safety: {Module} is immutable and thread-safe. A {Store} may be used from several
+// threads at once: creating objects and instantiating are serialized inside it, and calls
+// ({Func::call}) from different threads each run on a context of their own (a thread calling
+// while another is inside the store's main context gets one, kept until the store ends), so
+// guest threads of a program that shares a memory may be driven by several host threads.
+// What the guest shares (memories, tables, globals) is the guest's to synchronize, and
+// handles to non-shared objects ({Memory::grow} of a non-shared memory, {Table::set},
+// {Global::set}) need the embedder's own synchronization. {Thread}'s methods are for other
+// threads. No API function throws; failures are {Result} values or {Trap}s.
 #pragma once
 
 #include <chrono>
@@ -361,12 +368,18 @@ class WASMSCOPE_API Thread {
   internal::ExecContext* ctx_ = nullptr;
 };
 
+/// Starts {body} on a new native thread and returns true, or returns false if it cannot.
+/// Used for guest threads (wasi-threads); {body} runs the guest thread to its end.
+using ThreadStarter = std::function<bool(std::function<void()> body)>;
+
 /// A host function's body: reads {args}, writes {results} (already sized and typed), and
 /// returns nothing, or a message to trap with.
 using HostFunction =
     std::function<std::optional<std::string>(std::span<const Value> args, std::span<Value> results)>;
 
-/// Owns run-time objects and the thread context calls run on.
+/// Owns run-time objects and the thread contexts calls run on. The destructor stops the
+/// store's guest threads (a terminate request each) and waits for them to end; no call may
+/// be running on it from another thread.
 class WASMSCOPE_API Store {
  public:
   explicit Store(const Config& config = {});
@@ -389,13 +402,25 @@ class WASMSCOPE_API Store {
       const Module& module,
       const std::vector<std::tuple<std::string, std::string, Extern>>& named);
 
-  /// The trap that made the last {instantiate} fail with {kTrap}.
+  /// The trap that made the last {instantiate} fail with {kTrap}. Read it on the thread that
+  /// instantiated, before another thread's instantiation can fail.
   const Trap& last_trap() const { return last_trap_; }
 
-  /// The guest thread calls into this store run on (today one per store).
+  /// The store's main thread context: what calls run on when no other thread is inside the
+  /// store (a single-threaded embedder's calls always do).
   Thread thread();
-  /// Every guest thread of the store.
+  /// Every live thread of the store, main first: the main context, each running guest thread
+  /// started by wasi-threads, and each context made for a host thread that called in while
+  /// another was inside. Thread-safe; the handles stay valid while the store lives (a thread
+  /// that ended reports {ThreadState::kExited}).
   std::vector<Thread> threads();
+  /// "main", "thread N" (a wasi-threads thread, N its thread id) or "host N"; empty for a
+  /// thread that has ended or is not this store's. Thread-safe.
+  std::string thread_name(const Thread& thread) const;
+  /// Replaces how guest threads get native threads (default: a detached pthread with an
+  /// 8 MiB stack), for embedders that manage their own threads. Call it before any guest
+  /// thread starts; {starter} may be called from any thread running guest code.
+  void set_thread_starter(ThreadStarter starter);
   /// Suspends every thread of the store (see {Thread::suspend}); on failure resumes those it
   /// suspended and reports which one timed out.
   Result<void> suspend_all(std::chrono::nanoseconds timeout = std::chrono::seconds(1));
