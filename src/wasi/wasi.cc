@@ -160,7 +160,11 @@ Trap call_wasi(HostCall& host) {
   }
   const MemoryData* memory = caller->memories[0];
   WasiCall call{*binding->context, exec, GuestMemory(memory->base, memory->size), host.args};
-  const Errno error = binding->def->fn(call);
+  Errno error;
+  {
+    FdTable::CallLock lock(binding->context->fds());
+    error = binding->def->fn(call);
+  }
   if (call.trap != Trap::kNone) {
     if (call.trap == Trap::kHostTrap) *host.trap_message = call.trap_message;
     return call.trap;
