@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# wasi-threads programs through `wasmscope run`: WAT modules that spawn threads over a shared
+# memory without atomics, and C programs built with pthreads for wasm32-wasip1-threads.
+#
+#   threads_test.sh WASMSCOPE SOURCE_DIR GUEST_DIR CASE
+#
+# Each case checks the exit status and the output; every run is bounded by `timeout`, so a
+# program that fails to end fails the test instead of hanging it.
+set -u
+wasmscope=$1
+src=$2
+guests=$3
+case_name=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/hang/lib.sh
+source "$src/../hang/lib.sh"
+
+limit=60
+
+# run [OPTIONS...] MODULE [ARGS...]: runs wasmscope run under the time limit; stdout, stderr
+# and the status land in $work/out, $work/err and $status.
+run() {
+  timeout "$limit" "$wasmscope" run "$@" >"$work/out" 2>"$work/err"
+  status=$?
+  [ "$status" -ne 124 ] || fail "did not end within ${limit}s: $*"
+}
+
+expect_status() {
+  [ "$status" -eq "$1" ] || fail "exit status $status, expected $1"
+}
+
+# expect_same_output FILE: the run's stdout is exactly FILE's contents.
+expect_same_output() {
+  diff -u "$1" "$work/out" >"$work/diff" || { fail "stdout differs from $(basename "$1")"; cat "$work/diff"; }
+}
+
+case "$case_name" in
+  spawn_imported | spawn_defined | spawn_main_returns)
+    run "$src/$case_name.wat"
+    expect_status 0
+    ;;
+  spawn_exit)
+    run "$src/spawn_exit.wat"
+    expect_status 7
+    ;;
+  spawn_trap)
+    run "$src/spawn_trap.wat"
+    expect_status 134
+    expect_match "$work/err" '^trap: unreachable.*\(in thread [0-9]+\)$'
+    expect_match "$work/err" 'thread_crashes'
+    ;;
+  spawn_unshared | spawn_no_start)
+    run "$src/$case_name.wat"
+    expect_status 28  # EINVAL, negated by the program
+    ;;
+  spawn_limit_3)
+    run --max-threads 3 "$src/spawn_limit.wat"
+    expect_status 3
+    ;;
+  spawn_limit_0)
+    run --max-threads 0 "$src/spawn_limit.wat"
+    expect_status 0
+    ;;
+  *)
+    echo "unknown case '$case_name'"
+    exit 2
+    ;;
+esac
+finish "$case_name"
