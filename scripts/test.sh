@@ -86,12 +86,12 @@ run_config "clang-16 (portable SIMD)" build-ci-clang clang-16 clang++-16 \
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 run_config "clang-16 ASan+UBSan" build-ci-asan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=address,undefined || status=1
-# ThreadSanitizer over the live stack capture tests only (the state protocol, signals, suspend
-# and terminate are where the threads meet); it builds just their targets, to spare CI time.
+# ThreadSanitizer over the live stack capture tests and the threads tests only (the state
+# protocol, signals, suspend, terminate, atomics and wait/notify are where the threads meet); it builds just their targets, to spare CI time.
 # Any report fails the test (halt_on_error makes the process exit non-zero). One test at a
 # time: several timing-sensitive tests sharing two cores under TSan only add noise.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_signal_test diag_api_test" CTEST_ARGS="-L capture -j1" \
+BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_signal_test diag_api_test atomic_wait_test waiter_table_test" CTEST_ARGS="-L capture|threads -j1" \
   run_config "clang-16 TSan (capture tests)" build-ci-tsan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=thread || status=1
 

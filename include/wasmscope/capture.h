@@ -35,7 +35,7 @@ typedef struct wasmscope_frame {
 
 typedef enum wasmscope_capture_method {
   WASMSCOPE_CAPTURE_IDLE = 0,      /* the thread was not in a call: no frames */
-  WASMSCOPE_CAPTURE_IN_HOST = 1,   /* read directly: the thread was inside a host call */
+  WASMSCOPE_CAPTURE_IN_HOST = 1,   /* read directly: inside a host call or an atomic wait */
   WASMSCOPE_CAPTURE_PARKED = 2,    /* read directly: the thread was parked by a suspend */
   WASMSCOPE_CAPTURE_SIGNAL = 3,    /* the thread copied its frames in the signal handler */
   WASMSCOPE_CAPTURE_SAFEPOINT = 4  /* the thread copied its frames at a safepoint */

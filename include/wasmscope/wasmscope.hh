@@ -284,18 +284,22 @@ enum class ThreadState : uint8_t {
   kInHost,       ///< Inside a host function (e.g. a blocking WASI call).
   kParked,       ///< Stopped at a safepoint by {Thread::suspend}.
   kExited,
+  kWaiting,      ///< Blocked in memory.atomic.wait (threads proposal): frames frozen, as
+                 ///< {kInHost}; {Thread::terminate} wakes it.
 };
 
 /// How a capture obtained the frames.
 enum class CaptureMethod : uint8_t {
   kIdle,       ///< The thread was not in a call: no frames.
-  kInHost,     ///< Read directly while the thread was inside a host call.
+  kInHost,     ///< Read directly while the thread was inside a host call or an atomic wait
+               ///< (its {StackCapture::state} tells which).
   kParked,     ///< Read directly while the thread was parked by a suspend.
   kSignal,     ///< The thread copied its own frames in the capture signal's handler.
   kSafepoint,  ///< The thread copied its frames at its next safepoint.
 };
 
-/// "idle", "running", "in_host", "parked", "exited" / "idle", "in_host", "parked", "signal",
+/// "idle", "running", "in_host", "parked", "exited", "waiting" / "idle", "in_host", "parked",
+/// "signal",
 /// "safepoint".
 WASMSCOPE_API const char* thread_state_name(ThreadState state);
 WASMSCOPE_API const char* capture_method_name(CaptureMethod method);

@@ -376,12 +376,13 @@ Result<std::vector<uint8_t>> write_live_coredump(ExecContext* ctx, CoredumpInput
                  "the thread reached no safepoint within " +
                      std::to_string(suspend_timeout_ns / 1'000'000) + " ms"};
   }
-  // Suspended, the owner can only be parked or held (in a host call, idle or exited); the
+  // Suspended, the owner can only be parked or held (in a host call, a wait, idle or exited); the
   // state lock keeps it from moving while the records are copied. An idle owner may still be
   // unwinding a trapped call (its {depth} not yet reset): it has no frames to show.
   const ThreadState state = lock_state(ctx);
   input.frames.clear();
-  if (state == ThreadState::kParked || state == ThreadState::kInHost) {
+  if (state == ThreadState::kParked || state == ThreadState::kInHost ||
+      state == ThreadState::kWaiting) {
     const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
     input.frames.assign(ctx->frames(), ctx->frames() + depth);
   }

@@ -42,6 +42,31 @@ std::string seconds(double s) {
 
 const char* method_name(CaptureMethod method) { return capture_method_name(to_public(method)); }
 
+/// Seconds until a wait's absolute deadline (0 once passed).
+double seconds_left(uint64_t deadline_ns) {
+  const uint64_t now = now_ns();
+  return deadline_ns > now ? static_cast<double>(deadline_ns - now) / 1e9 : 0;
+}
+
+/// "waiting in memory.atomic.wait on address 0x10 (timeout in 1.500s)" for a waiting thread.
+std::string describe_wait(const CaptureInfo& capture) {
+  char address[32];
+  std::snprintf(address, sizeof address, "0x%" PRIx64, capture.wait_address);
+  std::string out = std::string("waiting in memory.atomic.wait on address ") + address;
+  if (capture.wait_deadline_ns == 0) return out + " (no timeout)";
+  return out + " (timeout in " + seconds(seconds_left(capture.wait_deadline_ns)) + "s)";
+}
+
+/// The JSON members a waiting thread adds: ',"wait":{"address":16,"timeout_s":1.5}' (null
+/// timeout: none); nothing for other states.
+std::string wait_json(const ThreadReport& t) {
+  if (t.state != ThreadState::kWaiting) return "";
+  const uint64_t deadline = t.capture.wait_deadline_ns;
+  return ",\"wait\":{\"address\":" + std::to_string(t.capture.wait_address) +
+         ",\"timeout_s\":" + (deadline == 0 ? std::string("null") : seconds(seconds_left(deadline))) +
+         "}";
+}
+
 }  // namespace
 
 uint64_t now_ns() {
@@ -108,6 +133,7 @@ std::string format_text(const std::string& title, const std::vector<ThreadReport
     out += std::string(" (stack by ") + method_name(t.capture.method) + ")\n";
     if (t.capture.timed_out) out += "    (the thread did not answer the capture in time)\n";
     if (t.state == ThreadState::kInHost) out += "    - in a host call\n";
+    if (t.state == ThreadState::kWaiting) out += "    - " + describe_wait(t.capture) + "\n";
     out += format_frames(t.frames, t.locations);
     if (t.capture.truncated) {
       out += "    ... " + std::to_string(t.capture.depth - t.frames.size()) + " more frames\n";
@@ -130,7 +156,8 @@ std::string format_json(const std::string& kind, const std::string& title,
            ",\"capture\":" + json_string(method_name(t.capture.method)) +
            ",\"timed_out\":" + (t.capture.timed_out ? "true" : "false") +
            ",\"depth\":" + std::to_string(t.capture.depth) +
-           ",\"truncated\":" + (t.capture.truncated ? "true" : "false") + ",\"frames\":[";
+           ",\"truncated\":" + (t.capture.truncated ? "true" : "false") + wait_json(t) +
+           ",\"frames\":[";
     for (size_t i = 0; i < t.frames.size(); ++i) {
       const SymbolizedFrame& f = t.frames[i];
       if (i > 0) out += ",";

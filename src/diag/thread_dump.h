@@ -36,7 +36,7 @@ ThreadReport report_thread(ExecContext* ctx, const std::string& name,
                            const std::string& module_name,
                            uint64_t timeout_ns = 1'000'000'000);
 
-/// "idle", "running", "in_host", "parked", "exited".
+/// "idle", "running", "in_host", "parked", "exited", "waiting".
 const char* state_name(ThreadState state);
 
 /// Frames (innermost first) as the text form prints them: "    at module!function+0xoff

@@ -3,6 +3,8 @@
 #include <sched.h>
 #include <time.h>
 
+#include <algorithm>
+
 #include "base/platform/futex.h"
 #include "base/platform/thread_signals.h"
 
@@ -154,6 +156,36 @@ Trap service_requests(ExecContext* ctx) {
   return Trap::kNone;
 }
 
+WaitOutcome wait_as_guest(ExecContext* ctx, const void* memory, uint64_t address,
+                          const void* cell, uint64_t expected, uint32_t width,
+                          int64_t timeout_ns) {
+  timespec deadline = {};
+  uint64_t deadline_ns = 0;
+  if (timeout_ns >= 0) {
+    // Saturates: a timeout of centuries is as good as none, but stays a timeout.
+    const uint64_t now = monotonic_ns();
+    deadline_ns = now + std::min<uint64_t>(static_cast<uint64_t>(timeout_ns), UINT64_MAX / 2 - now);
+    deadline.tv_sec = static_cast<time_t>(deadline_ns / 1'000'000'000ull);
+    deadline.tv_nsec = static_cast<long>(deadline_ns % 1'000'000'000ull);
+  }
+  Waiter waiter;
+  ctx->wait_memory.store(memory, std::memory_order_relaxed);
+  ctx->wait_address.store(address, std::memory_order_relaxed);
+  ctx->wait_deadline_ns.store(deadline_ns, std::memory_order_relaxed);
+  ctx->waiter.store(&waiter, std::memory_order_relaxed);
+  transition(ctx, ThreadState::kRunningWasm, ThreadState::kWaiting);
+  // A terminate that found us still running did not cancel {waiter}: check for it here (the
+  // request bit was set before the controller took the state lock we transitioned through).
+  const WaitOutcome outcome =
+      (ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0
+          ? WaitOutcome::kCancelled
+          : wait_for_notify(&waiter, memory, address, cell, expected, width,
+                            timeout_ns >= 0 ? &deadline : nullptr);
+  transition(ctx, ThreadState::kWaiting, ThreadState::kRunningWasm);
+  ctx->waiter.store(nullptr, std::memory_order_relaxed);
+  return outcome;
+}
+
 ThreadState lock_state(ExecContext* ctx) {
   uint32_t word = ctx->state_word.load(std::memory_order_acquire);
   while (!ctx->state_word.compare_exchange_weak(word, word | kStateLocked,
@@ -176,8 +208,8 @@ SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
     if (state == ThreadState::kParked || (word & kStateHeld) != 0) {
       return state == ThreadState::kParked ? SuspendOutcome::kParked : SuspendOutcome::kInHost;
     }
-    if (state == ThreadState::kInHost || state == ThreadState::kIdle ||
-        state == ThreadState::kExited) {
+    if (state == ThreadState::kInHost || state == ThreadState::kWaiting ||
+        state == ThreadState::kIdle || state == ThreadState::kExited) {
       if (ctx->state_word.compare_exchange_weak(word, word | kStateHeld,
                                                 std::memory_order_acq_rel)) {
         return SuspendOutcome::kInHost;
@@ -229,9 +261,12 @@ void request_terminate(ExecContext* ctx) {
   ctx->requests.fetch_or(kRequestTerminate, std::memory_order_seq_cst);
   // A suspended thread must be able to unwind: drop the suspension.
   resume(ctx);
-  // Locked, the owner cannot finish its call (and its thread cannot exit) while we signal it.
+  // Locked, the owner cannot finish its call (and its thread cannot exit) while we signal it,
+  // nor leave a wait (so its waiter is alive while we cancel it).
   const ThreadState state = lock_state(ctx);
-  if (state != ThreadState::kIdle && state != ThreadState::kExited) {
+  if (state == ThreadState::kWaiting) {
+    if (Waiter* waiter = ctx->waiter.load(std::memory_order_acquire)) cancel_wait(waiter);
+  } else if (state != ThreadState::kIdle && state != ThreadState::kExited) {
     (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
   }
   unlock_state(ctx);

@@ -23,6 +23,7 @@
 #include "base/platform/semaphore.h"
 #include "wasmscope/result.h"
 #include "engine/trap.h"
+#include "engine/waiter_table.h"
 
 // The compile-time switch of DESIGN.md: 0 removes the bookkeeping only capture needs (position
 // stores at safepoints, release ordering and signal fences on {depth}), so its cost can be
@@ -46,8 +47,10 @@ struct FrameRecord {
   uint64_t* fp;
 };
 
-/// Thread states, per DESIGN.md ("States and safepoints").
-enum class ThreadState : uint32_t { kIdle, kRunningWasm, kInHost, kParked, kExited };
+/// Thread states, per DESIGN.md ("States and safepoints"). {kWaiting}: blocked in
+/// memory.atomic.wait; like {kInHost} its frames are frozen (captures read them directly,
+/// suspend holds it), and a terminate request wakes it.
+enum class ThreadState : uint32_t { kIdle, kRunningWasm, kInHost, kParked, kExited, kWaiting };
 
 /// Bits of the state word above the {ThreadState} in its low byte.
 enum StateFlags : uint32_t {
@@ -113,6 +116,17 @@ class ExecContext {
   std::atomic<uint64_t> state_since_ns{0};
   std::atomic<uint64_t> call_start_ns{0};
 
+  /// What the owner waits on while in {ThreadState::kWaiting}: the memory (its {MemoryData}),
+  /// the byte address in it, and the absolute CLOCK_MONOTONIC deadline in nanoseconds (0: no
+  /// deadline). Written before the owner enters that state (the state word's release orders
+  /// them), so a reader that sees kWaiting sees them; stale in other states.
+  std::atomic<const void*> wait_memory{nullptr};
+  std::atomic<uint64_t> wait_address{0};
+  std::atomic<uint64_t> wait_deadline_ns{0};
+  /// The owner's waiter while in kWaiting. It stays alive while a controller holds the state
+  /// lock (the owner cannot leave kWaiting meanwhile), which is how terminate cancels it.
+  std::atomic<Waiter*> waiter{nullptr};
+
   /// Serializes controllers (capture, suspend, resume) of this context.
   std::mutex control;
 
@@ -175,10 +189,21 @@ Trap service_requests(ExecContext* ctx);
 // async-signal-safe
 void answer_capture(ExecContext* ctx, bool in_handler = false);
 
+/// Runs memory.atomic.wait for the guest on {ctx}: moves it to kWaiting (the caller has
+/// recorded the innermost frame's position), waits on ({memory}, {address}) while the
+/// {width}-byte value at {cell} equals {expected}, for at most {timeout_ns} (negative: no
+/// limit), and returns to kRunningWasm (parking first if suspended meanwhile). Returns the
+/// spec's outcome, or kCancelled when a terminate request ended or prevented the wait (the
+/// request stays set: the caller's next safepoint traps with "interrupted").
+WaitOutcome wait_as_guest(ExecContext* ctx, const void* memory, uint64_t address,
+                          const void* cell, uint64_t expected, uint32_t width,
+                          int64_t timeout_ns);
+
 // ---- Controllers (any other thread) ----
 
 /// Asks the thread running on {ctx} to stop: it traps with "interrupted" at its next safepoint,
-/// and a blocking host call it is in (WASI waits) returns at once to raise that trap. A pending
+/// and a blocking host call it is in (WASI waits) or a memory.atomic.wait returns at once to
+/// raise that trap. A pending
 /// suspend is dropped so the thread can unwind. Takes {ctx->control}; the state is locked
 /// while the signal is sent, so the owner cannot finish its call and exit meanwhile.
 void request_terminate(ExecContext* ctx);
@@ -186,8 +211,8 @@ void request_terminate(ExecContext* ctx);
 /// How a suspend ended.
 enum class SuspendOutcome {
   kParked,     ///< Stopped at a safepoint.
-  kInHost,     ///< Inside a host call (or idle): its guest frames are frozen; it parks if it
-               ///< tries to run guest code before {resume}.
+  kInHost,     ///< Inside a host call, a memory.atomic.wait, or idle: its guest frames are
+               ///< frozen; it parks if it tries to run guest code before {resume}.
   kTimedOut,   ///< Still running guest code at the deadline; the request was withdrawn.
 };
 

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "base/platform/fault_handler.h"
+#include "engine/atomics.h"
 #include "engine/compiled.h"
 #include "engine/iops.h"
 #include "engine/numeric.h"
@@ -142,6 +143,19 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
 #include "engine/simd_ops.def"
 #undef WASMSCOPE_SET
 #undef WASMSCOPE_SET_MEM
+    // Atomics check bounds themselves (with their alignment): one handler for both modes.
+#define WASMSCOPE_SET(name, ...)                                      \
+  tables->guard[handler_index(Op::name)] = &&L_##name;
+#define ATOMIC_LOAD WASMSCOPE_SET
+#define ATOMIC_STORE WASMSCOPE_SET
+#define ATOMIC_RMW WASMSCOPE_SET
+#define ATOMIC_CMPXCHG WASMSCOPE_SET
+#include "engine/atomic_ops.def"
+    WASMSCOPE_SET(MemoryAtomicNotify)
+    WASMSCOPE_SET(MemoryAtomicWait32)
+    WASMSCOPE_SET(MemoryAtomicWait64)
+    WASMSCOPE_SET(AtomicFence)
+#undef WASMSCOPE_SET
     tables->guard[handler_index(Op::MemorySize)] = &&L_MemorySize;
     tables->guard[handler_index(Op::MemoryGrow)] = &&L_MemoryGrow;
     tables->guard[handler_index(Op::MemoryFill)] = &&L_MemoryFill;
@@ -181,13 +195,21 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
     trap = (kind);    \
     goto trap_exit;   \
   } while (0)
-#define RELOAD_MEMORY()                    \
-  do {                                     \
-    if (mem0 != nullptr) {                 \
-      mem = mem0->base;                    \
-      mem_size = mem0->size;               \
-    }                                      \
+#define RELOAD_MEMORY()                              \
+  do {                                               \
+    if (mem0 != nullptr) {                           \
+      mem = mem0->base;                              \
+      mem_size = atomic::current_size(mem0);         \
+    }                                                \
   } while (0)
+  // Explicit bounds check of an access ending at {end}. {mem_size} is a cached copy: another
+  // thread may have grown a shared memory since (its base never moves), so a failing check
+  // re-reads the size before it traps. The fast path is one compare, as before.
+#define CHECK_BOUNDS(end)                                        \
+  if ((end) > mem_size) [[unlikely]] {                           \
+    mem_size = atomic::current_size(mem0);                       \
+    if ((end) > mem_size) TRAP(Trap::kOutOfBoundsMemory);        \
+  }
 #define SWITCH_INSTANCE(next_inst)                                          \
   do {                                                                     \
     inst = (next_inst);                                                    \
@@ -533,7 +555,7 @@ L_ElemDropI:
   NEXT(1);
 
 L_MemorySize:
-  wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(mem0->size / kPageSize));
+  wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(atomic::current_size(mem0) / kPageSize));
   NEXT(1);
 L_MemoryGrow: {
   const int64_t old = mem0->grow(mem0, rd<uint32_t>(fp, OPND(0)));
@@ -545,7 +567,7 @@ L_MemoryFill: {
   const uint64_t d = rd<uint32_t>(fp, OPND(0));
   const uint8_t value = static_cast<uint8_t>(rd<uint32_t>(fp, OPND(1)));
   const uint64_t n = rd<uint32_t>(fp, OPND(2));
-  if (d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
+  if (d + n > atomic::current_size(mem0)) TRAP(Trap::kOutOfBoundsMemory);
   // In chunks, answering requests between them: a gigabyte fill stays suspendable.
   for (uint64_t done = 0; done < n;) {
     const uint64_t chunk = std::min(n - done, kBulkChunkBytes);
@@ -559,7 +581,8 @@ L_MemoryCopy: {
   const uint64_t d = rd<uint32_t>(fp, OPND(0));
   const uint64_t s = rd<uint32_t>(fp, OPND(1));
   const uint64_t n = rd<uint32_t>(fp, OPND(2));
-  if (s + n > mem0->size || d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
+  const uint64_t size = atomic::current_size(mem0);
+  if (s + n > size || d + n > size) TRAP(Trap::kOutOfBoundsMemory);
   // In chunks as for memory.fill; an overlapping copy to a higher address runs from the end
   // so that no chunk reads bytes an earlier chunk wrote.
   const bool backward = d > s && d < s + n;
@@ -580,7 +603,7 @@ L_MemoryInit: {
   const Module& module = inst->module->module;
   const ByteRange init = module.datas[segment].init;
   const uint64_t length = inst->data_dropped[segment] ? 0 : init.size();
-  if (s + n > length || d + n > mem0->size) TRAP(Trap::kOutOfBoundsMemory);
+  if (s + n > length || d + n > atomic::current_size(mem0)) TRAP(Trap::kOutOfBoundsMemory);
   if (n != 0) std::memcpy(mem + d, module.at(init.begin) + s, n);
   NEXT(2);
 }
@@ -641,7 +664,7 @@ L_DataDrop:
   }                                                                                      \
   LX_##name : {                                                                          \
     const uint64_t ea = uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(2);                   \
-    if (ea + sizeof(memtype) > mem_size) [[unlikely]] TRAP(Trap::kOutOfBoundsMemory);    \
+    CHECK_BOUNDS(ea + sizeof(memtype))                                                   \
     memtype value;                                                                       \
     std::memcpy(&value, mem + ea, sizeof value);                                         \
     wr<out>(fp, OPND(1), static_cast<out>(value));                                       \
@@ -655,7 +678,7 @@ L_DataDrop:
   }                                                                                      \
   LX_##name : {                                                                          \
     const uint64_t ea = uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(2);                   \
-    if (ea + sizeof(memtype) > mem_size) [[unlikely]] TRAP(Trap::kOutOfBoundsMemory);    \
+    CHECK_BOUNDS(ea + sizeof(memtype))                                                   \
     const memtype value = static_cast<memtype>(rd<in>(fp, OPND(1)));                     \
     std::memcpy(mem + ea, &value, sizeof value);                                         \
     NEXT(2);                                                                             \
@@ -714,8 +737,7 @@ L_DataDrop:
   // Memory shapes, guard-page (L_) and explicit-bounds (LX_) forms. {VADDR(n)} checks that
   // {n} bytes at the effective address are in bounds in explicit mode.
 #define VEA(i) (uint64_t{rd<uint32_t>(fp, OPND(0))} + OPND(i))
-#define VCHECK(ea, n) \
-  if ((ea) + (n) > mem_size) [[unlikely]] TRAP(Trap::kOutOfBoundsMemory)
+#define VCHECK(ea, n) CHECK_BOUNDS((ea) + (n))
 #define V_LOAD(name, memtype)                          \
   L_##name:                                            \
   VSET(1, simd::load_v128(mem + VEA(2)));              \
@@ -784,6 +806,8 @@ L_DataDrop:
 #undef VSET
 #undef VEA
 #undef VCHECK
+
+#include "engine/interp_atomics.inc"
 
 trap_exit:
   if (top != nullptr) top->pc = pc;

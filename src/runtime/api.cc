@@ -22,6 +22,7 @@ wasmscope::ThreadState internal::to_public(internal::ThreadState state) {
     case internal::ThreadState::kInHost: return wasmscope::ThreadState::kInHost;
     case internal::ThreadState::kParked: return wasmscope::ThreadState::kParked;
     case internal::ThreadState::kExited: return wasmscope::ThreadState::kExited;
+    case internal::ThreadState::kWaiting: return wasmscope::ThreadState::kWaiting;
   }
   return wasmscope::ThreadState::kIdle;
 }

@@ -2,12 +2,14 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
 #include "base/platform/fault_handler.h"
 #include "binary/decoder.h"
 #include "binary/instr_reader.h"
+#include "engine/atomics.h"
 #include "engine/translate.h"
 #include "validate/validator.h"
 
@@ -29,16 +31,23 @@ bool limits_match(const Limits& actual, const Limits& wanted) {
 
 int64_t grow_memory(MemoryData* data, uint64_t delta_pages) {
   auto* memory = static_cast<MemoryObject*>(data);
-  const uint64_t old_pages = memory->size / kPageSize;
+  // Any thread may grow a shared memory: growers take turns; readers never lock (below).
+  std::unique_lock<std::mutex> lock(memory->grow_mutex, std::defer_lock);
+  if (memory->shared) lock.lock();
+  const uint64_t old_pages = atomic::current_size(memory) / kPageSize;
   const uint64_t new_pages = old_pages + delta_pages;
   if (new_pages > memory->max_pages) return -1;
   if (delta_pages == 0) return static_cast<int64_t>(old_pages);
-  // A shared memory must never move; others may, in the explicit-bounds mode.
-  Result<void> grown = memory->shared ? memory->region.grow(new_pages * kPageSize)
-                                      : memory->region.grow_moving(new_pages * kPageSize);
-  if (!grown.ok()) return -1;
-  memory->base = memory->region.base();
-  memory->size = new_pages * kPageSize;
+  // A shared memory must never move (other threads hold its base); others may, in the
+  // explicit-bounds mode, and only their own thread reads {base}.
+  if (memory->shared) {
+    if (!memory->region.grow(new_pages * kPageSize).ok()) return -1;
+  } else {
+    if (!memory->region.grow_moving(new_pages * kPageSize).ok()) return -1;
+    memory->base = memory->region.base();
+  }
+  // Release: a reader that acquires the new size finds its pages accessible.
+  __atomic_store_n(&memory->size, new_pages * kPageSize, __ATOMIC_RELEASE);
   return static_cast<int64_t>(old_pages);
 }
 
@@ -176,6 +185,12 @@ Result<MemoryData*> Store::create_memory_locked(const MemoryType& type) {
   MemoryObject& memory = memories_.emplace_back();
   if (config_.bounds == BoundsChecks::kGuardPages) {
     WS_ASSIGN(memory.region, GuardedRegion::reserve(kWasm32GuardedReservation, initial));
+  } else if (type.limits.shared) {
+    // Never moves: its maximum (validation requires one) is reserved up front, pages are
+    // committed as it grows.
+    const uint64_t max_bytes = type.limits.max.value_or(kMaxMemoryPages) * kPageSize;
+    WS_ASSIGN(memory.region,
+              GuardedRegion::reserve_unguarded(std::max(max_bytes, kPageSize), initial));
   } else {
     WS_ASSIGN(memory.region, GuardedRegion::allocate_exact(initial));
   }

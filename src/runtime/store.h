@@ -55,6 +55,8 @@ struct Extern {
 /// A linear memory and the mapping behind it.
 struct MemoryObject : MemoryData {
   GuardedRegion region;
+  /// Serializes growers of a shared memory (any thread may run memory.grow on it).
+  std::mutex grow_mutex;
 };
 
 /// An instantiated module.

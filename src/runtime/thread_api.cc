@@ -27,6 +27,7 @@ const char* thread_state_name(ThreadState state) {
     case ThreadState::kInHost: return "in_host";
     case ThreadState::kParked: return "parked";
     case ThreadState::kExited: return "exited";
+    case ThreadState::kWaiting: return "waiting";
   }
   return "unknown";
 }

@@ -71,11 +71,17 @@ CaptureInfo capture_stack(ExecContext* ctx, FrameRecord* out, uint32_t max, uint
     case ThreadState::kExited:
       info.method = CaptureMethod::kIdle;
       break;
+    case ThreadState::kWaiting:
+      // In memory.atomic.wait: blocked like a host call, and locked in that state.
+      info.wait_memory = ctx->wait_memory.load(std::memory_order_relaxed);
+      info.wait_address = ctx->wait_address.load(std::memory_order_relaxed);
+      info.wait_deadline_ns = ctx->wait_deadline_ns.load(std::memory_order_relaxed);
+      [[fallthrough]];
     case ThreadState::kInHost:
     case ThreadState::kParked:
       // The lock keeps the owner in this state, so its records cannot change under us.
-      info.method = info.state == ThreadState::kInHost ? CaptureMethod::kInHost
-                                                       : CaptureMethod::kParked;
+      info.method = info.state == ThreadState::kParked ? CaptureMethod::kParked
+                                                       : CaptureMethod::kInHost;
       info.depth = ctx->depth.load(std::memory_order_acquire);
       records = ctx->frames();
       available = info.depth;

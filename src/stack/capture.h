@@ -11,7 +11,8 @@ namespace wasmscope::internal {
 /// How a capture obtained the frames.
 enum class CaptureMethod : uint8_t {
   kIdle,       ///< The thread was not running guest code: no frames.
-  kInHost,     ///< Read directly: the thread was inside a host call (frames frozen).
+  kInHost,     ///< Read directly: the thread was inside a host call or a memory.atomic.wait
+               ///< (frames frozen; {CaptureInfo::state} tells which).
   kParked,     ///< Read directly: the thread was parked by a suspend.
   kSignal,     ///< The thread copied its own records in the capture signal's handler.
   kSafepoint,  ///< The thread copied its records at its next safepoint.
@@ -25,6 +26,11 @@ struct CaptureInfo {
   uint32_t copied = 0;      ///< Frames written to the output.
   bool truncated = false;   ///< {copied} < {depth} - {skip}.
   bool timed_out = false;   ///< No answer before the deadline: nothing was copied.
+  /// For {state} kWaiting: what the thread waits on (the {MemoryData}, the byte address in
+  /// it, the absolute CLOCK_MONOTONIC deadline in ns, 0 for none), read under the state lock.
+  const void* wait_memory = nullptr;
+  uint64_t wait_address = 0;
+  uint64_t wait_deadline_ns = 0;
 };
 
 /// Options of one capture.

@@ -90,7 +90,7 @@ Attempt attempt_module(const std::string& path, bool text, Features features) {
   return attempt;
 }
 
-enum class Verdict : uint8_t { kPass, kFail, kSkip };
+enum class Verdict : uint8_t { kPass, kFail };
 
 struct Outcome {
   Verdict verdict = Verdict::kPass;
@@ -99,9 +99,6 @@ struct Outcome {
 
 Outcome pass() {
   return {Verdict::kPass, ""};
-}
-Outcome skip() {
-  return {Verdict::kSkip, ""};
 }
 Outcome fail(std::string detail) {
   return {Verdict::kFail, std::move(detail)};
@@ -154,28 +151,12 @@ class ScriptRunner {
     return cat("\"", command.value("text", ""), "\"");
   }
 
-  /// Whether the module an action names can run: one the interpreter could not translate
-  /// (instructions it does not execute yet, such as SIMD) makes its actions skipped.
-  bool runnable(const json& action) const {
-    const std::string name = action.value("module", std::string());
-    return name.empty() ? current_runnable_ : named_runnable_.count(name) == 0 ||
-                                                  named_runnable_.at(name);
-  }
-
   Outcome run_module(const json& command) {
     Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
     const std::string name = command.value("name", std::string());
-    if (!attempt.ok()) {
-      current_runnable_ = false;
-      return fail(cat("module rejected: ", attempt.describe()));
-    }
+    if (!attempt.ok()) return fail(cat("module rejected: ", attempt.describe()));
     Result<void> loaded = runtime_.load(std::move(attempt.bytes), name);
-    const bool unsupported = !loaded.ok() && loaded.error().kind == ErrorKind::kUnsupported;
-    current_runnable_ = loaded.ok();
-    if (!name.empty()) named_runnable_[name] = loaded.ok();
-    // A valid module the interpreter cannot run yet still passes as a module: it decoded and
-    // validated. What needs it to run is skipped.
-    if (!loaded.ok() && !unsupported) {
+    if (!loaded.ok()) {
       return fail(cat("module failed to instantiate: ", loaded.error().to_string()));
     }
     return pass();
@@ -224,7 +205,6 @@ class ScriptRunner {
       return fail(cat("module instantiated (expected ", error_kind_name(kind), ": ",
                       expected_text(command), ")"));
     }
-    if (loaded.error().kind == ErrorKind::kUnsupported) return skip();
     if (loaded.error().kind != kind) {
       return fail(cat("wrong error: ", loaded.error().to_string(), " (expected ",
                       error_kind_name(kind), ")"));
@@ -246,7 +226,6 @@ class ScriptRunner {
   /// action / assert_return: the action must complete (with {expected} results, if given).
   Outcome run_action(const json& command, const json* expected) {
     const json& action = command.at("action");
-    if (!runnable(action)) return skip();
     const ActionOutcome outcome = runtime_.perform(action);
     if (!outcome.error.empty()) return fail(outcome.error);
     if (outcome.trap != Trap::kNone) return fail(cat("unexpected trap: ", outcome.trap_message));
@@ -260,7 +239,6 @@ class ScriptRunner {
   /// assert_trap / assert_exhaustion on an action: it must trap with the expected message.
   Outcome run_assert_trap(const json& command) {
     const json& action = command.at("action");
-    if (!runnable(action)) return skip();
     const ActionOutcome outcome = runtime_.perform(action);
     if (!outcome.error.empty()) return fail(outcome.error);
     if (outcome.trap == Trap::kNone) {
@@ -276,8 +254,6 @@ class ScriptRunner {
   std::string dir_;
   Features features_;
   SpecRuntime runtime_;
-  bool current_runnable_ = false;
-  std::map<std::string, bool> named_runnable_;
 };
 
 std::string directory_of(const std::string& path) {
@@ -348,10 +324,7 @@ ScriptResult run_script(const std::string& json_path, const std::string& label,
         label + ":" + std::to_string(line) + ": " + command.value("type", "?") + ": ";
     const bool listed = expected_lines.count(line) != 0;
     KindCounts& kind = result.by_kind[command.value("type", "?")];
-    if (outcome.verdict == Verdict::kSkip) {
-      ++result.skipped;
-      ++kind.skipped;
-    } else if (outcome.verdict == Verdict::kPass) {
+    if (outcome.verdict == Verdict::kPass) {
       if (listed) {
         seen_passing.insert(line);
       } else {

@@ -485,6 +485,40 @@ TEST(Capture, TerminateStopsASpinningGuest) {
   EXPECT_GT(count.values().at(0).i32(), 0);
 }
 
+// A guest in memory.atomic.wait through the public API: state waiting, read directly,
+// woken by terminate into "interrupted" (tests/capture/atomic_wait_test.cc has the rest).
+TEST(Capture, WaitingGuestIsReadDirectlyAndTerminateWakesIt) {
+  auto module = compile(R"((module $waiter
+    (memory 1 1 shared)
+    (func $main (export "main") (result i32) (call $wait_here))
+    (func $wait_here (result i32)
+      (memory.atomic.wait32 (i32.const 16) (i32.const 0) (i64.const -1)))))");
+  ASSERT_TRUE(module);
+  Store store;
+  auto inst = store.instantiate(*module);
+  ASSERT_TRUE(inst.ok()) << inst.error().to_string();
+  Thread thread = store.thread();
+  GuestCall call(store, inst->func("main"));
+  const auto give_up = Clock::now() + 10s;
+  while (thread.state() != ThreadState::kWaiting && Clock::now() < give_up) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(thread.state(), ThreadState::kWaiting);
+  EXPECT_STREQ(thread_state_name(thread.state()), "waiting");
+  auto c = thread.capture(16, 1s, true);
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  EXPECT_EQ(c->state, ThreadState::kWaiting);
+  EXPECT_EQ(c->method, CaptureMethod::kInHost);
+  EXPECT_EQ(names(thread.symbolize(*c)), (std::vector<std::string>{"wait_here", "main"}));
+  thread.terminate();
+  ASSERT_TRUE(call.wait_for(10s)) << "terminate did not wake the waiting guest";
+  const CallResult& r = call.result();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "interrupted");
+  EXPECT_EQ(names(r.trap().frames), (std::vector<std::string>{"wait_here", "main"}));
+  EXPECT_EQ(thread.state(), ThreadState::kIdle);
+}
+
 TEST(Capture, TerminateOfASuspendedGuest) {
   Spinner s;
   ASSERT_TRUE(s.instance.valid());

@@ -38,6 +38,16 @@ uint64_t host_page_size() {
 }
 
 Result<GuardedRegion> GuardedRegion::reserve(uint64_t reserve_bytes, uint64_t initial_bytes) {
+  return reserve_region(reserve_bytes, initial_bytes, true);
+}
+
+Result<GuardedRegion> GuardedRegion::reserve_unguarded(uint64_t reserve_bytes,
+                                                       uint64_t initial_bytes) {
+  return reserve_region(reserve_bytes, initial_bytes, false);
+}
+
+Result<GuardedRegion> GuardedRegion::reserve_region(uint64_t reserve_bytes, uint64_t initial_bytes,
+                                                    bool guarded) {
   uint64_t reserved = 0;
   if (reserve_bytes == 0 || !round_to_pages(reserve_bytes, &reserved) || reserved > SIZE_MAX) {
     return too_large("reserve", reserve_bytes);
@@ -54,6 +64,10 @@ Result<GuardedRegion> GuardedRegion::reserve(uint64_t reserve_bytes, uint64_t in
                         errno);
   }
   GuardedRegion region(static_cast<uint8_t*>(mapping), reserved);
+  if (!guarded) {
+    WS_TRY(region.grow(initial_bytes));
+    return region;
+  }
   uintptr_t begin = reinterpret_cast<uintptr_t>(mapping);
   region.registry_slot_ = register_guarded_range(begin, begin + reserved);
   if (region.registry_slot_ < 0) {

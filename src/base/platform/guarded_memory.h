@@ -43,6 +43,10 @@ class GuardedRegion {
   /// callers fall back to {allocate_exact} then.
   static Result<GuardedRegion> reserve(uint64_t reserve_bytes, uint64_t initial_bytes);
 
+  /// Like {reserve}, but not registered with the fault handler: for memories that check
+  /// bounds explicitly yet must never move (a shared memory reserves its maximum).
+  static Result<GuardedRegion> reserve_unguarded(uint64_t reserve_bytes, uint64_t initial_bytes);
+
   /// Maps just {initial_bytes} read-write (at least one page, so {base()} is never null) for
   /// the explicit-bounds-check mode. Not registered with the fault handler.
   static Result<GuardedRegion> allocate_exact(uint64_t initial_bytes);
@@ -69,6 +73,8 @@ class GuardedRegion {
 
  private:
   GuardedRegion(uint8_t* base, uint64_t reserved) : base_(base), reserved_(reserved) {}
+  static Result<GuardedRegion> reserve_region(uint64_t reserve_bytes, uint64_t initial_bytes,
+                                              bool guarded);
   Result<void> protect_up_to(uint64_t new_accessible_bytes);
   void release();
 
