@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/atomics.h"
 #include "wasi/internal.h"
 
 namespace wasmscope::internal::wasi {
@@ -159,7 +160,9 @@ Trap call_wasi(HostCall& host) {
     return Trap::kHostTrap;
   }
   const MemoryData* memory = caller->memories[0];
-  WasiCall call{*binding->context, exec, GuestMemory(memory->base, memory->size), host.args};
+  // Another thread may grow a shared memory meanwhile: the size as of now, acquired.
+  WasiCall call{*binding->context, exec, GuestMemory(memory->base, atomic::current_size(memory)),
+                host.args};
   Errno error;
   {
     FdTable::CallLock lock(binding->context->fds());
