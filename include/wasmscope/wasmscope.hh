@@ -61,7 +61,7 @@ struct Config {
   uint32_t value_stack_bytes = 8u << 20;     ///< Operand and local storage per thread.
 };
 
-/// A WebAssembly value of any type.
+/// A WebAssembly value of any type. A plain value: copy it freely; not synchronized.
 class WASMSCOPE_API Value {
  public:
   Value() = default;
@@ -93,7 +93,7 @@ class WASMSCOPE_API Value {
   uint64_t bits_[2] = {0, 0};
 };
 
-/// One guest frame of a trap's stack.
+/// One guest frame of a trap's stack. A plain value, like {Trap} and {CallResult}.
 struct WASMSCOPE_API Frame {
   std::string module;         ///< The module's name (name section), may be empty.
   std::string function;       ///< Name section, export name, or "func[N]".
@@ -127,7 +127,8 @@ class CallResult {
   std::optional<Trap> trap_;
 };
 
-/// A compiled (decoded, validated, translated) module.
+/// A compiled (decoded, validated, translated) module. Immutable and thread-safe: one module may
+/// be instantiated by any number of threads and stores at once.
 class WASMSCOPE_API Module {
  public:
   /// Compiles a binary module. Errors are {kMalformed} or {kInvalid} with a byte offset.
@@ -158,7 +159,8 @@ class WASMSCOPE_API Module {
 
 class Store;
 
-/// A function handle: defined by an instance or by the host.
+/// A function handle: defined by an instance or by the host. {call} may be made from any thread,
+/// several at once: each runs on the calling thread's context in the store (see {Store}).
 class WASMSCOPE_API Func {
  public:
   Func() = default;
@@ -179,7 +181,10 @@ class WASMSCOPE_API Func {
   internal::Func* f_ = nullptr;
 };
 
-/// A linear memory handle.
+/// A linear memory handle. Its methods do not synchronize with guest threads: bytes of a shared
+/// memory that guest threads write are the embedder's to order (as the guest's own atomics
+/// would). A shared memory never moves, so {data} stays valid for the store's life; another
+/// memory's {data} is valid until it grows, and growing it races with any call using it.
 class WASMSCOPE_API Memory {
  public:
   Memory() = default;
@@ -202,7 +207,8 @@ class WASMSCOPE_API Memory {
   internal::MemoryData* m_ = nullptr;
 };
 
-/// A global handle.
+/// A global handle. {get} and {set} are plain accesses: a global that a running guest thread
+/// writes needs the embedder's own synchronization.
 class WASMSCOPE_API Global {
  public:
   Global() = default;
@@ -219,7 +225,7 @@ class WASMSCOPE_API Global {
   internal::GlobalData* g_ = nullptr;
 };
 
-/// A table handle.
+/// A table handle. Not synchronized: no {set} while a call on another thread uses the table.
 class WASMSCOPE_API Table {
  public:
   Table() = default;
@@ -236,7 +242,7 @@ class WASMSCOPE_API Table {
   internal::TableData* t_ = nullptr;
 };
 
-/// An import or export: one of the four kinds of external value.
+/// An import or export: one of the four kinds of external value. A plain value.
 class Extern {
  public:
   Extern() = default;
@@ -258,7 +264,7 @@ class Extern {
   Global global_;
 };
 
-/// An instantiated module.
+/// An instantiated module. Immutable once instantiated: export lookups are thread-safe.
 class WASMSCOPE_API Instance {
  public:
   Instance() = default;

@@ -66,12 +66,11 @@ ExecContext* ThreadRegistry::enter(bool* claimed_main) {
 void ThreadRegistry::release_main() { main_busy_.store(false, std::memory_order_release); }
 
 bool ThreadRegistry::contains(const ExecContext* ctx) const {
+  // Live entries only: a retired context is no thread's current one any more (its thread
+  // retires it after its last call returned), and there may be many of them.
   std::lock_guard<std::mutex> lock(mutex_);
   for (const Entry& e : entries_) {
     if (e.context.get() == ctx) return true;
-  }
-  for (const auto& c : retired_) {
-    if (c.get() == ctx) return true;
   }
   return false;
 }

@@ -63,7 +63,7 @@ class ThreadRegistry {
   ExecContext* enter(bool* claimed_main);
   void release_main();
 
-  /// Whether {ctx} is one of this registry's contexts.
+  /// Whether {ctx} is the context of one of this registry's live threads.
   bool contains(const ExecContext* ctx) const;
   /// The live thread whose context is {ctx}, if any ({context} null otherwise).
   ThreadInfo find(const ExecContext* ctx) const;
