@@ -10,6 +10,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -504,12 +505,16 @@ class ProgramEnding {
   /// (blocked where no request reaches), report the end and exit without it. The watcher
   /// owns copies: it may outlive this object by a moment.
   void watch_main(const wasi::ProgramEnd& end) {
-    std::thread([end, module = module_name_, coredump = coredump_path_, exe = executable_] {
-      std::this_thread::sleep_for(kThreadStopGrace);
-      if (reported().exchange(true)) return;
-      exit_now(end_exit_status(end, module, coredump, exe),
-               "the main thread did not stop after the program ended");
-    }).detach();
+    try {
+      std::thread([end, module = module_name_, coredump = coredump_path_, exe = executable_] {
+        std::this_thread::sleep_for(kThreadStopGrace);
+        if (reported().exchange(true)) return;
+        exit_now(end_exit_status(end, module, coredump, exe),
+                 "the main thread did not stop after the program ended");
+      }).detach();
+    } catch (const std::system_error&) {
+      // No watcher: the main thread's return is then the only way out, as before threads.
+    }
   }
 
   /// Whether the end was reported (by the main thread or the watcher): process-wide, as the
