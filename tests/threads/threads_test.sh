@@ -95,6 +95,19 @@ case "$case_name" in
     expect_match "$work/err" '^trap: .*\(in thread [0-9]+\)$'
     expect_match "$work/err" 'crash_in_thread'
     ;;
+  blocked_read)
+    # stdin: a pipe that stays open and empty for longer than the limit.
+    exec 3< <(sleep $((limit + 30)))
+    sleeper=$!
+    timeout "$limit" "$wasmscope" run "$guests/blocked_read.wasm" >"$work/out" 2>"$work/err" <&3
+    status=$?
+    exec 3<&-
+    kill "$sleeper" 2>/dev/null
+    [ "$status" -ne 124 ] || fail "did not end within ${limit}s"
+    expect_status 0
+    printf 'main wrote while the reader was blocked\n' >"$work/expected"
+    expect_same_output "$work/expected"
+    ;;
   abba_deadlock | lost_wakeup | join_deadlock | spinners)
     # Never ends by itself: the watchdog interrupts main, which ends the program.
     run --watchdog 2s --on-hang interrupt "$guests/$case_name.wasm"
