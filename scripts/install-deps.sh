@@ -13,6 +13,7 @@ packages=(
   clang-16 lld-16                  # the clang CI build, libFuzzer, the C example (wasm-ld)
   llvm-16                          # llvm-dwarfdump-16: expected values for the DWARF tests
   libclang-rt-16-dev libclang-rt-16-dev-wasm32 wasi-libc
+  clang-19 lld-19 libclang-rt-19-dev-wasm32  # pthread guests (tests/threads) for wasm32-wasip1-threads
   abigail-tools                    # abidiff, for the public ABI baseline
   nodejs                           # the WASI differential test runs guests under node too
   python3                          # raw socket clients and servers in tests/hang

@@ -8,8 +8,15 @@
 // {Global} and {Instance} are small handles, valid while their store lives. A {Module} is
 // immutable and may be instantiated in any number of stores.
 //
-// Thread safety: a {Store} and its handles are used by one thread at a time. {Module} is
-// thread-safe. No API function throws; failures are {Result} values or {Trap}s.
+// Thread safety: {Module} is immutable and thread-safe. A {Store} may be used from several
+// threads at once: creating objects and instantiating are serialized inside it, and calls
+// ({Func::call}) from different threads each run on a context of their own (a thread calling
+// while another is inside the store's main context gets one, kept until the store ends), so
+// guest threads of a program that shares a memory may be driven by several host threads.
+// What the guest shares (memories, tables, globals) is the guest's to synchronize, and
+// handles to non-shared objects ({Memory::grow} of a non-shared memory, {Table::set},
+// {Global::set}) need the embedder's own synchronization. {Thread}'s methods are for other
+// threads. No API function throws; failures are {Result} values or {Trap}s.
 #pragma once
 
 #include <chrono>
@@ -54,7 +61,7 @@ struct Config {
   uint32_t value_stack_bytes = 8u << 20;     ///< Operand and local storage per thread.
 };
 
-/// A WebAssembly value of any type.
+/// A WebAssembly value of any type. A plain value: copy it freely; not synchronized.
 class WASMSCOPE_API Value {
  public:
   Value() = default;
@@ -86,7 +93,7 @@ class WASMSCOPE_API Value {
   uint64_t bits_[2] = {0, 0};
 };
 
-/// One guest frame of a trap's stack.
+/// One guest frame of a trap's stack. A plain value, like {Trap} and {CallResult}.
 struct WASMSCOPE_API Frame {
   std::string module;         ///< The module's name (name section), may be empty.
   std::string function;       ///< Name section, export name, or "func[N]".
@@ -120,7 +127,8 @@ class CallResult {
   std::optional<Trap> trap_;
 };
 
-/// A compiled (decoded, validated, translated) module.
+/// A compiled (decoded, validated, translated) module. Immutable and thread-safe: one module may
+/// be instantiated by any number of threads and stores at once.
 class WASMSCOPE_API Module {
  public:
   /// Compiles a binary module. Errors are {kMalformed} or {kInvalid} with a byte offset.
@@ -151,7 +159,8 @@ class WASMSCOPE_API Module {
 
 class Store;
 
-/// A function handle: defined by an instance or by the host.
+/// A function handle: defined by an instance or by the host. {call} may be made from any thread,
+/// several at once: each runs on the calling thread's context in the store (see {Store}).
 class WASMSCOPE_API Func {
  public:
   Func() = default;
@@ -172,7 +181,10 @@ class WASMSCOPE_API Func {
   internal::Func* f_ = nullptr;
 };
 
-/// A linear memory handle.
+/// A linear memory handle. Its methods do not synchronize with guest threads: bytes of a shared
+/// memory that guest threads write are the embedder's to order (as the guest's own atomics
+/// would). A shared memory never moves, so {data} stays valid for the store's life; another
+/// memory's {data} is valid until it grows, and growing it races with any call using it.
 class WASMSCOPE_API Memory {
  public:
   Memory() = default;
@@ -195,7 +207,8 @@ class WASMSCOPE_API Memory {
   internal::MemoryData* m_ = nullptr;
 };
 
-/// A global handle.
+/// A global handle. {get} and {set} are plain accesses: a global that a running guest thread
+/// writes needs the embedder's own synchronization.
 class WASMSCOPE_API Global {
  public:
   Global() = default;
@@ -212,7 +225,7 @@ class WASMSCOPE_API Global {
   internal::GlobalData* g_ = nullptr;
 };
 
-/// A table handle.
+/// A table handle. Not synchronized: no {set} while a call on another thread uses the table.
 class WASMSCOPE_API Table {
  public:
   Table() = default;
@@ -229,7 +242,7 @@ class WASMSCOPE_API Table {
   internal::TableData* t_ = nullptr;
 };
 
-/// An import or export: one of the four kinds of external value.
+/// An import or export: one of the four kinds of external value. A plain value.
 class Extern {
  public:
   Extern() = default;
@@ -251,7 +264,7 @@ class Extern {
   Global global_;
 };
 
-/// An instantiated module.
+/// An instantiated module. Immutable once instantiated: export lookups are thread-safe.
 class WASMSCOPE_API Instance {
  public:
   Instance() = default;
@@ -365,12 +378,18 @@ class WASMSCOPE_API Thread {
   internal::ExecContext* ctx_ = nullptr;
 };
 
+/// Starts {body} on a new native thread and returns true, or returns false if it cannot.
+/// Used for guest threads (wasi-threads); {body} runs the guest thread to its end.
+using ThreadStarter = std::function<bool(std::function<void()> body)>;
+
 /// A host function's body: reads {args}, writes {results} (already sized and typed), and
 /// returns nothing, or a message to trap with.
 using HostFunction =
     std::function<std::optional<std::string>(std::span<const Value> args, std::span<Value> results)>;
 
-/// Owns run-time objects and the thread context calls run on.
+/// Owns run-time objects and the thread contexts calls run on. The destructor stops the
+/// store's guest threads (a terminate request each) and waits for them to end; no call may
+/// be running on it from another thread.
 class WASMSCOPE_API Store {
  public:
   explicit Store(const Config& config = {});
@@ -393,13 +412,25 @@ class WASMSCOPE_API Store {
       const Module& module,
       const std::vector<std::tuple<std::string, std::string, Extern>>& named);
 
-  /// The trap that made the last {instantiate} fail with {kTrap}.
+  /// The trap that made the last {instantiate} fail with {kTrap}. Read it on the thread that
+  /// instantiated, before another thread's instantiation can fail.
   const Trap& last_trap() const { return last_trap_; }
 
-  /// The guest thread calls into this store run on (today one per store).
+  /// The store's main thread context: what calls run on when no other thread is inside the
+  /// store (a single-threaded embedder's calls always do).
   Thread thread();
-  /// Every guest thread of the store.
+  /// Every live thread of the store, main first: the main context, each running guest thread
+  /// started by wasi-threads, and each context made for a host thread that called in while
+  /// another was inside. Thread-safe; the handles stay valid while the store lives (a thread
+  /// that ended reports {ThreadState::kExited}).
   std::vector<Thread> threads();
+  /// "main", "thread N" (a wasi-threads thread, N its thread id) or "host N"; empty for a
+  /// thread that has ended or is not this store's. Thread-safe.
+  std::string thread_name(const Thread& thread) const;
+  /// Replaces how guest threads get native threads (default: a detached pthread with an
+  /// 8 MiB stack), for embedders that manage their own threads. Call it before any guest
+  /// thread starts; {starter} may be called from any thread running guest code.
+  void set_thread_starter(ThreadStarter starter);
   /// Suspends every thread of the store (see {Thread::suspend}); on failure resumes those it
   /// suspended and reports which one timed out.
   Result<void> suspend_all(std::chrono::nanoseconds timeout = std::chrono::seconds(1));

@@ -67,6 +67,15 @@ ExecContext::ExecContext(ContextLimits limits)
       frames_(new FrameRecord[limits.max_frames]),
       capture_buffer_(new FrameRecord[limits.max_frames]) {}
 
+void ExecContext::release_storage() {
+  std::lock_guard<std::mutex> lock(control);
+  // Captures of an exited thread read no records (capture.cc treats kExited like kIdle), and
+  // its signal handler no longer runs on this context: nothing reads the regions afterwards.
+  stack_.reset();
+  frames_.reset();
+  capture_buffer_.reset();
+}
+
 // async-signal-safe
 ExecContext* current_context() { return t_current; }
 

@@ -86,6 +86,11 @@ class ExecContext {
   /// Process-unique, never reused: names the thread in dumps.
   uint32_t id() const { return id_; }
 
+  /// Frees the value stack, frame records and capture buffer of a context whose thread has
+  /// exited (state kExited, no frames), keeping the object: handles to it stay valid while a
+  /// program starts and ends many threads. Takes {control}, so no controller is reading.
+  void release_storage();
+
   /// Number of published frame records. Raised only after the new record is fully written
   /// (release order plus a signal fence), so a reader that acquires it, on this thread in a
   /// signal handler or elsewhere through the state protocol, sees a valid prefix.

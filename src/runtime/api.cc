@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <mutex>
 
 #include "binary/decoder.h"
 #include "runtime/store.h"
@@ -322,6 +323,7 @@ struct Store::HostFuncs {
     HostFunction body;
     FuncType type;
   };
+  std::mutex mutex;  ///< Guards {entries} and the store's {last_trap_}.
   std::deque<Entry> entries;
 
   /// Converts slots to values and back around a host function's body.
@@ -365,7 +367,12 @@ Store::Store(const Config& config)
 Store::~Store() = default;
 
 Func Store::define_func(const FuncType& type, HostFunction body, std::string name) {
-  HostFuncs::Entry& entry = host_funcs_->entries.emplace_back();
+  HostFuncs::Entry* entry_ptr;
+  {
+    std::lock_guard<std::mutex> lock(host_funcs_->mutex);
+    entry_ptr = &host_funcs_->entries.emplace_back();
+  }
+  HostFuncs::Entry& entry = *entry_ptr;
   entry.body = std::move(body);
   entry.type = type;
   return Func(this, impl_->create_host_func(type, &HostFuncs::trampoline, &entry, std::move(name)));
@@ -399,7 +406,10 @@ Result<Instance> Store::instantiate(const Module& module, const std::vector<Exte
   internal::TrapInfo trap;
   auto instance = impl_->instantiate(module.impl_, resolved, &trap);
   if (!instance.ok()) {
-    if (instance.error().kind == ErrorKind::kTrap) last_trap_ = to_public(trap.message, trap.frames);
+    if (instance.error().kind == ErrorKind::kTrap) {
+      std::lock_guard<std::mutex> lock(host_funcs_->mutex);
+      last_trap_ = to_public(trap.message, trap.frames);
+    }
     return instance.take_error();
   }
   return Instance(this, *instance);

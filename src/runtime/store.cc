@@ -1,5 +1,7 @@
 #include "runtime/store.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -98,18 +100,70 @@ void eval_const_expr(const InstanceData& instance, const ConstExpr& expr, Slot o
   }
 }
 
+namespace {
+
+/// The default {ThreadStarter}: a detached pthread. The interpreter keeps guest frames in the
+/// context, not on the native stack, but host calls and signal handlers run there: 8 MiB, as
+/// a process's main thread usually has.
+bool start_native_thread(std::function<void()> body) {
+  constexpr size_t kNativeStackBytes = 8u << 20;
+  auto* heap_body = new std::function<void()>(std::move(body));
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) {
+    delete heap_body;
+    return false;
+  }
+  pthread_attr_setstacksize(&attr, kNativeStackBytes);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t thread;
+  const int rc = pthread_create(
+      &thread, &attr,
+      [](void* arg) -> void* {
+        std::unique_ptr<std::function<void()>> f(static_cast<std::function<void()>*>(arg));
+        (*f)();
+        return nullptr;
+      },
+      heap_body);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) delete heap_body;
+  return rc == 0;
+}
+
+}  // namespace
+
 Store::Store(StoreConfig config)
-    : config_(config), context_(std::make_unique<ExecContext>(config.limits)) {
+    : config_(config), threads_(config.limits), starter_(&start_native_thread) {
   if (config_.bounds == BoundsChecks::kGuardPages) {
     // Without our fault handler, guard pages would crash the process instead of trapping.
     if (!install_fault_handler().ok()) config_.bounds = BoundsChecks::kExplicit;
   }
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  // Guest threads run in this store's instances: they must be gone before the objects are.
+  if (threads_.spawned_count() != 0) {
+    threads_.terminate_spawned();
+    threads_.wait_spawned_ended(UINT64_MAX);
+  }
+}
+
+void Store::set_thread_starter(ThreadStarter starter) { starter_ = std::move(starter); }
+
+bool Store::start_thread(std::function<void()> body) { return starter_(std::move(body)); }
+
+InvokeOutcome Store::call(const Func* func, Slot* args) {
+  ExecContext* current = current_context();
+  if (current != nullptr && threads_.contains(current)) return invoke(current, func, args);
+  bool claimed_main = false;
+  ExecContext* ctx = threads_.enter(&claimed_main);
+  InvokeOutcome outcome = invoke(ctx, func, args);
+  if (claimed_main) threads_.release_main();
+  return outcome;
+}
 
 Func* Store::create_host_func(const FuncType& type, HostCallback callback, void* user,
                               std::string name) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
   host_types_.push_back(type);
   Func& f = funcs_.emplace_back();
   f.type = &host_types_.back();
@@ -122,6 +176,11 @@ Func* Store::create_host_func(const FuncType& type, HostCallback callback, void*
 }
 
 Result<MemoryData*> Store::create_memory(const MemoryType& type) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  return create_memory_locked(type);
+}
+
+Result<MemoryData*> Store::create_memory_locked(const MemoryType& type) {
   const uint64_t initial = type.limits.min * kPageSize;
   MemoryObject& memory = memories_.emplace_back();
   if (config_.bounds == BoundsChecks::kGuardPages) {
@@ -145,6 +204,11 @@ Result<MemoryData*> Store::create_memory(const MemoryType& type) {
 }
 
 TableData* Store::create_table(const TableType& type, Slot init) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  return create_table_locked(type, init);
+}
+
+TableData* Store::create_table_locked(const TableType& type, Slot init) {
   TableData& table = tables_.emplace_back();
   table.elem_type = type.elem;
   table.elems.assign(type.limits.min, init);
@@ -153,11 +217,24 @@ TableData* Store::create_table(const TableType& type, Slot init) {
 }
 
 GlobalData* Store::create_global(const GlobalType& type, Slot lo, Slot hi) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  return create_global_locked(type, lo, hi);
+}
+
+GlobalData* Store::create_global_locked(const GlobalType& type, Slot lo, Slot hi) {
   GlobalData& global = globals_.emplace_back();
   global.type = type;
   global.value[0] = lo;
   global.value[1] = hi;
   return &global;
+}
+
+Instance* Store::instance_of(const InstanceData* data) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  for (Instance& instance : instances_) {
+    if (&instance.data == data) return &instance;
+  }
+  return nullptr;
 }
 
 Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) const {
@@ -202,9 +279,34 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
 }
 
 Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> module,
-                                     const std::vector<Extern>& imports, TrapInfo* trap) {
+                                     const std::vector<Extern>& imports, TrapInfo* trap,
+                                     const InstantiateOptions& options) {
+  WS_TRY(link(module->module, imports));
+  WS_ASSIGN(Instance * instance, allocate(std::move(module), imports, options.shared_memory));
+  // Outside the object lock: the start function may call host functions that create objects.
+  if (options.context != nullptr) {
+    WS_TRY(initialize(instance, trap, options.context));
+    return instance;
+  }
+  ExecContext* current = current_context();
+  if (current != nullptr && threads_.contains(current)) {
+    WS_TRY(initialize(instance, trap, current));
+    return instance;
+  }
+  bool claimed_main = false;
+  ExecContext* ctx = threads_.enter(&claimed_main);
+  Result<void> initialized = initialize(instance, trap, ctx);
+  if (claimed_main) threads_.release_main();
+  WS_TRY(std::move(initialized));
+  return instance;
+}
+
+/// Creates the instance's objects and evaluates globals and segments (spec 4.5.4, up to
+/// step 13), under the object lock.
+Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
+                                  const std::vector<Extern>& imports, MemoryData* shared_memory) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
   const Module& m = module->module;
-  WS_TRY(link(m, imports));
   Instance& instance = instances_.emplace_back();
   instance.module = module;
   InstanceData& data = instance.data;
@@ -232,16 +334,21 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> modul
     f.code = &module->funcs[i];
     data.funcs.push_back(&f);
   }
-  for (const TableType& t : m.tables) data.tables.push_back(create_table(t, 0));
-  for (const MemoryType& t : m.memories) {
-    WS_ASSIGN(MemoryData* memory, create_memory(t));
+  for (const TableType& t : m.tables) data.tables.push_back(create_table_locked(t, 0));
+  for (size_t i = 0; i < m.memories.size(); ++i) {
+    const MemoryType& t = m.memories[i];
+    if (i == 0 && shared_memory != nullptr && shared_memory->shared && t.limits.shared) {
+      data.memories.push_back(shared_memory);
+      continue;
+    }
+    WS_ASSIGN(MemoryData* memory, create_memory_locked(t));
     data.memories.push_back(memory);
   }
   // Globals see imported globals and every function (spec: the auxiliary frame).
   for (const Global& g : m.globals) {
     Slot value[2];
     eval_const_expr(data, g.init, value);
-    data.globals.push_back(create_global(g.type, value[0], value[1]));
+    data.globals.push_back(create_global_locked(g.type, value[0], value[1]));
   }
   for (const ElemSegment& seg : m.elems) {
     std::vector<Slot> refs;
@@ -269,12 +376,11 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> modul
     }
     instance.exports.emplace_back(e.name, value);
   }
-  WS_TRY(initialize(&instance, trap));
   return &instance;
 }
 
 /// Active segments in order, then the start function (spec 4.5.4, steps 14-16).
-Result<void> Store::initialize(Instance* instance, TrapInfo* trap) {
+Result<void> Store::initialize(Instance* instance, TrapInfo* trap, ExecContext* ctx) {
   InstanceData& data = instance->data;
   const Module& m = instance->module->module;
   auto fail = [&](const char* message, uint32_t offset) -> Error {
@@ -312,7 +418,7 @@ Result<void> Store::initialize(Instance* instance, TrapInfo* trap) {
   if (m.start) {
     const Func* start = data.funcs[*m.start];
     Slot args[1] = {0};
-    InvokeOutcome outcome = invoke(context_.get(), start, args);
+    InvokeOutcome outcome = invoke(ctx, start, args);
     if (outcome.trap != Trap::kNone) {
       if (trap != nullptr) {
         trap->message = outcome.message;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,6 +15,7 @@
 #include "engine/context.h"
 #include "engine/instance_data.h"
 #include "engine/interpreter.h"
+#include "threads/registry.h"
 #include "wasmscope/features.h"
 
 namespace wasmscope::internal {
@@ -73,8 +75,27 @@ struct TrapInfo {
   std::vector<FrameRecord> frames;
 };
 
-/// Owns every run-time object it creates; they live as long as the store. Not thread-safe:
-/// one thread uses a store at a time (guest threads come with a later issue).
+/// How {Store::instantiate} runs, beyond the imports.
+struct InstantiateOptions {
+  /// The context the start function runs on; null: the calling thread's ({Store::call}).
+  ExecContext* context = nullptr;
+  /// For a new instance of a module that defines a shared memory (wasi-threads' layout
+  /// without an imported memory): the memory its first defined memory is, instead of a new
+  /// one, so every thread's instance shares it. Ignored unless both are shared.
+  MemoryData* shared_memory = nullptr;
+};
+
+/// Starts {body} on a new native thread; false if no thread could be started.
+using ThreadStarter = std::function<bool(std::function<void()> body)>;
+
+/// Owns every run-time object it creates; they live as long as the store.
+///
+/// Thread safety: creating objects and instantiating are thread-safe (one mutex guards the
+/// object lists; objects never move). {call} from several threads at once runs each on its
+/// own context (see {ThreadRegistry::enter}); the objects a call touches (a shared memory,
+/// globals, tables) are the guest's to synchronize. Guest threads started with
+/// {start_thread} must have ended before the store is destroyed: the destructor asks them
+/// to terminate and waits.
 class Store {
  public:
   explicit Store(StoreConfig config = {});
@@ -83,7 +104,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const StoreConfig& config() const { return config_; }
-  ExecContext& context() { return *context_; }
+  /// The main context: what a single-threaded embedder's calls run on.
+  ExecContext& context() { return *threads_.main_context(); }
+  ThreadRegistry& threads() { return threads_; }
 
   Func* create_host_func(const FuncType& type, HostCallback callback, void* user,
                          std::string name);
@@ -95,17 +118,36 @@ class Store {
   /// {ErrorKind::kUnlinkable}; a trap while initializing segments or in the start function is
   /// {ErrorKind::kTrap} with details in {trap} (earlier segment writes stay, per the spec).
   Result<Instance*> instantiate(std::shared_ptr<const CompiledModule> module,
-                                const std::vector<Extern>& imports, TrapInfo* trap = nullptr);
+                                const std::vector<Extern>& imports, TrapInfo* trap = nullptr,
+                                const InstantiateOptions& options = {});
 
-  /// Calls {func}; {args} as for {invoke}.
-  InvokeOutcome call(const Func* func, Slot* args) { return invoke(context_.get(), func, args); }
+  /// The instance whose data is {data}, or null if it is not one of this store's.
+  Instance* instance_of(const InstanceData* data);
+
+  /// Calls {func}; {args} as for {invoke}. Runs on the calling thread's context in this
+  /// store: the one it is already in (a host function calling back), else the main context,
+  /// else (another thread is in the main context) one of its own.
+  InvokeOutcome call(const Func* func, Slot* args);
+
+  /// Replaces how guest threads get a native thread (default: a detached pthread with an
+  /// 8 MiB stack). Set it before any guest thread starts.
+  void set_thread_starter(ThreadStarter starter);
+  /// Runs {body} on a new native thread through the starter; false if none could start.
+  bool start_thread(std::function<void()> body);
 
  private:
   Result<void> link(const Module& m, const std::vector<Extern>& imports) const;
-  Result<void> initialize(Instance* instance, TrapInfo* trap);
+  Result<void> initialize(Instance* instance, TrapInfo* trap, ExecContext* ctx);
+  Result<Instance*> allocate(std::shared_ptr<const CompiledModule> module,
+                             const std::vector<Extern>& imports, MemoryData* shared_memory);
+  Result<MemoryData*> create_memory_locked(const MemoryType& type);
+  TableData* create_table_locked(const TableType& type, Slot init);
+  GlobalData* create_global_locked(const GlobalType& type, Slot lo, Slot hi);
 
   StoreConfig config_;
-  std::unique_ptr<ExecContext> context_;
+  ThreadRegistry threads_;
+  ThreadStarter starter_;
+  std::mutex objects_mutex_;  // guards the lists below (their elements never move)
   std::deque<FuncType> host_types_;
   std::deque<Func> funcs_;
   std::deque<MemoryObject> memories_;

@@ -125,7 +125,19 @@ void Thread::terminate() const {
 
 Thread Store::thread() { return Thread(&impl_->context()); }
 
-std::vector<Thread> Store::threads() { return {thread()}; }
+std::vector<Thread> Store::threads() {
+  std::vector<Thread> out;
+  for (const internal::ThreadInfo& t : impl_->threads().live()) out.push_back(Thread(t.context));
+  return out;
+}
+
+std::string Store::thread_name(const Thread& thread) const {
+  return impl_->threads().find(thread.ctx_).name;
+}
+
+void Store::set_thread_starter(ThreadStarter starter) {
+  impl_->set_thread_starter(std::move(starter));
+}
 
 Result<void> Store::suspend_all(std::chrono::nanoseconds timeout) {
   std::vector<Thread> done;

@@ -1,5 +1,7 @@
 // wasmscope run [OPTIONS] FILE [ARGS...]: run a WASI command, or call an export (--invoke).
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -8,6 +10,8 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -51,6 +55,8 @@ constexpr const char* kRunUsage =
     "  --invoke NAME        call export NAME instead of running '_start'\n"
     "  --explicit-bounds    check every memory access instead of using guard pages\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
+    "  --max-threads N      at most N live wasi-threads threads (default 1024); past it\n"
+    "                       thread-spawn returns an error to the program\n"
     "  --watchdog DURATION  report a call into the guest still running after DURATION (5s,\n"
     "                       500ms, ...): its stack, state and times (see docs/reports.md)\n"
     "  --on-hang POLICY     report (default: the program goes on and is reported again at\n"
@@ -65,10 +71,15 @@ constexpr const char* kRunUsage =
     "'wasmscope stack PID' from another shell (the dump goes there), and\n"
     "'wasmscope stack --coredump FILE PID' writes a coredump of the running program.\n"
     "\n"
+    "Threads (wasi-threads): 'wasi' 'thread-spawn' starts a thread running the module's\n"
+    "'wasi_thread_start' in a new instance sharing the memory (imported as env.memory, or the\n"
+    "module's own shared memory). As in a native process, proc_exit or a trap on any thread\n"
+    "ends the whole program, and the program ends when '_start' returns.\n"
+    "\n"
     "exit status: the program's own (proc_exit) for WASI commands, else 0 on success; 1 if the\n"
     "module fails to load or link or the program exits with a status above 255; 2 on usage\n"
-    "errors; 134 if the guest traps (the trap and its guest stack go to stderr). A program\n"
-    "ended by proc_raise exits with 128 + the signal's number.\n";
+    "errors; 134 if the guest traps on any thread (the trap and that thread's guest stack go\n"
+    "to stderr). A program ended by proc_raise exits with 128 + the signal's number.\n";
 
 constexpr int kTrapExitStatus = 134;
 
@@ -256,8 +267,13 @@ std::string format_value(const Slot* slot, ValType type) {
 /// The trap and its stack, innermost first, with file:line where the module has DWARF line
 /// info. Capped like a thread dump's text: a call stack exhausted by runaway recursion is
 /// 65,536 frames, of which the innermost and outermost say what there is to say.
-void print_trap(const InvokeOutcome& outcome, const std::string& module_name) {
-  std::fprintf(stderr, "trap: %s\n", outcome.message.c_str());
+void print_trap(const InvokeOutcome& outcome, const std::string& module_name,
+                const std::string& thread_name = "main") {
+  if (thread_name == "main") {
+    std::fprintf(stderr, "trap: %s\n", outcome.message.c_str());
+  } else {
+    std::fprintf(stderr, "trap: %s (in %s)\n", outcome.message.c_str(), thread_name.c_str());
+  }
   const std::vector<FrameRecord>& records = outcome.frames;  // outermost first
   std::vector<SymbolizedFrame> frames;
   std::vector<std::string> locations;
@@ -326,6 +342,13 @@ RunOptions parse_run_args(const Args& args) {
       o.config.bounds = BoundsChecks::kExplicit;
     } else if (a == "--disable") {
       disable_feature(value_of(a), &o.config.features);
+    } else if (a == "--max-threads") {
+      const std::string& value = value_of(a);
+      uint64_t n = 0;
+      if (!parse_int(value.c_str(), 32, &n) || value[0] == '-') {
+        throw UsageError("--max-threads needs a number, got '" + value + "'");
+      }
+      o.wasi.max_threads = static_cast<uint32_t>(n);
     } else if (a == "--dir") {
       o.wasi.preopens.push_back(parse_dir(value_of(a)));
     } else if (a == "--env") {
@@ -398,11 +421,11 @@ std::vector<std::string> guest_environment(const RunOptions& o) {
 /// Writes the trap's coredump (frames, their locals, the instances' memories and globals) to
 /// {path}, saying on stderr where it went or why it could not.
 void write_trap_coredump(const InvokeOutcome& outcome, const std::string& path,
-                         const std::string& executable) {
+                         const std::string& executable, const std::string& thread_name) {
   CoredumpInput input;
   input.executable = executable;
   input.frames = outcome.frames;
-  input.thread_name = "main";
+  input.thread_name = thread_name;
   const Result<std::vector<uint8_t>> bytes = write_coredump(input);
   if (!bytes.ok()) {
     std::fprintf(stderr, "wasmscope: no coredump: %s\n", bytes.error().message.c_str());
@@ -421,20 +444,109 @@ void write_trap_coredump(const InvokeOutcome& outcome, const std::string& path,
                bytes->size());
 }
 
-/// The exit status for a call that trapped: the program's own when it ended through
-/// proc_exit or proc_raise, else the trap's (printed with its stack).
-int trap_exit_status(const InvokeOutcome& outcome, const wasi::WasiContext& wasi,
-                     const std::string& module_name, const std::string& coredump_path = "",
-                     const std::string& executable = "") {
-  if (const std::optional<uint32_t> status = wasi.exit_status()) {
-    if (*status <= 255) return static_cast<int>(*status);
+/// The exit status of a program that ended with {end}: its own when it exited (proc_exit,
+/// proc_raise), else the trap's, printed with the trapping thread's stack.
+int end_exit_status(const wasi::ProgramEnd& end, const std::string& module_name,
+                    const std::string& coredump_path, const std::string& executable) {
+  if (!end.trapped) {
+    if (end.status <= 255) return static_cast<int>(end.status);
     std::fprintf(stderr, "wasmscope: the program exited with status %u, which a process "
-                 "cannot report (above 255)\n", *status);
+                 "cannot report (above 255)\n", end.status);
     return 1;
   }
-  print_trap(outcome, module_name);
-  if (!coredump_path.empty()) write_trap_coredump(outcome, coredump_path, executable);
+  InvokeOutcome outcome;
+  outcome.trap = Trap::kHostTrap;
+  outcome.message = end.message;
+  outcome.frames = end.frames;
+  print_trap(outcome, module_name, end.thread_name);
+  if (!coredump_path.empty()) {
+    write_trap_coredump(outcome, coredump_path, executable, end.thread_name);
+  }
   return kTrapExitStatus;
+}
+
+/// How long the other threads of an ended program get to stop before the process exits
+/// without them (one blocked where a terminate request cannot reach it).
+constexpr std::chrono::seconds kThreadStopGrace{2};
+
+/// Ends the program the way a native process ends: whichever thread ends it first (main's
+/// return, proc_exit or a trap anywhere) decides the status, the others are stopped, and the
+/// exit is prompt even when the main thread cannot be reached.
+class ProgramEnding {
+ public:
+  ProgramEnding(Store& store, wasi::WasiContext& wasi, std::string module_name,
+                std::string coredump_path, std::string executable)
+      : store_(store), wasi_(wasi), module_name_(std::move(module_name)),
+        coredump_path_(std::move(coredump_path)), executable_(std::move(executable)) {
+    wasi_.set_end_hook([this](const wasi::ProgramEnd& end, ExecContext* by) {
+      if (by != &store_.context()) watch_main(end);
+    });
+  }
+
+  /// The exit status once the main thread's call returned with {outcome}.
+  int finish(const InvokeOutcome& outcome) {
+    wasi::ProgramEnd end;
+    end.trapped = outcome.trap != Trap::kNone;
+    end.message = outcome.message;
+    end.frames = outcome.frames;
+    end.thread_name = "main";
+    end = wasi_.end_program(std::move(end), &store_.context());
+    if (reported().exchange(true)) pause_forever();  // the watcher is exiting the process
+    const int status = end_exit_status(end, module_name_, coredump_path_, executable_);
+    if (!store_.threads().wait_spawned_ended(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(kThreadStopGrace).count())) {
+      exit_now(status, "threads did not stop after the program ended");
+    }
+    return status;
+  }
+
+ private:
+  /// Another thread ended the program: if the main thread does not come back in time
+  /// (blocked where no request reaches), report the end and exit without it. The watcher
+  /// owns copies: it may outlive this object by a moment.
+  void watch_main(const wasi::ProgramEnd& end) {
+    try {
+      std::thread([end, module = module_name_, coredump = coredump_path_, exe = executable_] {
+        std::this_thread::sleep_for(kThreadStopGrace);
+        if (reported().exchange(true)) return;
+        exit_now(end_exit_status(end, module, coredump, exe),
+                 "the main thread did not stop after the program ended");
+      }).detach();
+    } catch (const std::system_error&) {
+      // No watcher: the main thread's return is then the only way out, as before threads.
+    }
+  }
+
+  /// Whether the end was reported (by the main thread or the watcher): process-wide, as the
+  /// watcher may run after this object is gone.
+  static std::atomic<bool>& reported() {
+    static std::atomic<bool> flag{false};
+    return flag;
+  }
+  [[noreturn]] static void exit_now(int status, const char* why) {
+    std::fprintf(stderr, "wasmscope: %s; exiting\n", why);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    _exit(status);
+  }
+  [[noreturn]] static void pause_forever() {
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  }
+
+  Store& store_;
+  wasi::WasiContext& wasi_;
+  std::string module_name_, coredump_path_, executable_;
+};
+
+/// Every live thread of {store}'s program, as the diagnostics watch and dump them.
+diag::ThreadLister program_threads(Store& store) {
+  return [&store] {
+    std::vector<diag::WatchedThread> threads;
+    for (const ThreadInfo& t : store.threads().live()) {
+      threads.push_back({t.context, t.context->id(), t.name});
+    }
+    return threads;
+  };
 }
 
 }  // namespace
@@ -472,12 +584,9 @@ int cmd_run(const Args& args) {
   }
   const std::string module_name = module_name_of(path);
   // The exit status of a call that trapped (or ended the program).
-  auto trapped = [&](const InvokeOutcome& outcome) {
-    return trap_exit_status(outcome, **wasi, module_name, o.coredump_path, path);
-  };
-  RunDiagnostics diagnostics(
-      [ctx = &store.context()] { return std::vector<diag::WatchedThread>{{ctx, ctx->id(), "main"}}; },
-      o.diag, module_name);
+  ProgramEnding ending(store, **wasi, module_name, o.coredump_path, path);
+  auto trapped = [&](const InvokeOutcome& outcome) { return ending.finish(outcome); };
+  RunDiagnostics diagnostics(program_threads(store), o.diag, module_name);
   if (!diagnostics.ok()) return 1;
   TrapInfo trap;
   auto instance = store.instantiate(*compiled, *imports, &trap);
@@ -500,8 +609,7 @@ int cmd_run(const Args& args) {
       return 1;
     }
     std::vector<Slot> slots(start->arg_slots + 2, 0);
-    const InvokeOutcome outcome = store.call(start, slots.data());
-    return outcome.trap == Trap::kNone ? 0 : trapped(outcome);
+    return ending.finish(store.call(start, slots.data()));
   }
   if (const Func* init = (*instance)->find_export("_initialize").as_func();
       init != nullptr && o.invoke_name != "_initialize") {

@@ -43,6 +43,7 @@ void consume_terminate(ExecContext* exec) {
 // the wait short at once, so no request is lost between check and sleep. Every EINTR (ours or
 // another signal's) just recomputes the remaining time and waits again.
 WaitStatus wait_until(ExecContext* exec, pollfd* fds, nfds_t count, uint64_t deadline_ns) {
+  FdTableUnlocked unlocked;  // other threads' WASI calls go on while this one waits
   install_runtime_signal_handler();
   sigset_t runtime_signal;
   sigemptyset(&runtime_signal);

@@ -184,13 +184,45 @@ Errno set_times(int fd, const char* path, int at_flags, uint64_t atim, uint64_t 
 
 // ---- FdTable ----
 
-FdTable::~FdTable() {
-  for (uint32_t fd = 0; fd < entries_.size(); ++fd) close(fd);
+namespace {
+
+/// The lock of the WASI call running on this thread, and the entries it looked up (kept
+/// alive until the call ends; see {FdTable}).
+thread_local std::unique_lock<std::mutex>* t_call_lock = nullptr;
+thread_local std::vector<std::shared_ptr<FdEntry>> t_call_pins;
+
+/// Closes what an entry owns once nothing refers to it any more.
+void destroy_entry(FdEntry* entry) {
+  if (entry->dir != nullptr) ::closedir(entry->dir);  // closes its own dup of the fd
+  if (entry->owned && entry->host_fd >= 0) ::close(entry->host_fd);
+  delete entry;
 }
 
+}  // namespace
+
+FdTable::CallLock::CallLock(FdTable& table) : lock_(table.mutex_) { t_call_lock = &lock_; }
+
+FdTable::CallLock::~CallLock() {
+  t_call_lock = nullptr;
+  // Dropping the pins may close host fds: still under the lock, so no other call can be
+  // handed the same host fd number meanwhile.
+  t_call_pins.clear();
+}
+
+FdTableUnlocked::FdTableUnlocked() : lock_(t_call_lock) {
+  if (lock_ != nullptr) lock_->unlock();
+}
+
+FdTableUnlocked::~FdTableUnlocked() {
+  if (lock_ != nullptr) lock_->lock();
+}
+
+FdTable::~FdTable() { entries_.clear(); }
+
 FdEntry* FdTable::get(uint32_t fd) {
-  if (fd >= entries_.size() || entries_[fd].host_fd < 0) return nullptr;
-  return &entries_[fd];
+  if (fd >= entries_.size() || entries_[fd] == nullptr) return nullptr;
+  if (t_call_lock != nullptr) t_call_pins.push_back(entries_[fd]);
+  return entries_[fd].get();
 }
 
 FdEntry* FdTable::get(uint32_t fd, uint64_t rights, Errno* error) {
@@ -207,38 +239,36 @@ FdEntry* FdTable::get(uint32_t fd, uint64_t rights, Errno* error) {
 }
 
 int64_t FdTable::insert(FdEntry entry) {
+  auto owned = std::shared_ptr<FdEntry>(new FdEntry(std::move(entry)), destroy_entry);
   for (uint32_t fd = 0; fd < entries_.size(); ++fd) {
-    if (entries_[fd].host_fd < 0) {
-      entries_[fd] = std::move(entry);
+    if (entries_[fd] == nullptr) {
+      entries_[fd] = std::move(owned);
       return fd;
     }
   }
-  if (entries_.size() >= (1u << 20)) return -1;
-  entries_.push_back(std::move(entry));
+  if (entries_.size() >= (1u << 20)) {
+    owned->owned = false;  // the caller still owns the host fd on failure
+    return -1;
+  }
+  entries_.push_back(std::move(owned));
   return static_cast<int64_t>(entries_.size() - 1);
 }
 
 void FdTable::insert_at(uint32_t fd, FdEntry entry) {
   if (fd >= entries_.size()) entries_.resize(fd + 1);
-  close(fd);
-  entries_[fd] = std::move(entry);
+  entries_[fd] = std::shared_ptr<FdEntry>(new FdEntry(std::move(entry)), destroy_entry);
 }
 
 bool FdTable::close(uint32_t fd) {
-  FdEntry* entry = get(fd);
-  if (entry == nullptr) return false;
-  if (entry->dir != nullptr) ::closedir(entry->dir);  // closes its own dup of the fd
-  if (entry->owned) ::close(entry->host_fd);
-  entries_[fd] = FdEntry{};
+  if (fd >= entries_.size() || entries_[fd] == nullptr) return false;
+  entries_[fd].reset();
   return true;
 }
 
 Errno FdTable::renumber(uint32_t from, uint32_t to) {
   if (get(from) == nullptr || get(to) == nullptr) return Errno::kBadf;
   if (from == to) return Errno::kSuccess;
-  FdEntry moved = std::move(entries_[from]);
-  entries_[from] = FdEntry{};
-  insert_at(to, std::move(moved));
+  entries_[to] = std::move(entries_[from]);
   return Errno::kSuccess;
 }
 

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,12 +89,31 @@ struct FdEntry {
 };
 
 /// The guest's fd numbers. Lowest free number first, as POSIX does.
+///
+/// Thread safety: all guest threads share one table. Each WASI call holds {mutex} from start
+/// to end ({FdTable::CallLock}), except while it blocks in {wait_until}, which lets it go, so
+/// one thread's read of an empty pipe does not stall the others. An entry a call looked up
+/// stays alive until that call ends even if another thread closes its fd meanwhile (the host
+/// fd is closed when the last such call lets go), so a host fd number is never reused under
+/// a call still using it.
 class FdTable {
  public:
   FdTable() = default;
   ~FdTable();
   FdTable(const FdTable&) = delete;
   FdTable& operator=(const FdTable&) = delete;
+
+  /// Holds the table for one WASI call on the calling thread (see above).
+  class CallLock {
+   public:
+    explicit CallLock(FdTable& table);
+    ~CallLock();
+    CallLock(const CallLock&) = delete;
+    CallLock& operator=(const CallLock&) = delete;
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+  };
 
   /// The entry for {fd}, or null if it is not open.
   FdEntry* get(uint32_t fd);
@@ -110,7 +131,22 @@ class FdTable {
   size_t size() const { return entries_.size(); }
 
  private:
-  std::vector<FdEntry> entries_;  ///< host_fd < 0: free.
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<FdEntry>> entries_;  ///< null: free. Guarded by {mutex_}
+                                                   ///< during calls.
+};
+
+/// Lets the calling thread's {FdTable::CallLock}, if any, go for the life of this object:
+/// for waits that may block.
+class FdTableUnlocked {
+ public:
+  FdTableUnlocked();
+  ~FdTableUnlocked();
+  FdTableUnlocked(const FdTableUnlocked&) = delete;
+  FdTableUnlocked& operator=(const FdTableUnlocked&) = delete;
+
+ private:
+  std::unique_lock<std::mutex>* lock_;
 };
 
 /// Filetype of a host stat mode.

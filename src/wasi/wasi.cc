@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/atomics.h"
 #include "wasi/internal.h"
 
 namespace wasmscope::internal::wasi {
@@ -159,8 +160,14 @@ Trap call_wasi(HostCall& host) {
     return Trap::kHostTrap;
   }
   const MemoryData* memory = caller->memories[0];
-  WasiCall call{*binding->context, exec, GuestMemory(memory->base, memory->size), host.args};
-  const Errno error = binding->def->fn(call);
+  // Another thread may grow a shared memory meanwhile: the size as of now, acquired.
+  WasiCall call{*binding->context, exec, GuestMemory(memory->base, atomic::current_size(memory)),
+                host.args};
+  Errno error;
+  {
+    FdTable::CallLock lock(binding->context->fds());
+    error = binding->def->fn(call);
+  }
   if (call.trap != Trap::kNone) {
     if (call.trap == Trap::kHostTrap) *host.trap_message = call.trap_message;
     return call.trap;
@@ -174,7 +181,13 @@ Trap call_wasi(HostCall& host) {
 WasiContext::WasiContext(WasiOptions options)
     : options_(std::move(options)), fds_(std::make_unique<FdTable>()) {}
 
-WasiContext::~WasiContext() = default;
+WasiContext::~WasiContext() {
+  // Guest threads call into this context: they must be gone first.
+  if (store_ != nullptr && store_->threads().spawned_count() != 0) {
+    store_->threads().terminate_spawned();
+    store_->threads().wait_spawned_ended(UINT64_MAX);
+  }
+}
 
 Result<std::unique_ptr<WasiContext>> WasiContext::create(WasiOptions options) {
   std::unique_ptr<WasiContext> context(new WasiContext(std::move(options)));
@@ -227,6 +240,11 @@ Result<std::vector<Extern>> WasiContext::resolve_imports(
       }
     }
     if (found) continue;
+    WS_ASSIGN(Extern threads_import, resolve_threads_import(store, import));
+    if (threads_import.object != nullptr) {
+      resolved.push_back(threads_import);
+      continue;
+    }
     const FunctionDef* def = is_wasi_module(import.module) && import.kind == ExternKind::kFunc
                                  ? find_function(import.name)
                                  : nullptr;
@@ -304,7 +322,7 @@ Errno random_get(WasiCall& call) {
 
 Errno proc_exit(WasiCall& call) {
   const uint32_t status = call.u32(0);
-  call.wasi.set_exit_status(status);
+  call.wasi.exit_program(status, call.exec);
   call.trap = Trap::kHostTrap;
   call.trap_message = "exit status " + std::to_string(status);
   return Errno::kSuccess;
@@ -343,7 +361,7 @@ Errno proc_raise(WasiCall& call) {
   if (sig > std::size(kSignals)) return Errno::kInval;
   const SignalDef& def = kSignals[sig - 1];
   if (!def.terminates) return Errno::kSuccess;
-  call.wasi.set_exit_status(128 + static_cast<uint32_t>(def.host));
+  call.wasi.exit_program(128 + static_cast<uint32_t>(def.host), call.exec);
   call.trap = Trap::kHostTrap;
   call.trap_message = std::string("terminated by ") + def.name;
   return Errno::kSuccess;
