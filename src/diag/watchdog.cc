@@ -55,10 +55,16 @@ void Watchdog::run() {
   }
 }
 
+namespace {
+bool all_wait_forever(const std::vector<WatchedThread>& threads);
+}  // namespace
+
 uint64_t Watchdog::check(uint64_t now) {
   const std::vector<WatchedThread> threads = lister_();
   uint64_t next = UINT64_MAX;
-  if (options_.deadline_ns != 0) {
+  // While every thread waits with no way out, the deadlock report (due within its grace) says
+  // more than a hang report of one of them would: hang reports wait for its verdict.
+  if (options_.deadline_ns != 0 && !(options_.deadlock_grace_ns != 0 && all_wait_forever(threads))) {
     std::map<const ExecContext*, CallWatch> seen;
     for (const WatchedThread& t : threads) {
       CallWatch& watch = seen[t.ctx];
@@ -136,6 +142,17 @@ namespace {
 bool waits_forever(const ExecContext* ctx) {
   return ctx->state() == ThreadState::kWaiting &&
          ctx->wait_deadline_ns.load(std::memory_order_relaxed) == 0;
+}
+
+/// Whether some thread of {threads} is live and every live one waits forever.
+bool all_wait_forever(const std::vector<WatchedThread>& threads) {
+  bool any = false;
+  for (const WatchedThread& t : threads) {
+    if (t.ctx->state() == ThreadState::kExited) continue;
+    if (!waits_forever(t.ctx)) return false;
+    any = true;
+  }
+  return any;
 }
 
 }  // namespace

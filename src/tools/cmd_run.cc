@@ -62,7 +62,10 @@ constexpr const char* kRunUsage =
     "  --on-hang POLICY     report (default: the program goes on and is reported again at\n"
     "                       2x, 4x, ... the deadline), interrupt (the call traps with\n"
     "                       \"interrupted\"), or abort (the process aborts after the report)\n"
-    "  --hang-report FILE   where hang reports go ('-', the default: stderr)\n"
+    "  --deadlock-grace DURATION|off  report a deadlock once every guest thread has waited\n"
+    "                       this long with no timeout and none can wake another (default:\n"
+    "                       the --watchdog duration, else 5s); --on-hang applies to it too\n"
+    "  --hang-report FILE   where hang and deadlock reports go ('-', the default: stderr)\n"
     "  --coredump-on-trap FILE  on a trap, write a WebAssembly coredump (tool-conventions\n"
     "                       format: stack with locals, memories, globals) to FILE\n"
     "  --hang-report-format text|json\n"
@@ -304,7 +307,12 @@ struct RunOptions {
   bool inherit_env = false;
   RunDiagOptions diag;
   std::string coredump_path;  ///< --coredump-on-trap; empty: none.
+  std::optional<uint64_t> deadlock_grace;  ///< --deadlock-grace (0: off); unset: the default.
 };
+
+/// How long every thread must wait with no way out before a deadlock is reported, when
+/// neither --deadlock-grace nor --watchdog says.
+constexpr uint64_t kDefaultDeadlockGraceNs = 5'000'000'000;
 
 /// Splits "HOST::GUEST" (or "HOST") into a preopen.
 wasi::Preopen parse_dir(const std::string& spec) {
@@ -361,6 +369,16 @@ RunOptions parse_run_args(const Args& args) {
       if (!diag::parse_duration(value, &o.diag.watchdog_ns)) {
         throw UsageError("--watchdog needs a duration like 5s or 500ms, got '" + value + "'");
       }
+    } else if (a == "--deadlock-grace") {
+      const std::string& value = value_of(a);
+      uint64_t grace = 0;
+      if (value == "off") {
+        o.deadlock_grace = 0;
+      } else if (diag::parse_duration(value, &grace)) {
+        o.deadlock_grace = grace;
+      } else {
+        throw UsageError("--deadlock-grace needs a duration like 5s, or off, got '" + value + "'");
+      }
     } else if (a == "--on-hang") {
       const std::string& value = value_of(a);
       if (value == "report") {
@@ -400,6 +418,8 @@ RunOptions parse_run_args(const Args& args) {
   }
   if (i < args.size() && args[i] == "--") ++i;
   o.rest.assign(args.begin() + static_cast<ptrdiff_t>(i), args.end());
+  o.diag.deadlock_grace_ns = o.deadlock_grace.value_or(
+      o.diag.watchdog_ns != 0 ? o.diag.watchdog_ns : kDefaultDeadlockGraceNs);
   return o;
 }
 

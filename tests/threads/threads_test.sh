@@ -30,6 +30,20 @@ run() {
   [ "$status" -ne 124 ] || fail "did not end within ${limit}s: $*"
 }
 
+expect_no_match() {
+  ! grep -qE -- "$2" "$1" || fail "$(basename "$1") matches: $2"
+}
+
+# expect_report_within FILE N: the deadlock report in FILE says the threads had waited less
+# than N grace periods when it was written (the grace it names).
+expect_report_within() {
+  awk -v n="$2" '/^wasmscope deadlock report:/ {
+      match($0, /for [0-9.]+s \(grace [0-9.]+s\)/)
+      split(substr($0, RSTART, RLENGTH), f, /[ s(]+/)
+      found = 1; ok = (f[2] + 0 < n * f[4])
+    } END { exit !(found && ok) }' "$1" || fail "no deadlock report within $2 grace periods"
+}
+
 expect_status() {
   [ "$status" -eq "$1" ] || fail "exit status $status, expected $1"
 }
@@ -108,18 +122,80 @@ case "$case_name" in
     printf 'main wrote while the reader was blocked\n' >"$work/expected"
     expect_same_output "$work/expected"
     ;;
-  abba_deadlock | lost_wakeup | join_deadlock | spinners)
-    # Never ends by itself: the watchdog interrupts main, which ends the program.
-    run --watchdog 2s --on-hang interrupt "$guests/$case_name.wasm"
+  spinners)
+    # Never ends by itself and is no deadlock (the threads run): the watchdog's hang report
+    # names where main spins, and interrupting main ends the program.
+    run --watchdog 2s --on-hang interrupt "$guests/spinners.wasm"
     expect_status 134
     expect_match "$work/err" '^wasmscope hang report #1'
     expect_match "$work/err" '^trap: interrupted'
+    expect_match "$work/err" 'spin_main'
+    expect_no_match "$work/err" 'deadlock'
+    ;;
+  abba_deadlock | lost_wakeup | join_deadlock)
+    # Deadlocked: every thread waits with no timeout. The deadlock report names each thread's
+    # blocking frame (and, from DWARF, the mutex it waits on); interrupting ends the program.
+    run --deadlock-grace 1s --on-hang interrupt "$guests/$case_name.wasm"
+    expect_status 134
+    expect_match "$work/err" '^wasmscope deadlock report: all [0-9]+ guest threads have been waiting'
+    expect_match "$work/err" 'interrupting every thread of the deadlocked program'
+    expect_match "$work/err" '^trap: interrupted'
+    expect_no_match "$work/err" 'hang report'
+    expect_report_within "$work/err" 2  # two grace periods
     case "$case_name" in
-      abba_deadlock) expect_match "$work/err" 'lock_a_then_b' ;;
-      lost_wakeup) expect_match "$work/err" 'wait_for_signal' ;;
-      join_deadlock) expect_match "$work/err" 'join_worker' ;;
-      spinners) expect_match "$work/err" 'spin_main' ;;
+      abba_deadlock)
+        expect_match "$work/err" '^wasmscope deadlock report: all 2 guest threads'
+        expect_match "$work/err" 'at abba_deadlock.wasm!lock_a_then_b\+0x[0-9a-f]+ \(.*abba_deadlock.c:14\)'
+        expect_match "$work/err" 'at abba_deadlock.wasm!lock_b_then_a\+0x[0-9a-f]+ \(.*abba_deadlock.c:23\)'
+        # Each thread waits on the lock word of the mutex the other holds.
+        expect_match "$work/err" 'waiting in memory.atomic.wait on address 0x[0-9a-f]+ \(a\+4\) \(no timeout\)'
+        expect_match "$work/err" 'waiting in memory.atomic.wait on address 0x[0-9a-f]+ \(b\+4\) \(no timeout\)'
+        ;;
+      lost_wakeup)
+        expect_match "$work/err" '^wasmscope deadlock report: all 1 guest threads'
+        expect_match "$work/err" 'lost_wakeup.wasm!wait_for_signal'
+        ;;
+      join_deadlock)
+        expect_match "$work/err" '^wasmscope deadlock report: all 2 guest threads'
+        expect_match "$work/err" 'join_deadlock.wasm!join_worker'
+        expect_match "$work/err" 'join_deadlock.wasm!wait_for_main'
+        ;;
     esac
+    ;;
+  deadlock_watchdog)
+    # With --watchdog (and no --deadlock-grace) the grace is the watchdog's deadline, and a
+    # deadlock is reported as one, not as hang reports of its threads.
+    run --watchdog 1s --on-hang interrupt "$guests/abba_deadlock.wasm"
+    expect_status 134
+    expect_match "$work/err" '^wasmscope deadlock report: all 2 guest threads .*\(grace 1.000s\)'
+    expect_no_match "$work/err" 'hang report'
+    expect_report_within "$work/err" 2
+    ;;
+  deadlock_json)
+    run --deadlock-grace 1s --on-hang interrupt --hang-report "$work/report.json" \
+      --hang-report-format json "$guests/abba_deadlock.wasm"
+    expect_status 134
+    expect_match "$work/report.json" '^\{"kind":"deadlock","title":"wasmscope deadlock report: all 2 guest threads'
+    expect_match "$work/report.json" '"state":"waiting",.*"wait":\{"address":[0-9]+,"symbol":"a\+4","timeout_s":null\}'
+    expect_match "$work/report.json" '"wait":\{"address":[0-9]+,"symbol":"b\+4","timeout_s":null\}'
+    expect_match "$work/report.json" '"function":"lock_b_then_a"'
+    ;;
+  deadlock_reported_once)
+    # --on-hang report: one report, then the program stays deadlocked, as natively.
+    timeout 4 "$wasmscope" run --deadlock-grace 300ms "$guests/abba_deadlock.wasm" \
+      >"$work/out" 2>"$work/err"
+    status=$?
+    expect_status 124
+    [ "$(grep -c '^wasmscope deadlock report' "$work/err")" -eq 1 ] ||
+      fail "expected exactly one deadlock report"
+    ;;
+  no_deadlock_timed_wait | no_deadlock_prodcons)
+    # Waits with a timeout, or waits another thread ends, are no deadlock, however short the
+    # grace.
+    program=${case_name#no_deadlock_}
+    run --deadlock-grace 50ms --on-hang interrupt "$guests/$program.wasm"
+    expect_status 0
+    expect_no_match "$work/err" 'deadlock'
     ;;
   *)
     echo "unknown case '$case_name'"
