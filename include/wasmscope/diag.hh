@@ -67,17 +67,30 @@ struct WatchdogOptions {
   std::function<void(const std::string& report)> on_report;
 };
 
-/// Watches one guest thread from a thread of its own, from construction to destruction.
-/// Construct it before or while the thread runs calls; destroy it before the thread's store.
+/// Watches one guest thread, or every thread of a store, from a thread of its own, from
+/// construction to destruction. Construct it before or while the threads run calls; destroy it
+/// before their store. Thread-safe: {reports} and {deadlock_reports} may be called from any
+/// thread.
 class WASMSCOPE_API Watchdog {
  public:
+  /// Watches {thread}'s calls ({options.thread_name} names it; no deadlock detection).
   Watchdog(const Thread& thread, WatchdogOptions options);
+  /// Watches every thread of {store} as {Store::threads} lists it at each check (threads
+  /// started later included; names from {Store::thread_name}). With a {deadlock_grace} (zero:
+  /// off) it also detects a deadlock: when every live thread of the store has waited in
+  /// memory.atomic.wait with no timeout for that long, so that none can wake another, one
+  /// deadlock report with every thread's stack and what it waits on (docs/reports.md), then
+  /// {options.policy}: kInterrupt terminates every thread, kAbort aborts.
+  Watchdog(Store& store, WatchdogOptions options,
+           std::chrono::nanoseconds deadlock_grace = std::chrono::nanoseconds(0));
   ~Watchdog();
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
-  /// Reports written so far.
+  /// Hang reports written so far.
   uint32_t reports() const;
+  /// Deadlock reports written so far.
+  uint32_t deadlock_reports() const;
 
  private:
   std::unique_ptr<internal::diag::Watchdog> impl_;

@@ -33,6 +33,17 @@ internal::diag::HangPolicy to_internal(HangPolicy policy) {
   return internal::diag::HangPolicy::kReport;
 }
 
+/// The internal options {options} stands for; the thread name is left to the caller.
+internal::diag::WatchdogOptions internal_options(WatchdogOptions& options) {
+  internal::diag::WatchdogOptions w;
+  // Below 1 ms a deadline would only measure the watchdog's own polling.
+  w.deadline_ns = std::max<uint64_t>(to_ns(options.deadline), 1'000'000);
+  w.policy = to_internal(options.policy);
+  w.json = options.format == ReportFormat::kJson;
+  w.sink = std::move(options.on_report);
+  return w;
+}
+
 }  // namespace
 
 std::string thread_dump(std::span<const NamedThread> threads, const DumpOptions& options) {
@@ -50,18 +61,32 @@ std::string thread_dump(std::span<const NamedThread> threads, const DumpOptions&
 Watchdog::Watchdog(const Thread& thread, WatchdogOptions options) {
   internal::ExecContext* ctx = internal::ThreadAccess::context(thread);
   if (ctx == nullptr) return;  // an invalid handle: nothing to watch
-  internal::diag::WatchdogOptions w;
-  // Below 1 ms a deadline would only measure the watchdog's own polling.
-  w.deadline_ns = std::max<uint64_t>(to_ns(options.deadline), 1'000'000);
-  w.policy = to_internal(options.policy);
-  w.json = options.format == ReportFormat::kJson;
+  internal::diag::WatchdogOptions w = internal_options(options);
   w.thread_name = std::move(options.thread_name);
-  w.sink = std::move(options.on_report);
   impl_ = std::make_unique<internal::diag::Watchdog>(ctx, std::move(w));
+}
+
+Watchdog::Watchdog(Store& store, WatchdogOptions options,
+                   std::chrono::nanoseconds deadlock_grace) {
+  internal::diag::WatchdogOptions w = internal_options(options);
+  const uint64_t grace = to_ns(deadlock_grace);
+  w.deadlock_grace_ns = grace == 0 ? 0 : std::max<uint64_t>(grace, 1'000'000);
+  // The store outlives the watchdog (the contract above), and so do its threads' contexts.
+  internal::diag::ThreadLister lister = [&store] {
+    std::vector<internal::diag::WatchedThread> threads;
+    for (const Thread& t : store.threads()) {
+      internal::ExecContext* ctx = internal::ThreadAccess::context(t);
+      if (ctx != nullptr) threads.push_back({ctx, t.id(), store.thread_name(t)});
+    }
+    return threads;
+  };
+  impl_ = std::make_unique<internal::diag::Watchdog>(std::move(lister), std::move(w));
 }
 
 Watchdog::~Watchdog() = default;
 
 uint32_t Watchdog::reports() const { return impl_ ? impl_->reports() : 0; }
+
+uint32_t Watchdog::deadlock_reports() const { return impl_ ? impl_->deadlock_reports() : 0; }
 
 }  // namespace wasmscope

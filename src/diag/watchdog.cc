@@ -11,7 +11,7 @@ Watchdog::Watchdog(ExecContext* ctx, WatchdogOptions options)
     : Watchdog(ThreadLister([ctx, name = options.thread_name] {
                  return std::vector<WatchedThread>{{ctx, ctx->id(), name}};
                }),
-               std::move(options)) {}
+               options) {}  // a copy, not a move: the lister may capture the name after it
 
 Watchdog::Watchdog(ThreadLister lister, WatchdogOptions options)
     : lister_(std::move(lister)),
@@ -199,8 +199,11 @@ void Watchdog::check_deadlock(const std::vector<WatchedThread>& threads, uint64_
 
 void Watchdog::apply_policy(const std::vector<WatchedThread>& threads) {
   if (options_.policy == HangPolicy::kInterrupt) {
-    std::fputs("wasmscope: interrupting every thread of the deadlocked program "
-               "(--on-hang interrupt)\n", stderr);
+    // Said where the reports go (an embedder's sink has the report itself).
+    if (!options_.sink) {
+      std::fputs("wasmscope: interrupting every thread of the deadlocked program\n", options_.out);
+      std::fflush(options_.out);
+    }
     for (const WatchedThread& t : threads) {
       if (t.ctx->state() != ThreadState::kExited) request_terminate(t.ctx);
     }

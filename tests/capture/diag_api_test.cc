@@ -8,12 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <mutex>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "guest_call.h"
@@ -305,6 +307,86 @@ TEST(WatchdogApi, InvalidHandleWatchesNothing) {
   Watchdog watchdog(Thread(), options);
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(watchdog.reports(), 0u);
+}
+
+// Two host threads each wait on a shared-memory word nobody will notify: a deadlock of the
+// store's program. The store watchdog reports it once, naming both waits, and interrupts both.
+constexpr const char* kWaiters = R"((module
+  (memory (export "mem") 1 1 shared)
+  (func $park (param $addr i32) (param $timeout i64) (result i32)
+    (memory.atomic.wait32 (local.get $addr) (i32.const 0) (local.get $timeout)))
+  (func (export "wait_forever") (param $addr i32) (result i32)
+    (call $park (local.get $addr) (i64.const -1)))
+  (func (export "wait_a_while") (param $addr i32) (result i32)
+    (call $park (local.get $addr) (i64.const 300000000))))
+)";
+
+TEST(WatchdogApi, StoreWatchdogReportsADeadlockOfEveryThreadAndInterruptsThem) {
+  auto module = Module::compile_text(kWaiters);
+  ASSERT_TRUE(module.ok()) << module.error().to_string();
+  Store store;
+  auto instance = store.instantiate(*module);
+  ASSERT_TRUE(instance.ok());
+  Reports reports;
+  WatchdogOptions options;
+  options.deadline = std::chrono::hours(1);
+  options.policy = HangPolicy::kInterrupt;
+  options.format = ReportFormat::kJson;
+  options.on_report = reports.sink();
+  Watchdog watchdog(store, options, 200ms);
+  CallResult first(std::vector<Value>{}), second(std::vector<Value>{});
+  std::thread a([&] { first = instance->func("wait_forever").call({Value::i32(64)}); });
+  std::thread b([&] { second = instance->func("wait_forever").call({Value::i32(128)}); });
+  a.join();
+  b.join();
+  ASSERT_FALSE(first.ok());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(first.trap().message, "interrupted");
+  EXPECT_EQ(second.trap().message, "interrupted");
+  EXPECT_EQ(watchdog.deadlock_reports(), 1u);
+  EXPECT_EQ(watchdog.reports(), 0u);
+  const std::vector<std::string> texts = reports.get();
+  ASSERT_EQ(texts.size(), 1u);
+  const nlohmann::json report = nlohmann::json::parse(texts[0]);
+  EXPECT_EQ(report["kind"], "deadlock");
+  ASSERT_EQ(report["threads"].size(), 2u) << texts[0];
+  std::vector<uint64_t> addresses;
+  for (const auto& t : report["threads"]) {
+    EXPECT_EQ(t["state"], "waiting");
+    EXPECT_TRUE(t["wait"]["timeout_s"].is_null());
+    addresses.push_back(t["wait"]["address"].get<uint64_t>());
+  }
+  std::sort(addresses.begin(), addresses.end());
+  EXPECT_EQ(addresses, (std::vector<uint64_t>{64, 128}));
+}
+
+TEST(WatchdogApi, StoreWatchdogCallsNoWaitWithATimeoutADeadlock) {
+  auto module = Module::compile_text(kWaiters);
+  ASSERT_TRUE(module.ok()) << module.error().to_string();
+  Store store;
+  auto instance = store.instantiate(*module);
+  ASSERT_TRUE(instance.ok());
+  Reports reports;
+  WatchdogOptions options;
+  options.deadline = std::chrono::hours(1);
+  options.policy = HangPolicy::kInterrupt;
+  options.on_report = reports.sink();
+  Watchdog watchdog(store, options, 20ms);  // a grace far shorter than the timed waits
+  // Two threads each wait 300 ms with a timeout, three times in a row: never a deadlock.
+  auto waits = [&] {
+    for (int i = 0; i < 3; ++i) {
+      const CallResult r = instance->func("wait_a_while").call({Value::i32(64)});
+      EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.trap().message);
+      if (r.ok()) {
+        EXPECT_EQ(r.values()[0].i32(), 2);  // timed out
+      }
+    }
+  };
+  std::thread a(waits), b(waits);
+  a.join();
+  b.join();
+  EXPECT_EQ(watchdog.deadlock_reports(), 0u);
+  EXPECT_TRUE(reports.get().empty());
 }
 
 }  // namespace
