@@ -431,9 +431,22 @@ class WASMSCOPE_API Store {
   /// 8 MiB stack), for embedders that manage their own threads. Call it before any guest
   /// thread starts; {starter} may be called from any thread running guest code.
   void set_thread_starter(ThreadStarter starter);
-  /// Suspends every thread of the store (see {Thread::suspend}); on failure resumes those it
-  /// suspended and reports which one timed out.
+  /// Stops the whole program for a consistent snapshot: returns once every live thread of the
+  /// store is suspended (parked at a safepoint, or held in a host call, a memory.atomic.wait or
+  /// idle: see {Thread::suspend}), all within {timeout}. Until {resume_all}, a thread that
+  /// starts meanwhile (a wasi-threads spawn, a host thread calling in) is suspended from its
+  /// start and runs no guest code. If a thread does not stop in time, every thread this call
+  /// suspended is resumed and it fails with {ErrorKind::kTimeout} naming the thread (threads
+  /// suspended on their own before stay suspended). While suspended, each thread can be
+  /// captured ({Thread::capture}) and the memories read without racing the guest (a host call
+  /// a thread is held in may still write them).
+  /// Thread safety: call it from any thread; {suspend_all} and {resume_all} are serialized
+  /// with each other. Called from a host function, its own thread is held too and parks when
+  /// the host function returns, until another thread calls {resume_all}. Not counted: a second {suspend_all} while suspended succeeds
+  /// at once, and one {resume_all} undoes both.
   Result<void> suspend_all(std::chrono::nanoseconds timeout = std::chrono::seconds(1));
+  /// Lets every live thread continue, including one suspended on its own ({Thread::suspend}),
+  /// and lets threads that start from now on run. Thread-safe.
   void resume_all();
 
  private:

@@ -7,6 +7,7 @@
 #include "base/leb128.h"
 #include "engine/compiled.h"
 #include "stack/symbolizer.h"
+#include "threads/suspension.h"
 
 namespace wasmscope::internal {
 namespace {
@@ -423,19 +424,14 @@ Result<std::vector<uint8_t>> write_live_program_coredump(const std::vector<LiveT
   for (const LiveThread& t : threads) {
     if (t.ctx != nullptr && t.ctx->state() != ThreadState::kExited) live.push_back(t);
   }
-  // One order for every caller that takes several controls, so two never wait on each other.
-  std::vector<LiveThread> by_id = live;
-  std::sort(by_id.begin(), by_id.end(),
-            [](const LiveThread& a, const LiveThread& b) { return a.ctx->id() < b.ctx->id(); });
-  std::vector<std::unique_lock<std::mutex>> controls;
-  for (const LiveThread& t : by_id) controls.emplace_back(t.ctx->control);
-  size_t stopped = 0;
-  for (; stopped < by_id.size(); ++stopped) {
-    if (suspend(by_id[stopped].ctx, suspend_timeout_ns) == SuspendOutcome::kTimedOut) break;
-  }
-  if (stopped < by_id.size()) {
-    for (size_t i = 0; i < stopped; ++i) resume(by_id[i].ctx);
-    return no_safepoint("thread \"" + by_id[stopped].name + "\"", suspend_timeout_ns);
+  std::vector<ExecContext*> contexts;
+  for (const LiveThread& t : live) contexts.push_back(t.ctx);
+  ControlLocks controls(std::move(contexts));
+  const GroupSuspension group = suspend_together(controls.contexts(), suspend_timeout_ns);
+  if (group.timed_out != nullptr) {
+    const auto it = std::find_if(live.begin(), live.end(),
+                                 [&](const LiveThread& t) { return t.ctx == group.timed_out; });
+    return no_safepoint("thread \"" + it->name + "\"", suspend_timeout_ns);
   }
   input.frames.clear();
   input.other_threads.clear();
@@ -448,7 +444,8 @@ Result<std::vector<uint8_t>> write_live_program_coredump(const std::vector<LiveT
     }
   }
   Result<std::vector<uint8_t>> bytes = write_coredump(input);
-  for (const LiveThread& t : by_id) resume(t.ctx);
+  // Only our own suspensions: a program stopped by {ThreadRegistry::suspend_all} stays stopped.
+  for (ExecContext* ctx : group.suspended) resume(ctx);
   return bytes;
 }
 

@@ -116,12 +116,13 @@ struct LiveThread {
   std::string name;
 };
 
-/// {write_live_coredump} for a whole program: suspends every thread of {threads} (each for at
-/// most {suspend_timeout_ns}; if one does not stop, the others are resumed and it fails with
-/// {ErrorKind::kTimeout}), so the memories and every stack are one consistent snapshot, then
-/// writes one `corestack` per thread (the first thread's in {input.frames}/{input.thread_name})
-/// and resumes them all. Exited threads are left out. Takes each thread's {control}, in
-/// context-id order.
+/// {write_live_coredump} for a whole program: suspends every thread of {threads} together
+/// ({suspend_together}: all within {suspend_timeout_ns}; if one does not stop, the others are
+/// resumed and it fails with {ErrorKind::kTimeout}), so the memories and every stack are one
+/// consistent snapshot, then writes one `corestack` per thread (the first thread's in
+/// {input.frames}/{input.thread_name}) and resumes the threads it suspended (one suspended
+/// before, e.g. by {ThreadRegistry::suspend_all}, stays so). Exited threads are left out.
+/// Takes each thread's {control}, in context-id order ({ControlLocks}).
 Result<std::vector<uint8_t>> write_live_program_coredump(const std::vector<LiveThread>& threads,
                                                          CoredumpInput input,
                                                          uint64_t suspend_timeout_ns);

@@ -140,20 +140,9 @@ void Store::set_thread_starter(ThreadStarter starter) {
 }
 
 Result<void> Store::suspend_all(std::chrono::nanoseconds timeout) {
-  std::vector<Thread> done;
-  for (const Thread& t : threads()) {
-    if (Result<void> r = t.suspend(timeout); !r.ok()) {
-      for (const Thread& d : done) d.resume();
-      return Error{ErrorKind::kTimeout, 0,
-                   "thread " + std::to_string(t.id()) + ": " + r.error().message};
-    }
-    done.push_back(t);
-  }
-  return {};
+  return impl_->threads().suspend_all(static_cast<uint64_t>(std::max<int64_t>(timeout.count(), 0)));
 }
 
-void Store::resume_all() {
-  for (const Thread& t : threads()) t.resume();
-}
+void Store::resume_all() { impl_->threads().resume_all(); }
 
 }  // namespace wasmscope

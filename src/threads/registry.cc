@@ -1,6 +1,9 @@
 #include "threads/registry.h"
 
+#include <algorithm>
 #include <chrono>
+
+#include "threads/suspension.h"
 
 namespace wasmscope::internal {
 
@@ -31,6 +34,7 @@ ExecContext* ThreadRegistry::add_spawned(uint32_t max_live, uint32_t* tid) {
   entries_.push_back(
       Entry{std::make_unique<ExecContext>(limits_), ThreadKind::kSpawned, *tid, pthread_t{}});
   ++live_spawned_;
+  hold_if_program_suspended_locked(entries_.back().context.get());
   return entries_.back().context.get();
 }
 
@@ -60,6 +64,7 @@ ExecContext* ThreadRegistry::enter(bool* claimed_main) {
     if (e.kind == ThreadKind::kHost && pthread_equal(e.host_thread, self)) return e.context.get();
   }
   entries_.push_back(Entry{std::make_unique<ExecContext>(limits_), ThreadKind::kHost, 0, self});
+  hold_if_program_suspended_locked(entries_.back().context.get());
   return entries_.back().context.get();
 }
 
@@ -135,6 +140,82 @@ bool ThreadRegistry::wait_spawned_ended(uint64_t timeout_ns) {
     return true;
   }
   return spawned_ended_.wait_for(lock, std::chrono::nanoseconds(timeout_ns), none_live);
+}
+
+void ThreadRegistry::hold_if_program_suspended_locked(ExecContext* ctx) const {
+  if (!program_suspended_) return;
+  // What {suspend} does to an idle thread, done before any thread runs on {ctx} (so no
+  // controller's {control} is needed): its first entry into guest code parks.
+  ctx->requests.fetch_or(kRequestSuspend, std::memory_order_seq_cst);
+  ctx->state_word.fetch_or(kStateHeld, std::memory_order_acq_rel);
+}
+
+Result<void> ThreadRegistry::suspend_all(uint64_t timeout_ns) {
+  std::lock_guard<std::mutex> serial(suspend_all_mutex_);
+  std::vector<ThreadInfo> snapshot;
+  bool was_suspended = false;
+  {
+    // The flag and the snapshot under one lock: a context is either in the snapshot or
+    // starts suspended, never neither.
+    std::lock_guard<std::mutex> lock(mutex_);
+    was_suspended = program_suspended_;
+    program_suspended_ = true;
+    for (const Entry& e : entries_) snapshot.push_back(info_of(e));
+  }
+  std::vector<ExecContext*> contexts;
+  for (const ThreadInfo& t : snapshot) contexts.push_back(t.context);
+  GroupSuspension group;
+  {
+    ControlLocks controls(std::move(contexts));
+    group = suspend_together(controls.contexts(), timeout_ns);
+  }
+  if (group.timed_out == nullptr) return {};
+  if (was_suspended) {
+    // Cannot happen (every thread was stopped already), but never leave the flag half-undone.
+    return Error{ErrorKind::kTimeout, 0, "a suspended thread did not stay suspended"};
+  }
+  // Undo the contexts made since the snapshot: they started suspended for this call only.
+  std::vector<ExecContext*> born_held;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    program_suspended_ = false;
+    for (const Entry& e : entries_) {
+      const bool in_snapshot = std::any_of(snapshot.begin(), snapshot.end(), [&](const ThreadInfo& t) {
+        return t.context == e.context.get();
+      });
+      if (!in_snapshot) born_held.push_back(e.context.get());
+    }
+  }
+  for (ExecContext* ctx : born_held) {
+    std::lock_guard<std::mutex> control(ctx->control);
+    resume(ctx);
+  }
+  std::string name = "a thread";
+  for (const ThreadInfo& t : snapshot) {
+    if (t.context == group.timed_out) name = "thread \"" + t.name + "\"";
+  }
+  return Error{ErrorKind::kTimeout, 0,
+               name + " reached no safepoint within " + std::to_string(timeout_ns / 1'000'000) +
+                   " ms"};
+}
+
+void ThreadRegistry::resume_all() {
+  std::lock_guard<std::mutex> serial(suspend_all_mutex_);
+  std::vector<ThreadInfo> threads;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    program_suspended_ = false;
+    for (const Entry& e : entries_) threads.push_back(info_of(e));
+  }
+  for (const ThreadInfo& t : threads) {
+    std::lock_guard<std::mutex> control(t.context->control);
+    resume(t.context);
+  }
+}
+
+bool ThreadRegistry::program_suspended() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return program_suspended_;
 }
 
 }  // namespace wasmscope::internal

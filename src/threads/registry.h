@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/context.h"
+#include "wasmscope/result.h"
 
 namespace wasmscope::internal {
 
@@ -83,6 +84,23 @@ class ThreadRegistry {
   /// Returns whether none is.
   bool wait_spawned_ended(uint64_t timeout_ns);
 
+  /// Stops the whole program for a consistent snapshot: suspends every live thread (main,
+  /// spawned and host; see {suspend_together}: one deadline {timeout_ns} for all, a thread in
+  /// a host call, an atomic wait or idle counts as stopped), and until {resume_all} every
+  /// context made meanwhile ({add_spawned}, {enter}) starts suspended, so a thread started
+  /// while the program is stopped runs no guest code. If a thread does not stop in time,
+  /// everything this call suspended is resumed and it fails with {ErrorKind::kTimeout} naming
+  /// the thread. Takes the threads' {control}s in context-id order while it suspends, and
+  /// lets them go before it returns, so captures of the stopped threads work meanwhile.
+  /// Not counted: a second call while the program is suspended succeeds at once, and one
+  /// {resume_all} undoes both.
+  Result<void> suspend_all(uint64_t timeout_ns);
+  /// Resumes every live thread, also one suspended on its own ({Thread::suspend}) before,
+  /// and ends the suspension of new contexts.
+  void resume_all();
+  /// Whether a {suspend_all} is in effect.
+  bool program_suspended() const;
+
  private:
   struct Entry {
     std::unique_ptr<ExecContext> context;
@@ -92,6 +110,8 @@ class ThreadRegistry {
   };
   uint32_t next_free_tid_locked();
   static ThreadInfo info_of(const Entry& e);
+  /// Makes the context of a new entry start suspended if the program is ({suspend_all}).
+  void hold_if_program_suspended_locked(ExecContext* ctx) const;
 
   ContextLimits limits_;
   ExecContext* main_;
@@ -102,6 +122,10 @@ class ThreadRegistry {
   std::vector<std::unique_ptr<ExecContext>> retired_;  // guarded by mutex_
   size_t live_spawned_ = 0;      // guarded by mutex_
   uint32_t next_tid_ = 1;        // guarded by mutex_
+  bool program_suspended_ = false;  // guarded by mutex_: new contexts start suspended
+  // Serializes {suspend_all} and {resume_all}. Order: suspend_all_mutex_, then contexts'
+  // controls (in id order), then mutex_.
+  std::mutex suspend_all_mutex_;
 };
 
 }  // namespace wasmscope::internal
