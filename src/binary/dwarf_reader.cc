@@ -7,7 +7,9 @@ namespace wasmscope::internal {
 Result<uint64_t> DwarfReader::fixed(uint32_t size) {
   if (size > remaining()) return unexpected_end();
   uint64_t value = 0;
-  for (uint32_t i = 0; i < size; ++i) value |= uint64_t{base_[pos_ + i]} << (8 * i);
+  // DW_FORM_data16 (a file's MD5 in DWARF 5 line tables) is 16 bytes: keep the low 8, as no
+  // consumer reads more, and never shift by 64 or more (undefined).
+  for (uint32_t i = 0; i < size && i < 8; ++i) value |= uint64_t{base_[pos_ + i]} << (8 * i);
   pos_ += size;
   return value;
 }

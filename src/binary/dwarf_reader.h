@@ -32,7 +32,7 @@ class DwarfReader {
     return DwarfReader(base_, begin, end, section_);
   }
 
-  /// An unsigned little-endian integer of {size} (at most 8) bytes.
+  /// An unsigned little-endian integer of {size} bytes; of a longer one (data16), the low 8.
   Result<uint64_t> fixed(uint32_t size);
   /// An unsigned LEB128 that fits in 64 bits.
   Result<uint64_t> uleb();
