@@ -251,6 +251,12 @@ TEST(CaptureStress, SuspendResumeCyclesWhileRunning) {
   Memory mem = instance->memory("mem");
   CallResult outcome(std::vector<Value>{});
   std::thread guest([&] { outcome = instance->func("main").call({}); });
+  // Start once the guest runs: a suspend before its call begins holds it at the entry, parked
+  // before its first frame, where a capture rightly has no frames to show.
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       thread.state() != ThreadState::kRunningWasm && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(1ms);
+  }
 
   // The guest's round counter, read while it is suspended (so the read races with nothing).
   auto read_rounds = [&] {
