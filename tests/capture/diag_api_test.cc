@@ -321,6 +321,16 @@ constexpr const char* kWaiters = R"((module
     (call $park (local.get $addr) (i64.const 300000000))))
 )";
 
+/// A store watchdog's options for the deadlock tests: no hang report within a test's time
+/// (an hour's deadline), interrupt, reports to {reports}.
+WatchdogOptions deadlock_watch_options(Reports& reports) {
+  WatchdogOptions options;
+  options.deadline = std::chrono::hours(1);
+  options.policy = HangPolicy::kInterrupt;
+  options.on_report = reports.sink();
+  return options;
+}
+
 TEST(WatchdogApi, StoreWatchdogReportsADeadlockOfEveryThreadAndInterruptsThem) {
   auto module = Module::compile_text(kWaiters);
   ASSERT_TRUE(module.ok()) << module.error().to_string();
@@ -328,11 +338,8 @@ TEST(WatchdogApi, StoreWatchdogReportsADeadlockOfEveryThreadAndInterruptsThem) {
   auto instance = store.instantiate(*module);
   ASSERT_TRUE(instance.ok());
   Reports reports;
-  WatchdogOptions options;
-  options.deadline = std::chrono::hours(1);
-  options.policy = HangPolicy::kInterrupt;
+  WatchdogOptions options = deadlock_watch_options(reports);
   options.format = ReportFormat::kJson;
-  options.on_report = reports.sink();
   Watchdog watchdog(store, options, 200ms);
   CallResult first(std::vector<Value>{}), second(std::vector<Value>{});
   std::thread a([&] { first = instance->func("wait_forever").call({Value::i32(64)}); });
@@ -367,11 +374,8 @@ TEST(WatchdogApi, StoreWatchdogCallsNoWaitWithATimeoutADeadlock) {
   auto instance = store.instantiate(*module);
   ASSERT_TRUE(instance.ok());
   Reports reports;
-  WatchdogOptions options;
-  options.deadline = std::chrono::hours(1);
-  options.policy = HangPolicy::kInterrupt;
-  options.on_report = reports.sink();
-  Watchdog watchdog(store, options, 20ms);  // a grace far shorter than the timed waits
+  // A grace far shorter than the timed waits.
+  Watchdog watchdog(store, deadlock_watch_options(reports), 20ms);
   // Two threads each wait 300 ms with a timeout, three times in a row: never a deadlock.
   auto waits = [&] {
     for (int i = 0; i < 3; ++i) {
