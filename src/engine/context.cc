@@ -7,6 +7,8 @@
 
 #include "base/platform/futex.h"
 #include "base/platform/thread_signals.h"
+#include "engine/compiled.h"
+#include "engine/instance_data.h"
 
 namespace wasmscope::internal {
 
@@ -133,6 +135,17 @@ void answer_capture(ExecContext* ctx, bool in_handler) {
   const FrameRecord* from = ctx->frames();
   FrameRecord* to = ctx->capture_buffer();
   for (uint32_t i = 0; i < n; ++i) to[i] = from[i];  // no memcpy: plain stores in a handler
+  // The innermost frame's newer position, if the owner is between safepoints of a loop. It is
+  // cleared before {depth} changes, so it belongs to the innermost record; the range check
+  // only guards against a bug ever pairing it with another function.
+  const uint64_t* position = ctx->position.load(std::memory_order_relaxed);
+  if (position != nullptr && n == depth && n > 0) {
+    const CompiledFunc* code = to[n - 1].func != nullptr ? to[n - 1].func->code : nullptr;
+    if (code != nullptr && position >= code->code.data() &&
+        position < code->code.data() + code->code.size()) {
+      to[n - 1].pc = position;
+    }
+  }
   ctx->captured_depth.store(depth, std::memory_order_relaxed);
   ctx->captured_in_handler.store(in_handler, std::memory_order_relaxed);
   ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestCapture), std::memory_order_relaxed);

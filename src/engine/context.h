@@ -39,8 +39,9 @@ struct InstanceData;
 
 /// One executing guest function. Records [0, depth) of a context describe its guest call stack,
 /// outermost first. {pc} is the internal code position: for callers, the instruction after the
-/// call; for the innermost frame, its entry or last safepoint or call (captures map it to a
-/// wasm code offset through the function's side table, outside any signal handler).
+/// call; for the innermost frame, its entry or last call or stop (host call, wait, trap,
+/// answered request), unless {ExecContext::position} holds a newer safepoint (captures map it
+/// to a wasm code offset through the function's side table, outside any signal handler).
 struct FrameRecord {
   const Func* func;
   const uint64_t* pc;
@@ -106,6 +107,15 @@ class ExecContext {
   /// {RequestBits} set by other threads; polled with a relaxed load at safepoints. Also the
   /// futex a parked owner sleeps on.
   std::atomic<uint32_t> requests{0};
+
+  /// The innermost frame's position when it is newer than that record's {FrameRecord::pc}:
+  /// the interpreter stores a loop's back-edge here at each iteration (next to {requests},
+  /// which the same safepoint loads, so the store costs one instruction), and clears it (null)
+  /// before publishing any change of {depth}, and at every stop (host call, wait, trap),
+  /// where it writes the record's {pc} instead. Null: the record's {pc} is current. Only the
+  /// owner writes it and only {answer_capture} (run by the owner, possibly in its signal
+  /// handler) reads it, so relaxed order suffices. With WASMSCOPE_CAPTURE=0 it stays null.
+  std::atomic<const uint64_t*> position{nullptr};
 
   /// The thread running guest code on this context, recorded at each outermost entry;
   /// meaningful while {state} is not kIdle.

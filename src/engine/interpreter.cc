@@ -60,6 +60,14 @@ constexpr uint64_t kBulkChunkBytes = 16u << 20;
 /// Largest table the interpreter lets {table.grow} create.
 constexpr uint64_t kMaxTableElements = 10'000'000;
 
+/// {p}, which the compiler can no longer prove equal to anything: fields are then addressed
+/// off this one register rather than through separately precomputed (and spilled) addresses.
+template <typename T>
+inline T* same_pointer(T* p) {
+  asm("" : "+r"(p));
+  return p;
+}
+
 /// Calls host function {callee} from guest code: the thread is {in_host} meanwhile, and a fault
 /// in host code is the host's crash, not a guest trap, so the landing pad is disarmed.
 Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
@@ -223,30 +231,54 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
     std::atomic_signal_fence(std::memory_order_release);      \
     ctx->depth.store(depth, std::memory_order_release);       \
   } while (0)
-#define RECORD_POSITION(where) top->pc = (where)
+#define RECORD_POSITION_IN(c, where) (c)->position.store((where), std::memory_order_relaxed)
 #else
   // Capture bookkeeping compiled out (for measuring its cost): no ordering for readers on
   // other threads or in handlers, and no position stores at safepoints.
 #define PUBLISH_DEPTH() ctx->depth.store(depth, std::memory_order_relaxed)
-#define RECORD_POSITION(where) (void)(where)
+#define RECORD_POSITION_IN(c, where) ((void)(c), (void)(where))
 #endif
+#define RECORD_POSITION(where) RECORD_POSITION_IN(ctx, where)
+  // The innermost position lives in {ctx->position} between safepoints (one store per loop
+  // iteration) and in the innermost record otherwise: cleared before any change of {depth} is
+  // published, so a capture never pairs it with another frame, and at every stop, where the
+  // record's pc names the place instead (context.h).
+#define CLEAR_POSITION() RECORD_POSITION(nullptr)
+#define STOP_AT(where)   \
+  do {                   \
+    top->pc = (where);   \
+    CLEAR_POSITION();    \
+  } while (0)
   // Safepoint: remember where we are ({where}), then answer any request (requests are always
   // polled: terminate and suspend need them whatever the build). A loop's back edge names the
   // branch, not the loop's first instruction: that one is often a hoisted constant that the
   // line table gives to the function's opening line, while the branch is in the loop's body.
-#define SAFEPOINT_AT(where)                                                \
-  do {                                                                     \
-    RECORD_POSITION(where);                                                \
-    if (ctx->requests.load(std::memory_order_relaxed) != 0) [[unlikely]] { \
-      top->pc = (where);                                                   \
-      const Trap t = service_requests(ctx);                                \
-      if (t != Trap::kNone) {                                              \
-        pc = (where);                                                      \
-        TRAP(t);                                                           \
-      }                                                                    \
-    }                                                                      \
+  // {poll} is {ctx} made opaque to the optimizer: otherwise it keeps &ctx->position and
+  // &ctx->requests as two loop-invariant pointers, spilled, and the position store costs a
+  // reload of its own besides the store (docs/performance.md, "Threads").
+#define SAFEPOINT_AT(where)                                                 \
+  do {                                                                      \
+    ExecContext* const poll = same_pointer(ctx);                            \
+    RECORD_POSITION_IN(poll, where);                                        \
+    if (poll->requests.load(std::memory_order_relaxed) != 0) [[unlikely]] { \
+      top->pc = (where);                                                    \
+      const Trap t = service_requests(ctx);                                 \
+      if (t != Trap::kNone) {                                               \
+        pc = (where);                                                       \
+        TRAP(t);                                                            \
+      }                                                                     \
+    }                                                                       \
   } while (0)
 #define SAFEPOINT() SAFEPOINT_AT(pc)
+  // A function's entry: its record was just published with pc at the entry and the position
+  // cleared, so only the poll remains.
+#define ENTRY_SAFEPOINT()                                                  \
+  do {                                                                     \
+    if (ctx->requests.load(std::memory_order_relaxed) != 0) [[unlikely]] { \
+      const Trap t = service_requests(ctx);                                \
+      if (t != Trap::kNone) TRAP(t);                                       \
+    }                                                                      \
+  } while (0)
 
   {
     const CompiledFunc* code = entry->code;
@@ -257,17 +289,18 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
     top = frames + depth;
     *top = {entry, code->code.data(), fp};
     ++depth;
+    CLEAR_POSITION();
     PUBLISH_DEPTH();
     pc = code->code.data();
     SWITCH_INSTANCE(entry->instance);
-    SAFEPOINT();
+    ENTRY_SAFEPOINT();
     DISPATCH();
   }
 
   // Calls {callee} with arguments at {args}, returning to {next}.
 do_call: {
   if (callee->code == nullptr) {
-    top->pc = pc;
+    STOP_AT(pc);
     ctx->stack_top = args + callee->arg_slots;
     const Trap t = call_host(ctx, callee, args);
     if (t != Trap::kNone) TRAP(t);
@@ -284,11 +317,12 @@ do_call: {
   top = frames + depth;
   *top = {callee, code->code.data(), args};
   ++depth;
+  CLEAR_POSITION();
   PUBLISH_DEPTH();
   fp = args;
   pc = code->code.data();
   if (callee->instance != inst) SWITCH_INSTANCE(callee->instance);
-  SAFEPOINT();
+  ENTRY_SAFEPOINT();
   DISPATCH();
 }
 
@@ -297,7 +331,7 @@ do_tail_call: {
   if (callee->code == nullptr) {
     // A host function cannot reuse the frame: call it, then return its results.
     next = nullptr;
-    top->pc = pc;
+    STOP_AT(pc);
     ctx->stack_top = args + callee->arg_slots;
     const Trap t = call_host(ctx, callee, args);
     if (t != Trap::kNone) TRAP(t);
@@ -310,13 +344,14 @@ do_tail_call: {
   std::memset(fp + code->param_slots, 0, code->local_slots * sizeof(Slot));
   // Retract the record while it changes, so a concurrent reader never sees a torn one.
   --depth;
+  CLEAR_POSITION();
   PUBLISH_DEPTH();
   *top = {callee, code->code.data(), fp};
   ++depth;
   PUBLISH_DEPTH();
   pc = code->code.data();
   if (callee->instance != inst) SWITCH_INSTANCE(callee->instance);
-  SAFEPOINT();
+  ENTRY_SAFEPOINT();
   DISPATCH();
 }
 
@@ -450,6 +485,7 @@ L_ReturnCallIndirect: {
 }
 L_Return:
   --depth;
+  CLEAR_POSITION();
   PUBLISH_DEPTH();
   if (depth == entry_depth) return Trap::kNone;
   top = frames + depth - 1;
@@ -811,6 +847,7 @@ L_DataDrop:
 
 trap_exit:
   if (top != nullptr) top->pc = pc;
+  CLEAR_POSITION();
   ctx->trap_depth = depth;
   return trap;
 }
