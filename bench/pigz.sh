@@ -4,8 +4,10 @@
 #
 #  1. Times, side by side: `pigz -p 2 -c` under wasmscope built with WASMSCOPE_CAPTURE=ON and
 #     =OFF and under WAMR `iwasm`; `pigz -p 1 -c` under wasmscope ON (scaling from 1 to 2
-#     threads); and `pigz -p 2 -c` under wasmscope ON while another process takes a thread dump
-#     (`wasmscope stack PID`) every 100 ms. Each repetition runs every case once, the order
+#     threads); and `pigz -p 2 -c` under wasmscope ON while a thread dump is taken every 100 ms:
+#     by SIGQUIT (the default; the dumps go to the run's stderr, and the dumper is a loop of
+#     bash builtins that starts no process), or with --dumps socket by another process
+#     (`wasmscope stack PID`, one per dump; its start-up costs CPU the run may be short of). Each repetition runs every case once, the order
 #     rotated per repetition; medians of wall and user+sys CPU time, and their ratios.
 #  2. Checks: every output is byte-identical to the first one, and host `gzip -dc` restores the
 #     input byte for byte from it; every thread dump that was served shows at least 2 threads
@@ -60,6 +62,7 @@ SIZE_MIB=64
 CG_SIZE_MIB=4
 DO_CACHEGRIND=1
 INTERVAL_MS=100
+DUMPS=signal
 TIMEOUT=900
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 CC=${CC:-cc}
@@ -75,6 +78,8 @@ usage: PIGZ_WASM=pigz.wasm [WAMR_IWASM=iwasm] bench/pigz.sh [options]
   --cg-size MIB      input size for the cachegrind part (default $CG_SIZE_MIB)
   --no-cachegrind    skip the instruction counts
   --interval MS      time between thread dumps (default $INTERVAL_MS)
+  --dumps HOW        signal: kill -QUIT, dumps on the run's stderr; socket: \`wasmscope stack
+                     PID\` from a new process each time (default $DUMPS)
   --timeout SEC      a run taking longer is killed and counts as failed (default $TIMEOUT)
   --out FILE         markdown output (default bench/results/pigz.md)
 Environment: PIGZ_WASM (required), WAMR_IWASM, JOBS (build parallelism, default nproc),
@@ -89,12 +94,14 @@ while [[ $# -gt 0 ]]; do
     --cg-size) CG_SIZE_MIB=${2:?}; shift 2 ;;
     --no-cachegrind) DO_CACHEGRIND=0; shift ;;
     --interval) INTERVAL_MS=${2:?}; shift 2 ;;
+    --dumps) DUMPS=${2:?}; shift 2 ;;
     --timeout) TIMEOUT=${2:?}; shift 2 ;;
     --out) OUT_FILE=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "pigz.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+[[ $DUMPS == signal || $DUMPS == socket ]] || { echo "pigz.sh: --dumps takes signal or socket" >&2; exit 2; }
 for v in RUNS SIZE_MIB CG_SIZE_MIB INTERVAL_MS TIMEOUT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "pigz.sh: $v needs a positive integer" >&2; exit 2; }
 done
@@ -165,28 +172,36 @@ CASES+=(p1 dumps)
 CASE_CMD[p1]="$WS_ON run $PIGZ_WASM -p 1 -c"
 CASE_LABEL[p1]="wasmscope ON, -p 1"
 CASE_CMD[dumps]="$WS_ON run $PIGZ_WASM -p 2 -c"
-CASE_LABEL[dumps]="wasmscope ON, -p 2, dumps every ${INTERVAL_MS} ms"
+CASE_LABEL[dumps]="wasmscope ON, -p 2, dumps every ${INTERVAL_MS} ms ($([[ $DUMPS == signal ]] && echo SIGQUIT || echo "wasmscope stack"))"
 
 to_seconds() {  # bash's `times` output "XmY.ZZZs" -> seconds
   awk -v t="$1" 'BEGIN { split(t, a, "m"); sub("s", "", a[2]); printf "%.3f", a[1] * 60 + a[2] }'
 }
 
 # dumper PID DIR: takes a dump of PID every INTERVAL_MS (on a fixed schedule from its start)
-# while PID lives; each into DIR/N.txt, its exit status appended to DIR/status.txt; finally
-# its own children's CPU time (the `wasmscope stack` clients) into DIR/times.txt.
+# while PID lives. Socket: each into DIR/N.txt, its exit status appended to DIR/status.txt.
+# Signal: `kill -QUIT`, the count of signals sent in DIR/sent.txt (the dumps are on the run's
+# stderr). It waits with `read -t` on a pipe nobody writes (no `sleep` process per dump).
+# Finally its own children's CPU time (the `wasmscope stack` clients) into DIR/times.txt.
 dumper() {
-  local pid=$1 dir=$2 n=0 now wait_us
+  local pid=$1 dir=$2 n=0 now wait_us quiet
   local next=${EPOCHREALTIME/./} step=$((INTERVAL_MS * 1000))
+  exec {quiet}<> <(:)
   while kill -0 "$pid" 2>/dev/null; do
     next=$((next + step))
     now=${EPOCHREALTIME/./}
     wait_us=$((next - now))
-    ((wait_us > 0)) && sleep "$(printf '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000)))"
+    ((wait_us > 0)) && read -r -t "$(printf '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000)))" -u "$quiet"
     kill -0 "$pid" 2>/dev/null || break
     n=$((n + 1))
-    timeout 10 "$WS_ON" stack "$pid" >"$dir/$n.txt" 2>&1
-    echo "$n $?" >>"$dir/status.txt"
+    if [[ $DUMPS == signal ]]; then
+      kill -QUIT "$pid" 2>/dev/null && echo "$n" >"$dir/sent.txt"
+    else
+      timeout 10 "$WS_ON" stack "$pid" >"$dir/$n.txt" 2>&1
+      echo "$n $?" >>"$dir/status.txt"
+    fi
   done
+  exec {quiet}<&-
   # `times` must run in this shell (a $(...) would be a fresh process with no children).
   local u s
   times >"$dir/times.raw"
@@ -260,10 +275,36 @@ check_output() {
   rm -f "$f"
 }
 
-# check_dumps DIR: counts the dumps served and their threads with frames.
+# threads_with_frames FILE: per thread dump in FILE (each opens with a "wasmscope thread
+# dump" line, or the file is one dump), the number of its threads with frames, one per line.
+# A thread is a '"name" #id STATE ...' line; it has frames if '    at ' lines follow it.
+threads_with_frames() {
+  awk 'function done() { if (cur) t += fr; if (open) print t + 0; t = 0; cur = 0; fr = 0 }
+       /^wasmscope thread dump/ { done(); open = 1; next }
+       /^"[^"]*" #[0-9]+ / { open = 1; if (cur) t += fr; cur = 1; fr = 0; next }
+       cur && /^    at / { fr = 1 }
+       END { done() }' "$1"
+}
+
+# check_dumps DIR REP: counts the dumps served and their threads with frames.
 declare -A DUMPS_OK=() DUMPS_FAILED=() DUMPS_MIN=() DUMPS_MAX=() DUMPS_CLIENT_CPU=()
 check_dumps() {
   local dir=$1 rep=$2 n rc ok=0 failed=0 min="" max="" threads f
+  if [[ $DUMPS == signal ]]; then
+    # Every signal sent while the run lived must have produced a dump on its stderr; the
+    # last may have met a run already exiting.
+    local sent
+    sent=$(cat "$dir/sent.txt" 2>/dev/null || echo 0)
+    f="$WORK/err-dumps-$rep.txt"
+    while read -r threads; do
+      ok=$((ok + 1))
+      [[ -z "$min" || $threads -lt $min ]] && min=$threads
+      [[ -z "$max" || $threads -gt $max ]] && max=$threads
+      [[ $threads -ge 2 ]] || fail "dump $ok of repetition $((rep + 1)) shows $threads thread(s) with frames (in ${f#"$ROOT/"})"
+    done < <(threads_with_frames "$f")
+    failed=$((sent > ok ? sent - ok : 0))
+    ((failed <= 1)) || fail "repetition $((rep + 1)): $sent SIGQUITs sent, $ok dumps written"
+  else
   while read -r n rc; do
     f="$dir/$n.txt"
     if [[ $rc -ne 0 ]]; then
@@ -272,16 +313,14 @@ check_dumps() {
       continue
     fi
     ok=$((ok + 1))
-    # A thread is a '"name" #id STATE ...' line; it has frames if '    at ' lines follow it.
-    threads=$(awk '/^"[^"]*" #[0-9]+ / { if (cur) t += fr; cur = 1; fr = 0; next }
-                   cur && /^    at / { fr = 1 }
-                   END { if (cur) t += fr; print t + 0 }' "$f")
+    threads=$(threads_with_frames "$f")
     [[ -z "$min" || $threads -lt $min ]] && min=$threads
     [[ -z "$max" || $threads -gt $max ]] && max=$threads
     if [[ $threads -lt 2 ]]; then
       fail "dump $n of repetition $((rep + 1)) shows $threads thread(s) with frames (kept in ${f#"$ROOT/"})"
     fi
   done <"$dir/status.txt"
+  fi
   DUMPS_OK[$rep]=$ok
   DUMPS_FAILED[$rep]=$failed
   DUMPS_MIN[$rep]=${min:-0}
@@ -473,12 +512,21 @@ PIGZ_VERSION=$("$WS_ON" run "$PIGZ_WASM" -V 2>&1 </dev/null | head -n1)
   echo
   ratios_table
   echo
-  echo "### Thread dumps (\`wasmscope stack PID\` every ${INTERVAL_MS} ms from another process)"
+  if [[ $DUMPS == signal ]]; then
+    echo "### Thread dumps (SIGQUIT every ${INTERVAL_MS} ms, dumps on the run's stderr)"
+  else
+    echo "### Thread dumps (\`wasmscope stack PID\` every ${INTERVAL_MS} ms from another process)"
+  fi
   echo
   dumps_table
   echo
-  echo "A failed dump is one asked for before the run served dumps or after it stopped."
-  echo "\"client CPU\" is the \`wasmscope stack\` processes' own time, not in the run's CPU time."
+  if [[ $DUMPS == signal ]]; then
+    echo "A failed dump is a SIGQUIT sent with no dump written (at most the last one, sent as the"
+    echo "run exited). \"client CPU\" is the dumper's (no processes are started: ~0)."
+  else
+    echo "A failed dump is one asked for before the run served dumps or after it stopped."
+    echo "\"client CPU\" is the \`wasmscope stack\` processes' own time, not in the run's CPU time."
+  fi
   echo
   echo "### Outputs"
   echo
