@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
@@ -81,17 +82,29 @@ uint64_t now_ns() {
 
 const char* state_name(ThreadState state) { return thread_state_name(to_public(state)); }
 
+/// Frames of room beyond a thread's depth when a report copies its stack.
+constexpr uint32_t kSpareFrames = 64;
+
 ThreadReport report_thread(ExecContext* ctx, const std::string& name,
                            const std::string& module_name,
                            uint64_t timeout_ns) {
   ThreadReport report;
   report.id = ctx->id();
   report.name = name;
-  std::vector<FrameRecord> records(ctx->max_frames());
+  // Room for the frames the thread has now, plus some: a buffer of max_frames (1.5 MiB,
+  // zeroed) per thread made every dump cost milliseconds. If it went deeper before the copy
+  // (a runaway recursion grows by thousands of frames meanwhile), once more with room for all.
   CaptureOptions options;
   options.timeout_ns = timeout_ns;
-  report.capture = capture_stack(ctx, records.data(), static_cast<uint32_t>(records.size()), 0,
-                                 options);
+  std::vector<FrameRecord> records;
+  uint32_t room = std::min(ctx->depth.load(std::memory_order_relaxed) + kSpareFrames,
+                           ctx->max_frames());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    records.resize(room);
+    report.capture = capture_stack(ctx, records.data(), room, 0, options);
+    if (!report.capture.truncated || room == ctx->max_frames()) break;
+    room = ctx->max_frames();
+  }
   report.state = report.capture.state;
   const uint64_t now = now_ns();
   const uint64_t since = ctx->state_since_ns.load(std::memory_order_relaxed);
