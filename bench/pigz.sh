@@ -181,21 +181,37 @@ to_seconds() {  # bash's `times` output "XmY.ZZZs" -> seconds
 # dumper PID DIR: takes a dump of PID every INTERVAL_MS (on a fixed schedule from its start)
 # while PID lives. Socket: each into DIR/N.txt, its exit status appended to DIR/status.txt.
 # Signal: `kill -QUIT`, the count of signals sent in DIR/sent.txt (the dumps are on the run's
-# stderr). It waits with `read -t` on a pipe nobody writes (no `sleep` process per dump).
+# stderr), and the CPU time of the run's dump thread ("wasmscope-dump"), read from /proc after
+# each signal (the last reading before the run ends), in clock ticks in DIR/dump_ticks.txt.
+# It waits with `read -t` on a pipe nobody writes, and forks nothing per dump.
 # Finally its own children's CPU time (the `wasmscope stack` clients) into DIR/times.txt.
 dumper() {
-  local pid=$1 dir=$2 n=0 now wait_us quiet
+  local pid=$1 dir=$2 n=0 now wait_us quiet secs stat_file="" t comm line
+  local -a fields
   local next=${EPOCHREALTIME/./} step=$((INTERVAL_MS * 1000))
   exec {quiet}<> <(:)
   while kill -0 "$pid" 2>/dev/null; do
     next=$((next + step))
     now=${EPOCHREALTIME/./}
     wait_us=$((next - now))
-    ((wait_us > 0)) && read -r -t "$(printf '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000)))" -u "$quiet"
+    if ((wait_us > 0)); then
+      printf -v secs '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000))
+      read -r -t "$secs" -u "$quiet"
+    fi
     kill -0 "$pid" 2>/dev/null || break
     n=$((n + 1))
     if [[ $DUMPS == signal ]]; then
       kill -QUIT "$pid" 2>/dev/null && echo "$n" >"$dir/sent.txt"
+      if [[ -z "$stat_file" ]]; then
+        for t in /proc/"$pid"/task/*; do
+          read -r comm <"$t/comm" 2>/dev/null && [[ $comm == wasmscope-dump ]] && stat_file=$t/stat
+        done
+      fi
+      # Fields 14 and 15 of stat (after the parenthesized name): utime, stime.
+      if [[ -n "$stat_file" ]] && read -r line <"$stat_file" 2>/dev/null; then
+        read -ra fields <<<"${line##*) }"
+        echo "$((fields[11] + fields[12]))" >"$dir/dump_ticks.txt"
+      fi
     else
       timeout 10 "$WS_ON" stack "$pid" >"$dir/$n.txt" 2>&1
       echo "$n $?" >>"$dir/status.txt"
@@ -287,7 +303,8 @@ threads_with_frames() {
 }
 
 # check_dumps DIR REP: counts the dumps served and their threads with frames.
-declare -A DUMPS_OK=() DUMPS_FAILED=() DUMPS_MIN=() DUMPS_MAX=() DUMPS_CLIENT_CPU=()
+declare -A DUMPS_OK=() DUMPS_FAILED=() DUMPS_MIN=() DUMPS_MAX=() DUMPS_CLIENT_CPU=() DUMP_TICKS=()
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 check_dumps() {
   local dir=$1 rep=$2 n rc ok=0 failed=0 min="" max="" threads f
   if [[ $DUMPS == signal ]]; then
@@ -302,8 +319,10 @@ check_dumps() {
       [[ -z "$max" || $threads -gt $max ]] && max=$threads
       [[ $threads -ge 2 ]] || fail "dump $ok of repetition $((rep + 1)) shows $threads thread(s) with frames (in ${f#"$ROOT/"})"
     done < <(threads_with_frames "$f")
+    # A SIGQUIT that arrives while one is still pending merges with it (POSIX), so a dump
+    # that waits for a CPU answers several: fewer dumps than signals is not a failure.
     failed=$((sent > ok ? sent - ok : 0))
-    ((failed <= 1)) || fail "repetition $((rep + 1)): $sent SIGQUITs sent, $ok dumps written"
+    DUMP_TICKS[$rep]=$(cat "$dir/dump_ticks.txt" 2>/dev/null || echo "")
   else
   while read -r n rc; do
     f="$dir/$n.txt"
@@ -465,11 +484,23 @@ ratios_table() {
 
 dumps_table() {
   {
-    printf 'repetition\tdumps served\tdumps failed\tthreads with frames (min-max)\tclient CPU s\n'
-    local rep
+    local rep dump_cpu per_dump share
+    if [[ $DUMPS == signal ]]; then
+      printf 'repetition\tdumps written\tsignals merged\tthreads with frames (min-max)\tdump thread CPU s\tper dump ms\tof the run CPU\n'
+    else
+      printf 'repetition\tdumps served\tdumps failed\tthreads with frames (min-max)\tclient CPU s\n'
+    fi
     for ((rep = 0; rep < RUNS; rep++)); do
-      printf '%d\t%s\t%s\t%s-%s\t%s\n' $((rep + 1)) "${DUMPS_OK[$rep]:-0}" "${DUMPS_FAILED[$rep]:-0}" \
-        "${DUMPS_MIN[$rep]:-0}" "${DUMPS_MAX[$rep]:-0}" "${DUMPS_CLIENT_CPU[$rep]:-?}"
+      printf '%d\t%s\t%s\t%s-%s' $((rep + 1)) "${DUMPS_OK[$rep]:-0}" "${DUMPS_FAILED[$rep]:-0}" \
+        "${DUMPS_MIN[$rep]:-0}" "${DUMPS_MAX[$rep]:-0}"
+      if [[ $DUMPS == signal ]]; then
+        dump_cpu=$(awk -v t="${DUMP_TICKS[$rep]:-}" -v hz="$CLK_TCK" 'BEGIN { if (t == "") print "?"; else printf "%.2f", t / hz }')
+        per_dump=$(awk -v c="$dump_cpu" -v n="${DUMPS_OK[$rep]:-0}" 'BEGIN { if (c == "?" || n == 0) print "?"; else printf "%.2f", c * 1000 / n }')
+        share=$(awk -v c="$dump_cpu" -v r="${CPU[dumps,$rep]:-0}" 'BEGIN { if (c == "?" || r == 0) print "?"; else printf "%.2f %%", c * 100 / r }')
+        printf '\t%s\t%s\t%s\n' "$dump_cpu" "$per_dump" "$share"
+      else
+        printf '\t%s\n' "${DUMPS_CLIENT_CPU[$rep]:-?}"
+      fi
     done
   } | render_table
 }
@@ -521,8 +552,11 @@ PIGZ_VERSION=$("$WS_ON" run "$PIGZ_WASM" -V 2>&1 </dev/null | head -n1)
   dumps_table
   echo
   if [[ $DUMPS == signal ]]; then
-    echo "A failed dump is a SIGQUIT sent with no dump written (at most the last one, sent as the"
-    echo "run exited). \"client CPU\" is the dumper's (no processes are started: ~0)."
+    echo "Signals sent while one is still pending merge with it (POSIX): under load a dump can"
+    echo "answer several. \"dump thread CPU\" is the run's own dump thread (wasmscope-dump) as"
+    echo "/proc counts it in clock ticks of 1/$CLK_TCK s, read after each signal: the dumps' cost"
+    echo "in the run's CPU, measured directly rather than as a difference of two noisy runs."
+    echo "Captures answered in the guest threads' signal handlers are not in it (microseconds)."
   else
     echo "A failed dump is one asked for before the run served dumps or after it stopped."
     echo "\"client CPU\" is the \`wasmscope stack\` processes' own time, not in the run's CPU time."

@@ -40,9 +40,19 @@ RunDiagnostics::RunDiagnostics(diag::ThreadLister threads, const RunDiagOptions&
   sigemptyset(&quit);
   sigaddset(&quit, SIGQUIT);
   pthread_sigmask(SIG_BLOCK, &quit, nullptr);
-  dumper_ = std::thread([this] { dump_on_sigquit(); });
+  // Named, so that `top -H` and /proc/PID/task/*/comm tell them from the guest's threads
+  // (bench/pigz.sh reads the dumper's CPU time there).
+  dumper_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "wasmscope-dump");
+    dump_on_sigquit();
+  });
   listen_fd_ = open_dump_socket(&socket_path_);
-  if (listen_fd_ >= 0) server_ = std::thread([this] { serve_dumps(); });
+  if (listen_fd_ >= 0) {
+    server_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "wasmscope-stack");
+      serve_dumps();
+    });
+  }
   if (options.watchdog_ns == 0 && options.deadlock_grace_ns == 0) return;
   report_file_ = stderr;
   if (options.report_path != "-") {
