@@ -32,6 +32,11 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
+# Absolute and free of symlinks, as the paths that may leak into installed files would be.
+source_dir=$(cd "$source_dir" && pwd -P)
+build=$(cd "$build" && pwd -P)
+consumer=$(cd "$consumer" && pwd -P)
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 staged=$work/staged
@@ -136,7 +141,6 @@ say "$(wc -l <<<"$symbols") exported symbols checked"
 # --- Relocatable: no text file names the source or build tree; the tree still works moved ---
 # (Binaries keep source paths in their debug info, as any -g build does; --strip drops them.)
 for dir in "$source_dir" "$build"; do
-  dir=$(cd "$dir" && pwd -P)
   if grep -rIlF -- "$dir" "$staged" >"$work/paths.txt"; then
     fail "installed files name $dir:"
     sed 's/^/    /' "$work/paths.txt" >&2
@@ -197,7 +201,7 @@ run consumer-build.log "$cmake" --build "$cbuild"
 # none may be the source tree's. (Not the programs: a static one holds the archive's debug
 # info, which names the sources it was built from.)
 find "$cbuild" -type f ! -perm -u+x -print0 |
-  xargs -0 grep -laF -- "$(cd "$source_dir" && pwd -P)/include" >"$work/read.txt" || true
+  xargs -0 grep -laF -- "$source_dir/include" >"$work/read.txt" || true
 if [ -s "$work/read.txt" ]; then
   fail "the CMake consumer read headers from the source tree:"
   sed 's/^/    /' "$work/read.txt" >&2
