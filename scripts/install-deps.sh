@@ -18,6 +18,7 @@ packages=(
   nodejs                           # the WASI differential test runs guests under node too
   python3                          # raw socket clients and servers in tests/hang
   procps                           # pgrep in tests/hang
+  pkgconf                          # pkg-config, for the installed-package test (tests/install)
 )
 
 missing=()

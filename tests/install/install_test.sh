@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Installs a build into a fresh temporary prefix and checks what an embedder gets there:
+#   - every public header (identical to include/), the CLI, libwasmscope.so with its soname
+#     and symlinks, libwasmscope.a, the CMake package and the pkg-config files;
+#   - the shared library exports only the public API (nothing of wasmscope::internal);
+#   - no installed text file names the source or build directory, and the prefix still works
+#     after it is moved elsewhere (every consumer below uses the moved copy);
+#   - consumer/ (a copy outside the source tree) built with CMake's find_package against the
+#     shared and the static target, and with plain pkg-config and the compilers directly;
+#     each program runs and prints what it should.
+# The prefix is removed at the end, whatever happens.
+#
+#   install_test.sh --build DIR --consumer DIR --source DIR --cmake CMAKE --generator GEN
+#     --make-program PROG --cc CC --cxx CXX --soname SONAME --version VERSION
+# (CMake passes all of them: tests/install/CMakeLists.txt.)
+set -euo pipefail
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=$2 ;;
+    --consumer) consumer=$2 ;;
+    --source) source_dir=$2 ;;
+    --cmake) cmake=$2 ;;
+    --generator) generator=$2 ;;
+    --make-program) make_program=$2 ;;
+    --cc) cc=$2 ;;
+    --cxx) cxx=$2 ;;
+    --soname) soname=$2 ;;
+    --version) version=$2 ;;
+    *) echo "install_test: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+
+# Absolute and free of symlinks, as the paths that may leak into installed files would be.
+source_dir=$(cd "$source_dir" && pwd -P)
+build=$(cd "$build" && pwd -P)
+consumer=$(cd "$consumer" && pwd -P)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-install.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+staged=$work/staged
+prefix=$work/prefix
+failures=0
+
+say() { echo "install_test: $*"; }
+fail() {
+  echo "install_test: FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+# run LOG COMMAND...: runs COMMAND with its output in $work/LOG; on failure shows the log and
+# stops the test (nothing after a failed install or build can be checked).
+run() {
+  local log=$work/$1
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    head -n 60 "$log" >&2
+    if [ "$(wc -l <"$log")" -gt 60 ]; then echo "    ... ($(wc -l <"$log") lines)" >&2; fi
+    echo "install_test: FAIL: $*" >&2
+    exit 1
+  fi
+}
+# expect_output NAME REGEX... -- COMMAND...: runs COMMAND; it must exit 0 and its output must
+# match every REGEX (grep -E, a whole line each).
+expect_output() {
+  local name=$1
+  shift
+  local res=()
+  while [ "$1" != "--" ]; do res+=("$1"); shift; done
+  shift
+  local output status=0
+  output=$("$@" 2>&1) || status=$?
+  local ok=1
+  [ "$status" -eq 0 ] || { fail "$name exited with status $status"; ok=0; }
+  for re in "${res[@]}"; do
+    grep -qE -- "^$re\$" <<<"$output" || { fail "$name: no line matching: $re"; ok=0; }
+  done
+  if [ "$ok" -eq 1 ]; then
+    say "$name: ok"
+  else
+    sed 's/^/    /' <<<"$output" >&2
+  fi
+}
+
+say "cmake --install $build --prefix $staged"
+run install.log "$cmake" --install "$build" --prefix "$staged"
+
+# --- What is installed ---------------------------------------------------------------------
+# The library directory is whatever GNUInstallDirs chose (lib, lib64, lib/<multiarch>).
+mapfile -t found < <(cd "$staged" && find . -name libwasmscope.so -printf '%h\n')
+if [ "${#found[@]}" -ne 1 ]; then
+  echo "install_test: FAIL: expected one libwasmscope.so under the prefix, found ${#found[@]}" >&2
+  exit 1
+fi
+libdir_rel=${found[0]#./}
+for f in bin/wasmscope "$libdir_rel/libwasmscope.a" "$libdir_rel/cmake/wasmscope/wasmscopeConfig.cmake" \
+    "$libdir_rel/cmake/wasmscope/wasmscopeConfigVersion.cmake" \
+    "$libdir_rel/cmake/wasmscope/wasmscopeTargets.cmake" \
+    "$libdir_rel/pkgconfig/wasmscope.pc" "$libdir_rel/pkgconfig/wasmscope-static.pc"; do
+  [ -f "$staged/$f" ] || fail "not installed: $f"
+done
+headers=0
+while IFS= read -r h; do
+  headers=$((headers + 1))
+  if [ ! -f "$staged/include/$h" ]; then
+    fail "header not installed: include/$h"
+  elif ! cmp -s "$source_dir/include/$h" "$staged/include/$h"; then
+    fail "installed header differs from the source: include/$h"
+  fi
+done < <(cd "$source_dir/include" && find . \( -name '*.h' -o -name '*.hh' \) | sed 's|^\./||')
+say "$headers headers checked"
+
+# --- The shared library: soname, symlinks, exports -----------------------------------------
+lib=$staged/$libdir_rel/libwasmscope.so
+dynamic=$(readelf -d "$lib")
+grep -qF "Library soname: [$soname]" <<<"$dynamic" ||
+  fail "soname of libwasmscope.so is not $soname: $(grep -F soname <<<"$dynamic")"
+if grep -qE '\((RPATH|RUNPATH)\)' <<<"$dynamic"; then
+  fail "the installed libwasmscope.so has an rpath"
+fi
+[ "$(readlink "$lib")" = "$soname" ] || fail "libwasmscope.so does not link to $soname"
+[ "$(readlink "$staged/$libdir_rel/$soname")" = "libwasmscope.so.$version" ] ||
+  fail "$soname does not link to libwasmscope.so.$version"
+[ -f "$staged/$libdir_rel/libwasmscope.so.$version" ] || fail "libwasmscope.so.$version missing"
+
+# Every defined dynamic symbol (demangled) must be public API: wasmscope_* and wasm_* C
+# functions, or in namespace wasmscope but not wasmscope::internal.
+symbols=$(nm -D --defined-only -C "$lib" | sed -E 's/^[0-9a-f]+ [A-Za-z] //')
+leaks=$(grep -vE '^(wasmscope_|wasm_)[A-Za-z0-9_]*$|^wasmscope::' <<<"$symbols" || true)
+internal=$(grep -E '^wasmscope::internal::' <<<"$symbols" || true)
+leaks=$(printf '%s\n%s\n' "$leaks" "$internal" | sed '/^$/d')
+if [ -n "$leaks" ]; then
+  fail "libwasmscope.so exports non-public symbols:"
+  sed 's/^/    /' <<<"$leaks" | head -20 >&2
+fi
+grep -qx wasmscope_copy_callstack <<<"$symbols" || fail "wasmscope_copy_callstack not exported"
+grep -q '^wasmscope::Module::compile_text' <<<"$symbols" ||
+  fail "wasmscope::Module::compile_text not exported"
+say "$(wc -l <<<"$symbols") exported symbols checked"
+
+# --- Relocatable: no text file names the source or build tree; the tree still works moved ---
+# (Binaries keep source paths in their debug info, as any -g build does; --strip drops them.)
+for dir in "$source_dir" "$build"; do
+  if grep -rIlF -- "$dir" "$staged" >"$work/paths.txt"; then
+    fail "installed files name $dir:"
+    sed 's/^/    /' "$work/paths.txt" >&2
+  fi
+done
+mv "$staged" "$prefix"
+libdir=$prefix/$libdir_rel
+say "prefix moved to $prefix"
+
+printf '(module (func (export "f") (result i32) (i32.const 7)))\n' >"$work/seven.wat"
+expect_output "installed CLI" ".*seven.wat: valid" -- "$prefix/bin/wasmscope" validate "$work/seven.wat"
+
+# The version file: SameMajorVersion.
+cat >"$work/version_check.cmake" <<EOF2
+include("$libdir/cmake/wasmscope/wasmscopeConfigVersion.cmake")
+message("\${PACKAGE_VERSION_COMPATIBLE}")
+EOF2
+version_check() {
+  "$cmake" -DCMAKE_SIZEOF_VOID_P=8 -DPACKAGE_FIND_VERSION="$1" \
+    -DPACKAGE_FIND_VERSION_MAJOR="${1%%.*}" -P "$work/version_check.cmake"
+}
+[ "$(version_check 0.1 2>&1)" = TRUE ] || fail "the package does not satisfy a request for 0.1"
+[ "$(version_check 1.0 2>&1)" = FALSE ] || fail "the package claims to satisfy a request for 1.0"
+
+# --- Consumers -----------------------------------------------------------------------------
+# A copy of consumer/ outside the source tree, so nothing can reach the source tree's headers.
+cp -r "$consumer" "$work/consumer"
+embed_lines=("embed: add\(40, 2\) = 42" "embed: stack: spin inner run"
+  "embed: C stack: consumer!spin\+0x[0-9a-f]+ consumer!inner\+0x[0-9a-f]+ consumer!run\+0x[0-9a-f]+"
+  "embed: run: interrupted" "embed: ok")
+c_api_lines=("c_api: copy_callstack\(NULL\): .+" "c_api: ok")
+
+# check_linkage NAME PROGRAM shared|static: the shared build must load the moved prefix's
+# library, the static one no libwasmscope at all.
+check_linkage() {
+  local needed
+  needed=$(readelf -d "$2" | grep -F NEEDED || true)
+  if [ "$3" = static ]; then
+    if grep -qF libwasmscope <<<"$needed"; then fail "$1 needs libwasmscope.so: $needed"; fi
+  else
+    local resolved
+    resolved=$(LD_LIBRARY_PATH=${4:-} ldd "$2" | grep -F libwasmscope || true)
+    grep -qF "=> $libdir/$soname " <<<"$resolved" ||
+      fail "$1 does not load $libdir/$soname: ${resolved:-(no libwasmscope)}"
+  fi
+}
+
+# CMake: find_package(wasmscope CONFIG REQUIRED); its rpath finds the shared library.
+say "consumer with CMake find_package"
+cbuild=$work/cmake-build
+run consumer-configure.log "$cmake" -S "$work/consumer" -B "$cbuild" -G "$generator" \
+  -DCMAKE_MAKE_PROGRAM="$make_program" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+grep -qF "wasmscope $version found in $libdir/cmake/wasmscope" "$work/consumer-configure.log" ||
+  fail "find_package did not find wasmscope $version in the prefix: $(grep -F 'wasmscope ' "$work/consumer-configure.log")"
+run consumer-build.log "$cmake" --build "$cbuild"
+# The dependency records and the objects' debug info name every header the compiler read:
+# none may be the source tree's. (Not the programs: a static one holds the archive's debug
+# info, which names the sources it was built from.)
+find "$cbuild" -type f ! -perm -u+x -print0 |
+  xargs -0 grep -laF -- "$source_dir/include" >"$work/read.txt" || true
+if [ -s "$work/read.txt" ]; then
+  fail "the CMake consumer read headers from the source tree:"
+  sed 's/^/    /' "$work/read.txt" >&2
+fi
+for kind in shared static; do
+  expect_output "cmake embed_$kind" "${embed_lines[@]}" -- "$cbuild/embed_$kind"
+  expect_output "cmake c_api_$kind" "${c_api_lines[@]}" -- "$cbuild/c_api_$kind"
+  check_linkage "cmake embed_$kind" "$cbuild/embed_$kind" "$kind"
+  check_linkage "cmake c_api_$kind" "$cbuild/c_api_$kind" "$kind"
+done
+
+# pkg-config, with the compilers directly; the shared programs run with LD_LIBRARY_PATH.
+say "consumer with pkg-config"
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+pc_version=$(pkg-config --modversion wasmscope)
+[ "$pc_version" = "$version" ] || fail "pkg-config --modversion wasmscope: $pc_version"
+pbuild=$work/pkg-config-build
+mkdir "$pbuild"
+src=$work/consumer
+warn=(-Wall -Wextra -Wpedantic -Werror)
+for kind in shared static; do
+  pc=wasmscope
+  if [ "$kind" = static ]; then pc=wasmscope-static; fi
+  read -r -a cflags <<<"$(pkg-config --cflags $pc)"
+  read -r -a libs <<<"$(pkg-config --libs $pc)"
+  run "pc-$kind.log" "$cc" -std=c11 "${warn[@]}" -O2 "${cflags[@]}" -c "$src/c_capture.c" \
+    -o "$pbuild/c_capture_$kind.o"
+  run "pc-$kind.log" "$cxx" -std=c++20 "${warn[@]}" -O2 "${cflags[@]}" "$src/embed.cc" \
+    "$pbuild/c_capture_$kind.o" "${libs[@]}" -o "$pbuild/embed_$kind"
+  # A C program linked by the C driver: the .pc file must name the C++ runtime itself.
+  run "pc-$kind.log" "$cc" -std=c11 "${warn[@]}" -O2 "${cflags[@]}" "$src/c_api.c" "${libs[@]}" \
+    -o "$pbuild/c_api_$kind"
+done
+if grep -qF -- "$source_dir" <<<"$(pkg-config --cflags --libs wasmscope wasmscope-static)"; then
+  fail "the pkg-config flags name the source tree"
+fi
+for kind in shared static; do
+  path=
+  if [ "$kind" = shared ]; then path=$libdir; fi
+  expect_output "pkg-config embed_$kind" "${embed_lines[@]}" -- \
+    env LD_LIBRARY_PATH="$path" "$pbuild/embed_$kind"
+  expect_output "pkg-config c_api_$kind" "${c_api_lines[@]}" -- \
+    env LD_LIBRARY_PATH="$path" "$pbuild/c_api_$kind"
+  check_linkage "pkg-config embed_$kind" "$pbuild/embed_$kind" "$kind" "$path"
+  check_linkage "pkg-config c_api_$kind" "$pbuild/c_api_$kind" "$kind" "$path"
+done
+
+if [ "$failures" -ne 0 ]; then
+  say "$failures check(s) failed"
+  exit 1
+fi
+say "all checks passed"
