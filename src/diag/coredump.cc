@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "base/leb128.h"
+#include "engine/atomics.h"
 #include "engine/compiled.h"
 #include "stack/symbolizer.h"
 #include "threads/suspension.h"
@@ -247,7 +248,7 @@ Bytes memory_section(const Layout& layout) {
   for (const MemoryData* memory : layout.memories) {
     const bool has_max = memory->has_max || memory->shared;
     out.push_back(static_cast<uint8_t>((has_max ? 0x01 : 0x00) | (memory->shared ? 0x02 : 0x00)));
-    put_u32(out, memory->size / kPageBytes);
+    put_u32(out, atomic::current_size(memory) / kPageBytes);
     if (has_max) put_u32(out, memory->max_pages);
   }
   return out;

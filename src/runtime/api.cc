@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "binary/decoder.h"
+#include "engine/atomics.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
 #include "runtime/public_frame.h"
@@ -236,8 +237,9 @@ CallResult Func::call(std::span<const Value> args) const {
 // --- Memory, Global, Table -------------------------------------------------------------------
 
 uint8_t* Memory::data() const { return m_->base; }
-uint64_t Memory::size_bytes() const { return m_->size; }
-uint64_t Memory::size_pages() const { return m_->size / kPageSize; }
+// The size is read with acquire order: another thread may grow a shared memory meanwhile.
+uint64_t Memory::size_bytes() const { return internal::atomic::current_size(m_); }
+uint64_t Memory::size_pages() const { return size_bytes() / kPageSize; }
 
 Result<uint64_t> Memory::grow(uint64_t delta_pages) const {
   const int64_t old = m_->grow(m_, delta_pages);
@@ -246,13 +248,15 @@ Result<uint64_t> Memory::grow(uint64_t delta_pages) const {
 }
 
 Result<void> Memory::read(uint64_t offset, std::span<uint8_t> out) const {
-  if (offset > m_->size || out.size() > m_->size - offset) return usage("out of bounds read");
+  const uint64_t size = size_bytes();
+  if (offset > size || out.size() > size - offset) return usage("out of bounds read");
   if (!out.empty()) std::memcpy(out.data(), m_->base + offset, out.size());
   return {};
 }
 
 Result<void> Memory::write(uint64_t offset, std::span<const uint8_t> bytes) const {
-  if (offset > m_->size || bytes.size() > m_->size - offset) return usage("out of bounds write");
+  const uint64_t size = size_bytes();
+  if (offset > size || bytes.size() > size - offset) return usage("out of bounds write");
   if (!bytes.empty()) std::memcpy(m_->base + offset, bytes.data(), bytes.size());
   return {};
 }

@@ -262,7 +262,7 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
       }
       case ExternKind::kMemory: {
         const auto* mem = static_cast<const MemoryData*>(have.object);
-        const Limits actual{mem->size / kPageSize,
+        const Limits actual{atomic::current_size(mem) / kPageSize,
                             mem->has_max ? std::optional<uint64_t>(mem->max_pages)
                                          : std::optional<uint64_t>(),
                             mem->shared};
@@ -409,7 +409,7 @@ Result<void> Store::initialize(Instance* instance, TrapInfo* trap, ExecContext* 
     eval_const_expr(data, seg.offset, offset);
     MemoryData* memory = data.memories[seg.memory];
     const uint64_t d = static_cast<uint32_t>(offset[0]);
-    if (d + seg.init.size() > memory->size) {
+    if (d + seg.init.size() > atomic::current_size(memory)) {
       return fail(trap_message(Trap::kOutOfBoundsMemory), seg.offset_in_module);
     }
     if (seg.init.size() != 0) std::memcpy(memory->base + d, m.at(seg.init.begin), seg.init.size());
