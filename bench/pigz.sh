@@ -204,11 +204,11 @@ dumper() {
       kill -QUIT "$pid" 2>/dev/null && echo "$n" >"$dir/sent.txt"
       if [[ -z "$stat_file" ]]; then
         for t in /proc/"$pid"/task/*; do
-          read -r comm <"$t/comm" 2>/dev/null && [[ $comm == wasmscope-dump ]] && stat_file=$t/stat
+          read -r comm 2>/dev/null <"$t/comm" && [[ $comm == wasmscope-dump ]] && stat_file=$t/stat
         done
       fi
       # Fields 14 and 15 of stat (after the parenthesized name): utime, stime.
-      if [[ -n "$stat_file" ]] && read -r line <"$stat_file" 2>/dev/null; then
+      if [[ -n "$stat_file" ]] && read -r line 2>/dev/null <"$stat_file"; then
         read -ra fields <<<"${line##*) }"
         echo "$((fields[11] + fields[12]))" >"$dir/dump_ticks.txt"
       fi
@@ -292,12 +292,22 @@ check_output() {
 }
 
 # threads_with_frames FILE: per thread dump in FILE (each opens with a "wasmscope thread
-# dump" line, or the file is one dump), the number of its threads with frames, one per line.
-# A thread is a '"name" #id STATE ...' line; it has frames if '    at ' lines follow it.
+# dump" line, or the file is one dump), the number of its threads with frames, one per line,
+# or "idle" when every thread of it was idle (no guest code running: the program had not
+# started or had ended). A thread is a '"name" #id STATE ...' line; it has frames if
+# '    at ' lines follow it.
 threads_with_frames() {
-  awk 'function done() { if (cur) t += fr; if (open) print t + 0; t = 0; cur = 0; fr = 0 }
+  awk 'function done() {
+         if (cur) t += fr
+         if (open) print (threads > 0 && idle == threads ? "idle" : t + 0)
+         t = 0; cur = 0; fr = 0; threads = 0; idle = 0
+       }
        /^wasmscope thread dump/ { done(); open = 1; next }
-       /^"[^"]*" #[0-9]+ / { open = 1; if (cur) t += fr; cur = 1; fr = 0; next }
+       /^"[^"]*" #[0-9]+ / {
+         open = 1; if (cur) t += fr; cur = 1; fr = 0; threads++
+         if ($0 ~ /" #[0-9]+ idle /) idle++
+         next
+       }
        cur && /^    at / { fr = 1 }
        END { done() }' "$1"
 }
@@ -313,12 +323,22 @@ check_dumps() {
     local sent
     sent=$(cat "$dir/sent.txt" 2>/dev/null || echo 0)
     f="$WORK/err-dumps-$rep.txt"
-    while read -r threads; do
+    local -a counts=()
+    mapfile -t counts < <(threads_with_frames "$f")
+    local k
+    for ((k = 0; k < ${#counts[@]}; k++)); do
+      threads=${counts[$k]}
+      # Before the program starts or after it ends nothing runs: only the first or the last
+      # dump may find that.
+      if [[ $threads == idle ]]; then
+        ((k == 0 || k == ${#counts[@]} - 1)) || fail "dump $((k + 1)) of repetition $((rep + 1)) found every thread idle mid-run"
+        continue
+      fi
       ok=$((ok + 1))
       [[ -z "$min" || $threads -lt $min ]] && min=$threads
       [[ -z "$max" || $threads -gt $max ]] && max=$threads
-      [[ $threads -ge 2 ]] || fail "dump $ok of repetition $((rep + 1)) shows $threads thread(s) with frames (in ${f#"$ROOT/"})"
-    done < <(threads_with_frames "$f")
+      [[ $threads -ge 2 ]] || fail "dump $((k + 1)) of repetition $((rep + 1)) shows $threads thread(s) with frames (in ${f#"$ROOT/"})"
+    done
     # A SIGQUIT that arrives while one is still pending merges with it (POSIX), so a dump
     # that waits for a CPU answers several: fewer dumps than signals is not a failure.
     failed=$((sent > ok ? sent - ok : 0))
