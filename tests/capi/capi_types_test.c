@@ -240,6 +240,7 @@ static void test_other_types(void) {
   CHECK(wasm_tabletype_new(wasm_valtype_new_externref(), NULL) == NULL);
   CHECK(wasm_tabletype_new(NULL, &limits) == NULL);
   CHECK(wasm_tabletype_element(NULL) == NULL && wasm_tabletype_limits(NULL) == NULL);
+  wasm_tabletype_delete(t2);
 
   CHECK(wasm_memorytype_limits(m)->min == 1 &&
         wasm_memorytype_limits(m)->max == wasm_limits_max_default);
