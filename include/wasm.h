@@ -74,56 +74,54 @@ typedef double float64_t;
  * malloc'd array. _new_empty makes {0, NULL}; _new_uninitialized makes {size} zeroed elements;
  * _new takes ownership of {size} elements copied from an array; _copy copies every element;
  * _delete deletes every element, then the array, and leaves {0, NULL}. */
-#define WASM_DECLARE_VEC(name, ptr_or_none)                                                     \
-  typedef struct wasm_##name##_vec_t {                                                          \
-    size_t size;                                                                                \
-    wasm_##name##_t ptr_or_none* data;                                                          \
-  } wasm_##name##_vec_t;                                                                        \
-  WASM_API_EXTERN void wasm_##name##_vec_new_empty(own wasm_##name##_vec_t* out)                \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                  \
-  WASM_API_EXTERN void wasm_##name##_vec_new_uninitialized(own wasm_##name##_vec_t* out,        \
+#define WASM_DECLARE_VEC(name, ptr_or_none)                                                      \
+  typedef struct wasm_##name##_vec_t {                                                           \
+    size_t size;                                                                                 \
+    wasm_##name##_t ptr_or_none* data;                                                           \
+  } wasm_##name##_vec_t;                                                                         \
+  WASM_API_EXTERN void wasm_##name##_vec_new_empty(own wasm_##name##_vec_t* out)                 \
+      WASMSCOPE_WASM_NOEXCEPT;                                                                   \
+  WASM_API_EXTERN void wasm_##name##_vec_new_uninitialized(own wasm_##name##_vec_t* out,         \
                                                            size_t size) WASMSCOPE_WASM_NOEXCEPT; \
-  WASM_API_EXTERN void wasm_##name##_vec_new(own wasm_##name##_vec_t* out, size_t size,         \
-                                             own wasm_##name##_t ptr_or_none const data[])      \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                  \
-  WASM_API_EXTERN void wasm_##name##_vec_copy(own wasm_##name##_vec_t* out,                     \
-                                              const wasm_##name##_vec_t* source)                \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                  \
-  WASM_API_EXTERN void wasm_##name##_vec_delete(own wasm_##name##_vec_t* vec)                   \
+  WASM_API_EXTERN void wasm_##name##_vec_new(own wasm_##name##_vec_t* out, size_t size,          \
+                                             own wasm_##name##_t ptr_or_none const data[])       \
+      WASMSCOPE_WASM_NOEXCEPT;                                                                   \
+  WASM_API_EXTERN void wasm_##name##_vec_copy(                                                   \
+      own wasm_##name##_vec_t* out, const wasm_##name##_vec_t* source) WASMSCOPE_WASM_NOEXCEPT;  \
+  WASM_API_EXTERN void wasm_##name##_vec_delete(own wasm_##name##_vec_t* vec)                    \
       WASMSCOPE_WASM_NOEXCEPT;
 
 /* A type description: owned, with a vector type and a deep copy. */
-#define WASM_DECLARE_TYPE(name) \
-  WASM_DECLARE_OWN(name)        \
-  WASM_DECLARE_VEC(name, *)     \
+#define WASM_DECLARE_TYPE(name)                                                   \
+  WASM_DECLARE_OWN(name)                                                          \
+  WASM_DECLARE_VEC(name, *)                                                       \
   WASM_API_EXTERN own wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t*) \
       WASMSCOPE_WASM_NOEXCEPT;
 
 /* A reference to a run-time object: _copy makes another handle to the same object, _same
  * compares objects (not handles), host info belongs to the object. */
-#define WASM_DECLARE_REF_BASE(name)                                                              \
-  WASM_DECLARE_OWN(name)                                                                         \
-  WASM_API_EXTERN own wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t*)                \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                   \
-  WASM_API_EXTERN bool wasm_##name##_same(const wasm_##name##_t*, const wasm_##name##_t*)        \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                   \
-  WASM_API_EXTERN void* wasm_##name##_get_host_info(const wasm_##name##_t*)                      \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                   \
-  WASM_API_EXTERN void wasm_##name##_set_host_info(wasm_##name##_t*, void*)                      \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                   \
-  WASM_API_EXTERN void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t*, void*,       \
-                                                                  void (*)(void*))               \
-      WASMSCOPE_WASM_NOEXCEPT;
+#define WASM_DECLARE_REF_BASE(name)                                                       \
+  WASM_DECLARE_OWN(name)                                                                  \
+  WASM_API_EXTERN own wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t*)         \
+      WASMSCOPE_WASM_NOEXCEPT;                                                            \
+  WASM_API_EXTERN bool wasm_##name##_same(const wasm_##name##_t*, const wasm_##name##_t*) \
+      WASMSCOPE_WASM_NOEXCEPT;                                                            \
+  WASM_API_EXTERN void* wasm_##name##_get_host_info(const wasm_##name##_t*)               \
+      WASMSCOPE_WASM_NOEXCEPT;                                                            \
+  WASM_API_EXTERN void wasm_##name##_set_host_info(wasm_##name##_t*, void*)               \
+      WASMSCOPE_WASM_NOEXCEPT;                                                            \
+  WASM_API_EXTERN void wasm_##name##_set_host_info_with_finalizer(                        \
+      wasm_##name##_t*, void*, void (*)(void*)) WASMSCOPE_WASM_NOEXCEPT;
 
 /* A reference kind that converts to and from wasm_ref_t. The conversions return the same
  * handle viewed as the other type (borrowed, nothing to delete), or NULL for another kind. */
-#define WASM_DECLARE_REF(name)                                                                 \
-  WASM_DECLARE_REF_BASE(name)                                                                  \
-  WASM_API_EXTERN wasm_ref_t* wasm_##name##_as_ref(wasm_##name##_t*) WASMSCOPE_WASM_NOEXCEPT;  \
-  WASM_API_EXTERN wasm_##name##_t* wasm_ref_as_##name(wasm_ref_t*) WASMSCOPE_WASM_NOEXCEPT;    \
-  WASM_API_EXTERN const wasm_ref_t* wasm_##name##_as_ref_const(const wasm_##name##_t*)         \
-      WASMSCOPE_WASM_NOEXCEPT;                                                                 \
-  WASM_API_EXTERN const wasm_##name##_t* wasm_ref_as_##name##_const(const wasm_ref_t*)         \
+#define WASM_DECLARE_REF(name)                                                                \
+  WASM_DECLARE_REF_BASE(name)                                                                 \
+  WASM_API_EXTERN wasm_ref_t* wasm_##name##_as_ref(wasm_##name##_t*) WASMSCOPE_WASM_NOEXCEPT; \
+  WASM_API_EXTERN wasm_##name##_t* wasm_ref_as_##name(wasm_ref_t*) WASMSCOPE_WASM_NOEXCEPT;   \
+  WASM_API_EXTERN const wasm_ref_t* wasm_##name##_as_ref_const(const wasm_##name##_t*)        \
+      WASMSCOPE_WASM_NOEXCEPT;                                                                \
+  WASM_API_EXTERN const wasm_##name##_t* wasm_ref_as_##name##_const(const wasm_ref_t*)        \
       WASMSCOPE_WASM_NOEXCEPT;
 
 /* A reference whose object may move to another thread's store: _share makes a thread-safe
@@ -224,8 +222,12 @@ WASM_API_EXTERN own wasm_valtype_t* wasm_valtype_new(wasm_valkind_t kind) WASMSC
 WASM_API_EXTERN wasm_valkind_t wasm_valtype_kind(const wasm_valtype_t* type)
     WASMSCOPE_WASM_NOEXCEPT;
 
-static inline bool wasm_valkind_is_num(wasm_valkind_t k) { return k < WASM_EXTERNREF; }
-static inline bool wasm_valkind_is_ref(wasm_valkind_t k) { return k >= WASM_EXTERNREF; }
+static inline bool wasm_valkind_is_num(wasm_valkind_t k) {
+  return k < WASM_EXTERNREF;
+}
+static inline bool wasm_valkind_is_ref(wasm_valkind_t k) {
+  return k >= WASM_EXTERNREF;
+}
 static inline bool wasm_valtype_is_num(const wasm_valtype_t* t) {
   return wasm_valkind_is_num(wasm_valtype_kind(t));
 }
@@ -235,9 +237,8 @@ static inline bool wasm_valtype_is_ref(const wasm_valtype_t* t) {
 
 /* Function types: take ownership of both vectors (and leave them empty). */
 WASM_DECLARE_TYPE(functype)
-WASM_API_EXTERN own wasm_functype_t* wasm_functype_new(own wasm_valtype_vec_t* params,
-                                                       own wasm_valtype_vec_t* results)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_functype_t* wasm_functype_new(
+    own wasm_valtype_vec_t* params, own wasm_valtype_vec_t* results) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_valtype_vec_t* wasm_functype_params(const wasm_functype_t* type)
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_valtype_vec_t* wasm_functype_results(const wasm_functype_t* type)
@@ -245,9 +246,8 @@ WASM_API_EXTERN const wasm_valtype_vec_t* wasm_functype_results(const wasm_funct
 
 /* Global types: take ownership of {content}. */
 WASM_DECLARE_TYPE(globaltype)
-WASM_API_EXTERN own wasm_globaltype_t* wasm_globaltype_new(own wasm_valtype_t* content,
-                                                           wasm_mutability_t mutability)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_globaltype_t* wasm_globaltype_new(
+    own wasm_valtype_t* content, wasm_mutability_t mutability) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_valtype_t* wasm_globaltype_content(const wasm_globaltype_t* type)
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN wasm_mutability_t wasm_globaltype_mutability(const wasm_globaltype_t* type)
@@ -255,9 +255,8 @@ WASM_API_EXTERN wasm_mutability_t wasm_globaltype_mutability(const wasm_globalty
 
 /* Table types: take ownership of {element} (a reference type). */
 WASM_DECLARE_TYPE(tabletype)
-WASM_API_EXTERN own wasm_tabletype_t* wasm_tabletype_new(own wasm_valtype_t* element,
-                                                         const wasm_limits_t* limits)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_tabletype_t* wasm_tabletype_new(
+    own wasm_valtype_t* element, const wasm_limits_t* limits) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_valtype_t* wasm_tabletype_element(const wasm_tabletype_t* type)
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_limits_t* wasm_tabletype_limits(const wasm_tabletype_t* type)
@@ -307,8 +306,8 @@ WASM_API_EXTERN const wasm_externtype_t* wasm_functype_as_externtype_const(const
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_externtype_t* wasm_globaltype_as_externtype_const(
     const wasm_globaltype_t*) WASMSCOPE_WASM_NOEXCEPT;
-WASM_API_EXTERN const wasm_externtype_t* wasm_tabletype_as_externtype_const(
-    const wasm_tabletype_t*) WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN const wasm_externtype_t* wasm_tabletype_as_externtype_const(const wasm_tabletype_t*)
+    WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_externtype_t* wasm_memorytype_as_externtype_const(
     const wasm_memorytype_t*) WASMSCOPE_WASM_NOEXCEPT;
 
@@ -316,17 +315,16 @@ WASM_API_EXTERN const wasm_functype_t* wasm_externtype_as_functype_const(const w
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_globaltype_t* wasm_externtype_as_globaltype_const(
     const wasm_externtype_t*) WASMSCOPE_WASM_NOEXCEPT;
-WASM_API_EXTERN const wasm_tabletype_t* wasm_externtype_as_tabletype_const(
-    const wasm_externtype_t*) WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN const wasm_tabletype_t* wasm_externtype_as_tabletype_const(const wasm_externtype_t*)
+    WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_memorytype_t* wasm_externtype_as_memorytype_const(
     const wasm_externtype_t*) WASMSCOPE_WASM_NOEXCEPT;
 
 /* Import types: take ownership of all three. */
 WASM_DECLARE_TYPE(importtype)
-WASM_API_EXTERN own wasm_importtype_t* wasm_importtype_new(own wasm_name_t* module,
-                                                           own wasm_name_t* name,
-                                                           own wasm_externtype_t* type)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_importtype_t* wasm_importtype_new(
+    own wasm_name_t* module, own wasm_name_t* name,
+    own wasm_externtype_t* type) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_name_t* wasm_importtype_module(const wasm_importtype_t* type)
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_name_t* wasm_importtype_name(const wasm_importtype_t* type)
@@ -336,9 +334,8 @@ WASM_API_EXTERN const wasm_externtype_t* wasm_importtype_type(const wasm_importt
 
 /* Export types: take ownership of both. */
 WASM_DECLARE_TYPE(exporttype)
-WASM_API_EXTERN own wasm_exporttype_t* wasm_exporttype_new(own wasm_name_t* name,
-                                                           own wasm_externtype_t* type)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_exporttype_t* wasm_exporttype_new(
+    own wasm_name_t* name, own wasm_externtype_t* type) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_name_t* wasm_exporttype_name(const wasm_exporttype_t* type)
     WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN const wasm_externtype_t* wasm_exporttype_type(const wasm_exporttype_t* type)
@@ -367,8 +364,8 @@ typedef struct wasm_val_t {
 /* Deletes the reference a value holds, if any. */
 WASM_API_EXTERN void wasm_val_delete(own wasm_val_t* v) WASMSCOPE_WASM_NOEXCEPT;
 /* Copies a value, with a new handle for a reference. */
-WASM_API_EXTERN void wasm_val_copy(own wasm_val_t* out, const wasm_val_t* source)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN void wasm_val_copy(own wasm_val_t* out,
+                                   const wasm_val_t* source) WASMSCOPE_WASM_NOEXCEPT;
 
 WASM_DECLARE_VEC(val, )
 
@@ -396,8 +393,7 @@ WASM_API_EXTERN uint32_t wasm_frame_func_index(const wasm_frame_t* frame) WASMSC
 /* The instruction's byte offset from the start of the function's body. */
 WASM_API_EXTERN size_t wasm_frame_func_offset(const wasm_frame_t* frame) WASMSCOPE_WASM_NOEXCEPT;
 /* The instruction's byte offset from the start of the module. */
-WASM_API_EXTERN size_t wasm_frame_module_offset(const wasm_frame_t* frame)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN size_t wasm_frame_module_offset(const wasm_frame_t* frame) WASMSCOPE_WASM_NOEXCEPT;
 
 /* A trap message is a NUL-terminated name. */
 typedef wasm_name_t wasm_message_t;
@@ -409,14 +405,13 @@ WASM_API_EXTERN own wasm_trap_t* wasm_trap_new(wasm_store_t* store, const wasm_m
     WASMSCOPE_WASM_NOEXCEPT;
 /* The message, NUL-terminated: the spec's wording for traps of the guest ("unreachable",
  * "integer divide by zero", ...), the host's for a trap a host function returned. */
-WASM_API_EXTERN void wasm_trap_message(const wasm_trap_t* trap, own wasm_message_t* out)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN void wasm_trap_message(const wasm_trap_t* trap,
+                                       own wasm_message_t* out) WASMSCOPE_WASM_NOEXCEPT;
 /* The innermost guest frame, or NULL when the trap has none. */
-WASM_API_EXTERN own wasm_frame_t* wasm_trap_origin(const wasm_trap_t* trap)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_frame_t* wasm_trap_origin(const wasm_trap_t* trap) WASMSCOPE_WASM_NOEXCEPT;
 /* Every guest frame, innermost first. */
-WASM_API_EXTERN void wasm_trap_trace(const wasm_trap_t* trap, own wasm_frame_vec_t* out)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN void wasm_trap_trace(const wasm_trap_t* trap,
+                                     own wasm_frame_vec_t* out) WASMSCOPE_WASM_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------------------------
  * Foreign objects: host objects with identity, for externref values
@@ -433,23 +428,21 @@ WASM_DECLARE_SHARABLE_REF(module)
 
 /* Decodes, validates and compiles {binary} for {store}'s engine; NULL if it is not a valid
  * module. The module does not belong to the store: it may outlive it. */
-WASM_API_EXTERN own wasm_module_t* wasm_module_new(wasm_store_t* store,
-                                                   const wasm_byte_vec_t* binary)
-    WASMSCOPE_WASM_NOEXCEPT;
-WASM_API_EXTERN bool wasm_module_validate(wasm_store_t* store, const wasm_byte_vec_t* binary)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_module_t* wasm_module_new(
+    wasm_store_t* store, const wasm_byte_vec_t* binary) WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN bool wasm_module_validate(wasm_store_t* store,
+                                          const wasm_byte_vec_t* binary) WASMSCOPE_WASM_NOEXCEPT;
 /* The imports and exports, in the module's order. */
 WASM_API_EXTERN void wasm_module_imports(const wasm_module_t* module,
                                          own wasm_importtype_vec_t* out) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN void wasm_module_exports(const wasm_module_t* module,
                                          own wasm_exporttype_vec_t* out) WASMSCOPE_WASM_NOEXCEPT;
 /* A byte form wasm_module_deserialize accepts: a wasmscope header and the module's binary. */
-WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t* module, own wasm_byte_vec_t* out)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t* module,
+                                           own wasm_byte_vec_t* out) WASMSCOPE_WASM_NOEXCEPT;
 /* NULL for bytes wasm_module_serialize did not make. */
-WASM_API_EXTERN own wasm_module_t* wasm_module_deserialize(wasm_store_t* store,
-                                                           const wasm_byte_vec_t* serialized)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_module_t* wasm_module_deserialize(
+    wasm_store_t* store, const wasm_byte_vec_t* serialized) WASMSCOPE_WASM_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------------------------
  * Functions
@@ -469,11 +462,9 @@ WASM_API_EXTERN own wasm_func_t* wasm_func_new(wasm_store_t* store, const wasm_f
     WASMSCOPE_WASM_NOEXCEPT;
 /* As wasm_func_new, passing {env} to every call; {finalizer} (may be NULL) gets {env} once,
  * when the function dies with its store. */
-WASM_API_EXTERN own wasm_func_t* wasm_func_new_with_env(wasm_store_t* store,
-                                                        const wasm_functype_t* type,
-                                                        wasm_func_callback_with_env_t callback,
-                                                        void* env, void (*finalizer)(void*))
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_func_t* wasm_func_new_with_env(
+    wasm_store_t* store, const wasm_functype_t* type, wasm_func_callback_with_env_t callback,
+    void* env, void (*finalizer)(void*)) WASMSCOPE_WASM_NOEXCEPT;
 
 WASM_API_EXTERN own wasm_functype_t* wasm_func_type(const wasm_func_t* func)
     WASMSCOPE_WASM_NOEXCEPT;
@@ -484,8 +475,7 @@ WASM_API_EXTERN size_t wasm_func_result_arity(const wasm_func_t* func) WASMSCOPE
  * results into {results} (reference results are new handles the caller owns). Returns NULL, or
  * the trap that ended the call. Wrong arguments make a trap before anything runs; too little
  * room in {results} makes one after the call returned (a call expected to trap may pass none). */
-WASM_API_EXTERN own wasm_trap_t* wasm_func_call(const wasm_func_t* func,
-                                                const wasm_val_vec_t* args,
+WASM_API_EXTERN own wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args,
                                                 wasm_val_vec_t* results) WASMSCOPE_WASM_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------------------------
@@ -497,15 +487,14 @@ WASM_DECLARE_REF(global)
 /* NULL when {value}'s kind is not the type's content kind. */
 WASM_API_EXTERN own wasm_global_t* wasm_global_new(wasm_store_t* store,
                                                    const wasm_globaltype_t* type,
-                                                   const wasm_val_t* value)
-    WASMSCOPE_WASM_NOEXCEPT;
+                                                   const wasm_val_t* value) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN own wasm_globaltype_t* wasm_global_type(const wasm_global_t* global)
     WASMSCOPE_WASM_NOEXCEPT;
-WASM_API_EXTERN void wasm_global_get(const wasm_global_t* global, own wasm_val_t* out)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN void wasm_global_get(const wasm_global_t* global,
+                                     own wasm_val_t* out) WASMSCOPE_WASM_NOEXCEPT;
 /* Does nothing for an immutable global or a value of another kind. */
-WASM_API_EXTERN void wasm_global_set(wasm_global_t* global, const wasm_val_t* value)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN void wasm_global_set(wasm_global_t* global,
+                                     const wasm_val_t* value) WASMSCOPE_WASM_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------------------------
  * Tables
@@ -516,18 +505,17 @@ WASM_DECLARE_REF(table)
 typedef uint32_t wasm_table_size_t;
 
 /* A table of {type}, every element {init} (borrowed; NULL: the null reference). */
-WASM_API_EXTERN own wasm_table_t* wasm_table_new(wasm_store_t* store,
-                                                 const wasm_tabletype_t* type, wasm_ref_t* init)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type,
+                                                 wasm_ref_t* init) WASMSCOPE_WASM_NOEXCEPT;
 /* The element type and limits; the minimum is the current size. */
 WASM_API_EXTERN own wasm_tabletype_t* wasm_table_type(const wasm_table_t* table)
     WASMSCOPE_WASM_NOEXCEPT;
 /* The element at {index}: a new handle, or NULL for a null element or an index out of range. */
-WASM_API_EXTERN own wasm_ref_t* wasm_table_get(const wasm_table_t* table, wasm_table_size_t index)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_ref_t* wasm_table_get(const wasm_table_t* table,
+                                               wasm_table_size_t index) WASMSCOPE_WASM_NOEXCEPT;
 /* False when {index} is out of range or {ref} (borrowed) does not fit the element type. */
-WASM_API_EXTERN bool wasm_table_set(wasm_table_t* table, wasm_table_size_t index, wasm_ref_t* ref)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN bool wasm_table_set(wasm_table_t* table, wasm_table_size_t index,
+                                    wasm_ref_t* ref) WASMSCOPE_WASM_NOEXCEPT;
 WASM_API_EXTERN wasm_table_size_t wasm_table_size(const wasm_table_t* table)
     WASMSCOPE_WASM_NOEXCEPT;
 /* Adds {delta} elements set to {init}; false when that would pass the maximum. */
@@ -545,9 +533,8 @@ typedef uint32_t wasm_memory_pages_t;
 static const size_t MEMORY_PAGE_SIZE = 0x10000;
 
 /* NULL for limits no 32-bit memory can have (a minimum above the maximum or 65536 pages). */
-WASM_API_EXTERN own wasm_memory_t* wasm_memory_new(wasm_store_t* store,
-                                                   const wasm_memorytype_t* type)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_memory_t* wasm_memory_new(
+    wasm_store_t* store, const wasm_memorytype_t* type) WASMSCOPE_WASM_NOEXCEPT;
 /* The limits; the minimum is the current size in pages. */
 WASM_API_EXTERN own wasm_memorytype_t* wasm_memory_type(const wasm_memory_t* memory)
     WASMSCOPE_WASM_NOEXCEPT;
@@ -557,8 +544,8 @@ WASM_API_EXTERN size_t wasm_memory_data_size(const wasm_memory_t* memory) WASMSC
 WASM_API_EXTERN wasm_memory_pages_t wasm_memory_size(const wasm_memory_t* memory)
     WASMSCOPE_WASM_NOEXCEPT;
 /* Adds {delta} zeroed pages; false when that would pass the maximum. */
-WASM_API_EXTERN bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN bool wasm_memory_grow(wasm_memory_t* memory,
+                                      wasm_memory_pages_t delta) WASMSCOPE_WASM_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------------------------
  * Externals: a function, global, table or memory, as imports take and exports give them. The
@@ -610,11 +597,9 @@ WASM_DECLARE_REF(instance)
 /* Instantiates {module} in {store} with {imports}, one per module import in import order (NULL
  * for none). On failure returns NULL and, if {trap} is not NULL, stores in it a trap saying why:
  * the start function's trap, or a link error's message (then without frames). */
-WASM_API_EXTERN own wasm_instance_t* wasm_instance_new(wasm_store_t* store,
-                                                       const wasm_module_t* module,
-                                                       const wasm_extern_vec_t* imports,
-                                                       own wasm_trap_t** trap)
-    WASMSCOPE_WASM_NOEXCEPT;
+WASM_API_EXTERN own wasm_instance_t* wasm_instance_new(
+    wasm_store_t* store, const wasm_module_t* module, const wasm_extern_vec_t* imports,
+    own wasm_trap_t** trap) WASMSCOPE_WASM_NOEXCEPT;
 /* The exports, in the module's order: new handles. */
 WASM_API_EXTERN void wasm_instance_exports(const wasm_instance_t* instance,
                                            own wasm_extern_vec_t* out) WASMSCOPE_WASM_NOEXCEPT;
@@ -624,13 +609,23 @@ WASM_API_EXTERN void wasm_instance_exports(const wasm_instance_t* instance,
  * ------------------------------------------------------------------------------------------- */
 
 /* Vector initializers: no elements, or a C array's elements (borrowed: not to be deleted). */
-#define WASM_EMPTY_VEC {0, NULL}
-#define WASM_ARRAY_VEC(array) {sizeof(array) / sizeof(*(array)), array}
+#define WASM_EMPTY_VEC \
+  { 0, NULL }
+#define WASM_ARRAY_VEC(array) \
+  { sizeof(array) / sizeof(*(array)), array }
 
-static inline own wasm_valtype_t* wasm_valtype_new_i32(void) { return wasm_valtype_new(WASM_I32); }
-static inline own wasm_valtype_t* wasm_valtype_new_i64(void) { return wasm_valtype_new(WASM_I64); }
-static inline own wasm_valtype_t* wasm_valtype_new_f32(void) { return wasm_valtype_new(WASM_F32); }
-static inline own wasm_valtype_t* wasm_valtype_new_f64(void) { return wasm_valtype_new(WASM_F64); }
+static inline own wasm_valtype_t* wasm_valtype_new_i32(void) {
+  return wasm_valtype_new(WASM_I32);
+}
+static inline own wasm_valtype_t* wasm_valtype_new_i64(void) {
+  return wasm_valtype_new(WASM_I64);
+}
+static inline own wasm_valtype_t* wasm_valtype_new_f32(void) {
+  return wasm_valtype_new(WASM_F32);
+}
+static inline own wasm_valtype_t* wasm_valtype_new_f64(void) {
+  return wasm_valtype_new(WASM_F64);
+}
 static inline own wasm_valtype_t* wasm_valtype_new_externref(void) {
   return wasm_valtype_new(WASM_EXTERNREF);
 }
@@ -646,10 +641,14 @@ static inline own wasm_functype_t* wasmscope_functype_from_arrays(size_t param_c
                                                                   size_t result_count,
                                                                   wasm_valtype_t* const results[]) {
   wasm_valtype_vec_t p, r;
-  if (param_count == 0) wasm_valtype_vec_new_empty(&p);
-  else wasm_valtype_vec_new(&p, param_count, params);
-  if (result_count == 0) wasm_valtype_vec_new_empty(&r);
-  else wasm_valtype_vec_new(&r, result_count, results);
+  if (param_count == 0)
+    wasm_valtype_vec_new_empty(&p);
+  else
+    wasm_valtype_vec_new(&p, param_count, params);
+  if (result_count == 0)
+    wasm_valtype_vec_new_empty(&r);
+  else
+    wasm_valtype_vec_new(&r, result_count, results);
   return wasm_functype_new(&p, &r);
 }
 
@@ -746,12 +745,30 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
 
 /* Value initializers. WASM_REF_VAL and WASM_INIT_VAL make references of kind WASM_EXTERNREF
  * (WASM_INIT_VAL the null one), as in the standard. */
-#define WASM_I32_VAL(i) {.kind = WASM_I32, .of = {.i32 = i}}
-#define WASM_I64_VAL(i) {.kind = WASM_I64, .of = {.i64 = i}}
-#define WASM_F32_VAL(z) {.kind = WASM_F32, .of = {.f32 = z}}
-#define WASM_F64_VAL(z) {.kind = WASM_F64, .of = {.f64 = z}}
-#define WASM_REF_VAL(r) {.kind = WASM_EXTERNREF, .of = {.ref = r}}
-#define WASM_INIT_VAL {.kind = WASM_EXTERNREF, .of = {.ref = NULL}}
+#define WASM_I32_VAL(i)                 \
+  {                                     \
+    .kind = WASM_I32, .of = {.i32 = i } \
+  }
+#define WASM_I64_VAL(i)                 \
+  {                                     \
+    .kind = WASM_I64, .of = {.i64 = i } \
+  }
+#define WASM_F32_VAL(z)                 \
+  {                                     \
+    .kind = WASM_F32, .of = {.f32 = z } \
+  }
+#define WASM_F64_VAL(z)                 \
+  {                                     \
+    .kind = WASM_F64, .of = {.f64 = z } \
+  }
+#define WASM_REF_VAL(r)                       \
+  {                                           \
+    .kind = WASM_EXTERNREF, .of = {.ref = r } \
+  }
+#define WASM_INIT_VAL                            \
+  {                                              \
+    .kind = WASM_EXTERNREF, .of = {.ref = NULL } \
+  }
 
 #undef own
 

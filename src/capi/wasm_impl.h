@@ -32,7 +32,16 @@
 namespace wasmscope::internal::capi {
 
 /// What a handle refers to.
-enum class RefKind : uint8_t { kFunc, kGlobal, kTable, kMemory, kInstance, kForeign, kTrap, kModule };
+enum class RefKind : uint8_t {
+  kFunc,
+  kGlobal,
+  kTable,
+  kMemory,
+  kInstance,
+  kForeign,
+  kTrap,
+  kModule
+};
 
 /// Host info attached to an object: the pointer and the finalizer that receives it once, when
 /// the object dies or when new host info replaces it.

@@ -26,14 +26,30 @@ wasm_ref_t* make_handle(RefKind kind, wasm_store_t* store, void* object) {
   if (object == nullptr) return nullptr;
   wasm_ref_t* ref = nullptr;
   switch (kind) {
-    case RefKind::kFunc: ref = allocate<wasm_func_t>(); break;
-    case RefKind::kGlobal: ref = allocate<wasm_global_t>(); break;
-    case RefKind::kTable: ref = allocate<wasm_table_t>(); break;
-    case RefKind::kMemory: ref = allocate<wasm_memory_t>(); break;
-    case RefKind::kInstance: ref = allocate<wasm_instance_t>(); break;
-    case RefKind::kForeign: ref = allocate<wasm_foreign_t>(); break;
-    case RefKind::kTrap: ref = allocate<wasm_trap_t>(); break;
-    case RefKind::kModule: ref = allocate<wasm_module_t>(); break;
+    case RefKind::kFunc:
+      ref = allocate<wasm_func_t>();
+      break;
+    case RefKind::kGlobal:
+      ref = allocate<wasm_global_t>();
+      break;
+    case RefKind::kTable:
+      ref = allocate<wasm_table_t>();
+      break;
+    case RefKind::kMemory:
+      ref = allocate<wasm_memory_t>();
+      break;
+    case RefKind::kInstance:
+      ref = allocate<wasm_instance_t>();
+      break;
+    case RefKind::kForeign:
+      ref = allocate<wasm_foreign_t>();
+      break;
+    case RefKind::kTrap:
+      ref = allocate<wasm_trap_t>();
+      break;
+    case RefKind::kModule:
+      ref = allocate<wasm_module_t>();
+      break;
   }
   if (ref == nullptr) return nullptr;
   ref->kind = kind;
@@ -52,14 +68,30 @@ void destroy_handle(wasm_ref_t* ref) {
   if (ref->kind == RefKind::kModule) release(static_cast<ModuleData*>(ref->object));
   // Deleted as the type it was allocated as (make_handle).
   switch (ref->kind) {
-    case RefKind::kFunc: delete static_cast<wasm_func_t*>(ref); break;
-    case RefKind::kGlobal: delete static_cast<wasm_global_t*>(ref); break;
-    case RefKind::kTable: delete static_cast<wasm_table_t*>(ref); break;
-    case RefKind::kMemory: delete static_cast<wasm_memory_t*>(ref); break;
-    case RefKind::kInstance: delete static_cast<wasm_instance_t*>(ref); break;
-    case RefKind::kForeign: delete static_cast<wasm_foreign_t*>(ref); break;
-    case RefKind::kTrap: delete static_cast<wasm_trap_t*>(ref); break;
-    case RefKind::kModule: delete static_cast<wasm_module_t*>(ref); break;
+    case RefKind::kFunc:
+      delete static_cast<wasm_func_t*>(ref);
+      break;
+    case RefKind::kGlobal:
+      delete static_cast<wasm_global_t*>(ref);
+      break;
+    case RefKind::kTable:
+      delete static_cast<wasm_table_t*>(ref);
+      break;
+    case RefKind::kMemory:
+      delete static_cast<wasm_memory_t*>(ref);
+      break;
+    case RefKind::kInstance:
+      delete static_cast<wasm_instance_t*>(ref);
+      break;
+    case RefKind::kForeign:
+      delete static_cast<wasm_foreign_t*>(ref);
+      break;
+    case RefKind::kTrap:
+      delete static_cast<wasm_trap_t*>(ref);
+      break;
+    case RefKind::kModule:
+      delete static_cast<wasm_module_t*>(ref);
+      break;
   }
   release(store);  // last: may destroy the store, and with it the object
 }
@@ -70,10 +102,14 @@ wasm_ref_t* copy_handle(const wasm_ref_t* ref) {
 
 RefKind kind_of_extern(ExternKind kind) {
   switch (kind) {
-    case ExternKind::kFunc: return RefKind::kFunc;
-    case ExternKind::kGlobal: return RefKind::kGlobal;
-    case ExternKind::kTable: return RefKind::kTable;
-    case ExternKind::kMemory: return RefKind::kMemory;
+    case ExternKind::kFunc:
+      return RefKind::kFunc;
+    case ExternKind::kGlobal:
+      return RefKind::kGlobal;
+    case ExternKind::kTable:
+      return RefKind::kTable;
+    case ExternKind::kMemory:
+      return RefKind::kMemory;
   }
   return RefKind::kFunc;
 }
@@ -97,9 +133,12 @@ bool same(const wasm_ref_t* a, const wasm_ref_t* b) {
 void* get_host_info(const wasm_ref_t* ref) {
   if (ref == nullptr) return nullptr;
   switch (ref->kind) {
-    case RefKind::kTrap: return static_cast<const TrapData*>(ref->object)->host.get();
-    case RefKind::kModule: return static_cast<const ModuleData*>(ref->object)->host.get();
-    default: break;
+    case RefKind::kTrap:
+      return static_cast<const TrapData*>(ref->object)->host.get();
+    case RefKind::kModule:
+      return static_cast<const ModuleData*>(ref->object)->host.get();
+    default:
+      break;
   }
   std::lock_guard<std::mutex> lock(ref->store->mutex);
   const auto it = ref->store->objects.find(ref->object);
@@ -109,9 +148,14 @@ void* get_host_info(const wasm_ref_t* ref) {
 void set_host_info(wasm_ref_t* ref, void* info, void (*finalizer)(void*)) {
   if (ref == nullptr) return;
   switch (ref->kind) {
-    case RefKind::kTrap: static_cast<TrapData*>(ref->object)->host.set(info, finalizer); return;
-    case RefKind::kModule: static_cast<ModuleData*>(ref->object)->host.set(info, finalizer); return;
-    default: break;
+    case RefKind::kTrap:
+      static_cast<TrapData*>(ref->object)->host.set(info, finalizer);
+      return;
+    case RefKind::kModule:
+      static_cast<ModuleData*>(ref->object)->host.set(info, finalizer);
+      return;
+    default:
+      break;
   }
   HostInfo incoming;
   incoming.set(info, finalizer);
@@ -139,40 +183,44 @@ using wasmscope::MemoryType;
 using wasmscope::TableType;
 
 /// Defines delete, copy, same and the host info functions of wasm_NAME_t.
-#define WASMSCOPE_DEFINE_REF_BASE(name)                                                        \
-  extern "C" void wasm_##name##_delete(wasm_##name##_t* ref) noexcept { destroy_handle(ref); } \
-  extern "C" wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t* ref) noexcept {        \
-    return static_cast<wasm_##name##_t*>(copy_handle(ref));                                    \
-  }                                                                                            \
-  extern "C" bool wasm_##name##_same(const wasm_##name##_t* a,                                 \
-                                     const wasm_##name##_t* b) noexcept {                      \
-    return same(a, b);                                                                         \
-  }                                                                                            \
-  extern "C" void* wasm_##name##_get_host_info(const wasm_##name##_t* ref) noexcept {          \
-    return get_host_info(ref);                                                                 \
-  }                                                                                            \
-  extern "C" void wasm_##name##_set_host_info(wasm_##name##_t* ref, void* info) noexcept {     \
-    set_host_info(ref, info, nullptr);                                                         \
-  }                                                                                            \
-  extern "C" void wasm_##name##_set_host_info_with_finalizer(                                  \
-      wasm_##name##_t* ref, void* info, void (*finalizer)(void*)) noexcept {                   \
-    set_host_info(ref, info, finalizer);                                                       \
+#define WASMSCOPE_DEFINE_REF_BASE(name)                                                           \
+  extern "C" void wasm_##name##_delete(wasm_##name##_t* ref) noexcept {                           \
+    destroy_handle(ref);                                                                          \
+  }                                                                                               \
+  extern "C" wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t* ref) noexcept {           \
+    return static_cast<wasm_##name##_t*>(copy_handle(ref));                                       \
+  }                                                                                               \
+  extern "C" bool wasm_##name##_same(const wasm_##name##_t* a,                                    \
+                                     const wasm_##name##_t* b) noexcept {                         \
+    return same(a, b);                                                                            \
+  }                                                                                               \
+  extern "C" void* wasm_##name##_get_host_info(const wasm_##name##_t* ref) noexcept {             \
+    return get_host_info(ref);                                                                    \
+  }                                                                                               \
+  extern "C" void wasm_##name##_set_host_info(wasm_##name##_t* ref, void* info) noexcept {        \
+    set_host_info(ref, info, nullptr);                                                            \
+  }                                                                                               \
+  extern "C" void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t* ref, void* info,    \
+                                                             void (*finalizer)(void*)) noexcept { \
+    set_host_info(ref, info, finalizer);                                                          \
   }
 
 /// Defines the conversions between wasm_NAME_t and wasm_ref_t; {is_kind(RefKind)} tells
 /// whether a reference is a NAME.
-#define WASMSCOPE_DEFINE_REF(name, is_kind)                                                    \
-  WASMSCOPE_DEFINE_REF_BASE(name)                                                              \
-  extern "C" wasm_ref_t* wasm_##name##_as_ref(wasm_##name##_t* ref) noexcept { return ref; }   \
+#define WASMSCOPE_DEFINE_REF(name, is_kind)                                                      \
+  WASMSCOPE_DEFINE_REF_BASE(name)                                                                \
+  extern "C" wasm_ref_t* wasm_##name##_as_ref(wasm_##name##_t* ref) noexcept {                   \
+    return ref;                                                                                  \
+  }                                                                                              \
   extern "C" const wasm_ref_t* wasm_##name##_as_ref_const(const wasm_##name##_t* ref) noexcept { \
-    return ref;                                                                                \
-  }                                                                                            \
-  extern "C" wasm_##name##_t* wasm_ref_as_##name(wasm_ref_t* ref) noexcept {                   \
-    return ref != nullptr && is_kind(ref->kind) ? static_cast<wasm_##name##_t*>(ref) : nullptr; \
-  }                                                                                            \
+    return ref;                                                                                  \
+  }                                                                                              \
+  extern "C" wasm_##name##_t* wasm_ref_as_##name(wasm_ref_t* ref) noexcept {                     \
+    return ref != nullptr && is_kind(ref->kind) ? static_cast<wasm_##name##_t*>(ref) : nullptr;  \
+  }                                                                                              \
   extern "C" const wasm_##name##_t* wasm_ref_as_##name##_const(const wasm_ref_t* ref) noexcept { \
-    return ref != nullptr && is_kind(ref->kind) ? static_cast<const wasm_##name##_t*>(ref)     \
-                                                : nullptr;                                     \
+    return ref != nullptr && is_kind(ref->kind) ? static_cast<const wasm_##name##_t*>(ref)       \
+                                                : nullptr;                                       \
   }
 
 #define WASMSCOPE_IS(kind_name) [](RefKind k) { return k == RefKind::kind_name; }
@@ -190,17 +238,25 @@ WASMSCOPE_DEFINE_REF(module, WASMSCOPE_IS(kModule))
 
 // --- Configuration, engine, store ------------------------------------------------------------
 
-extern "C" wasm_config_t* wasm_config_new() noexcept { return new (std::nothrow) wasm_config_t{}; }
-extern "C" void wasm_config_delete(wasm_config_t* config) noexcept { delete config; }
+extern "C" wasm_config_t* wasm_config_new() noexcept {
+  return new (std::nothrow) wasm_config_t{};
+}
+extern "C" void wasm_config_delete(wasm_config_t* config) noexcept {
+  delete config;
+}
 
-extern "C" wasm_engine_t* wasm_engine_new() noexcept { return new (std::nothrow) wasm_engine_t{}; }
+extern "C" wasm_engine_t* wasm_engine_new() noexcept {
+  return new (std::nothrow) wasm_engine_t{};
+}
 extern "C" wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) noexcept {
   auto* engine = new (std::nothrow) wasm_engine_t{};
   if (engine != nullptr && config != nullptr) engine->config = config->config;
   delete config;
   return engine;
 }
-extern "C" void wasm_engine_delete(wasm_engine_t* engine) noexcept { delete engine; }
+extern "C" void wasm_engine_delete(wasm_engine_t* engine) noexcept {
+  delete engine;
+}
 
 wasm_store_t::wasm_store_t(const wasmscope::Config& config)
     : store(std::make_unique<internal::Store>(internal::to_internal(config))) {}
@@ -218,7 +274,9 @@ wasm_store_t::~wasm_store_t() {
 extern "C" wasm_store_t* wasm_store_new(wasm_engine_t* engine) noexcept {
   return engine == nullptr ? nullptr : new (std::nothrow) wasm_store_t(engine->config);
 }
-extern "C" void wasm_store_delete(wasm_store_t* store) noexcept { release(store); }
+extern "C" void wasm_store_delete(wasm_store_t* store) noexcept {
+  release(store);
+}
 
 // --- Foreign objects -------------------------------------------------------------------------
 
@@ -255,17 +313,23 @@ wasm_frame_t* make_frame(const TrapData& trap, const TrapFrame& frame) {
   out->func_index = frame.func_index;
   out->func_offset = frame.func_offset;
   out->module_offset = frame.module_offset;
-  out->instance = static_cast<wasm_instance_t*>(
-      make_handle(RefKind::kInstance, trap.store, trap.store == nullptr ? nullptr : frame.instance));
+  out->instance = static_cast<wasm_instance_t*>(make_handle(
+      RefKind::kInstance, trap.store, trap.store == nullptr ? nullptr : frame.instance));
   return out;
 }
 
 }  // namespace
 
-TrapData::~TrapData() { release(store); }
+TrapData::~TrapData() {
+  release(store);
+}
 
-TrapData* take_host_trap() { return std::exchange(pending_trap.data, nullptr); }
-void set_host_trap(TrapData* data) { release(std::exchange(pending_trap.data, data)); }
+TrapData* take_host_trap() {
+  return std::exchange(pending_trap.data, nullptr);
+}
+void set_host_trap(TrapData* data) {
+  release(std::exchange(pending_trap.data, data));
+}
 
 wasm_trap_t* adopt_trap(TrapData* data) {
   wasm_ref_t* handle = make_handle(RefKind::kTrap, nullptr, data);
@@ -298,7 +362,8 @@ void attach_frames(TrapData* data, wasm_store_t* store, const std::vector<FrameR
 
 }  // namespace wasmscope::internal::capi
 
-extern "C" wasm_trap_t* wasm_trap_new(wasm_store_t* /*store*/, const wasm_message_t* message) noexcept {
+extern "C" wasm_trap_t* wasm_trap_new(wasm_store_t* /*store*/,
+                                      const wasm_message_t* message) noexcept {
   std::string text;
   if (message != nullptr && message->data != nullptr) text.assign(message->data, message->size);
   if (!text.empty() && text.back() == '\0') text.pop_back();
@@ -329,7 +394,8 @@ extern "C" void wasm_trap_trace(const wasm_trap_t* trap, wasm_frame_vec_t* out) 
   }
   const auto* data = static_cast<const TrapData*>(trap->object);
   wasm_frame_vec_new_uninitialized(out, data->frames.size());
-  for (size_t i = 0; i < out->size; ++i) out->data[i] = make_frame(*data, data->frames[i]);
+  for (size_t i = 0; i < out->size; ++i)
+    out->data[i] = make_frame(*data, data->frames[i]);
 }
 
 extern "C" void wasm_frame_delete(wasm_frame_t* frame) noexcept {
@@ -368,11 +434,13 @@ constexpr uint32_t kSerialVersion = 1;
 constexpr size_t kSerialHeader = 12;
 
 void put_u32(uint8_t* at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) at[i] = static_cast<uint8_t>(v >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    at[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 uint32_t get_u32(const uint8_t* at) {
   uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{at[i]} << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    v |= uint32_t{at[i]} << (8 * i);
   return v;
 }
 
@@ -387,8 +455,8 @@ wasm_module_t* make_module(std::shared_ptr<const internal::CompiledModule> compi
 }
 
 wasm_module_t* compile(wasm_store_t* store, const uint8_t* bytes, size_t size) {
-  auto compiled = internal::compile_module(std::vector<uint8_t>(bytes, bytes + size),
-                                           store->store->config());
+  auto compiled =
+      internal::compile_module(std::vector<uint8_t>(bytes, bytes + size), store->store->config());
   return compiled.ok() ? make_module(std::move(*compiled)) : nullptr;
 }
 
@@ -406,24 +474,38 @@ struct IndexSpaces {
   explicit IndexSpaces(const internal::Module& m) {
     for (const internal::Import& i : m.imports) {
       switch (i.kind) {
-        case ExternKind::kFunc: funcs.push_back(&m.types[i.func_type]); break;
-        case ExternKind::kTable: tables.push_back(i.table); break;
-        case ExternKind::kMemory: memories.push_back(i.memory); break;
-        case ExternKind::kGlobal: globals.push_back(i.global); break;
+        case ExternKind::kFunc:
+          funcs.push_back(&m.types[i.func_type]);
+          break;
+        case ExternKind::kTable:
+          tables.push_back(i.table);
+          break;
+        case ExternKind::kMemory:
+          memories.push_back(i.memory);
+          break;
+        case ExternKind::kGlobal:
+          globals.push_back(i.global);
+          break;
       }
     }
-    for (const internal::Function& f : m.functions) funcs.push_back(&m.types[f.type]);
+    for (const internal::Function& f : m.functions)
+      funcs.push_back(&m.types[f.type]);
     tables.insert(tables.end(), m.tables.begin(), m.tables.end());
     memories.insert(memories.end(), m.memories.begin(), m.memories.end());
-    for (const internal::Global& g : m.globals) globals.push_back(g.type);
+    for (const internal::Global& g : m.globals)
+      globals.push_back(g.type);
   }
 
   wasm_externtype_t* type_of(ExternKind kind, uint32_t index) const {
     switch (kind) {
-      case ExternKind::kFunc: return make_functype(*funcs[index]);
-      case ExternKind::kTable: return make_tabletype(tables[index]);
-      case ExternKind::kMemory: return make_memorytype(memories[index]);
-      case ExternKind::kGlobal: return make_globaltype(globals[index]);
+      case ExternKind::kFunc:
+        return make_functype(*funcs[index]);
+      case ExternKind::kTable:
+        return make_tabletype(tables[index]);
+      case ExternKind::kMemory:
+        return make_memorytype(memories[index]);
+      case ExternKind::kGlobal:
+        return make_globaltype(globals[index]);
     }
     return nullptr;
   }
@@ -431,19 +513,26 @@ struct IndexSpaces {
 
 wasm_externtype_t* import_type(const internal::Module& m, const internal::Import& i) {
   switch (i.kind) {
-    case ExternKind::kFunc: return make_functype(m.types[i.func_type]);
-    case ExternKind::kTable: return make_tabletype(i.table);
-    case ExternKind::kMemory: return make_memorytype(i.memory);
-    case ExternKind::kGlobal: return make_globaltype(i.global);
+    case ExternKind::kFunc:
+      return make_functype(m.types[i.func_type]);
+    case ExternKind::kTable:
+      return make_tabletype(i.table);
+    case ExternKind::kMemory:
+      return make_memorytype(i.memory);
+    case ExternKind::kGlobal:
+      return make_globaltype(i.global);
   }
   return nullptr;
 }
 
-void name_of(const std::string& s, wasm_name_t* out) { wasm_byte_vec_new(out, s.size(), s.data()); }
+void name_of(const std::string& s, wasm_name_t* out) {
+  wasm_byte_vec_new(out, s.size(), s.data());
+}
 
 }  // namespace
 
-extern "C" wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binary) noexcept {
+extern "C" wasm_module_t* wasm_module_new(wasm_store_t* store,
+                                          const wasm_byte_vec_t* binary) noexcept {
   if (store == nullptr || binary == nullptr || (binary->data == nullptr && binary->size != 0)) {
     return nullptr;
   }
@@ -460,7 +549,8 @@ extern "C" bool wasm_module_validate(wasm_store_t* store, const wasm_byte_vec_t*
       .ok();
 }
 
-extern "C" void wasm_module_imports(const wasm_module_t* module, wasm_importtype_vec_t* out) noexcept {
+extern "C" void wasm_module_imports(const wasm_module_t* module,
+                                    wasm_importtype_vec_t* out) noexcept {
   if (out == nullptr) return;
   if (module == nullptr) {
     wasm_importtype_vec_new_empty(out);
@@ -476,7 +566,8 @@ extern "C" void wasm_module_imports(const wasm_module_t* module, wasm_importtype
   }
 }
 
-extern "C" void wasm_module_exports(const wasm_module_t* module, wasm_exporttype_vec_t* out) noexcept {
+extern "C" void wasm_module_exports(const wasm_module_t* module,
+                                    wasm_exporttype_vec_t* out) noexcept {
   if (out == nullptr) return;
   if (module == nullptr) {
     wasm_exporttype_vec_new_empty(out);
@@ -488,7 +579,8 @@ extern "C" void wasm_module_exports(const wasm_module_t* module, wasm_exporttype
   for (size_t i = 0; i < out->size; ++i) {
     wasm_name_t name;
     name_of(m.exports[i].name, &name);
-    out->data[i] = wasm_exporttype_new(&name, spaces.type_of(m.exports[i].kind, m.exports[i].index));
+    out->data[i] =
+        wasm_exporttype_new(&name, spaces.type_of(m.exports[i].kind, m.exports[i].index));
   }
 }
 
@@ -524,11 +616,14 @@ extern "C" wasm_module_t* wasm_module_deserialize(wasm_store_t* store,
 extern "C" wasm_shared_module_t* wasm_module_share(const wasm_module_t* module) noexcept {
   if (module == nullptr) return nullptr;
   auto* shared = new (std::nothrow) wasm_shared_module_t;
-  if (shared != nullptr) shared->compiled = static_cast<const ModuleData*>(module->object)->compiled;
+  if (shared != nullptr)
+    shared->compiled = static_cast<const ModuleData*>(module->object)->compiled;
   return shared;
 }
 
-extern "C" void wasm_shared_module_delete(wasm_shared_module_t* shared) noexcept { delete shared; }
+extern "C" void wasm_shared_module_delete(wasm_shared_module_t* shared) noexcept {
+  delete shared;
+}
 
 extern "C" wasm_module_t* wasm_module_obtain(wasm_store_t* store,
                                              const wasm_shared_module_t* shared) noexcept {

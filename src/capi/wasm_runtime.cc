@@ -1,8 +1,8 @@
 // include/wasm.h: values, and the run-time objects of a store: functions (host functions and
 // calls), globals, tables, memories, externals and instances. Every entry point is noexcept and
 // accepts null inputs.
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 #include "capi/wasm_impl.h"
@@ -42,7 +42,8 @@ std::string mismatch(ValType want, wasm_valkind_t got) {
   return std::string("expected a value of type ") + valtype_name(want) + ", got " + kind_name(got);
 }
 
-constexpr const char* kNoV128 = "v128 values cannot pass through the C API (wasm_val_t has no room)";
+constexpr const char* kNoV128 =
+    "v128 values cannot pass through the C API (wasm_val_t has no room)";
 
 }  // namespace
 
@@ -88,18 +89,26 @@ ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value
   if (type == ValType::kV128) return kNoV128;
   if (!matches) return mismatch(type, value.kind);
   switch (type) {
-    case ValType::kI32: out[0] = static_cast<uint32_t>(value.of.i32); break;
-    case ValType::kI64: out[0] = static_cast<uint64_t>(value.of.i64); break;
+    case ValType::kI32:
+      out[0] = static_cast<uint32_t>(value.of.i32);
+      break;
+    case ValType::kI64:
+      out[0] = static_cast<uint64_t>(value.of.i64);
+      break;
     case ValType::kF32: {
       uint32_t bits;
       std::memcpy(&bits, &value.of.f32, 4);
       out[0] = bits;
       break;
     }
-    case ValType::kF64: std::memcpy(&out[0], &value.of.f64, 8); break;
+    case ValType::kF64:
+      std::memcpy(&out[0], &value.of.f64, 8);
+      break;
     case ValType::kFuncRef:
-    case ValType::kExternRef: return ref_to_slot(store, type, value.of.ref, &out[0]);
-    case ValType::kV128: break;
+    case ValType::kExternRef:
+      return ref_to_slot(store, type, value.of.ref, &out[0]);
+    case ValType::kV128:
+      break;
   }
   return std::nullopt;
 }
@@ -108,17 +117,26 @@ ConvertError from_slots(wasm_store_t* store, ValType type, const Slot in[2], was
   *out = wasm_val_t{};
   out->kind = to_c(type);
   switch (type) {
-    case ValType::kI32: out->of.i32 = static_cast<int32_t>(static_cast<uint32_t>(in[0])); break;
-    case ValType::kI64: out->of.i64 = static_cast<int64_t>(in[0]); break;
+    case ValType::kI32:
+      out->of.i32 = static_cast<int32_t>(static_cast<uint32_t>(in[0]));
+      break;
+    case ValType::kI64:
+      out->of.i64 = static_cast<int64_t>(in[0]);
+      break;
     case ValType::kF32: {
       const auto bits = static_cast<uint32_t>(in[0]);
       std::memcpy(&out->of.f32, &bits, 4);
       break;
     }
-    case ValType::kF64: std::memcpy(&out->of.f64, &in[0], 8); break;
+    case ValType::kF64:
+      std::memcpy(&out->of.f64, &in[0], 8);
+      break;
     case ValType::kFuncRef:
-    case ValType::kExternRef: out->of.ref = slot_to_ref(store, type, in[0]); break;
-    case ValType::kV128: return kNoV128;
+    case ValType::kExternRef:
+      out->of.ref = slot_to_ref(store, type, in[0]);
+      break;
+    case ValType::kV128:
+      return kNoV128;
   }
   return std::nullopt;
 }
@@ -149,13 +167,15 @@ Trap host_trampoline(HostCall& call) {
   for (size_t i = 0; i < args.size(); ++i) {
     (void)from_slots(env.store, type.params[i], &call.args[i], &args[i]);  // no v128: cannot fail
   }
-  for (size_t i = 0; i < results.size(); ++i) results[i].kind = to_c(type.results[i]);
+  for (size_t i = 0; i < results.size(); ++i)
+    results[i].kind = to_c(type.results[i]);
   const wasm_val_vec_t arg_vec{args.size(), args.data()};
   wasm_val_vec_t result_vec{results.size(), results.data()};
   wasm_trap_t* trap = env.callback != nullptr
                           ? env.callback(&arg_vec, &result_vec)
                           : env.callback_with_env(env.env, &arg_vec, &result_vec);
-  for (wasm_val_t& v : args) wasm_val_delete(&v);
+  for (wasm_val_t& v : args)
+    wasm_val_delete(&v);
 
   ConvertError error;
   if (trap == nullptr) {
@@ -167,7 +187,8 @@ Trap host_trampoline(HostCall& call) {
       call.results[i] = slots[0];
     }
   }
-  for (wasm_val_t& v : results) wasm_val_delete(&v);
+  for (wasm_val_t& v : results)
+    wasm_val_delete(&v);
   if (trap != nullptr) {
     auto* data = static_cast<TrapData*>(trap->object);
     *call.trap_message = data->message;
@@ -230,7 +251,9 @@ using namespace wasmscope::internal::capi;  // NOLINT(google-build-using-namespa
 
 namespace {
 
-internal::Func* func_of(const wasm_func_t* f) { return static_cast<internal::Func*>(f->object); }
+internal::Func* func_of(const wasm_func_t* f) {
+  return static_cast<internal::Func*>(f->object);
+}
 internal::GlobalData* global_of(const wasm_global_t* g) {
   return static_cast<internal::GlobalData*>(g->object);
 }
@@ -432,38 +455,49 @@ extern "C" bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delt
 extern "C" wasm_externkind_t wasm_extern_kind(const wasm_extern_t* external) noexcept {
   if (external == nullptr) return 0;
   switch (external->kind) {
-    case RefKind::kGlobal: return WASM_EXTERN_GLOBAL;
-    case RefKind::kTable: return WASM_EXTERN_TABLE;
-    case RefKind::kMemory: return WASM_EXTERN_MEMORY;
-    default: return WASM_EXTERN_FUNC;
+    case RefKind::kGlobal:
+      return WASM_EXTERN_GLOBAL;
+    case RefKind::kTable:
+      return WASM_EXTERN_TABLE;
+    case RefKind::kMemory:
+      return WASM_EXTERN_MEMORY;
+    default:
+      return WASM_EXTERN_FUNC;
   }
 }
 
 extern "C" wasm_externtype_t* wasm_extern_type(const wasm_extern_t* external) noexcept {
   if (external == nullptr) return nullptr;
   switch (external->kind) {
-    case RefKind::kFunc: return wasm_func_type(static_cast<const wasm_func_t*>(external));
-    case RefKind::kGlobal: return wasm_global_type(static_cast<const wasm_global_t*>(external));
-    case RefKind::kTable: return wasm_table_type(static_cast<const wasm_table_t*>(external));
-    case RefKind::kMemory: return wasm_memory_type(static_cast<const wasm_memory_t*>(external));
-    default: return nullptr;
+    case RefKind::kFunc:
+      return wasm_func_type(static_cast<const wasm_func_t*>(external));
+    case RefKind::kGlobal:
+      return wasm_global_type(static_cast<const wasm_global_t*>(external));
+    case RefKind::kTable:
+      return wasm_table_type(static_cast<const wasm_table_t*>(external));
+    case RefKind::kMemory:
+      return wasm_memory_type(static_cast<const wasm_memory_t*>(external));
+    default:
+      return nullptr;
   }
 }
 
 /// Defines the four conversions between wasm_NAME_t and wasm_extern_t.
-#define WASMSCOPE_DEFINE_EXTERN_CASTS(name, ref_kind)                                           \
-  extern "C" wasm_extern_t* wasm_##name##_as_extern(wasm_##name##_t* v) noexcept { return v; } \
-  extern "C" const wasm_extern_t* wasm_##name##_as_extern_const(const wasm_##name##_t* v)       \
-      noexcept {                                                                                \
-    return v;                                                                                   \
-  }                                                                                             \
-  extern "C" wasm_##name##_t* wasm_extern_as_##name(wasm_extern_t* e) noexcept {                \
-    return e != nullptr && e->kind == (ref_kind) ? static_cast<wasm_##name##_t*>(e) : nullptr;  \
-  }                                                                                             \
-  extern "C" const wasm_##name##_t* wasm_extern_as_##name##_const(const wasm_extern_t* e)       \
-      noexcept {                                                                                \
-    return e != nullptr && e->kind == (ref_kind) ? static_cast<const wasm_##name##_t*>(e)       \
-                                                 : nullptr;                                     \
+#define WASMSCOPE_DEFINE_EXTERN_CASTS(name, ref_kind)                                          \
+  extern "C" wasm_extern_t* wasm_##name##_as_extern(wasm_##name##_t* v) noexcept {             \
+    return v;                                                                                  \
+  }                                                                                            \
+  extern "C" const wasm_extern_t* wasm_##name##_as_extern_const(                               \
+      const wasm_##name##_t* v) noexcept {                                                     \
+    return v;                                                                                  \
+  }                                                                                            \
+  extern "C" wasm_##name##_t* wasm_extern_as_##name(wasm_extern_t* e) noexcept {               \
+    return e != nullptr && e->kind == (ref_kind) ? static_cast<wasm_##name##_t*>(e) : nullptr; \
+  }                                                                                            \
+  extern "C" const wasm_##name##_t* wasm_extern_as_##name##_const(                             \
+      const wasm_extern_t* e) noexcept {                                                       \
+    return e != nullptr && e->kind == (ref_kind) ? static_cast<const wasm_##name##_t*>(e)      \
+                                                 : nullptr;                                    \
   }
 
 WASMSCOPE_DEFINE_EXTERN_CASTS(func, RefKind::kFunc)
@@ -532,7 +566,7 @@ extern "C" void wasm_instance_exports(const wasm_instance_t* instance,
   wasm_extern_vec_new_uninitialized(out, i->exports.size());
   for (size_t k = 0; k < out->size; ++k) {
     const internal::Extern& e = i->exports[k].second;
-    out->data[k] = static_cast<wasm_extern_t*>(
-        make_handle(kind_of_extern(e.kind), instance->store, e.object));
+    out->data[k] =
+        static_cast<wasm_extern_t*>(make_handle(kind_of_extern(e.kind), instance->store, e.object));
   }
 }

@@ -45,14 +45,16 @@ template <class Vec, class CopyElem>
 void vec_copy(Vec* out, const Vec* source, CopyElem copy) {
   vec_zeroed(out, source == nullptr || source->data == nullptr ? 0 : source->size);
   if (out == nullptr) return;
-  for (size_t i = 0; i < out->size; ++i) copy(&out->data[i], source->data[i]);
+  for (size_t i = 0; i < out->size; ++i)
+    copy(&out->data[i], source->data[i]);
 }
 
 template <class Vec, class DeleteElem>
 void vec_delete(Vec* vec, DeleteElem destroy) {
   if (vec == nullptr) return;
   if (vec->data != nullptr) {
-    for (size_t i = 0; i < vec->size; ++i) destroy(vec->data[i]);
+    for (size_t i = 0; i < vec->size; ++i)
+      destroy(vec->data[i]);
   }
   std::free(vec->data);
   vec->size = 0;
@@ -77,33 +79,33 @@ using namespace wasmscope::internal::capi;  // NOLINT(google-build-using-namespa
 
 /// Defines the five vector functions of {name}; {copy_elem(dst, src)} and {delete_elem(e)}
 /// copy and release one element.
-#define WASMSCOPE_DEFINE_VEC(name, copy_elem, delete_elem)                                    \
-  extern "C" void wasm_##name##_vec_new_empty(wasm_##name##_vec_t* out) noexcept {            \
-    vec_empty(out);                                                                           \
-  }                                                                                           \
-  extern "C" void wasm_##name##_vec_new_uninitialized(wasm_##name##_vec_t* out,               \
-                                                      size_t size) noexcept {                 \
-    vec_zeroed(out, size);                                                                    \
-  }                                                                                           \
-  extern "C" void wasm_##name##_vec_new(wasm_##name##_vec_t* out, size_t size,                \
-                                        const ElemOf<wasm_##name##_vec_t> data[]) noexcept {  \
-    vec_take(out, size, data);                                                                \
-  }                                                                                           \
-  extern "C" void wasm_##name##_vec_copy(wasm_##name##_vec_t* out,                            \
-                                         const wasm_##name##_vec_t* source) noexcept {        \
-    vec_copy(out, source, copy_elem);                                                         \
-  }                                                                                           \
-  extern "C" void wasm_##name##_vec_delete(wasm_##name##_vec_t* vec) noexcept {               \
-    vec_delete(vec, delete_elem);                                                             \
+#define WASMSCOPE_DEFINE_VEC(name, copy_elem, delete_elem)                                   \
+  extern "C" void wasm_##name##_vec_new_empty(wasm_##name##_vec_t* out) noexcept {           \
+    vec_empty(out);                                                                          \
+  }                                                                                          \
+  extern "C" void wasm_##name##_vec_new_uninitialized(wasm_##name##_vec_t* out,              \
+                                                      size_t size) noexcept {                \
+    vec_zeroed(out, size);                                                                   \
+  }                                                                                          \
+  extern "C" void wasm_##name##_vec_new(wasm_##name##_vec_t* out, size_t size,               \
+                                        const ElemOf<wasm_##name##_vec_t> data[]) noexcept { \
+    vec_take(out, size, data);                                                               \
+  }                                                                                          \
+  extern "C" void wasm_##name##_vec_copy(wasm_##name##_vec_t* out,                           \
+                                         const wasm_##name##_vec_t* source) noexcept {       \
+    vec_copy(out, source, copy_elem);                                                        \
+  }                                                                                          \
+  extern "C" void wasm_##name##_vec_delete(wasm_##name##_vec_t* vec) noexcept {              \
+    vec_delete(vec, delete_elem);                                                            \
   }
 
 /// Vectors of handles: elements are copied with wasm_NAME_copy and deleted with _delete.
-#define WASMSCOPE_DEFINE_HANDLE_VEC(name)                                                        \
-  WASMSCOPE_DEFINE_VEC(                                                                        \
-      name,                                                                                    \
-      [](wasm_##name##_t** dst, const wasm_##name##_t* src) {                                  \
-        *dst = src == nullptr ? nullptr : wasm_##name##_copy(src);                             \
-      },                                                                                       \
+#define WASMSCOPE_DEFINE_HANDLE_VEC(name)                          \
+  WASMSCOPE_DEFINE_VEC(                                            \
+      name,                                                        \
+      [](wasm_##name##_t** dst, const wasm_##name##_t* src) {      \
+        *dst = src == nullptr ? nullptr : wasm_##name##_copy(src); \
+      },                                                           \
       [](wasm_##name##_t* elem) { wasm_##name##_delete(elem); })
 
 WASMSCOPE_DEFINE_VEC(
@@ -128,7 +130,9 @@ extern "C" wasm_valtype_t* wasm_valtype_new(wasm_valkind_t kind) noexcept {
   if (!from_c(kind)) return nullptr;
   return new (std::nothrow) wasm_valtype_t{kind};
 }
-extern "C" void wasm_valtype_delete(wasm_valtype_t* type) noexcept { delete type; }
+extern "C" void wasm_valtype_delete(wasm_valtype_t* type) noexcept {
+  delete type;
+}
 extern "C" wasm_valtype_t* wasm_valtype_copy(const wasm_valtype_t* type) noexcept {
   return type == nullptr ? nullptr : wasm_valtype_new(type->kind);
 }
@@ -189,8 +193,8 @@ extern "C" const wasm_valtype_vec_t* wasm_functype_results(const wasm_functype_t
 
 extern "C" wasm_globaltype_t* wasm_globaltype_new(wasm_valtype_t* content,
                                                   wasm_mutability_t mutability) noexcept {
-  auto* type = content != nullptr && mutability <= WASM_VAR ? new (std::nothrow) wasm_globaltype_t
-                                                            : nullptr;
+  auto* type =
+      content != nullptr && mutability <= WASM_VAR ? new (std::nothrow) wasm_globaltype_t : nullptr;
   if (type == nullptr) {
     wasm_valtype_delete(content);
     return nullptr;
@@ -257,7 +261,9 @@ extern "C" wasm_memorytype_t* wasm_memorytype_new(const wasm_limits_t* limits) n
   type->limits = *limits;
   return type;
 }
-extern "C" void wasm_memorytype_delete(wasm_memorytype_t* type) noexcept { delete type; }
+extern "C" void wasm_memorytype_delete(wasm_memorytype_t* type) noexcept {
+  delete type;
+}
 extern "C" wasm_memorytype_t* wasm_memorytype_copy(const wasm_memorytype_t* type) noexcept {
   return type == nullptr ? nullptr : wasm_memorytype_new(&type->limits);
 }
@@ -276,11 +282,20 @@ extern "C" wasm_externkind_t wasm_externtype_kind(const wasm_externtype_t* type)
 extern "C" void wasm_externtype_delete(wasm_externtype_t* type) noexcept {
   if (type == nullptr) return;
   switch (type->kind) {
-    case WASM_EXTERN_FUNC: wasm_functype_delete(static_cast<wasm_functype_t*>(type)); break;
-    case WASM_EXTERN_GLOBAL: wasm_globaltype_delete(static_cast<wasm_globaltype_t*>(type)); break;
-    case WASM_EXTERN_TABLE: wasm_tabletype_delete(static_cast<wasm_tabletype_t*>(type)); break;
-    case WASM_EXTERN_MEMORY: wasm_memorytype_delete(static_cast<wasm_memorytype_t*>(type)); break;
-    default: break;
+    case WASM_EXTERN_FUNC:
+      wasm_functype_delete(static_cast<wasm_functype_t*>(type));
+      break;
+    case WASM_EXTERN_GLOBAL:
+      wasm_globaltype_delete(static_cast<wasm_globaltype_t*>(type));
+      break;
+    case WASM_EXTERN_TABLE:
+      wasm_tabletype_delete(static_cast<wasm_tabletype_t*>(type));
+      break;
+    case WASM_EXTERN_MEMORY:
+      wasm_memorytype_delete(static_cast<wasm_memorytype_t*>(type));
+      break;
+    default:
+      break;
   }
 }
 
@@ -295,28 +310,29 @@ extern "C" wasm_externtype_t* wasm_externtype_copy(const wasm_externtype_t* type
       return wasm_tabletype_copy(static_cast<const wasm_tabletype_t*>(type));
     case WASM_EXTERN_MEMORY:
       return wasm_memorytype_copy(static_cast<const wasm_memorytype_t*>(type));
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
 /// Defines the four conversions between wasm_NAME_t and wasm_externtype_t.
 #define WASMSCOPE_DEFINE_EXTERNTYPE_CASTS(name, extern_kind)                                    \
-  extern "C" wasm_externtype_t* wasm_##name##_as_externtype(wasm_##name##_t* type) noexcept {    \
-    return type;                                                                                 \
-  }                                                                                              \
-  extern "C" const wasm_externtype_t* wasm_##name##_as_externtype_const(                         \
-      const wasm_##name##_t* type) noexcept {                                                    \
-    return type;                                                                                 \
-  }                                                                                              \
-  extern "C" wasm_##name##_t* wasm_externtype_as_##name(wasm_externtype_t* type) noexcept {      \
-    return type != nullptr && type->kind == (extern_kind) ? static_cast<wasm_##name##_t*>(type)  \
-                                                          : nullptr;                             \
-  }                                                                                              \
-  extern "C" const wasm_##name##_t* wasm_externtype_as_##name##_const(                           \
-      const wasm_externtype_t* type) noexcept {                                                  \
-    return type != nullptr && type->kind == (extern_kind)                                        \
-               ? static_cast<const wasm_##name##_t*>(type)                                       \
-               : nullptr;                                                                        \
+  extern "C" wasm_externtype_t* wasm_##name##_as_externtype(wasm_##name##_t* type) noexcept {   \
+    return type;                                                                                \
+  }                                                                                             \
+  extern "C" const wasm_externtype_t* wasm_##name##_as_externtype_const(                        \
+      const wasm_##name##_t* type) noexcept {                                                   \
+    return type;                                                                                \
+  }                                                                                             \
+  extern "C" wasm_##name##_t* wasm_externtype_as_##name(wasm_externtype_t* type) noexcept {     \
+    return type != nullptr && type->kind == (extern_kind) ? static_cast<wasm_##name##_t*>(type) \
+                                                          : nullptr;                            \
+  }                                                                                             \
+  extern "C" const wasm_##name##_t* wasm_externtype_as_##name##_const(                          \
+      const wasm_externtype_t* type) noexcept {                                                 \
+    return type != nullptr && type->kind == (extern_kind)                                       \
+               ? static_cast<const wasm_##name##_t*>(type)                                      \
+               : nullptr;                                                                       \
   }
 
 WASMSCOPE_DEFINE_EXTERNTYPE_CASTS(functype, WASM_EXTERN_FUNC)
@@ -331,9 +347,9 @@ extern "C" wasm_importtype_t* wasm_importtype_new(wasm_name_t* module, wasm_name
   wasm_name_t m, n;
   vec_move(&m, module);
   vec_move(&n, name);
-  auto* import = module != nullptr && name != nullptr && type != nullptr
-                     ? new (std::nothrow) wasm_importtype_t
-                     : nullptr;
+  auto* import = module != nullptr && name != nullptr && type != nullptr ? new (std::nothrow)
+                                                                               wasm_importtype_t
+                                                                         : nullptr;
   if (import == nullptr) {
     wasm_byte_vec_delete(&m);
     wasm_byte_vec_delete(&n);
@@ -410,36 +426,55 @@ namespace wasmscope::internal::capi {
 
 wasm_valkind_t to_c(ValType type) {
   switch (type) {
-    case ValType::kI32: return WASM_I32;
-    case ValType::kI64: return WASM_I64;
-    case ValType::kF32: return WASM_F32;
-    case ValType::kF64: return WASM_F64;
-    case ValType::kV128: return WASMSCOPE_V128;
-    case ValType::kExternRef: return WASM_EXTERNREF;
-    case ValType::kFuncRef: return WASM_FUNCREF;
+    case ValType::kI32:
+      return WASM_I32;
+    case ValType::kI64:
+      return WASM_I64;
+    case ValType::kF32:
+      return WASM_F32;
+    case ValType::kF64:
+      return WASM_F64;
+    case ValType::kV128:
+      return WASMSCOPE_V128;
+    case ValType::kExternRef:
+      return WASM_EXTERNREF;
+    case ValType::kFuncRef:
+      return WASM_FUNCREF;
   }
   return WASM_I32;
 }
 
 std::optional<ValType> from_c(wasm_valkind_t kind) {
   switch (kind) {
-    case WASM_I32: return ValType::kI32;
-    case WASM_I64: return ValType::kI64;
-    case WASM_F32: return ValType::kF32;
-    case WASM_F64: return ValType::kF64;
-    case WASMSCOPE_V128: return ValType::kV128;
-    case WASM_EXTERNREF: return ValType::kExternRef;
-    case WASM_FUNCREF: return ValType::kFuncRef;
-    default: return std::nullopt;
+    case WASM_I32:
+      return ValType::kI32;
+    case WASM_I64:
+      return ValType::kI64;
+    case WASM_F32:
+      return ValType::kF32;
+    case WASM_F64:
+      return ValType::kF64;
+    case WASMSCOPE_V128:
+      return ValType::kV128;
+    case WASM_EXTERNREF:
+      return ValType::kExternRef;
+    case WASM_FUNCREF:
+      return ValType::kFuncRef;
+    default:
+      return std::nullopt;
   }
 }
 
 wasm_externkind_t to_c(ExternKind kind) {
   switch (kind) {
-    case ExternKind::kFunc: return WASM_EXTERN_FUNC;
-    case ExternKind::kGlobal: return WASM_EXTERN_GLOBAL;
-    case ExternKind::kTable: return WASM_EXTERN_TABLE;
-    case ExternKind::kMemory: return WASM_EXTERN_MEMORY;
+    case ExternKind::kFunc:
+      return WASM_EXTERN_FUNC;
+    case ExternKind::kGlobal:
+      return WASM_EXTERN_GLOBAL;
+    case ExternKind::kTable:
+      return WASM_EXTERN_TABLE;
+    case ExternKind::kMemory:
+      return WASM_EXTERN_MEMORY;
   }
   return WASM_EXTERN_FUNC;
 }
@@ -448,11 +483,14 @@ namespace {
 
 void valtypes(const std::vector<ValType>& types, wasm_valtype_vec_t* out) {
   wasm_valtype_vec_new_uninitialized(out, types.size());
-  for (size_t i = 0; i < out->size; ++i) out->data[i] = wasm_valtype_new(to_c(types[i]));
+  for (size_t i = 0; i < out->size; ++i)
+    out->data[i] = wasm_valtype_new(to_c(types[i]));
 }
 
 wasm_limits_t to_c(const Limits& limits) {
-  const auto clamp = [](uint64_t v) { return static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX)); };
+  const auto clamp = [](uint64_t v) {
+    return static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+  };
   return {clamp(limits.min), limits.max ? clamp(*limits.max) : wasm_limits_max_default};
 }
 

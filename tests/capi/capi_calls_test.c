@@ -14,8 +14,8 @@ static wasm_instance_t* instance;
 static wasm_extern_vec_t exports;
 static int add_calls;
 static wasm_trap_t* last_host_trap; /* a copy of the trap fail_callback returned */
-static void* echo_seen_info; /* host info of the foreign object echo_callback got */
-static wasm_global_t* host_global; /* the instance's imports, kept by the host */
+static void* echo_seen_info;        /* host info of the foreign object echo_callback got */
+static wasm_global_t* host_global;  /* the instance's imports, kept by the host */
 static wasm_memory_t* host_memory;
 
 static wasm_trap_t* add_callback(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
@@ -42,7 +42,8 @@ static wasm_trap_t* echo_callback(const wasm_val_vec_t* args, wasm_val_vec_t* re
   const wasm_ref_t* ref = args->data[0].of.ref;
   CHECK(args->data[0].kind == WASM_EXTERNREF);
   /* The argument's handle is the caller's: read it now, keep nothing. */
-  if (ref != NULL && wasm_ref_as_foreign_const(ref) != NULL) echo_seen_info = wasm_ref_get_host_info(ref);
+  if (ref != NULL && wasm_ref_as_foreign_const(ref) != NULL)
+    echo_seen_info = wasm_ref_get_host_info(ref);
   wasm_val_copy(&results->data[0], &args->data[0]);
   return NULL;
 }
@@ -60,8 +61,21 @@ static wasm_func_t* export_func(size_t i) {
 
 /* Export positions in calls.wat. */
 enum {
-  kSum, kCallAdd, kCallFailExport, kBoomExport, kOuterExport, kDiv, kGetG, kSetG, kLoad8,
-  kSwap, kCallTable, kCallEcho, kIdFunc, kForever, kV128
+  kSum,
+  kCallAdd,
+  kCallFailExport,
+  kBoomExport,
+  kOuterExport,
+  kDiv,
+  kGetG,
+  kSetG,
+  kLoad8,
+  kSwap,
+  kCallTable,
+  kCallEcho,
+  kIdFunc,
+  kForever,
+  kV128
 };
 
 /* Calls export {i} with {n} arguments into {results} (room for {m}). */
@@ -119,8 +133,8 @@ static int frame_is(const wasm_frame_t* frame, uint32_t index, size_t offset) {
 
 static void setup(wasm_engine_t* engine) {
   wasm_module_t* module;
-  wasm_functype_t* add_type = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
-                                                    wasm_valtype_new_i32());
+  wasm_functype_t* add_type =
+      wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(), wasm_valtype_new_i32());
   wasm_functype_t* fail_type = wasm_functype_new_0_0();
   wasm_functype_t* echo_type =
       wasm_functype_new_1_1(wasm_valtype_new_externref(), wasm_valtype_new_externref());
@@ -138,7 +152,8 @@ static void setup(wasm_engine_t* engine) {
   module = load_module(store, calls_wasm, calls_wasm_size);
   CHECK(module != NULL);
   imports[0] = wasm_func_as_extern(wasm_func_new(store, add_type, add_callback));
-  imports[1] = wasm_func_as_extern(wasm_func_new_with_env(store, fail_type, fail_callback, store, NULL));
+  imports[1] =
+      wasm_func_as_extern(wasm_func_new_with_env(store, fail_type, fail_callback, store, NULL));
   imports[2] = wasm_func_as_extern(wasm_func_new(store, echo_type, echo_callback));
   imports[3] = wasm_global_as_extern(wasm_global_new(store, g_type, &g_init));
   imports[4] = wasm_table_as_extern(wasm_table_new(store, t_type, NULL));
@@ -148,7 +163,8 @@ static void setup(wasm_engine_t* engine) {
   CHECK(import_types.size == 6);
   for (i = 0; i < 6 && i < import_types.size; ++i) {
     CHECK(imports[i] != NULL);
-    CHECK(wasm_extern_kind(imports[i]) == wasm_externtype_kind(wasm_importtype_type(import_types.data[i])));
+    CHECK(wasm_extern_kind(imports[i]) ==
+          wasm_externtype_kind(wasm_importtype_type(import_types.data[i])));
   }
   wasm_importtype_vec_delete(&import_types);
   instance = wasm_instance_new(store, module, &import_vec, NULL);
@@ -159,7 +175,8 @@ static void setup(wasm_engine_t* engine) {
   CHECK(wasm_table_set(wasm_extern_as_table(imports[4]), 1, wasm_extern_as_ref(imports[0])));
   host_global = wasm_global_copy(wasm_extern_as_global(imports[3]));
   host_memory = wasm_memory_copy(wasm_extern_as_memory(imports[5]));
-  for (i = 0; i < 6; ++i) wasm_extern_delete(imports[i]);
+  for (i = 0; i < 6; ++i)
+    wasm_extern_delete(imports[i]);
   wasm_module_delete(module);
   wasm_functype_delete(add_type);
   wasm_functype_delete(fail_type);

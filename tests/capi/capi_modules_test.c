@@ -5,10 +5,9 @@
 #include "check.h"
 
 /* (module (func (result i32))): decodes, but the body leaves no i32. */
-static const unsigned char invalid_wasm[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-                                             0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03,
-                                             0x02, 0x01, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00,
-                                             0x0b};
+static const unsigned char invalid_wasm[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01,
+                                             0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01,
+                                             0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
 
 static int is_func(const wasm_externtype_t* type, size_t params, const wasm_valkind_t* p,
                    size_t results, const wasm_valkind_t* r) {
@@ -33,7 +32,8 @@ static int is_global(const wasm_externtype_t* type, wasm_valkind_t kind, wasm_mu
          wasm_globaltype_mutability(g) == mut;
 }
 
-static int is_table(const wasm_externtype_t* type, wasm_valkind_t kind, uint32_t min, uint32_t max) {
+static int is_table(const wasm_externtype_t* type, wasm_valkind_t kind, uint32_t min,
+                    uint32_t max) {
   const wasm_tabletype_t* t = wasm_externtype_as_tabletype_const(type);
   return t != NULL && wasm_valtype_kind(wasm_tabletype_element(t)) == kind &&
          wasm_tabletype_limits(t)->min == min && wasm_tabletype_limits(t)->max == max;
@@ -41,7 +41,8 @@ static int is_table(const wasm_externtype_t* type, wasm_valkind_t kind, uint32_t
 
 static int is_memory(const wasm_externtype_t* type, uint32_t min, uint32_t max) {
   const wasm_memorytype_t* m = wasm_externtype_as_memorytype_const(type);
-  return m != NULL && wasm_memorytype_limits(m)->min == min && wasm_memorytype_limits(m)->max == max;
+  return m != NULL && wasm_memorytype_limits(m)->min == min &&
+         wasm_memorytype_limits(m)->max == max;
 }
 
 /* reflect.wat's imports and exports, as its text declares them. */
@@ -154,7 +155,8 @@ static void test_serialize(wasm_store_t* store) {
   bytes_of(&plain, reflect_wasm, reflect_wasm_size);
   CHECK(wasm_module_deserialize(other, &plain) == NULL);
   wasm_byte_vec_delete(&plain);
-  CHECK(wasm_module_deserialize(other, NULL) == NULL && wasm_module_deserialize(NULL, &serialized) == NULL);
+  CHECK(wasm_module_deserialize(other, NULL) == NULL &&
+        wasm_module_deserialize(NULL, &serialized) == NULL);
   wasm_byte_vec_delete(&serialized);
   wasm_module_serialize(NULL, &serialized);
   CHECK(serialized.size == 0);
@@ -188,7 +190,8 @@ static void* run_job(void* arg) {
   if (instance != NULL) {
     wasm_extern_vec_t exports;
     wasm_instance_exports(instance, &exports);
-    if (exports.size == 7 && wasm_func_call(wasm_extern_as_func(exports.data[6]), &args, &results) == NULL) {
+    if (exports.size == 7 &&
+        wasm_func_call(wasm_extern_as_func(exports.data[6]), &args, &results) == NULL) {
       job->result = result.of.i32;
     }
     wasm_extern_vec_delete(&exports);

@@ -71,7 +71,8 @@ static void test_globals(wasm_store_t* store) {
 
   /* A value of another kind makes no global. */
   CHECK(wasm_global_new(store, const_i32, &f) == NULL);
-  CHECK(wasm_global_new(store, NULL, &f) == NULL && wasm_global_new(NULL, const_i32, &v42) == NULL &&
+  CHECK(wasm_global_new(store, NULL, &f) == NULL &&
+        wasm_global_new(NULL, const_i32, &v42) == NULL &&
         wasm_global_new(store, const_i32, NULL) == NULL);
 
   /* Reference globals: the value read back is a new handle to the same object. */
@@ -139,8 +140,8 @@ static void test_tables(wasm_store_t* store) {
   got = wasm_table_get(table, 1);
   CHECK(got != NULL && wasm_ref_same(got, wasm_func_as_ref(func)));
   wasm_ref_delete(got);
-  CHECK(!wasm_table_set(table, 2, NULL));                          /* out of range */
-  CHECK(!wasm_table_set(table, 0, wasm_foreign_as_ref(foreign)));  /* not a function */
+  CHECK(!wasm_table_set(table, 2, NULL));                         /* out of range */
+  CHECK(!wasm_table_set(table, 0, wasm_foreign_as_ref(foreign))); /* not a function */
   CHECK(wasm_table_get(table, 2) == NULL);
   CHECK(wasm_table_grow(table, 2, wasm_func_as_ref(func)));
   CHECK(wasm_table_size(table) == 4);
@@ -203,8 +204,7 @@ static void test_memories(wasm_store_t* store) {
   wasm_memorytype_t* now;
   byte_t* data;
 
-  CHECK(memory != NULL && wasm_memory_size(memory) == 1 &&
-        wasm_memory_data_size(memory) == 65536);
+  CHECK(memory != NULL && wasm_memory_size(memory) == 1 && wasm_memory_data_size(memory) == 65536);
   data = wasm_memory_data(memory);
   CHECK(data != NULL && data[0] == 0 && data[65535] == 0);
   data[65535] = 9;
@@ -223,7 +223,8 @@ static void test_memories(wasm_store_t* store) {
         wasm_memory_new(store, bad3) == NULL);
   CHECK(wasm_memory_new(NULL, type) == NULL && wasm_memory_new(store, NULL) == NULL);
   CHECK(wasm_memory_data(NULL) == NULL && wasm_memory_data_size(NULL) == 0 &&
-        wasm_memory_size(NULL) == 0 && !wasm_memory_grow(NULL, 1) && wasm_memory_type(NULL) == NULL);
+        wasm_memory_size(NULL) == 0 && !wasm_memory_grow(NULL, 1) &&
+        wasm_memory_type(NULL) == NULL);
   wasm_memorytype_delete(type);
   wasm_memorytype_delete(bad1);
   wasm_memorytype_delete(bad2);
@@ -233,37 +234,36 @@ static void test_memories(wasm_store_t* store) {
 
 /* Exercises delete, copy, same, host info and finalizers of one handle of kind NAME; the
  * finalizer of {tag} must have run once when the object died (checked by the caller). */
-#define EXERCISE_REF_BASE(name, handle, tag)                                                 \
-  do {                                                                                       \
-    wasm_##name##_t* h_ = (handle);                                                          \
-    wasm_##name##_t* c_ = wasm_##name##_copy(h_);                                            \
-    static int marker_;                                                                      \
-    CHECK(h_ != NULL && c_ != NULL && c_ != h_ && wasm_##name##_same(h_, c_));               \
-    CHECK(!wasm_##name##_same(h_, NULL) && !wasm_##name##_same(NULL, h_));                   \
-    CHECK(wasm_##name##_get_host_info(h_) == NULL);                                          \
-    wasm_##name##_set_host_info(h_, &marker_);                                               \
-    CHECK(wasm_##name##_get_host_info(c_) == &marker_);                                      \
-    wasm_##name##_set_host_info_with_finalizer(c_, TAG(tag), count_finalizer);               \
-    CHECK(wasm_##name##_get_host_info(h_) == TAG(tag) && finalized[tag] == 0);               \
-    wasm_##name##_delete(c_);                                                                \
-    CHECK(wasm_##name##_copy(NULL) == NULL && wasm_##name##_get_host_info(NULL) == NULL);    \
-    wasm_##name##_set_host_info(NULL, NULL);                                                 \
-    wasm_##name##_set_host_info_with_finalizer(NULL, NULL, NULL);                            \
-    wasm_##name##_delete(NULL);                                                              \
+#define EXERCISE_REF_BASE(name, handle, tag)                                              \
+  do {                                                                                    \
+    wasm_##name##_t* h_ = (handle);                                                       \
+    wasm_##name##_t* c_ = wasm_##name##_copy(h_);                                         \
+    static int marker_;                                                                   \
+    CHECK(h_ != NULL && c_ != NULL && c_ != h_ && wasm_##name##_same(h_, c_));            \
+    CHECK(!wasm_##name##_same(h_, NULL) && !wasm_##name##_same(NULL, h_));                \
+    CHECK(wasm_##name##_get_host_info(h_) == NULL);                                       \
+    wasm_##name##_set_host_info(h_, &marker_);                                            \
+    CHECK(wasm_##name##_get_host_info(c_) == &marker_);                                   \
+    wasm_##name##_set_host_info_with_finalizer(c_, TAG(tag), count_finalizer);            \
+    CHECK(wasm_##name##_get_host_info(h_) == TAG(tag) && finalized[tag] == 0);            \
+    wasm_##name##_delete(c_);                                                             \
+    CHECK(wasm_##name##_copy(NULL) == NULL && wasm_##name##_get_host_info(NULL) == NULL); \
+    wasm_##name##_set_host_info(NULL, NULL);                                              \
+    wasm_##name##_set_host_info_with_finalizer(NULL, NULL, NULL);                         \
+    wasm_##name##_delete(NULL);                                                           \
   } while (0)
 
 /* As EXERCISE_REF_BASE, plus the conversions to and from wasm_ref_t. */
-#define EXERCISE_REF(name, handle, tag)                                              \
-  do {                                                                               \
-    wasm_##name##_t* r_h_ = (handle);                                                \
-    wasm_ref_t* r_ = wasm_##name##_as_ref(r_h_);                                     \
-    EXERCISE_REF_BASE(name, r_h_, tag);                                              \
-    CHECK(r_ != NULL && wasm_ref_as_##name(r_) == r_h_);                             \
-    CHECK(wasm_##name##_as_ref_const(r_h_) == r_ && wasm_ref_as_##name##_const(r_) == r_h_); \
-    CHECK(wasm_ref_get_host_info(r_) == TAG(tag));                                   \
-    CHECK(wasm_##name##_as_ref(NULL) == NULL && wasm_ref_as_##name(NULL) == NULL &&  \
-          wasm_##name##_as_ref_const(NULL) == NULL &&                                \
-          wasm_ref_as_##name##_const(NULL) == NULL);                                 \
+#define EXERCISE_REF(name, handle, tag)                                                          \
+  do {                                                                                           \
+    wasm_##name##_t* r_h_ = (handle);                                                            \
+    wasm_ref_t* r_ = wasm_##name##_as_ref(r_h_);                                                 \
+    EXERCISE_REF_BASE(name, r_h_, tag);                                                          \
+    CHECK(r_ != NULL && wasm_ref_as_##name(r_) == r_h_);                                         \
+    CHECK(wasm_##name##_as_ref_const(r_h_) == r_ && wasm_ref_as_##name##_const(r_) == r_h_);     \
+    CHECK(wasm_ref_get_host_info(r_) == TAG(tag));                                               \
+    CHECK(wasm_##name##_as_ref(NULL) == NULL && wasm_ref_as_##name(NULL) == NULL &&              \
+          wasm_##name##_as_ref_const(NULL) == NULL && wasm_ref_as_##name##_const(NULL) == NULL); \
   } while (0)
 
 static void test_references(void) {
@@ -303,7 +303,8 @@ static void test_references(void) {
   wasm_name_new_from_string_nt(&text, "a trap");
   trap = wasm_trap_new(store, &text);
   wasm_byte_vec_delete(&text);
-  for (i = 0; i < kTags; ++i) finalized[i] = 0;
+  for (i = 0; i < kTags; ++i)
+    finalized[i] = 0;
 
   EXERCISE_REF_BASE(ref, wasm_foreign_as_ref(foreign2), 1);
   EXERCISE_REF(func, func, 2);
@@ -402,7 +403,8 @@ static void test_references(void) {
     if (i != 8 && i != 9) CHECK(finalized[i] == 0);
   }
   wasm_store_delete(store);
-  for (i = 1; i <= 10; ++i) CHECK(finalized[i] == 1);
+  for (i = 1; i <= 10; ++i)
+    CHECK(finalized[i] == 1);
   wasm_globaltype_delete(gt);
   wasm_tabletype_delete(tt);
   wasm_memorytype_delete(mt);
@@ -419,7 +421,8 @@ static wasm_trap_t* env_callback(void* env, const wasm_val_vec_t* args, wasm_val
 static void test_finalizers_and_orders(void) {
   wasm_engine_t* engine = wasm_engine_new();
   int i;
-  for (i = 0; i < kTags; ++i) finalized[i] = 0;
+  for (i = 0; i < kTags; ++i)
+    finalized[i] = 0;
 
   /* Host info replaced: the old finalizer runs at once, the new one with the object. */
   {
@@ -567,7 +570,8 @@ static void test_instance(void) {
           wasm_tabletype_limits(tt)->max == wasm_limits_max_default);
     wasm_tabletype_delete(tt);
     /* The data segment wrote "wasm" at 16. */
-    CHECK(wasm_memory_data_size(mem) == 65536 && memcmp(wasm_memory_data(mem) + 16, "wasm", 4) == 0);
+    CHECK(wasm_memory_data_size(mem) == 65536 &&
+          memcmp(wasm_memory_data(mem) + 16, "wasm", 4) == 0);
     mt = wasm_memory_type(mem);
     CHECK(wasm_memorytype_limits(mt)->min == 1 && wasm_memorytype_limits(mt)->max == 3);
     wasm_memorytype_delete(mt);

@@ -33,7 +33,8 @@ static void test_byte_vectors(void) {
 
   wasm_byte_vec_new_uninitialized(&v, 100);
   CHECK(v.size == 100 && v.data != NULL);
-  for (i = 0; i < v.size; ++i) zero = zero && v.data[i] == 0;
+  for (i = 0; i < v.size; ++i)
+    zero = zero && v.data[i] == 0;
   CHECK(zero);
   wasm_byte_vec_delete(&v);
   CHECK(v.size == 0 && v.data == NULL); /* deleting leaves an empty vector */
@@ -82,8 +83,8 @@ static void test_names(void) {
 }
 
 static void test_valtypes(void) {
-  const wasm_valkind_t kinds[6] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_EXTERNREF,
-                                   WASM_FUNCREF};
+  const wasm_valkind_t kinds[6] = {WASM_I32, WASM_I64,       WASM_F32,
+                                   WASM_F64, WASM_EXTERNREF, WASM_FUNCREF};
   wasm_valtype_t* types[6];
   wasm_valtype_vec_t vec, copy;
   size_t i;
@@ -161,12 +162,12 @@ static void test_functypes(void) {
   all[0] = wasm_functype_new_0_0();
   all[1] = wasm_functype_new_1_0(wasm_valtype_new_i32());
   all[2] = wasm_functype_new_2_0(wasm_valtype_new_i32(), wasm_valtype_new_i64());
-  all[3] = wasm_functype_new_3_0(wasm_valtype_new_i32(), wasm_valtype_new_i64(),
-                                 wasm_valtype_new_f32());
+  all[3] =
+      wasm_functype_new_3_0(wasm_valtype_new_i32(), wasm_valtype_new_i64(), wasm_valtype_new_f32());
   all[4] = wasm_functype_new_0_1(wasm_valtype_new_f64());
   all[5] = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_f64());
-  all[6] = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i64(),
-                                 wasm_valtype_new_f64());
+  all[6] =
+      wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i64(), wasm_valtype_new_f64());
   all[7] = wasm_functype_new_3_1(wasm_valtype_new_i32(), wasm_valtype_new_i64(),
                                  wasm_valtype_new_f32(), wasm_valtype_new_f64());
   all[8] = wasm_functype_new_0_2(wasm_valtype_new_f64(), wasm_valtype_new_funcref());
@@ -174,9 +175,9 @@ static void test_functypes(void) {
                                  wasm_valtype_new_funcref());
   all[10] = wasm_functype_new_2_2(wasm_valtype_new_i32(), wasm_valtype_new_i64(),
                                   wasm_valtype_new_f64(), wasm_valtype_new_funcref());
-  all[11] = wasm_functype_new_3_2(wasm_valtype_new_i32(), wasm_valtype_new_i64(),
-                                  wasm_valtype_new_f32(), wasm_valtype_new_f64(),
-                                  wasm_valtype_new_funcref());
+  all[11] =
+      wasm_functype_new_3_2(wasm_valtype_new_i32(), wasm_valtype_new_i64(), wasm_valtype_new_f32(),
+                            wasm_valtype_new_f64(), wasm_valtype_new_funcref());
   for (i = 0; i < 12; ++i) {
     const size_t p = i % 4, r = i / 4;
     CHECK(all[i] != NULL);
@@ -187,7 +188,8 @@ static void test_functypes(void) {
           kinds_are(wasm_functype_results(copy), r, f64_ref));
     wasm_functype_delete(copy);
   }
-  for (i = 0; i < 12; ++i) wasm_functype_delete(all[i]);
+  for (i = 0; i < 12; ++i)
+    wasm_functype_delete(all[i]);
 
   /* wasm_functype_new takes the vectors' contents and leaves them empty. */
   ps[0] = wasm_valtype_new_i64();
@@ -353,9 +355,8 @@ static void test_other_types(void) {
     wasm_functype_vec_copy(&fv2, &fv);
     wasm_externtype_vec_new(&ev, 1, &e);
     wasm_externtype_vec_copy(&ev2, &ev);
-    CHECK(gv2.size == 1 && gv2.data[0] != g && tv2.size == 1 && mv2.size == 1 &&
-          fv2.size == 1 && ev2.size == 1 &&
-          wasm_externtype_kind(ev2.data[0]) == WASM_EXTERN_MEMORY);
+    CHECK(gv2.size == 1 && gv2.data[0] != g && tv2.size == 1 && mv2.size == 1 && fv2.size == 1 &&
+          ev2.size == 1 && wasm_externtype_kind(ev2.data[0]) == WASM_EXTERN_MEMORY);
     wasm_globaltype_vec_delete(&gv);
     wasm_globaltype_vec_delete(&gv2);
     wasm_tabletype_vec_delete(&tv);
@@ -381,30 +382,30 @@ static void test_other_types(void) {
 }
 
 /* All five functions of the vector type of NAME, with {make} making one element (or NULL). */
-#define EXERCISE_HANDLE_VEC(name, make)                                          \
-  do {                                                                          \
-    wasm_##name##_vec_t v_, c_, e_, u_;                                          \
-    wasm_##name##_t* elems_[2];                                                  \
-    elems_[0] = (make);                                                          \
-    elems_[1] = (make);                                                          \
-    wasm_##name##_vec_new(&v_, 2, elems_);                                       \
-    CHECK(v_.size == 2 && v_.data != NULL && v_.data[1] == elems_[1]);          \
-    wasm_##name##_vec_copy(&c_, &v_);                                            \
-    CHECK(c_.size == 2 && (c_.data[0] == NULL) == (elems_[0] == NULL) &&        \
-          (elems_[0] == NULL || c_.data[0] != elems_[0]));                      \
-    wasm_##name##_vec_new_empty(&e_);                                            \
-    CHECK(e_.size == 0 && e_.data == NULL);                                      \
-    wasm_##name##_vec_new_uninitialized(&u_, 3);                                 \
-    CHECK(u_.size == 3 && u_.data[0] == NULL && u_.data[2] == NULL);             \
-    wasm_##name##_vec_delete(&v_);                                               \
-    wasm_##name##_vec_delete(&c_);                                               \
-    wasm_##name##_vec_delete(&e_);                                               \
-    wasm_##name##_vec_delete(&u_);                                               \
-    CHECK(u_.size == 0 && u_.data == NULL);                                      \
-    wasm_##name##_vec_new_empty(NULL);                                           \
-    wasm_##name##_vec_new_uninitialized(NULL, 1);                                \
-    wasm_##name##_vec_copy(NULL, NULL);                                          \
-    wasm_##name##_vec_delete(NULL);                                              \
+#define EXERCISE_HANDLE_VEC(name, make)                                  \
+  do {                                                                   \
+    wasm_##name##_vec_t v_, c_, e_, u_;                                  \
+    wasm_##name##_t* elems_[2];                                          \
+    elems_[0] = (make);                                                  \
+    elems_[1] = (make);                                                  \
+    wasm_##name##_vec_new(&v_, 2, elems_);                               \
+    CHECK(v_.size == 2 && v_.data != NULL && v_.data[1] == elems_[1]);   \
+    wasm_##name##_vec_copy(&c_, &v_);                                    \
+    CHECK(c_.size == 2 && (c_.data[0] == NULL) == (elems_[0] == NULL) && \
+          (elems_[0] == NULL || c_.data[0] != elems_[0]));               \
+    wasm_##name##_vec_new_empty(&e_);                                    \
+    CHECK(e_.size == 0 && e_.data == NULL);                              \
+    wasm_##name##_vec_new_uninitialized(&u_, 3);                         \
+    CHECK(u_.size == 3 && u_.data[0] == NULL && u_.data[2] == NULL);     \
+    wasm_##name##_vec_delete(&v_);                                       \
+    wasm_##name##_vec_delete(&c_);                                       \
+    wasm_##name##_vec_delete(&e_);                                       \
+    wasm_##name##_vec_delete(&u_);                                       \
+    CHECK(u_.size == 0 && u_.data == NULL);                              \
+    wasm_##name##_vec_new_empty(NULL);                                   \
+    wasm_##name##_vec_new_uninitialized(NULL, 1);                        \
+    wasm_##name##_vec_copy(NULL, NULL);                                  \
+    wasm_##name##_vec_delete(NULL);                                      \
   } while (0)
 
 static wasm_importtype_t* make_importtype(void) {
