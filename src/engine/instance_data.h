@@ -62,6 +62,22 @@ struct TableData {
   std::optional<uint64_t> max;
 };
 
+/// Largest table {grow_table} makes: ample for real programs, small enough that a guest (or an
+/// embedder) cannot exhaust memory with one request.
+inline constexpr uint64_t kMaxTableElements = 10'000'000;
+
+/// Grows {table} by {n} elements set to {init}: {table.grow}'s rule, for the interpreter and
+/// the embedding APIs alike. Returns the old size, or -1 when the table would pass its maximum
+/// or {kMaxTableElements}.
+inline int64_t grow_table(TableData* table, uint64_t n, Slot init) {
+  const uint64_t old = table->elems.size();
+  const uint64_t max = table->max.value_or(UINT32_MAX);
+  const uint64_t limit = max < kMaxTableElements ? max : kMaxTableElements;
+  if (n > limit || old > limit - n) return -1;
+  table->elems.resize(old + n, init);
+  return static_cast<int64_t>(old);
+}
+
 struct GlobalData {
   Slot value[2] = {0, 0};            ///< v128 uses both slots.
   GlobalType type;

@@ -57,9 +57,6 @@ inline void wr(Slot* fp, uint32_t slot, T value) {
 /// this size, so a multi-gigabyte memory.fill or memory.copy cannot hold off a controller.
 constexpr uint64_t kBulkChunkBytes = 16u << 20;
 
-/// Largest table the interpreter lets {table.grow} create.
-constexpr uint64_t kMaxTableElements = 10'000'000;
-
 /// {p}, which the compiler can no longer prove equal to anything: fields are then addressed
 /// off this one register rather than through separately precomputed (and spilled) addresses.
 template <typename T>
@@ -543,15 +540,8 @@ L_TableSizeI:
 L_TableGrowI: {
   TableData* table = inst->tables[OPND(3)];
   const Slot init = fp[OPND(1)];
-  const uint64_t n = rd<uint32_t>(fp, OPND(2));
-  const uint64_t old = table->elems.size();
-  const uint64_t limit = std::min(table->max.value_or(UINT32_MAX), kMaxTableElements);
-  if (old + n > limit) {
-    wr<uint32_t>(fp, OPND(0), UINT32_MAX);
-  } else {
-    table->elems.resize(old + n, init);
-    wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(old));
-  }
+  const int64_t old = grow_table(table, rd<uint32_t>(fp, OPND(2)), init);
+  wr<uint32_t>(fp, OPND(0), old < 0 ? UINT32_MAX : static_cast<uint32_t>(old));
   NEXT(2);
 }
 L_TableFillI: {

@@ -39,6 +39,15 @@ wasmscope::CaptureMethod internal::to_public(internal::CaptureMethod method) {
   return wasmscope::CaptureMethod::kIdle;
 }
 
+internal::StoreConfig internal::to_internal(const Config& config) {
+  internal::StoreConfig out;
+  out.features = config.features;
+  out.bounds = config.bounds;
+  out.limits.max_frames = config.max_call_depth;
+  out.limits.value_stack_slots = std::max<uint32_t>(config.value_stack_bytes / 8, 1024);
+  return out;
+}
+
 Frame internal::to_public_frame(const internal::SymbolizedFrame& f) {
   Frame out;
   out.module = f.module;
@@ -52,15 +61,6 @@ Frame internal::to_public_frame(const internal::SymbolizedFrame& f) {
 namespace {
 
 uint32_t slots_of(ValType t) { return t == ValType::kV128 ? 2 : 1; }
-
-internal::StoreConfig to_internal(const Config& config) {
-  internal::StoreConfig out;
-  out.features = config.features;
-  out.bounds = config.bounds;
-  out.limits.max_frames = config.max_call_depth;
-  out.limits.value_stack_slots = std::max<uint32_t>(config.value_stack_bytes / 8, 1024);
-  return out;
-}
 
 Trap to_public(const std::string& message, const std::vector<internal::FrameRecord>& frames) {
   Trap trap;
@@ -168,7 +168,7 @@ std::string Trap::to_string() const {
 
 Result<Module> Module::compile(std::span<const uint8_t> bytes, const Config& config) {
   WS_ASSIGN(auto compiled, internal::compile_module(std::vector<uint8_t>(bytes.begin(), bytes.end()),
-                                                    to_internal(config)));
+                                                    internal::to_internal(config)));
   Module m;
   m.impl_ = std::move(compiled);
   return m;
@@ -364,7 +364,7 @@ struct Store::HostFuncs {
 };
 
 Store::Store(const Config& config)
-    : impl_(std::make_unique<internal::Store>(to_internal(config))),
+    : impl_(std::make_unique<internal::Store>(internal::to_internal(config))),
       config_(config),
       host_funcs_(std::make_unique<HostFuncs>()) {}
 

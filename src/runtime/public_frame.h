@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/context.h"
+#include "runtime/store.h"
 #include "stack/capture.h"
 #include "stack/symbolizer.h"
 #include "wasmscope/wasmscope.hh"
@@ -11,6 +12,9 @@ namespace wasmscope::internal {
 
 /// {f} as a public {Frame} (internal namespace: not exported from the shared library).
 Frame to_public_frame(const SymbolizedFrame& f);
+
+/// The store options {config} asks for (the C++ and C APIs both make stores from a {Config}).
+StoreConfig to_internal(const Config& config);
 
 /// The API's names for a thread state and a capture method.
 wasmscope::ThreadState to_public(ThreadState state);

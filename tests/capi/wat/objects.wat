@@ -1,0 +1,15 @@
+;; Exports of every kind, and a start function that traps when global 0 is 1.
+(module
+  (import "env" "trap_at_start" (global $trap i32))
+  (global $counter (export "counter") (mut i32) (i32.const 7))
+  (global $pi (export "pi") f64 (f64.const 3.5))
+  (global $ext (export "ext") (mut externref) (ref.null extern))
+  (table $tab (export "tab") 3 5 funcref)
+  (table $exts (export "exts") 2 externref)
+  (memory $mem (export "mem") 1 3)
+  (data (i32.const 16) "wasm")
+  (elem (i32.const 1) $seven)
+  (func $seven (export "seven") (result i32) (i32.const 7))
+  (func $start (if (global.get $trap) (then unreachable)))
+  (start $start)
+)
