@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "guest_call.h"
 #include "wasmscope/wasmscope.hh"
 
 namespace wasmscope {
@@ -38,7 +39,9 @@ TEST(CaptureSignal, ChosenSignalIsUsedAndTheDefaultIsLeftToTheHost) {
   ASSERT_TRUE(instance.ok());
   Thread thread = store.thread();
   std::thread runner([&] { (void)instance->func("main").call({}); });
-  while (thread.state() != ThreadState::kRunningWasm) std::this_thread::yield();
+  // Running is not enough: the state changes before main's frame is published, and a
+  // capture in between rightly finds no frames. Wait until spin is on top.
+  ASSERT_TRUE(wait_until_innermost(thread, 0));
 
   int by_signal = 0;
   for (int i = 0; i < 200; ++i) {
