@@ -27,6 +27,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
+/// Notifies up to {count} waiters on {address} until one is woken (at most 10 s): a thread is
+/// "waiting" just before it joins the waiter table, so one notify right after the state
+/// changed can find nobody yet. Returns how many the successful notify woke (0: none came).
+uint32_t notify_once_waiting(const void* memory, uint64_t address, uint32_t count) {
+  const auto give_up = Clock::now() + 10s;
+  for (;;) {
+    const uint32_t woken = notify_waiters(memory, address, count);
+    if (woken != 0 || Clock::now() >= give_up) return woken;
+    std::this_thread::sleep_for(1ms);
+  }
+}
+
 // main -> wait_here -> memory.atomic.wait32 on address 16 (expects 0) with timeout {ns}.
 // Function indices: main 0, wait_here 1, add 2, notify 3, load 4.
 // wait_here's body: 0: 00 (no locals) | 1: i32.const 16 | 3: i32.const 0 | 5: local.get 0
@@ -162,7 +174,7 @@ TEST(AtomicWait, CaptureReadsTheFramesOfAWaitingThreadWithWhatItWaitsOn) {
             std::string::npos)
       << json;  // a WAT module has no DWARF to name the address
 
-  EXPECT_EQ(notify_waiters(guest.memory, 16, 1), 1u);
+  EXPECT_EQ(notify_once_waiting(guest.memory, 16, 1), 1u);
   call.join();
   EXPECT_EQ(call.outcome.trap, Trap::kNone) << call.outcome.message;
   EXPECT_EQ(static_cast<uint32_t>(call.result), 0u);  // "ok": woken by a notify
@@ -178,7 +190,7 @@ TEST(AtomicWait, AWaitWithATimeoutRecordsItsDeadline) {
   const CaptureInfo info = capture_stack(guest.ctx(), frames, 4, 0);
   EXPECT_EQ(info.state, ThreadState::kWaiting);
   EXPECT_GT(info.wait_deadline_ns, diag::now_ns());
-  EXPECT_EQ(notify_waiters(guest.memory, 16, UINT32_MAX), 1u);
+  EXPECT_EQ(notify_once_waiting(guest.memory, 16, UINT32_MAX), 1u);
   call.join();
   EXPECT_EQ(static_cast<uint32_t>(call.result), 0u);
 }
@@ -222,7 +234,7 @@ TEST(AtomicWait, SuspendHoldsAWaitingThreadThatParksWhenWoken) {
     std::lock_guard<std::mutex> control(guest.ctx()->control);
     EXPECT_EQ(suspend(guest.ctx(), 1'000'000'000), SuspendOutcome::kInHost);
   }
-  EXPECT_EQ(notify_waiters(guest.memory, 16, 1), 1u);
+  EXPECT_EQ(notify_once_waiting(guest.memory, 16, 1), 1u);
   // Woken while suspended: it parks before running guest code again.
   EXPECT_TRUE(guest.wait_for_state(ThreadState::kParked));
   EXPECT_FALSE(call.done.load(std::memory_order_acquire));
