@@ -344,21 +344,21 @@ check_dumps() {
     failed=$((sent > ok ? sent - ok : 0))
     DUMP_TICKS[$rep]=$(cat "$dir/dump_ticks.txt" 2>/dev/null || echo "")
   else
-  while read -r n rc; do
-    f="$dir/$n.txt"
-    if [[ $rc -ne 0 ]]; then
-      failed=$((failed + 1))
-      log "  dump $n failed (exit $rc): $(head -c 200 "$f")"
-      continue
-    fi
-    ok=$((ok + 1))
-    threads=$(threads_with_frames "$f")
-    [[ -z "$min" || $threads -lt $min ]] && min=$threads
-    [[ -z "$max" || $threads -gt $max ]] && max=$threads
-    if [[ $threads -lt 2 ]]; then
-      fail "dump $n of repetition $((rep + 1)) shows $threads thread(s) with frames (kept in ${f#"$ROOT/"})"
-    fi
-  done <"$dir/status.txt"
+    while read -r n rc; do
+      f="$dir/$n.txt"
+      if [[ $rc -ne 0 ]]; then
+        failed=$((failed + 1))
+        log "  dump $n failed (exit $rc): $(head -c 200 "$f")"
+        continue
+      fi
+      ok=$((ok + 1))
+      threads=$(threads_with_frames "$f")
+      [[ -z "$min" || $threads -lt $min ]] && min=$threads
+      [[ -z "$max" || $threads -gt $max ]] && max=$threads
+      if [[ $threads -lt 2 ]]; then
+        fail "dump $n of repetition $((rep + 1)) shows $threads thread(s) with frames (kept in ${f#"$ROOT/"})"
+      fi
+    done <"$dir/status.txt"
   fi
   DUMPS_OK[$rep]=$ok
   DUMPS_FAILED[$rep]=$failed
