@@ -27,6 +27,12 @@
 #include "wasm.h"
 #include "wasmscope/export.h"
 
+/* {own} marks ownership as in wasm.h, which undefines it at its end. */
+#ifndef own
+#define own
+#define WASMSCOPE_H_UNDEF_OWN_
+#endif
+
 #ifdef __cplusplus
 #define WASMSCOPE_NOEXCEPT noexcept
 extern "C" {
@@ -341,6 +347,11 @@ WASMSCOPE_API int wasmscope_trap_coredump(const wasm_trap_t* trap,
 
 #ifdef __cplusplus
 } /* extern "C" */
+#endif
+
+#ifdef WASMSCOPE_H_UNDEF_OWN_
+#undef own
+#undef WASMSCOPE_H_UNDEF_OWN_
 #endif
 
 #endif /* WASMSCOPE_H_ */

@@ -1,6 +1,6 @@
-// The C API for capture and thread control (include/wasmscope/capture.h) over the C++ API.
+// The C API for capture and thread control (include/wasmscope.h) over the internals.
 // Every entry point is noexcept: nothing thrown below may cross into C.
-#include "wasmscope/capture.h"
+#include "wasmscope.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,12 +8,17 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <string>
 
 #include "diag/thread_dump.h"
 #include "engine/context.h"
 #include "engine/instance_data.h"
 #include "stack/capture.h"
 #include "stack/symbolizer.h"
+
+namespace wasmscope::internal::capi {
+void set_last_error(std::string message);  // wasmscope_api.cc
+}  // namespace wasmscope::internal::capi
 
 namespace {
 
@@ -24,8 +29,10 @@ ExecContext* context_of(wasmscope_thread_t* thread) {
   return reinterpret_cast<ExecContext*>(thread);
 }
 
+/// Reports {message} in the caller's buffer and in wasmscope_last_error().
 void set_error(char* error, size_t size, const char* message) {
   if (error != nullptr && size > 0) std::snprintf(error, size, "%s", message);
+  wasmscope::internal::capi::set_last_error(message);
 }
 
 wasmscope_capture_method_t to_c(wasmscope::internal::CaptureMethod method) {
@@ -91,13 +98,18 @@ extern "C" size_t wasmscope_frame_name(const wasmscope_frame_t* frame, char* buf
 }
 
 extern "C" int wasmscope_thread_suspend(wasmscope_thread_t* thread, uint32_t timeout_ms) noexcept {
-  if (thread == nullptr) return -1;
+  if (thread == nullptr) {
+    set_error(nullptr, 0, "null thread");
+    return -1;
+  }
   ExecContext* ctx = context_of(thread);
   std::lock_guard<std::mutex> control(ctx->control);
-  return wasmscope::internal::suspend(ctx, uint64_t{timeout_ms} * 1'000'000) ==
-                 wasmscope::internal::SuspendOutcome::kTimedOut
-             ? -1
-             : 0;
+  if (wasmscope::internal::suspend(ctx, uint64_t{timeout_ms} * 1'000'000) ==
+      wasmscope::internal::SuspendOutcome::kTimedOut) {
+    set_error(nullptr, 0, "the thread reached no safepoint in time");
+    return -1;
+  }
+  return 0;
 }
 
 extern "C" void wasmscope_thread_resume(wasmscope_thread_t* thread) noexcept {

@@ -26,6 +26,7 @@
 
 #include "engine/instance_data.h"
 #include "runtime/store.h"
+#include "wasi/wasi.h"
 #include "wasm.h"
 #include "wasmscope/wasmscope.hh"
 
@@ -109,6 +110,7 @@ struct TrapData : Counted {
   ~TrapData();
   std::string message;
   std::vector<TrapFrame> frames;
+  std::vector<FrameRecord> records;  ///< The same frames, outermost first (for coredumps).
   wasm_store_t* store = nullptr;  ///< Retained while {frames} name its instances.
   HostInfo host;
 };
@@ -134,6 +136,10 @@ struct HostFuncEnv {
   FuncType type;
 };
 
+/// Records why a wasmscope.h function failed on this thread (wasmscope_last_error()).
+void set_last_error(std::string message);
+const char* last_error();
+
 /// Result of converting between C values and slots: empty, or why it failed.
 using ConvertError = std::optional<std::string>;
 
@@ -157,6 +163,12 @@ wasm_trap_t* adopt_trap(TrapData* data);
 /// Fills {data}'s frames from {records} (outermost first, as the engine reports them) of a
 /// call in {store}, unless it has frames already.
 void attach_frames(TrapData* data, wasm_store_t* store, const std::vector<FrameRecord>& records);
+
+/// A trap handle for {kind}/{message} of a failed call or instantiation in {store}: a host
+/// callback's own trap when the engine unwound with it, else a new one; with the guest frames
+/// of {records}. Null if out of memory.
+wasm_trap_t* trap_of(wasm_store_t* store, Trap kind, const std::string& message,
+                     const std::vector<FrameRecord>& records);
 
 /// The trap data a host function's callback returned on this thread, if any (then the engine
 /// unwound with {Trap::kHostTrap}); taking it clears it.
@@ -209,6 +221,12 @@ struct wasm_shared_module_t {
   std::shared_ptr<const wasmscope::internal::CompiledModule> compiled;
 };
 
+/// One WASI program of a store (include/wasmscope.h): the store owns it.
+struct wasmscope_wasi {
+  std::unique_ptr<wasmscope::internal::wasi::WasiContext> context;
+  wasm_store_t* store = nullptr;  ///< Not retained: the store owns this.
+};
+
 struct wasm_config_t {
   wasmscope::Config config;
 };
@@ -230,6 +248,8 @@ struct wasm_store_t {
   std::mutex mutex;  ///< Guards {objects} and {host_funcs}.
   std::unordered_map<const void*, std::unique_ptr<wasmscope::internal::capi::ObjectInfo>> objects;
   std::deque<wasmscope::internal::capi::HostFuncEnv> host_funcs;
+  /// WASI programs (wasmscope_wasi_new); destroyed before {store}, whose threads use them.
+  std::vector<std::unique_ptr<wasmscope_wasi>> wasi;  // guarded by {mutex}
 };
 
 struct wasm_valtype_t {

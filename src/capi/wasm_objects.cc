@@ -262,8 +262,10 @@ wasm_store_t::wasm_store_t(const wasmscope::Config& config)
     : store(std::make_unique<internal::Store>(internal::to_internal(config))) {}
 
 wasm_store_t::~wasm_store_t() {
-  // The objects first (guest threads stop, nothing can call a host function any more), then
-  // the finalizers of what the host attached to them.
+  // The WASI programs first (each stops the guest threads it started and waits for them),
+  // then the objects (nothing can call a host function any more), then the finalizers of what
+  // the host attached to them.
+  wasi.clear();
   store.reset();
   for (HostFuncEnv& f : host_funcs) {
     if (f.finalizer != nullptr) f.finalizer(f.env);
@@ -347,6 +349,7 @@ wasm_trap_t* make_trap(std::string message) {
 void attach_frames(TrapData* data, wasm_store_t* store, const std::vector<FrameRecord>& records) {
   if (!data->frames.empty() || records.empty()) return;
   if (data->store != nullptr && data->store != store) return;
+  data->records = records;
   const std::vector<SymbolizedFrame> named = symbolize_stack(records);
   for (size_t i = 0; i < named.size(); ++i) {
     const FrameRecord& record = records[records.size() - 1 - i];  // innermost first

@@ -226,8 +226,8 @@ wasm_func_t* new_host_func(wasm_store_t* store, const wasm_functype_t* type,
   return static_cast<wasm_func_t*>(make_handle(RefKind::kFunc, store, func));
 }
 
-/// The trap a failed call or instantiation returns: a host callback's own trap when the
-/// engine unwound with it, else a new one; with the guest frames of {records}.
+}  // namespace
+
 wasm_trap_t* trap_of(wasm_store_t* store, Trap kind, const std::string& message,
                      const std::vector<FrameRecord>& records) {
   TrapData* data = take_host_trap();
@@ -244,7 +244,6 @@ wasm_trap_t* trap_of(wasm_store_t* store, Trap kind, const std::string& message,
   return adopt_trap(data);
 }
 
-}  // namespace
 }  // namespace wasmscope::internal::capi
 
 using namespace wasmscope::internal::capi;  // NOLINT(google-build-using-namespace)

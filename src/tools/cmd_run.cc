@@ -316,14 +316,9 @@ constexpr uint64_t kDefaultDeadlockGraceNs = 5'000'000'000;
 
 /// Splits "HOST::GUEST" (or "HOST") into a preopen.
 wasi::Preopen parse_dir(const std::string& spec) {
-  const size_t sep = spec.find("::");
-  wasi::Preopen preopen;
-  preopen.host_path = spec.substr(0, sep);
-  preopen.guest_path = sep == std::string::npos ? preopen.host_path : spec.substr(sep + 2);
-  if (preopen.host_path.empty() || preopen.guest_path.empty()) {
-    throw UsageError("--dir needs HOST or HOST::GUEST, got '" + spec + "'");
-  }
-  return preopen;
+  std::optional<wasi::Preopen> preopen = wasi::parse_preopen(spec);
+  if (!preopen) throw UsageError("--dir needs HOST or HOST::GUEST, got '" + spec + "'");
+  return *preopen;
 }
 
 /// "KEY=VALUE" with a non-empty key.

@@ -226,6 +226,16 @@ Result<std::unique_ptr<WasiContext>> WasiContext::create(WasiOptions options) {
   return context;
 }
 
+std::optional<Preopen> parse_preopen(std::string_view spec) {
+  const size_t sep = spec.find("::");
+  Preopen preopen;
+  preopen.host_path = std::string(spec.substr(0, sep));
+  preopen.guest_path = sep == std::string_view::npos ? preopen.host_path
+                                                     : std::string(spec.substr(sep + 2));
+  if (preopen.host_path.empty() || preopen.guest_path.empty()) return std::nullopt;
+  return preopen;
+}
+
 Result<std::vector<Extern>> WasiContext::resolve_imports(
     Store& store, const Module& module,
     const std::vector<std::tuple<std::string, std::string, Extern>>& others) {

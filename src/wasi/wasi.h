@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/store.h"
@@ -21,6 +22,10 @@ struct Preopen {
   std::string host_path;
   std::string guest_path;
 };
+
+/// "HOST::GUEST" (or "DIR", under its own name) as a preopen; nullopt when either side is
+/// empty.
+std::optional<Preopen> parse_preopen(std::string_view spec);
 
 /// What a WASI program is started with.
 struct WasiOptions {

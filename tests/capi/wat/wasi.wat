@@ -1,0 +1,36 @@
+;; A WASI command for capi_wasmscope_test.c. With arguments: writes "hello from wasi\n" to stdout
+;; and to out.txt in the first preopened directory, tells the host import its argc, and exits
+;; with status argc * 10 + (number of environment variables). Without: traps in $fail.
+(module $wasi_guest
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "host" "note" (func $note (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "hello from wasi\n")
+  (data (i32.const 200) "out.txt")
+  (func $write (param $fd i32) (param $ptr i32) (param $len i32) (result i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func $fail unreachable)
+  (func (export "_start")
+    (local $fd i32)
+    (drop (call $args_sizes_get (i32.const 20) (i32.const 24)))
+    (drop (call $environ_sizes_get (i32.const 28) (i32.const 32)))
+    (if (i32.eqz (i32.load (i32.const 20))) (then (call $fail)))
+    (drop (call $write (i32.const 1) (i32.const 100) (i32.const 16)))
+    ;; out.txt in fd 3: O_CREAT | O_TRUNC, rights fd_write
+    (if (call $path_open (i32.const 3) (i32.const 0) (i32.const 200) (i32.const 7) (i32.const 9)
+          (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 16))
+      (then (call $proc_exit (i32.const 99))))
+    (local.set $fd (i32.load (i32.const 16)))
+    (drop (call $write (local.get $fd) (i32.const 100) (i32.const 16)))
+    (drop (call $fd_close (local.get $fd)))
+    (call $note (i32.load (i32.const 20)))
+    (call $proc_exit (i32.add (i32.mul (i32.load (i32.const 20)) (i32.const 10))
+                              (i32.load (i32.const 28))))))
