@@ -42,10 +42,15 @@ static void sleep_ms(long ms) {
   nanosleep(&delay, NULL);
 }
 
-/* Waits until {thread} runs guest code (at most about 5 s). */
-static bool wait_until_running(wasmscope_thread_t* thread) {
+/* Waits until {thread} runs {crunch} (at most about 5 s). The state alone would not do: a
+ * thread is "running" from the moment its call begins, before its first guest frame exists. */
+static bool wait_until_in_crunch(wasmscope_thread_t* thread) {
   for (int i = 0; i < 5000; ++i) {
-    if (wasmscope_thread_state(thread) == WASMSCOPE_THREAD_RUNNING_WASM) return true;
+    wasmscope_frame_t innermost;
+    if (wasmscope_thread_state(thread) == WASMSCOPE_THREAD_RUNNING_WASM &&
+        wasmscope_copy_callstack(thread, &innermost, 1, 0, kTimeoutMs, NULL, NULL, 0) == 1 &&
+        innermost.func_index == 0) /* crunch: the module imports nothing */
+      return true;
     sleep_ms(1);
   }
   return false;
@@ -128,8 +133,8 @@ static void* observe(void* arg) {
   /* The handle of the thread a host's calls run on; valid as long as the store. */
   wasmscope_thread_t* thread = wasmscope_store_main_thread(observer->store);
   char name[64];
-  if (!wait_until_running(thread)) {
-    observer->failure = "the main thread never ran guest code";
+  if (!wait_until_in_crunch(thread)) {
+    observer->failure = "the main thread never reached crunch";
   } else if (wasmscope_thread_name(observer->store, thread, name, sizeof name) == 0 ||
              strcmp(name, "main") != 0) {
     observer->failure = "the store's main thread is not named \"main\"";
