@@ -88,14 +88,15 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 run_config "clang-16 ASan+UBSan" build-ci-asan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=address,undefined || status=1
 # ThreadSanitizer over the live stack capture tests, the threads unit tests (the state
-# protocol, signals, suspend, terminate, atomics and wait/notify are where the threads meet)
-# and the wasi-threads guest programs run by the CLI (label mt-guests: spawning, WASI from many
-# threads, dumps and deadlock reports; their own guest races are suppressed, see
-# tests/threads/tsan-guest-races.supp); it builds just their targets, to spare CI time.
+# protocol, signals, suspend, terminate, atomics and wait/notify are where the threads meet),
+# the C API's thread control (capi_wasmscope_test) and the wasi-threads guest programs run by
+# the CLI (label mt-guests: spawning, WASI from many threads, dumps and deadlock reports; their
+# own guest races are suppressed, see tests/threads/tsan-guest-races.supp); it builds just
+# their targets, to spare CI time.
 # Any report fails the test (halt_on_error makes the process exit non-zero). One test at a
 # time: several timing-sensitive tests sharing two cores under TSan only add noise.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_signal_test suspend_all_test diag_api_test atomic_wait_test waiter_table_test wasi_threads_test runtime_threads_test wasmscope threads_guests parallel_matmul_native" CTEST_ARGS="-L capture|threads|mt-guests -j1" \
+BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_signal_test suspend_all_test diag_api_test atomic_wait_test waiter_table_test wasi_threads_test runtime_threads_test capi_wasmscope_test wasmscope threads_guests parallel_matmul_native" CTEST_ARGS="-L capture|threads|mt-guests -j1" \
   run_config "clang-16 TSan (capture, threads and mt-guests tests)" build-ci-tsan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=thread || status=1
 

@@ -63,6 +63,16 @@ wasmscope_thread_t* handle_of(internal::ExecContext* ctx) {
   return reinterpret_cast<wasmscope_thread_t*>(ctx);
 }
 
+/// The integer a C caller passed for an enum: C allows any int there, while C++ may assume
+/// only the enumerators' range, so the value is read as bytes, never loaded as the enum.
+template <class E>
+int raw_enum(const E& value) {
+  static_assert(sizeof(E) == sizeof(int));
+  int raw;
+  std::memcpy(&raw, &value, sizeof raw);
+  return raw;
+}
+
 uint64_t ms_to_ns(uint32_t ms) { return uint64_t{ms} * 1'000'000; }
 
 /// Copies {text} into {buffer} (NUL-terminated, truncated to {size}); returns its full length.
@@ -123,15 +133,16 @@ extern "C" const char* wasmscope_last_error(void) noexcept {
 extern "C" bool wasmscope_config_set_bounds(wasm_config_t* config,
                                             wasmscope_bounds_t bounds) noexcept {
   if (config == nullptr) return fail(false, "null config");
-  switch (bounds) {
+  switch (raw_enum(bounds)) {
     case WASMSCOPE_BOUNDS_GUARD_PAGES:
       config->config.bounds = wasmscope::BoundsChecks::kGuardPages;
       return true;
     case WASMSCOPE_BOUNDS_EXPLICIT:
       config->config.bounds = wasmscope::BoundsChecks::kExplicit;
       return true;
+    default:
+      return fail(false, "unknown bounds mode " + std::to_string(raw_enum(bounds)));
   }
-  return fail(false, "unknown bounds mode " + std::to_string(static_cast<int>(bounds)));
 }
 
 extern "C" bool wasmscope_config_set_features(wasm_config_t* config, uint32_t features) noexcept {
@@ -440,12 +451,12 @@ extern "C" wasmscope_watchdog_t* wasmscope_watchdog_new(
     wasm_store_t* store, const wasmscope_watchdog_options_t* options) noexcept {
   if (store == nullptr || options == nullptr) return fail(nullptr, "null store or options");
   diag::WatchdogOptions w;
-  switch (options->policy) {
+  switch (raw_enum(options->policy)) {
     case WASMSCOPE_HANG_REPORT: w.policy = diag::HangPolicy::kReport; break;
     case WASMSCOPE_HANG_INTERRUPT: w.policy = diag::HangPolicy::kInterrupt; break;
     case WASMSCOPE_HANG_ABORT: w.policy = diag::HangPolicy::kAbort; break;
     default:
-      return fail(nullptr, "unknown hang policy " + std::to_string(static_cast<int>(options->policy)));
+      return fail(nullptr, "unknown hang policy " + std::to_string(raw_enum(options->policy)));
   }
   if (options->deadline_ms == 0 && options->deadlock_grace_ms == 0) {
     return fail(nullptr, "a watchdog needs a deadline or a deadlock grace period");

@@ -20,6 +20,8 @@ extern const unsigned char wasi_wasm[];
 extern const size_t wasi_wasm_size;
 extern const unsigned char spin_wasm[];
 extern const size_t spin_wasm_size;
+extern const unsigned char threaded_wasm[];
+extern const size_t threaded_wasm_size;
 extern const unsigned char simd_wasm[];
 extern const size_t simd_wasm_size;
 
@@ -523,10 +525,63 @@ static void test_call_depth(void) {
   wasm_engine_delete(engine);
 }
 
+/* Guest threads through WASI: a spawned thread is listed, named, captured and dumped, and
+ * deleting the store stops it. */
+static void test_guest_threads(void) {
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* module = load_module(store, threaded_wasm, threaded_wasm_size);
+  wasmscope_wasi_config_t* config = wasmscope_wasi_config_new();
+  wasmscope_wasi_t* wasi = wasmscope_wasi_new(store, config);
+  wasm_instance_t* instance;
+  wasm_extern_vec_t exports;
+  wasm_val_t result_data[1];
+  wasm_val_vec_t none = WASM_EMPTY_VEC;
+  wasm_val_vec_t results;
+  wasmscope_thread_t* threads[4];
+  wasm_trap_t* trap;
+  char name[32], expected[32], text[8192];
+  wasmscope_frame_t frames[4];
+  int32_t n;
+  int i;
+
+  wasmscope_wasi_config_delete(config);
+  CHECK(module != NULL && wasi != NULL);
+  instance = wasmscope_wasi_instantiate(wasi, module, NULL, NULL); /* memory and spawn: WASI */
+  CHECK(instance != NULL);
+  if (instance == NULL) return;
+  wasm_instance_exports(instance, &exports); /* wasi_thread_start, start_thread */
+  results.size = 1;
+  results.data = result_data;
+  trap = wasm_func_call(export_func(&exports, 1), &none, &results);
+  CHECK(trap == NULL && result_data[0].kind == WASM_I32 && result_data[0].of.i32 > 0);
+  for (i = 0; i < 10000 && wasmscope_store_threads(store, NULL, 0) < 2; ++i) sleep_ms(1);
+  CHECK(wasmscope_store_threads(store, threads, 4) == 2);
+  CHECK(threads[0] == wasmscope_store_main_thread(store));
+  snprintf(expected, sizeof expected, "thread %d", (int)result_data[0].of.i32);
+  CHECK(wasmscope_thread_name(store, threads[1], name, sizeof name) == strlen(expected));
+  CHECK(strcmp(name, expected) == 0);
+  CHECK(wait_for_state(threads[1], WASMSCOPE_THREAD_RUNNING_WASM));
+  n = wasmscope_copy_callstack(threads[1], frames, 4, 0, 2000, NULL, NULL, 0);
+  CHECK(n == 2);
+  if (n == 2) {
+    wasmscope_frame_name(&frames[0], name, sizeof name);
+    CHECK(strstr(name, "threaded!worker_loop") == name);
+  }
+  CHECK(wasmscope_store_thread_dump(store, 0, 2000, text, sizeof text) < sizeof text);
+  CHECK(contains(text, expected) && contains(text, "threaded!worker_loop"));
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store); /* stops the spinning thread and waits for it */
+  wasm_engine_delete(engine);
+}
+
 int main(void) {
   test_config();
   test_wasi();
   test_threads();
   test_call_depth();
+  test_guest_threads();
   return check_report("capi_wasmscope_test");
 }
