@@ -7,11 +7,14 @@
 #     after it is moved elsewhere (every consumer below uses the moved copy);
 #   - consumer/ (a copy outside the source tree) built with CMake's find_package against the
 #     shared and the static target, and with plain pkg-config and the compilers directly;
-#     each program runs and prints what it should.
+#     each program runs and prints what it should;
+#   - examples/c (copied out of the source tree too) built with its own CMake project through
+#     find_package, and with pkg-config and the C compiler directly; each of the five examples
+#     runs, exits 0 and prints its "ok" line and the lines that show it did its job.
 # The prefix is removed at the end, whatever happens.
 #
-#   install_test.sh --build DIR --consumer DIR --source DIR --cmake CMAKE --generator GEN
-#     --make-program PROG --cc CC --cxx CXX --soname SONAME --version VERSION
+#   install_test.sh --build DIR --consumer DIR --examples DIR --source DIR --cmake CMAKE
+#     --generator GEN --make-program PROG --cc CC --cxx CXX --soname SONAME --version VERSION
 # (CMake passes all of them: tests/install/CMakeLists.txt.)
 set -euo pipefail
 
@@ -19,6 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2 ;;
     --consumer) consumer=$2 ;;
+    --examples) examples=$2 ;;
     --source) source_dir=$2 ;;
     --cmake) cmake=$2 ;;
     --generator) generator=$2 ;;
@@ -36,6 +40,7 @@ done
 source_dir=$(cd "$source_dir" && pwd -P)
 build=$(cd "$build" && pwd -P)
 consumer=$(cd "$consumer" && pwd -P)
+examples=$(cd "$examples" && pwd -P)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -248,6 +253,102 @@ for kind in shared static; do
   check_linkage "pkg-config embed_$kind" "$pbuild/embed_$kind" "$kind" "$path"
   check_linkage "pkg-config c_api_$kind" "$pbuild/c_api_$kind" "$kind" "$path"
 done
+
+# --- The C examples ------------------------------------------------------------------------
+# examples/c is a standalone project: copied out of the tree, built once by its own
+# CMakeLists.txt (find_package; it also builds the guest modules) and once with pkg-config and
+# the C compiler directly (running the guests the first build made).
+cp -r "$examples" "$work/examples"
+
+# example_lines NAME: what example NAME must print, one grep -E regex (a whole line) per line.
+example_lines() {
+  case "$1" in
+    hello) printf '%s\n' "hello: the guest reported 36" "hello: square_plus_one\(6\) = 37" \
+      "hello: ok" ;;
+    memory) printf '%s\n' "memory: the guest loads 0x12345678 from address 200" \
+      "memory: load\(0x1ffff\) trapped: out of bounds memory access" "memory: ok" ;;
+    wasi) printf '%s\n' \
+      "wasi: the guest printed: guest: read \"a line the host wrote\", wrote /[a-z]+/output.txt; exiting with status 7" \
+      "wasi: the program exited with status 7" \
+      "wasi: output.txt: Hello from the host, a line the host wrote" "wasi: ok" ;;
+    watchdog) printf '%s\n' \
+      "wasmscope hang report #1: thread \"main\" has been in one call for .*" \
+      "    at watchdog!spin_forever\+0x[0-9a-f]+" "    at watchdog!wait_for_work\+0x[0-9a-f]+" \
+      "watchdog: run\(\) trapped: interrupted" "watchdog: ok" ;;
+    thread_dump) printf '%s\n' "\"main\" #[0-9]+ running for .*" \
+      "    at thread_dump!crunch\+0x[0-9a-f]+" \
+      "thread_dump:   #0 thread_dump!crunch\+0x[0-9a-f]+ .*" \
+      "thread_dump:   #1 thread_dump!compute\+0x[0-9a-f]+ .*" \
+      "thread_dump:   #2 thread_dump!run\+0x[0-9a-f]+ .*" \
+      "thread_dump: run\(\) trapped: interrupted .*" "thread_dump: ok" ;;
+  esac
+}
+# run_examples HOW BIN_DIR GUEST_DIR WASI_DIR_SPEC LD_LIBRARY_PATH [COREDUMP]: runs the five
+# programs of BIN_DIR on their guests in GUEST_DIR, the WASI one with WASI_DIR_SPEC
+# (HOST::GUEST, or "" for the temporary directory it makes itself), thread_dump with COREDUMP
+# (where it keeps its coredump) if given. TMPDIR is a fresh directory, which must be empty
+# afterwards, as must the WASI directory: the examples remove what they make.
+run_examples() {
+  local how=$1 bin=$2 guests=$3 dir_spec=$4 path=$5 core=${6:-}
+  local tmp=$work/tmp-$how
+  mkdir "$tmp"
+  local example guest lines args
+  for example in hello memory wasi watchdog thread_dump; do
+    guest=$guests/$example.wasm
+    args=()
+    if [ "$example" = wasi ]; then
+      guest=$guests/wasi_guest.wasm
+      if [ -n "$dir_spec" ]; then args=("$dir_spec"); fi
+    elif [ "$example" = thread_dump ] && [ -n "$core" ]; then
+      args=("$core")
+    fi
+    mapfile -t lines < <(example_lines "$example")
+    expect_output "$how $example" "${lines[@]}" -- \
+      env TMPDIR="$tmp" LD_LIBRARY_PATH="$path" timeout 60 "$bin/$example" "$guest" "${args[@]}"
+  done
+  if [ -n "$(ls -A "$tmp")" ]; then fail "$how: the examples left in TMPDIR: $(ls -A "$tmp")"; fi
+  if [ -n "$dir_spec" ] && [ -n "$(ls -A "${dir_spec%%::*}")" ]; then
+    fail "$how: wasi left in its directory: $(ls -A "${dir_spec%%::*}")"
+  fi
+}
+
+say "C examples with CMake find_package"
+ebuild=$work/examples-cmake-build
+run examples-configure.log "$cmake" -S "$work/examples" -B "$ebuild" -G "$generator" \
+  -DCMAKE_MAKE_PROGRAM="$make_program" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_FLAGS=-Werror -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+grep -qF "wasmscope $version found in $libdir/cmake/wasmscope" "$work/examples-configure.log" ||
+  fail "the examples' find_package did not find wasmscope $version in the prefix"
+run examples-build.log "$cmake" --build "$ebuild"
+find "$ebuild" -type f ! -perm -u+x -print0 |
+  xargs -0 grep -laF -e "$source_dir/include" -e "$source_dir/examples" >"$work/read.txt" || true
+if [ -s "$work/read.txt" ]; then
+  fail "the examples' CMake build read files from the source tree:"
+  sed 's/^/    /' "$work/read.txt" >&2
+fi
+for example in hello memory wasi watchdog thread_dump; do
+  check_linkage "cmake example $example" "$ebuild/$example" shared
+done
+run_examples cmake "$ebuild" "$ebuild" "" ""
+
+say "C examples with pkg-config"
+ebin=$work/examples-pkg-config-build
+mkdir "$ebin"
+read -r -a cflags <<<"$(pkg-config --cflags wasmscope)"
+read -r -a libs <<<"$(pkg-config --libs wasmscope)"
+for example in hello memory wasi watchdog thread_dump; do
+  run "examples-pc-$example.log" "$cc" -std=c11 "${warn[@]}" -O2 "${cflags[@]}" \
+    "$work/examples/$example.c" "${libs[@]}" -pthread -o "$ebin/$example"
+  check_linkage "pkg-config example $example" "$ebin/$example" shared "$libdir"
+done
+mkdir "$work/wasi-dir"
+run_examples pkg-config "$ebin" "$ebuild" "$work/wasi-dir::/data" "$libdir" "$work/thread_dump.core"
+# The coredump thread_dump wrote of its spinning guest, read by the installed CLI: the main
+# thread in crunch (function 0), called from compute (1) and run (2).
+expect_output "coredump of thread_dump" 'thread "main":' \
+  "  #0 instance [0-9]+ func 0 \+0x[0-9a-f]+.*" "  #1 instance [0-9]+ func 1 \+0x[0-9a-f]+.*" \
+  "  #2 instance [0-9]+ func 2 \+0x[0-9a-f]+.*" "memory 0: 65536 bytes.*" -- \
+  "$prefix/bin/wasmscope" coredump "$work/thread_dump.core"
 
 if [ "$failures" -ne 0 ]; then
   say "$failures check(s) failed"
