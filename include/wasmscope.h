@@ -170,6 +170,13 @@ WASMSCOPE_API int wasmscope_wasi_run(wasmscope_wasi_t* wasi, const wasm_instance
 WASMSCOPE_API bool wasmscope_wasi_exit_status(const wasmscope_wasi_t* wasi,
                                               uint32_t* status) WASMSCOPE_NOEXCEPT;
 
+/* ---- Instances ---------------------------------------------------------------------------- */
+
+/* The export of {instance} named {name} (NUL-terminated), or NULL when there is none: what
+ * wasm.h leaves to matching wasm_module_exports against wasm_instance_exports. */
+WASMSCOPE_API own wasm_extern_t* wasmscope_instance_export(const wasm_instance_t* instance,
+                                                           const char* name) WASMSCOPE_NOEXCEPT;
+
 /* ---- Threads ----------------------------------------------------------------------------- */
 
 /* A thread context of a store: the thread of a call into the guest. */
@@ -203,7 +210,13 @@ WASMSCOPE_API size_t wasmscope_thread_name(wasm_store_t* store, wasmscope_thread
                                            char* buffer, size_t size) WASMSCOPE_NOEXCEPT;
 /* A number unique to the thread in the process (0 for NULL). */
 WASMSCOPE_API uint32_t wasmscope_thread_id(wasmscope_thread_t* thread) WASMSCOPE_NOEXCEPT;
+/* A thread is RUNNING_WASM from the start of its call, a moment before its first guest frame
+ * exists: a capture then may find no frames yet. */
 WASMSCOPE_API wasmscope_thread_state_t wasmscope_thread_state(wasmscope_thread_t* thread)
+    WASMSCOPE_NOEXCEPT;
+/* "idle", "running", "in_host", "parked", "exited", "waiting" (as dumps show them); "unknown"
+ * for any other value. */
+WASMSCOPE_API const char* wasmscope_thread_state_name(wasmscope_thread_state_t state)
     WASMSCOPE_NOEXCEPT;
 
 /* ---- Capture ----------------------------------------------------------------------------- */
@@ -224,6 +237,10 @@ typedef enum wasmscope_capture_method {
   WASMSCOPE_CAPTURE_SIGNAL = 3,    /* the thread copied its frames in the signal handler */
   WASMSCOPE_CAPTURE_SAFEPOINT = 4  /* the thread copied its frames at a safepoint */
 } wasmscope_capture_method_t;
+
+/* "idle", "in_host", "parked", "signal", "safepoint"; "unknown" for any other value. */
+WASMSCOPE_API const char* wasmscope_capture_method_name(wasmscope_capture_method_t method)
+    WASMSCOPE_NOEXCEPT;
 
 typedef struct wasmscope_capture_info {
   wasmscope_capture_method_t method;
@@ -321,7 +338,8 @@ WASMSCOPE_API own wasmscope_watchdog_t* wasmscope_watchdog_new(
 /* Stops the watchdog and waits for its thread (and a callback it is running) to end. */
 WASMSCOPE_API void wasmscope_watchdog_delete(own wasmscope_watchdog_t* watchdog)
     WASMSCOPE_NOEXCEPT;
-/* Hang reports written so far. */
+/* Hang reports written so far: counted once a report has been handed to {on_report} (or
+ * written to stderr), before the policy's interrupt or abort. */
 WASMSCOPE_API uint32_t wasmscope_watchdog_reports(const wasmscope_watchdog_t* watchdog)
     WASMSCOPE_NOEXCEPT;
 /* Deadlock reports written so far. */

@@ -115,6 +115,12 @@ static_assert(static_cast<int>(internal::ThreadState::kInHost) == WASMSCOPE_THRE
 static_assert(static_cast<int>(internal::ThreadState::kParked) == WASMSCOPE_THREAD_PARKED);
 static_assert(static_cast<int>(internal::ThreadState::kExited) == WASMSCOPE_THREAD_EXITED);
 static_assert(static_cast<int>(internal::ThreadState::kWaiting) == WASMSCOPE_THREAD_WAITING);
+// The public C++ enums, whose names the C functions reuse, are in the same order.
+static_assert(static_cast<int>(wasmscope::ThreadState::kWaiting) == WASMSCOPE_THREAD_WAITING);
+static_assert(static_cast<int>(wasmscope::ThreadState::kParked) == WASMSCOPE_THREAD_PARKED);
+static_assert(static_cast<int>(wasmscope::CaptureMethod::kSignal) == WASMSCOPE_CAPTURE_SIGNAL);
+static_assert(static_cast<int>(wasmscope::CaptureMethod::kSafepoint) ==
+              WASMSCOPE_CAPTURE_SAFEPOINT);
 
 /// The smallest value stack a thread may have: room for a few frames of any function.
 constexpr uint32_t kMinValueStackBytes = 64u << 10;
@@ -381,6 +387,17 @@ extern "C" bool wasmscope_wasi_exit_status(const wasmscope_wasi_t* wasi,
   return true;
 }
 
+// --- Instances -------------------------------------------------------------------------------
+
+extern "C" wasm_extern_t* wasmscope_instance_export(const wasm_instance_t* instance,
+                                                    const char* name) noexcept {
+  if (instance == nullptr || name == nullptr) return fail(nullptr, "null instance or name");
+  const auto* i = static_cast<const internal::Instance*>(instance->object);
+  const internal::Extern e = i->find_export(name);
+  if (e.object == nullptr) return fail(nullptr, std::string("no export named '") + name + "'");
+  return static_cast<wasm_extern_t*>(make_handle(kind_of_extern(e.kind), instance->store, e.object));
+}
+
 // --- Threads ---------------------------------------------------------------------------------
 
 extern "C" wasmscope_thread_t* wasmscope_store_main_thread(wasm_store_t* store) noexcept {
@@ -418,6 +435,18 @@ extern "C" uint32_t wasmscope_thread_id(wasmscope_thread_t* thread) noexcept {
 extern "C" wasmscope_thread_state_t wasmscope_thread_state(wasmscope_thread_t* thread) noexcept {
   if (thread == nullptr) return WASMSCOPE_THREAD_IDLE;
   return static_cast<wasmscope_thread_state_t>(context_of(thread)->state());
+}
+
+extern "C" const char* wasmscope_thread_state_name(wasmscope_thread_state_t state) noexcept {
+  const int raw = raw_enum(state);
+  if (raw < WASMSCOPE_THREAD_IDLE || raw > WASMSCOPE_THREAD_WAITING) return "unknown";
+  return wasmscope::thread_state_name(static_cast<wasmscope::ThreadState>(raw));
+}
+
+extern "C" const char* wasmscope_capture_method_name(wasmscope_capture_method_t method) noexcept {
+  const int raw = raw_enum(method);
+  if (raw < WASMSCOPE_CAPTURE_IDLE || raw > WASMSCOPE_CAPTURE_SAFEPOINT) return "unknown";
+  return wasmscope::capture_method_name(static_cast<wasmscope::CaptureMethod>(raw));
 }
 
 extern "C" int wasmscope_store_suspend_all(wasm_store_t* store, uint32_t timeout_ms) noexcept {

@@ -340,6 +340,27 @@ static void test_threads(void) {
   CHECK(wasmscope_thread_name(store, NULL, name, sizeof name) == 0 && name[0] == '\0');
   CHECK(wasmscope_thread_id(main_thread) != 0 && wasmscope_thread_id(NULL) == 0);
   CHECK(wasmscope_thread_state(main_thread) == WASMSCOPE_THREAD_IDLE);
+  CHECK(strcmp(wasmscope_thread_state_name(WASMSCOPE_THREAD_IN_HOST), "in_host") == 0);
+  CHECK(strcmp(wasmscope_thread_state_name(WASMSCOPE_THREAD_RUNNING_WASM), "running") == 0);
+  CHECK(strcmp(wasmscope_thread_state_name((wasmscope_thread_state_t)42), "unknown") == 0);
+  CHECK(strcmp(wasmscope_capture_method_name(WASMSCOPE_CAPTURE_SIGNAL), "signal") == 0);
+  CHECK(strcmp(wasmscope_capture_method_name(WASMSCOPE_CAPTURE_PARKED), "parked") == 0);
+  CHECK(strcmp(wasmscope_capture_method_name((wasmscope_capture_method_t)-1), "unknown") == 0);
+
+  /* Exports by name. */
+  {
+    wasm_extern_t* run = wasmscope_instance_export(instance, "run");
+    wasm_extern_t* memory = wasmscope_instance_export(instance, "memory");
+    CHECK(run != NULL && wasm_extern_kind(run) == WASM_EXTERN_FUNC);
+    CHECK(memory != NULL && wasm_extern_kind(memory) == WASM_EXTERN_MEMORY);
+    CHECK(wasm_memory_size(wasm_extern_as_memory(memory)) == 1);
+    CHECK(wasmscope_instance_export(instance, "nothing") == NULL);
+    CHECK(contains(wasmscope_last_error(), "nothing"));
+    CHECK(wasmscope_instance_export(NULL, "run") == NULL);
+    CHECK(wasmscope_instance_export(instance, NULL) == NULL);
+    wasm_extern_delete(run);
+    wasm_extern_delete(memory);
+  }
 
   /* The capture signal: a signal outside the real-time range is refused; choosing one before
    * any capture works, another one afterwards does not. */
