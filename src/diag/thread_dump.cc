@@ -11,9 +11,6 @@
 
 namespace wasmscope::internal::diag {
 
-namespace {
-
-/// {s} as a JSON string literal.
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (const char c : s) {
@@ -34,6 +31,8 @@ std::string json_string(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string seconds(double s) {
   char buf[32];

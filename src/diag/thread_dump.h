@@ -56,6 +56,10 @@ std::string format_text(const std::string& title, const std::vector<ThreadReport
 std::string format_json(const std::string& kind, const std::string& title,
                         const std::vector<ThreadReport>& threads);
 
+/// {s} as a JSON string literal: quotes, backslashes and control characters escaped (the
+/// profile formats write their JSON with it too).
+std::string json_string(const std::string& s);
+
 /// Whether two reports show the same stack (same functions at the same offsets).
 bool same_stack(const ThreadReport& a, const ThreadReport& b);
 
