@@ -1,7 +1,9 @@
 #include "engine/context.h"
 
 #include <sched.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -121,6 +123,34 @@ void transition(ExecContext* ctx, ThreadState from, ThreadState to) {
 }
 
 // async-signal-safe
+uint32_t copy_own_records(const ExecContext* ctx, FrameRecord* to, uint32_t max,
+                          uint32_t* depth_out) {
+  const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
+  const uint32_t n = depth < max ? depth : max;
+  const FrameRecord* from = ctx->frames() + (depth - n);
+  for (uint32_t i = 0; i < n; ++i) to[i] = from[i];  // no memcpy: plain stores in a handler
+  // The innermost frame's newer position, if the owner is between safepoints of a loop. It is
+  // cleared before {depth} changes, so it belongs to the innermost record; the range check
+  // only guards against a bug ever pairing it with another function.
+  const uint64_t* position = ctx->position.load(std::memory_order_relaxed);
+  if (position != nullptr && n > 0) {
+    const CompiledFunc* code = to[n - 1].func != nullptr ? to[n - 1].func->code : nullptr;
+    if (code != nullptr && position >= code->code.data() &&
+        position < code->code.data() + code->code.size()) {
+      to[n - 1].pc = position;
+    }
+  }
+  *depth_out = depth;
+  return n;
+}
+
+pid_t current_tid() {
+  static thread_local pid_t tid = 0;
+  if (tid == 0) tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return tid;
+}
+
+// async-signal-safe
 void answer_capture(ExecContext* ctx, bool in_handler) {
   // Claim the open request: only one copy per request (the handler may interrupt a copy made
   // while waiting for the lock, and then finds nothing open), and none after the controller
@@ -130,22 +160,8 @@ void answer_capture(ExecContext* ctx, bool in_handler) {
       !ctx->capture_open.compare_exchange_strong(seq, 0, std::memory_order_acq_rel)) {
     return;
   }
-  const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
-  const uint32_t n = depth < ctx->max_frames() ? depth : ctx->max_frames();
-  const FrameRecord* from = ctx->frames();
-  FrameRecord* to = ctx->capture_buffer();
-  for (uint32_t i = 0; i < n; ++i) to[i] = from[i];  // no memcpy: plain stores in a handler
-  // The innermost frame's newer position, if the owner is between safepoints of a loop. It is
-  // cleared before {depth} changes, so it belongs to the innermost record; the range check
-  // only guards against a bug ever pairing it with another function.
-  const uint64_t* position = ctx->position.load(std::memory_order_relaxed);
-  if (position != nullptr && n == depth && n > 0) {
-    const CompiledFunc* code = to[n - 1].func != nullptr ? to[n - 1].func->code : nullptr;
-    if (code != nullptr && position >= code->code.data() &&
-        position < code->code.data() + code->code.size()) {
-      to[n - 1].pc = position;
-    }
-  }
+  uint32_t depth = 0;
+  (void)copy_own_records(ctx, ctx->capture_buffer(), ctx->max_frames(), &depth);
   ctx->captured_depth.store(depth, std::memory_order_relaxed);
   ctx->captured_in_handler.store(in_handler, std::memory_order_relaxed);
   ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestCapture), std::memory_order_relaxed);

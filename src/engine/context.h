@@ -13,6 +13,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <sys/types.h>
 
 #include <atomic>
 #include <cstdint>
@@ -120,6 +121,12 @@ class ExecContext {
   /// The thread running guest code on this context, recorded at each outermost entry;
   /// meaningful while {state} is not kIdle.
   std::atomic<pthread_t> owner{};
+  /// The same thread's kernel id (gettid), for per-thread timers (diag/profiler.h).
+  std::atomic<pid_t> owner_tid{0};
+  /// The host function the owner is calling while in kInHost (written before it enters that
+  /// state, so a reader that sees kInHost sees it); stale in other states. What a profile
+  /// attributes time in the host to.
+  std::atomic<const Func*> host_func{nullptr};
 
   /// CLOCK_MONOTONIC nanoseconds of the last state change, and of the start of the current
   /// outermost call (entry from idle): what a watchdog measures hangs against.
@@ -198,6 +205,18 @@ Trap service_requests(ExecContext* ctx);
 /// in the signal handler: {in_handler}).
 // async-signal-safe
 void answer_capture(ExecContext* ctx, bool in_handler = false);
+
+/// Copies the records of the calling thread's own context {ctx} into {to} (room for {max}),
+/// outermost first: all of them, or the innermost {max} when there are more. The innermost
+/// record gets the owner's newest position (a loop's back-edge), as captures see it. Returns
+/// the number copied and sets {*depth} to the full depth. For a signal handler interrupting
+/// the owner (a sampling profiler): reads only what the owner publishes for such readers.
+// async-signal-safe
+uint32_t copy_own_records(const ExecContext* ctx, FrameRecord* to, uint32_t max, uint32_t* depth);
+
+/// The calling thread's kernel thread id, cached per thread.
+// async-signal-safe (after the first call on a thread)
+pid_t current_tid();
 
 /// Runs memory.atomic.wait for the guest on {ctx}: moves it to kWaiting (the caller has
 /// recorded the innermost frame's position), waits on ({memory}, {address}) while the

@@ -70,9 +70,14 @@ inline T* same_pointer(T* p) {
 Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
   TrapLandingPad* pad = current_landing_pad();
   if (pad != nullptr) pad->disarm();
+  // Restored below: a host function that called back into the guest is the one being run
+  // again when this call returns to it.
+  const Func* outer_host = ctx->host_func.load(std::memory_order_relaxed);
+  ctx->host_func.store(callee, std::memory_order_relaxed);
   transition(ctx, ThreadState::kRunningWasm, ThreadState::kInHost);
   HostCall call{ctx, args, args, callee->host_user, &ctx->trap_message};
   const Trap t = callee->host(call);
+  ctx->host_func.store(outer_host, std::memory_order_relaxed);
   // Parks here first if suspended meanwhile: guest state is untouched until resumed.
   transition(ctx, ThreadState::kInHost, ThreadState::kRunningWasm);
   if (pad != nullptr) pad->arm();
@@ -892,12 +897,14 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
   ExecContext* previous_context = nullptr;
   if (saved_state == ThreadState::kIdle) {
     ctx->owner.store(pthread_self(), std::memory_order_relaxed);
+    ctx->owner_tid.store(current_tid(), std::memory_order_relaxed);
     previous_context = set_current_context(ctx);
   }
 
   Trap trap;
   ThreadState now;
   if (func->code == nullptr) {
+    ctx->host_func.store(func, std::memory_order_relaxed);
     transition(ctx, saved_state, ThreadState::kInHost);
     HostCall call{ctx, base, base, func->host_user, &ctx->trap_message};
     trap = func->host(call);

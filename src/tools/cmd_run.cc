@@ -21,6 +21,7 @@
 #include "stack/symbolizer.h"
 #include "tools/commands.h"
 #include "tools/file_io.h"
+#include "tools/profile_session.h"
 #include "tools/run_diag.h"
 #include "wasi/wasi.h"
 
@@ -571,6 +572,10 @@ int cmd_run(const Args& args) {
     std::fputs(kRunUsage, stdout);
     return 0;
   }
+  return run_program(args, nullptr);
+}
+
+int run_program(const Args& args, const ProfileRequest* profile_request) {
   RunOptions o = parse_run_args(args);
   const std::string& path = o.path;
   auto bytes = load_module_bytes(path, o.config.features);
@@ -603,6 +608,16 @@ int cmd_run(const Args& args) {
   auto trapped = [&](const InvokeOutcome& outcome) { return ending.finish(outcome); };
   RunDiagnostics diagnostics(program_threads(store), o.diag, module_name);
   if (!diagnostics.ok()) return 1;
+  // `wasmscope profile`: sampling from before the first call (the start function included)
+  // until the program ends, when this goes out of scope (before the store), or the duration.
+  std::optional<ProfileSession> profile;
+  if (profile_request != nullptr) {
+    ProfileRequest request = *profile_request;
+    request.options.module_name = module_name;
+    request.options.program = path;
+    profile.emplace(request, program_threads(store));
+    if (!profile->start()) return 1;
+  }
   TrapInfo trap;
   auto instance = store.instantiate(*compiled, *imports, &trap);
   if (!instance.ok()) {

@@ -8,17 +8,25 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
+#include "diag/profiler.h"
 #include "tools/commands.h"
+#include "tools/file_io.h"
+#include "tools/profile_session.h"
 #include "tools/run_diag.h"
 
 namespace wasmscope::internal::tools {
 namespace {
+
+/// The command messages are printed for: "wasmscope stack" or "wasmscope profile".
+const char* g_tool = "wasmscope stack";
 
 constexpr const char* kStackUsage =
     "usage: wasmscope stack [--coredump FILE] PID\n"
@@ -69,12 +77,12 @@ bool parse_stack_args(const Args& args, StackOptions* o) {
 }
 
 /// Connects to process {pid}'s dump socket; -1 (with the reason printed) if it cannot.
-int connect_to(long pid) {
+int connect_to(long pid, time_t idle_seconds = kReplyIdleSeconds) {
   // The socket is under the directory of the user running PID.
   struct stat proc;
   const std::string proc_dir = "/proc/" + std::to_string(pid);
   if (::stat(proc_dir.c_str(), &proc) != 0) {
-    std::fprintf(stderr, "wasmscope stack: no process %ld\n", pid);
+    std::fprintf(stderr, "%s: no process %ld\n", g_tool, pid);
     return -1;
   }
   const std::string path = dump_socket_path(proc.st_uid, static_cast<pid_t>(pid));
@@ -83,7 +91,7 @@ int connect_to(long pid) {
   std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const timeval idle = {kReplyIdleSeconds, 0};
+    const timeval idle = {idle_seconds, 0};
     (void)::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
     return fd;
   }
@@ -91,11 +99,11 @@ int connect_to(long pid) {
   if (error == ENOENT || error == ECONNREFUSED) {
     // A process, but nobody listening at its socket's path.
     std::fprintf(stderr,
-                 "wasmscope stack: cannot reach process %ld: it is not serving dumps (it is not "
-                 "a 'wasmscope run', or it is still starting): %s: %s\n",
+                 "%s: cannot reach process %ld: it is not serving dumps (it is not "
+                 "a 'wasmscope run', or it is still starting): %s: %s\n", g_tool,
                  pid, path.c_str(), std::strerror(error));
   } else {
-    std::fprintf(stderr, "wasmscope stack: cannot reach process %ld at %s: %s\n", pid, path.c_str(),
+    std::fprintf(stderr, "%s: cannot reach process %ld at %s: %s\n", g_tool, pid, path.c_str(),
                  std::strerror(error));
   }
   if (fd >= 0) ::close(fd);
@@ -109,7 +117,7 @@ bool send_request(int fd, long pid, const char* request) {
     const ssize_t n = ::send(fd, line.data() + done, line.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      std::fprintf(stderr, "wasmscope stack: cannot send the request to process %ld: %s\n", pid,
+      std::fprintf(stderr, "%s: cannot send the request to process %ld: %s\n", g_tool, pid,
                    std::strerror(errno));
       return false;
     }
@@ -139,7 +147,7 @@ void report_refusal(long pid, const std::string& reply) {
   std::string message = reply.substr(std::strlen("error: "));
   while (!message.empty() && message.back() == '\n')
     message.pop_back();
-  std::fprintf(stderr, "wasmscope stack: process %ld: %s\n", pid, message.c_str());
+  std::fprintf(stderr, "%s: process %ld: %s\n", g_tool, pid, message.c_str());
 }
 
 bool is_refusal(const std::string& reply) {
@@ -155,12 +163,12 @@ int print_dump(int fd, long pid) {
   while ((n = receive(fd, buf, sizeof buf)) > 0)
     text.append(buf, static_cast<size_t>(n));
   if (n < 0) {
-    std::fprintf(stderr, "wasmscope stack: reading the dump of process %ld failed: %s\n", pid,
+    std::fprintf(stderr, "%s: reading the dump of process %ld failed: %s\n", g_tool, pid,
                  receive_error().c_str());
     return 1;
   }
   if (text.empty()) {
-    std::fprintf(stderr, "wasmscope stack: process %ld sent no dump (not its user?)\n", pid);
+    std::fprintf(stderr, "%s: process %ld sent no dump (not its user?)\n", g_tool, pid);
     return 1;
   }
   if (is_refusal(text)) {
@@ -186,9 +194,9 @@ bool read_header(int fd, std::string* line) {
   return true;
 }
 
-/// The N of a header "coredump N\n", if {header} is one.
-bool parse_coredump_header(const std::string& header, uint64_t* size) {
-  const std::string prefix = std::string(kCoredumpRequest) + " ";
+/// The N of a header "WORD N\n" ({word}: "coredump", "profile"), if {header} is one.
+bool parse_sized_header(const std::string& header, const char* word, uint64_t* size) {
+  const std::string prefix = std::string(word) + " ";
   if (header.rfind(prefix, 0) != 0 || header.back() != '\n') return false;
   const std::string digits = header.substr(prefix.size(), header.size() - prefix.size() - 1);
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return false;
@@ -207,17 +215,18 @@ bool write_all(int fd, const char* data, size_t size) {
   return true;
 }
 
-/// Copies the {size} bytes of the coredump from {socket} to the new file {out}; false (with
-/// the reason printed) if they do not all arrive or cannot be written.
-bool receive_coredump(int socket, int out, uint64_t size, long pid, const std::string& tmp) {
+/// Copies the {size} bytes of the {what} ("coredump", "profile") from {socket} to the new file
+/// {out}; false (with the reason printed) if they do not all arrive or cannot be written.
+bool receive_file(int socket, int out, uint64_t size, long pid, const std::string& tmp,
+                  const char* what) {
   uint64_t got = 0;
   char buf[1 << 16];
   for (;;) {
     const ssize_t n = receive(socket, buf, sizeof buf);
     if (n < 0) {
       std::fprintf(stderr,
-                   "wasmscope stack: reading the coredump of process %ld failed after "
-                   "%llu of %llu bytes: %s\n",
+                   "%s: reading the %s of process %ld failed after "
+                   "%llu of %llu bytes: %s\n", g_tool, what,
                    pid, static_cast<unsigned long long>(got), static_cast<unsigned long long>(size),
                    receive_error().c_str());
       return false;
@@ -226,30 +235,31 @@ bool receive_coredump(int socket, int out, uint64_t size, long pid, const std::s
     got += static_cast<uint64_t>(n);
     if (got > size) break;
     if (!write_all(out, buf, static_cast<size_t>(n))) {
-      std::fprintf(stderr, "wasmscope stack: cannot write '%s': %s\n", tmp.c_str(),
+      std::fprintf(stderr, "%s: cannot write '%s': %s\n", g_tool, tmp.c_str(),
                    std::strerror(errno));
       return false;
     }
   }
   if (got != size) {
     std::fprintf(stderr,
-                 "wasmscope stack: process %ld sent %s%llu bytes of a %llu-byte "
-                 "coredump; nothing written\n",
+                 "%s: process %ld sent %s%llu bytes of a %llu-byte "
+                 "%s; nothing written\n", g_tool,
                  pid, got > size ? "more than " : "only ",
                  static_cast<unsigned long long>(got > size ? size : got),
-                 static_cast<unsigned long long>(size));
+                 static_cast<unsigned long long>(size), what);
     return false;
   }
   return true;
 }
 
-/// `wasmscope stack --coredump FILE PID`: writes the coredump to FILE, through FILE.tmp so
-/// that FILE is never left half written.
-int save_coredump(int fd, long pid, const std::string& path) {
-  if (!send_request(fd, pid, kCoredumpRequest)) return 1;
+/// Sends {request}, then writes the "WORD N" reply's N bytes ({what}: "coredump",
+/// "profile") to {path}, through {path}.tmp so that {path} is never left half written.
+int save_reply(int fd, long pid, const std::string& path, const std::string& request,
+               const char* word, const char* what) {
+  if (!send_request(fd, pid, request.c_str())) return 1;
   std::string header;
   if (!read_header(fd, &header)) {
-    std::fprintf(stderr, "wasmscope stack: reading the reply of process %ld failed: %s\n", pid,
+    std::fprintf(stderr, "%s: reading the reply of process %ld failed: %s\n", g_tool, pid,
                  receive_error().c_str());
     return 1;
   }
@@ -258,8 +268,8 @@ int save_coredump(int fd, long pid, const std::string& path) {
     return 1;
   }
   uint64_t size = 0;
-  if (!parse_coredump_header(header, &size)) {
-    std::fprintf(stderr, "wasmscope stack: process %ld sent %s\n", pid,
+  if (!parse_sized_header(header, word, &size)) {
+    std::fprintf(stderr, "%s: process %ld sent %s\n", g_tool, pid,
                  header.empty() ? "no reply (not its user?)" : "an unexpected reply");
     return 1;
   }
@@ -268,18 +278,18 @@ int save_coredump(int fd, long pid, const std::string& path) {
   // 0600: the dump holds the program's memory, which only its user could reach so far.
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (out < 0) {
-    std::fprintf(stderr, "wasmscope stack: cannot create '%s': %s\n", tmp.c_str(),
+    std::fprintf(stderr, "%s: cannot create '%s': %s\n", g_tool, tmp.c_str(),
                  std::strerror(errno));
     return 1;
   }
-  bool ok = receive_coredump(fd, out, size, pid, tmp);
+  bool ok = receive_file(fd, out, size, pid, tmp, what);
   if (::close(out) != 0 && ok) {
-    std::fprintf(stderr, "wasmscope stack: cannot write '%s': %s\n", tmp.c_str(),
+    std::fprintf(stderr, "%s: cannot write '%s': %s\n", g_tool, tmp.c_str(),
                  std::strerror(errno));
     ok = false;
   }
   if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::fprintf(stderr, "wasmscope stack: cannot rename '%s' to '%s': %s\n", tmp.c_str(),
+    std::fprintf(stderr, "%s: cannot rename '%s' to '%s': %s\n", g_tool, tmp.c_str(),
                  path.c_str(), std::strerror(errno));
     ok = false;
   }
@@ -287,7 +297,7 @@ int save_coredump(int fd, long pid, const std::string& path) {
     ::unlink(tmp.c_str());
     return 1;
   }
-  std::fprintf(stderr, "wasmscope stack: coredump of process %ld written to %s (%llu bytes)\n", pid,
+  std::fprintf(stderr, "%s: %s of process %ld written to %s (%llu bytes)\n", g_tool, what, pid,
                path.c_str(), static_cast<unsigned long long>(size));
   return 0;
 }
@@ -307,7 +317,30 @@ int cmd_stack(const Args& args) {
   const int fd = connect_to(o.pid);
   if (fd < 0) return 1;
   const int status =
-      o.coredump_path.empty() ? print_dump(fd, o.pid) : save_coredump(fd, o.pid, o.coredump_path);
+      o.coredump_path.empty()
+          ? print_dump(fd, o.pid)
+          : save_reply(fd, o.pid, o.coredump_path, kCoredumpRequest, kCoredumpRequest, "coredump");
+  ::close(fd);
+  return status;
+}
+
+int profile_attached(long pid, const ProfileRequest& request) {
+  g_tool = "wasmscope profile";
+  const std::optional<diag::ProfileFormat> format = diag::profile_format_for(request.path);
+  if (!format) return 2;  // checked by the caller
+  // The server says nothing until the profile is done.
+  const time_t idle = static_cast<time_t>(request.duration_ns / 1'000'000'000ull) + kReplyIdleSeconds;
+  const int fd = connect_to(pid, idle);
+  if (fd < 0) return 1;
+  const uint64_t ms = std::max<uint64_t>(request.duration_ns / 1'000'000, 1);
+  if (ms > kMaxProfileMs) {
+    ::close(fd);
+    throw UsageError("--duration may be at most 24 hours when attaching");
+  }
+  const std::string line = std::string(kProfileRequest) + " " + std::to_string(request.options.hz) +
+                           (request.options.clock == diag::ProfileClock::kWall ? " wall " : " cpu ") +
+                           std::to_string(ms) + " " + diag::profile_format_name(*format);
+  const int status = save_reply(fd, pid, request.path, line, kProfileRequest, "profile");
   ::close(fd);
   return status;
 }

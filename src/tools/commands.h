@@ -18,6 +18,14 @@ int cmd_spectest(const Args& args);
 int cmd_run(const Args& args);
 int cmd_coredump(const Args& args);
 int cmd_stack(const Args& args);
+int cmd_profile(const Args& args);
+
+struct ProfileRequest;
+/// `wasmscope run ARGS`, with the profiler of {profile} (may be null) around the program.
+int run_program(const Args& args, const ProfileRequest* profile);
+/// `wasmscope profile PID`: asks the running `wasmscope run` process {pid} to profile itself
+/// for {request}'s duration and writes what it sends to {request.path}.
+int profile_attached(long pid, const ProfileRequest& request);
 
 /// True when {args} asks for help ({--help} or {-h}).
 bool wants_help(const Args& args);

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  run FILE [ARGS...]     run a WASI program, or call an export (--invoke NAME VALUES...)\n"
     "  coredump FILE          print a WebAssembly coredump (run --coredump-on-trap writes them)\n"
     "  stack PID              print a thread dump of a running 'wasmscope run' process\n"
+    "  profile -o OUT FILE    run a program under the sampling profiler (or attach: PID)\n"
     "\n"
     "Run 'wasmscope COMMAND --help' for a command's options.\n";
 
@@ -35,6 +36,7 @@ constexpr Command kCommands[] = {
     {"run", cmd_run},
     {"coredump", cmd_coredump},
     {"stack", cmd_stack},
+    {"profile", cmd_profile},
 };
 
 int dispatch(int argc, char** argv) {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "diag/coredump.h"
+#include "diag/profiler.h"
 
 namespace wasmscope::internal::tools {
 
@@ -297,8 +299,10 @@ void RunDiagnostics::serve_request(int client) {
                     dump_text("wasmscope thread dump (pid " + std::to_string(getpid()) + ")"));
   } else if (request == kCoredumpRequest) {
     serve_coredump(client);
+  } else if (request.rfind(std::string(kProfileRequest) + " ", 0) == 0) {
+    serve_profile(client, request);
   } else {
-    (void)send_text(client, "error: unknown request (expected 'dump' or 'coredump')\n");
+    (void)send_text(client, "error: unknown request (expected 'dump', 'coredump' or 'profile')\n");
   }
 }
 
@@ -329,6 +333,57 @@ void RunDiagnostics::serve_coredump(int client) {
   }
   const std::string header = "coredump " + std::to_string(dump->size()) + "\n";
   if (send_text(client, header)) (void)send_all(client, dump->data(), dump->size());
+}
+
+/// Profiles every guest thread for the time asked, then sends the profile. The client's
+/// connection is watched meanwhile: a client that goes away ends the sampling early.
+void RunDiagnostics::serve_profile(int client, const std::string& request) {
+  char clock[8] = {};
+  char format_name[16] = {};
+  unsigned hz = 0;
+  unsigned long long ms = 0;
+  int consumed = 0;
+  if (std::sscanf(request.c_str(), "profile %u %7s %llu %15s%n", &hz, clock, &ms, format_name,
+                  &consumed) != 4 ||
+      static_cast<size_t>(consumed) != request.size()) {
+    (void)send_text(client, "error: expected 'profile HZ cpu|wall MS FORMAT'\n");
+    return;
+  }
+  const std::optional<diag::ProfileFormat> format = diag::profile_format_named(format_name);
+  const std::string mode = clock;
+  if (!format || (mode != "cpu" && mode != "wall") || hz == 0 || hz > diag::kMaxProfileHz ||
+      ms == 0 || ms > kMaxProfileMs) {
+    (void)send_text(client, "error: bad profile request '" + request + "'\n");
+    return;
+  }
+  diag::ProfilerOptions options;
+  options.hz = hz;
+  options.clock = mode == "wall" ? diag::ProfileClock::kWall : diag::ProfileClock::kCpu;
+  options.module_name = module_name_;
+  {
+    std::lock_guard<std::mutex> lock(instance_mutex_);
+    options.program = module_path_;
+  }
+  diag::Profiler profiler(threads_, options);
+  if (const Result<void> started = profiler.start(); !started.ok()) {
+    (void)send_text(client, "error: cannot profile: " + started.error().message + "\n");
+    return;
+  }
+  const timespec until = deadline_in_ms(static_cast<int>(ms));
+  while (!stopping_ && ms_until(until) > 0) {
+    // A readable client here has hung up (it sends nothing more): stop early.
+    pollfd p = {client, POLLIN, 0};
+    const int n = ::poll(&p, 1, std::min(ms_until(until), 100));
+    if (n > 0) break;
+  }
+  const diag::Profile profile = profiler.stop();
+  const Result<std::vector<uint8_t>> bytes = diag::encode_profile(profile, *format);
+  if (!bytes.ok()) {
+    (void)send_text(client, "error: no profile: " + bytes.error().message + "\n");
+    return;
+  }
+  const std::string header = std::string(kProfileRequest) + " " + std::to_string(bytes->size()) + "\n";
+  if (send_text(client, header)) (void)send_all(client, bytes->data(), bytes->size());
 }
 
 void RunDiagnostics::dump_on_sigquit() {

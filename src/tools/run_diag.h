@@ -9,6 +9,10 @@
 //   coredump  -> "coredump N\n" then N bytes: a WebAssembly coredump (diag/coredump.h) of the
 //                program, one stack per guest thread, taken while every thread is suspended;
 //                the program then goes on.
+//   profile HZ cpu|wall MS FORMAT
+//             -> after MS milliseconds of sampling every guest thread at HZ (diag/profiler.h),
+//                "profile N\n" then N bytes: the profile in FORMAT (folded, speedscope, pprof,
+//                svg); the program is not stopped. The server answers nothing else meanwhile.
 //   anything else, no request in time, or a coredump that cannot be made
 //             -> "error: MESSAGE\n".
 // A peer whose credentials are another user's is closed on at once, without a reply.
@@ -66,6 +70,7 @@ class RunDiagnostics {
   void serve_dumps();
   void serve_request(int client);
   void serve_coredump(int client);
+  void serve_profile(int client, const std::string& request);
   std::string dump_text(const std::string& title) const;
 
   diag::ThreadLister threads_;
@@ -90,6 +95,9 @@ class RunDiagnostics {
 /// The requests of the socket protocol (above), without their '\n'.
 inline constexpr const char* kDumpRequest = "dump";
 inline constexpr const char* kCoredumpRequest = "coredump";
+inline constexpr const char* kProfileRequest = "profile";
+/// The longest profile a client may ask for.
+inline constexpr uint64_t kMaxProfileMs = 24ull * 3600 * 1000;
 /// The longest request line the server reads, '\n' included.
 inline constexpr size_t kMaxRequestBytes = 64;
 
