@@ -346,6 +346,42 @@ WASMSCOPE_API uint32_t wasmscope_watchdog_reports(const wasmscope_watchdog_t* wa
 WASMSCOPE_API uint32_t wasmscope_watchdog_deadlock_reports(const wasmscope_watchdog_t* watchdog)
     WASMSCOPE_NOEXCEPT;
 
+/* ---- The sampling profiler -------------------------------------------------------------- */
+
+typedef enum wasmscope_profile_clock {
+  /* Each thread's CPU time: where the program computes; blocked threads get no samples. */
+  WASMSCOPE_PROFILE_CPU = 0,
+  /* Elapsed time: blocked threads too, attributed to their host call or wait. */
+  WASMSCOPE_PROFILE_WALL = 1
+} wasmscope_profile_clock_t;
+
+/* Samples every live thread of a store (threads started later included) from a signal
+ * handler, wherever it is, as `wasmscope profile` does (docs/profiling.md). */
+typedef struct wasmscope_profiler wasmscope_profiler_t;
+
+/* A profiler for {store} at {hz} samples per second of each thread's clock (1 to 10000),
+ * stopped. Keeps the store alive until it is deleted. NULL for bad arguments. */
+WASMSCOPE_API own wasmscope_profiler_t* wasmscope_profiler_new(
+    wasm_store_t* store, uint32_t hz, wasmscope_profile_clock_t clock) WASMSCOPE_NOEXCEPT;
+/* Stops it if it runs. */
+WASMSCOPE_API void wasmscope_profiler_delete(own wasmscope_profiler_t* profiler)
+    WASMSCOPE_NOEXCEPT;
+/* Starts sampling (a new profile). Returns 0, or -1 if it cannot. */
+WASMSCOPE_API int wasmscope_profiler_start(wasmscope_profiler_t* profiler) WASMSCOPE_NOEXCEPT;
+/* Stops sampling and keeps the profile for wasmscope_profiler_write. Returns 0, or -1 when
+ * it was not running. */
+WASMSCOPE_API int wasmscope_profiler_stop(wasmscope_profiler_t* profiler) WASMSCOPE_NOEXCEPT;
+/* Writes the last stopped profile to {path} in the format its name asks for (".folded",
+ * ".speedscope.json", ".pb.gz", ".svg"); the file is replaced only once complete. Returns 0,
+ * or -1 (no profile yet, an unknown extension, the file cannot be written). */
+WASMSCOPE_API int wasmscope_profiler_write(const wasmscope_profiler_t* profiler,
+                                           const char* path) WASMSCOPE_NOEXCEPT;
+/* Samples in the last stopped profile, and samples lost (reported in every format too). */
+WASMSCOPE_API uint64_t wasmscope_profiler_samples(const wasmscope_profiler_t* profiler)
+    WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API uint64_t wasmscope_profiler_lost(const wasmscope_profiler_t* profiler)
+    WASMSCOPE_NOEXCEPT;
+
 /* ---- Coredumps --------------------------------------------------------------------------- */
 
 /* Writes a WebAssembly coredump (tool-conventions Coredump.md, readable by

@@ -21,6 +21,8 @@ namespace wasmscope {
 
 namespace internal::diag {
 class Watchdog;
+class Profiler;
+struct Profile;
 }  // namespace internal::diag
 
 /// Text modelled on JVM thread dumps, or one JSON object on one line.
@@ -94,6 +96,49 @@ class WASMSCOPE_API Watchdog {
 
  private:
   std::unique_ptr<internal::diag::Watchdog> impl_;
+};
+
+/// What a sampling profiler's rate is measured against.
+enum class ProfileClock : uint8_t {
+  kCpu,   ///< Each thread's CPU time: where the program computes (blocked threads: no samples).
+  kWall,  ///< Elapsed time: blocked threads too, attributed to their host call or wait.
+};
+
+struct ProfilerOptions {
+  uint32_t hz = 1000;  ///< Samples per second of each thread's clock, 1 to 10000.
+  ProfileClock clock = ProfileClock::kCpu;
+};
+
+/// The sampling profiler `wasmscope profile` uses, for embedders that profile their own
+/// guests in production: every live thread of a store (threads started later included),
+/// sampled from a signal handler wherever it is (docs/profiling.md). The store must outlive
+/// the profiler. Thread-safety: one thread at a time may use a profiler.
+class WASMSCOPE_API Profiler {
+ public:
+  explicit Profiler(Store& store, ProfilerOptions options = {});
+  ~Profiler();  ///< Stops sampling if it runs.
+  Profiler(const Profiler&) = delete;
+  Profiler& operator=(const Profiler&) = delete;
+
+  /// Starts sampling (again, after a {stop}: a new profile). Fails for a rate out of range or
+  /// when the profiler's signal handler or thread cannot be set up.
+  Result<void> start();
+  /// Stops sampling and keeps the profile for {write}.
+  void stop();
+  /// Writes the last profile {stop} kept to {path}, in the format its name asks for:
+  /// ".folded", ".speedscope.json", ".pb.gz" (pprof) or ".svg" (a flame graph). The file is
+  /// replaced only once it is complete.
+  Result<void> write(const std::string& path) const;
+  /// Samples in the last profile, and samples lost (a full buffer, a thread that did not
+  /// answer): reported in every format too.
+  uint64_t samples() const;
+  uint64_t lost() const;
+
+ private:
+  Store& store_;
+  ProfilerOptions options_;
+  std::unique_ptr<internal::diag::Profiler> impl_;
+  std::unique_ptr<internal::diag::Profile> profile_;
 };
 
 }  // namespace wasmscope

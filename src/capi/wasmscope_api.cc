@@ -16,6 +16,8 @@
 
 #include "capi/wasm_impl.h"
 #include "diag/coredump.h"
+#include "diag/profile.h"
+#include "diag/profiler.h"
 #include "diag/thread_dump.h"
 #include "diag/watchdog.h"
 #include "engine/context.h"
@@ -40,6 +42,13 @@ namespace diag = wasmscope::internal::diag;
 
 struct wasmscope_wasi_config {
   wasi::WasiOptions options;
+};
+
+struct wasmscope_profiler {
+  wasm_store_t* store = nullptr;  ///< Retained until the profiler is deleted.
+  diag::ProfilerOptions options;
+  std::unique_ptr<diag::Profiler> running;
+  std::unique_ptr<diag::Profile> last;
 };
 
 struct wasmscope_watchdog {
@@ -522,6 +531,74 @@ extern "C" uint32_t wasmscope_watchdog_reports(const wasmscope_watchdog_t* watch
 extern "C" uint32_t wasmscope_watchdog_deadlock_reports(
     const wasmscope_watchdog_t* watchdog) noexcept {
   return watchdog == nullptr ? 0 : watchdog->watchdog->deadlock_reports();
+}
+
+// --- The sampling profiler -------------------------------------------------------------------
+
+extern "C" wasmscope_profiler_t* wasmscope_profiler_new(wasm_store_t* store, uint32_t hz,
+                                                        wasmscope_profile_clock_t clock) noexcept {
+  if (store == nullptr) return fail(nullptr, "null store");
+  if (hz == 0 || hz > diag::kMaxProfileHz) {
+    return fail(nullptr, "the rate must be between 1 and " + std::to_string(diag::kMaxProfileHz) +
+                             " Hz, not " + std::to_string(hz));
+  }
+  const int raw = raw_enum(clock);
+  if (raw != WASMSCOPE_PROFILE_CPU && raw != WASMSCOPE_PROFILE_WALL) {
+    return fail(nullptr, "unknown profile clock " + std::to_string(raw));
+  }
+  auto profiler = std::unique_ptr<wasmscope_profiler>(new (std::nothrow) wasmscope_profiler);
+  if (!profiler) return fail(nullptr, "out of memory");
+  profiler->options.hz = hz;
+  profiler->options.clock =
+      raw == WASMSCOPE_PROFILE_WALL ? diag::ProfileClock::kWall : diag::ProfileClock::kCpu;
+  retain(store);
+  profiler->store = store;
+  return profiler.release();
+}
+
+extern "C" int wasmscope_profiler_stop(wasmscope_profiler_t* profiler) noexcept {
+  if (profiler == nullptr) return fail(-1, "null profiler");
+  if (!profiler->running) return fail(-1, "the profiler is not running");
+  profiler->last = std::make_unique<diag::Profile>(profiler->running->stop());
+  profiler->running.reset();
+  return 0;
+}
+
+extern "C" void wasmscope_profiler_delete(wasmscope_profiler_t* profiler) noexcept {
+  if (profiler == nullptr) return;
+  if (profiler->running) (void)wasmscope_profiler_stop(profiler);
+  release(profiler->store);
+  delete profiler;
+}
+
+extern "C" int wasmscope_profiler_start(wasmscope_profiler_t* profiler) noexcept {
+  if (profiler == nullptr) return fail(-1, "null profiler");
+  if (profiler->running) (void)wasmscope_profiler_stop(profiler);
+  internal::Store* s = profiler->store->store.get();
+  profiler->running =
+      std::make_unique<diag::Profiler>([s] { return watched_threads(*s); }, profiler->options);
+  const wasmscope::Result<void> started = profiler->running->start();
+  if (!started.ok()) {
+    profiler->running.reset();
+    return fail(-1, started.error().message);
+  }
+  return 0;
+}
+
+extern "C" int wasmscope_profiler_write(const wasmscope_profiler_t* profiler,
+                                        const char* path) noexcept {
+  if (profiler == nullptr || path == nullptr) return fail(-1, "null profiler or path");
+  if (!profiler->last) return fail(-1, "no profile yet: start and stop the profiler first");
+  const wasmscope::Result<void> written = diag::write_profile(*profiler->last, path);
+  return written.ok() ? 0 : fail(-1, written.error().message);
+}
+
+extern "C" uint64_t wasmscope_profiler_samples(const wasmscope_profiler_t* profiler) noexcept {
+  return profiler == nullptr || !profiler->last ? 0 : profiler->last->total_samples();
+}
+
+extern "C" uint64_t wasmscope_profiler_lost(const wasmscope_profiler_t* profiler) noexcept {
+  return profiler == nullptr || !profiler->last ? 0 : profiler->last->total_lost();
 }
 
 // --- Coredumps -------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "diag/profile.h"
+#include "diag/profiler.h"
 #include "diag/thread_dump.h"
 #include "diag/watchdog.h"
 #include "wasmscope/diag.hh"
@@ -66,13 +68,11 @@ Watchdog::Watchdog(const Thread& thread, WatchdogOptions options) {
   impl_ = std::make_unique<internal::diag::Watchdog>(ctx, std::move(w));
 }
 
-Watchdog::Watchdog(Store& store, WatchdogOptions options,
-                   std::chrono::nanoseconds deadlock_grace) {
-  internal::diag::WatchdogOptions w = internal_options(options);
-  const uint64_t grace = to_ns(deadlock_grace);
-  w.deadlock_grace_ns = grace == 0 ? 0 : std::max<uint64_t>(grace, 1'000'000);
-  // The store outlives the watchdog (the contract above), and so do its threads' contexts.
-  internal::diag::ThreadLister lister = [&store] {
+namespace {
+
+/// Every live thread of {store} as the diagnostics list them; {store} must outlive the lister.
+internal::diag::ThreadLister store_threads(Store& store) {
+  return [&store] {
     std::vector<internal::diag::WatchedThread> threads;
     for (const Thread& t : store.threads()) {
       internal::ExecContext* ctx = internal::ThreadAccess::context(t);
@@ -80,7 +80,17 @@ Watchdog::Watchdog(Store& store, WatchdogOptions options,
     }
     return threads;
   };
-  impl_ = std::make_unique<internal::diag::Watchdog>(std::move(lister), std::move(w));
+}
+
+}  // namespace
+
+Watchdog::Watchdog(Store& store, WatchdogOptions options,
+                   std::chrono::nanoseconds deadlock_grace) {
+  internal::diag::WatchdogOptions w = internal_options(options);
+  const uint64_t grace = to_ns(deadlock_grace);
+  w.deadlock_grace_ns = grace == 0 ? 0 : std::max<uint64_t>(grace, 1'000'000);
+  // The store outlives the watchdog (the contract above), and so do its threads' contexts.
+  impl_ = std::make_unique<internal::diag::Watchdog>(store_threads(store), std::move(w));
 }
 
 Watchdog::~Watchdog() = default;
@@ -88,5 +98,36 @@ Watchdog::~Watchdog() = default;
 uint32_t Watchdog::reports() const { return impl_ ? impl_->reports() : 0; }
 
 uint32_t Watchdog::deadlock_reports() const { return impl_ ? impl_->deadlock_reports() : 0; }
+
+Profiler::Profiler(Store& store, ProfilerOptions options) : store_(store), options_(options) {}
+
+Profiler::~Profiler() { stop(); }
+
+Result<void> Profiler::start() {
+  stop();
+  internal::diag::ProfilerOptions o;
+  o.hz = options_.hz;
+  o.clock = options_.clock == ProfileClock::kWall ? internal::diag::ProfileClock::kWall
+                                                  : internal::diag::ProfileClock::kCpu;
+  impl_ = std::make_unique<internal::diag::Profiler>(store_threads(store_), o);
+  Result<void> started = impl_->start();
+  if (!started.ok()) impl_.reset();
+  return started;
+}
+
+void Profiler::stop() {
+  if (!impl_) return;
+  profile_ = std::make_unique<internal::diag::Profile>(impl_->stop());
+  impl_.reset();
+}
+
+Result<void> Profiler::write(const std::string& path) const {
+  if (!profile_) return Error{ErrorKind::kUnsupported, 0, "no profile yet: start and stop first"};
+  return internal::diag::write_profile(*profile_, path);
+}
+
+uint64_t Profiler::samples() const { return profile_ ? profile_->total_samples() : 0; }
+
+uint64_t Profiler::lost() const { return profile_ ? profile_->total_lost() : 0; }
 
 }  // namespace wasmscope

@@ -505,6 +505,84 @@ static void test_threads(void) {
   wasm_engine_delete(engine);
 }
 
+/* The sampling profiler: a call counting down in $count, profiled, written as folded stacks. */
+static void test_profiler(void) {
+  char path[] = "/tmp/wasmscope-capi-profile-XXXXXX";
+  char folded[600], text[4096];
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* module = load_module(store, spin_wasm, spin_wasm_size);
+  wasm_functype_t* block_type = wasm_functype_new_0_0();
+  wasm_func_t* block = wasm_func_new(store, block_type, block_callback);
+  wasm_extern_t* import_data[1];
+  wasm_extern_vec_t imports;
+  wasm_instance_t* instance;
+  wasm_extern_t* count;
+  wasmscope_profiler_t* profiler;
+  wasm_val_t arg_data[1], result_data[1];
+  wasm_val_vec_t args, results;
+  wasm_trap_t* trap;
+  int fd;
+
+  import_data[0] = wasm_func_as_extern(block);
+  imports.size = 1;
+  imports.data = import_data;
+  instance = wasm_instance_new(store, module, &imports, NULL);
+  count = wasmscope_instance_export(instance, "count");
+  CHECK(count != NULL);
+
+  CHECK(wasmscope_profiler_new(NULL, 100, WASMSCOPE_PROFILE_CPU) == NULL);
+  CHECK(wasmscope_profiler_new(store, 0, WASMSCOPE_PROFILE_CPU) == NULL);
+  CHECK(wasmscope_profiler_new(store, 20000, WASMSCOPE_PROFILE_CPU) == NULL);
+  CHECK(wasmscope_profiler_new(store, 100, (wasmscope_profile_clock_t)5) == NULL);
+  CHECK(wasmscope_profiler_start(NULL) == -1 && wasmscope_profiler_stop(NULL) == -1);
+  profiler = wasmscope_profiler_new(store, 1000, WASMSCOPE_PROFILE_CPU);
+  CHECK(profiler != NULL);
+  CHECK(wasmscope_profiler_stop(profiler) == -1);  /* not running */
+  CHECK(wasmscope_profiler_write(profiler, "/tmp/x.folded") == -1);  /* nothing yet */
+  CHECK(contains(wasmscope_last_error(), "no profile"));
+  CHECK(wasmscope_profiler_start(profiler) == 0);
+  arg_data[0].kind = WASM_I32;
+  arg_data[0].of.i32 = 150000000;
+  args.size = 1;
+  args.data = arg_data;
+  results.size = 1;
+  results.data = result_data;
+  trap = wasm_func_call(wasm_extern_as_func(count), &args, &results);
+  CHECK(trap == NULL);
+  CHECK(wasmscope_profiler_stop(profiler) == 0);
+  CHECK(wasmscope_profiler_samples(profiler) > 20);
+  CHECK(wasmscope_profiler_lost(profiler) == 0);
+
+  fd = mkstemp(path);
+  CHECK(fd >= 0);
+  close(fd);
+  snprintf(folded, sizeof folded, "%s.folded", path);
+  CHECK(wasmscope_profiler_write(profiler, folded) == 0);
+  CHECK(read_file(folded, text, sizeof text) > 0);
+  /* Every sample is in $count on the main thread. */
+  CHECK(strncmp(text, "main;spinner!count ", 19) == 0);
+  if (strncmp(text, "main;spinner!count ", 19) != 0) fprintf(stderr, "%s\n", text);
+  unlink(folded);
+  unlink(path);
+  snprintf(folded, sizeof folded, "%s.txt", path);
+  CHECK(wasmscope_profiler_write(profiler, folded) == -1);
+  CHECK(wasmscope_profiler_write(profiler, "/nonexistent/dir/p.folded") == -1);
+  CHECK(wasmscope_profiler_samples(NULL) == 0 && wasmscope_profiler_lost(NULL) == 0);
+
+  /* Deleting a running profiler stops it; the store goes first, the profiler keeps it. */
+  CHECK(wasmscope_profiler_start(profiler) == 0);
+  wasm_extern_delete(count);
+  wasm_instance_delete(instance);
+  wasm_func_delete(block);
+  wasm_functype_delete(block_type);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasmscope_profiler_delete(profiler);
+  wasmscope_profiler_delete(NULL);
+  wasm_engine_delete(engine);
+}
+
 /* The call depth limit set in the config. */
 static void test_call_depth(void) {
   wasm_config_t* config = wasm_config_new();
@@ -609,5 +687,6 @@ int main(void) {
   test_threads();
   test_call_depth();
   test_guest_threads();
+  test_profiler();
   return check_report("capi_wasmscope_test");
 }

@@ -393,5 +393,49 @@ TEST(WatchdogApi, StoreWatchdogCallsNoWaitWithATimeoutADeadlock) {
   EXPECT_TRUE(reports.get().empty());
 }
 
+/// The whole of the file at {path}.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ProfilerApi, SamplesASpinningGuestAndWritesEachFormat) {
+  SpinningDumpGuest g;
+  ASSERT_TRUE(g.ok);
+  Profiler profiler(g.store, ProfilerOptions{500, ProfileClock::kCpu});
+  EXPECT_FALSE(profiler.write(::testing::TempDir() + "early.folded").ok());  // nothing yet
+  ASSERT_TRUE(profiler.start().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  profiler.stop();
+  EXPECT_GT(profiler.samples(), 20u);  // ~200 at 500 Hz for 0.4 s of a spinning thread
+  EXPECT_EQ(profiler.lost(), 0u);
+
+  const std::string folded = ::testing::TempDir() + "profiler_api.folded";
+  ASSERT_TRUE(profiler.write(folded).ok());
+  const std::string text = read_text(folded);
+  // Every sample is in spin_here, called by middle, called by run: one stack, on "main".
+  EXPECT_TRUE(has_line(text, "^main;run;middle;spin_here [0-9]+$")) << text;
+
+  // The speedscope file names spin_here's source line: the loop on line 7 of dump_guest.c.
+  const std::string speedscope = ::testing::TempDir() + "profiler_api.speedscope.json";
+  ASSERT_TRUE(profiler.write(speedscope).ok());
+  const nlohmann::json json = nlohmann::json::parse(read_text(speedscope), nullptr, false);
+  ASSERT_FALSE(json.is_discarded());
+  bool found = false;
+  for (const auto& frame : json["shared"]["frames"]) {
+    if (frame.value("name", "") == "spin_here") {
+      found = true;
+      EXPECT_NE(frame.value("file", "").find("dump_guest.c"), std::string::npos) << frame;
+      EXPECT_EQ(frame.value("line", 0), 7) << frame;
+    }
+  }
+  EXPECT_TRUE(found) << json.dump();
+
+  EXPECT_FALSE(profiler.write(::testing::TempDir() + "profile.txt").ok());  // unknown format
+  EXPECT_FALSE(Profiler(g.store, ProfilerOptions{0, ProfileClock::kWall}).start().ok());
+}
+
 }  // namespace
 }  // namespace wasmscope
