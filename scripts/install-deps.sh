@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages wasmscope needs to build and test, if any is missing.
-# Runs apt-get only when something is missing; works as root or through sudo. Quiet: one line
-# per phase; apt's own output goes to a log that is printed in full only if a step fails.
+# Installs the Debian 12 packages wasmscope needs to build and test, if any is missing, then the
+# npm packages pinned in tests/profile/package-lock.json (the profile formats' own readers), if
+# they are missing or older than the lock file. Runs apt-get and npm only when something is
+# missing; apt works as root or through sudo. Quiet: one line per phase; the tools' own output
+# goes to a log that is printed in full only if a step fails.
 # Every program any script or test runs is listed here (scripts/fresh-check.sh proves it on a
 # minbase Debian 12).
 set -euo pipefail
@@ -16,6 +18,9 @@ packages=(
   clang-19 lld-19 libclang-rt-19-dev-wasm32  # pthread guests (tests/threads) for wasm32-wasip1-threads
   abigail-tools                    # abidiff, for the public ABI baseline
   nodejs                           # the WASI differential test runs guests under node too
+                                   # (and tests/profile runs the formats' npm readers)
+  zlib1g-dev                       # zlib: diag gzips pprof profiles (src/diag/profile_pprof.cc)
+  chromium                         # headless: renders SVG flame graphs, runs speedscope (tests/profile)
   python3                          # raw socket clients and servers in tests/hang
   procps                           # pgrep in tests/hang
   pkgconf                          # pkg-config, for the installed-package test (tests/install)
@@ -27,21 +32,12 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
-
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages are installed"
-  exit 0
+# npm, for `npm ci` below: Debian's nodejs leaves it to the npm package, while node builds that
+# bundle it (NodeSource's) conflict with that package, so it is asked for only when missing.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=()
-elif command -v sudo >/dev/null 2>&1; then
-  sudo=(sudo)
-else
-  echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp /tmp/install-deps.XXXXXX.log)
 
 # step DESCRIPTION COMMAND...: one line for the phase; the whole log if it fails.
@@ -56,8 +52,33 @@ step() {
   fi
 }
 
-step "updating the package lists" "${sudo[@]}" apt-get update -q
-step "installing ${#missing[@]} packages: ${missing[*]}" \
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+else
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  step "updating the package lists" "${sudo[@]}" apt-get update -q
+  step "installing ${#missing[@]} packages: ${missing[*]}" \
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The profile formats' readers (tests/profile), exactly as package-lock.json pins them. npm ci
+# records what it installed in node_modules/.package-lock.json: a newer lock file means the
+# pins changed.
+profile_tests=$(cd "$(dirname "$0")/../tests/profile" && pwd)
+if [ ! -f "$profile_tests/node_modules/.package-lock.json" ] ||
+    [ "$profile_tests/package-lock.json" -nt "$profile_tests/node_modules/.package-lock.json" ]; then
+  step "installing the npm packages of tests/profile (npm ci)" \
+    npm ci --prefix "$profile_tests" --no-audit --no-fund --loglevel=error
+else
+  echo "install-deps: the npm packages of tests/profile are installed"
+fi
 rm -f "$log"
 echo "install-deps: done"

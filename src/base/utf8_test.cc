@@ -33,5 +33,16 @@ TEST(Utf8, RejectsIllFormed) {
   EXPECT_FALSE(valid("\xff"));
 }
 
+TEST(Utf8, ReplacesIllFormedBytes) {
+  EXPECT_EQ(replace_invalid_utf8(""), "");
+  EXPECT_EQ(replace_invalid_utf8("h\xc3\xa9llo"), "h\xc3\xa9llo");  // kept as it is
+  EXPECT_EQ(replace_invalid_utf8("a\xff" "b"), "a\xef\xbf\xbd" "b");
+  // Each byte that starts no sequence is replaced on its own.
+  EXPECT_EQ(replace_invalid_utf8("\xc0\x80"), "\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(replace_invalid_utf8("x\xe2\x82"), "x\xef\xbf\xbd\xef\xbf\xbd");  // truncated
+  EXPECT_EQ(replace_invalid_utf8("\xed\xa0\x80"),
+            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
+}
+
 }  // namespace
 }  // namespace wasmscope::internal

@@ -73,55 +73,6 @@ std::string frame_label(const Profile& profile, uint32_t index) {
   return profile.frames[index].display_name();
 }
 
-namespace {
-
-/// The length of the UTF-8 sequence at {s[i]}, or 0 if none starts there (overlong forms,
-/// surrogates and code points past U+10FFFF are refused, as RFC 3629 says).
-size_t utf8_sequence_length(const std::string& s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  size_t length = 0;
-  unsigned char low = 0x80, high = 0xbf;  // the range of the second byte
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    length = 2;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    length = 3;
-    if (b0 == 0xe0) low = 0xa0;
-    if (b0 == 0xed) high = 0x9f;
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    length = 4;
-    if (b0 == 0xf0) low = 0x90;
-    if (b0 == 0xf4) high = 0x8f;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
-  }
-  return length;
-}
-
-}  // namespace
-
-std::string valid_utf8(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const size_t length = utf8_sequence_length(s, i);
-    if (length == 0) {
-      out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
-      ++i;
-    } else {
-      out.append(s, i, length);
-      i += length;
-    }
-  }
-  return out;
-}
-
 uint64_t samples_to_ns(uint64_t samples, uint32_t hz) {
   if (hz == 0) return 0;
   constexpr uint64_t kNsPerSecond = 1'000'000'000;
@@ -179,7 +130,7 @@ std::string write_folded(const Profile& profile) {
 namespace {
 
 std::string json_text(const std::string& s) {
-  return json_string(valid_utf8(s));
+  return json_string(replace_invalid_utf8(s));
 }
 
 /// A weight as a JSON number: whole numbers without a fraction, else up to 15 digits.

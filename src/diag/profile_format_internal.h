@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/utf8.h"
 #include "diag/profile.h"
 
 namespace wasmscope::internal::diag {
@@ -22,10 +23,6 @@ std::string thread_label(const Profile& profile, const ProfileThread& thread);
 
 /// The display name of {profile.frames[index]}, or {kUnknownFrameName} when out of range.
 std::string frame_label(const Profile& profile, uint32_t index);
-
-/// {s} with every byte sequence that is not UTF-8 replaced by U+FFFD, so text formats (JSON,
-/// XML) stay parseable whatever a name section or DWARF held.
-std::string valid_utf8(const std::string& s);
 
 /// {samples} converted to nanoseconds of the sampling clock at {hz} (exact, no overflow for
 /// any sample count a profile can hold); 0 when {hz} is 0.

@@ -401,9 +401,19 @@ TEST(PprofTest, DecodesWithTheProtoFieldNumbers) {
     ASSERT_EQ(values.size(), 2u);
     EXPECT_EQ(values[1], values[0] * 1'000'000);
     std::string thread;
+    uint64_t thread_id = 0;
+    bool has_thread_id = false;
     for (const Proto& label : s.messages(3)) {
       if (str(label.one(1)) == "thread") thread = str(label.one(2));
+      if (str(label.one(1)) == "thread_id") {
+        has_thread_id = true;
+        thread_id = label.one(3);
+      }
     }
+    if (thread == "worker; 1") {
+      EXPECT_EQ(thread_id, 3u);
+    }
+    EXPECT_EQ(has_thread_id, thread != "[no thread]") << thread;
     samples_by_thread[thread] += values[0];
     ns_by_thread[thread] += values[1];
     const std::vector<uint64_t> locations = s.repeated(1);

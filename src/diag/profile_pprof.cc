@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 #include "diag/profile.h"
@@ -108,9 +109,9 @@ void write_function(ProtoWriter& profile, StringTable& strings, uint64_t id,
                     const std::string& file, uint32_t line) {
   ProtoWriter function;
   function.uint(field::kFunctionId, id);
-  function.uint(field::kFunctionName, strings.index(valid_utf8(name)));
-  function.uint(field::kFunctionSystemName, strings.index(valid_utf8(system_name)));
-  function.uint(field::kFunctionFilename, strings.index(valid_utf8(file)));
+  function.uint(field::kFunctionName, strings.index(replace_invalid_utf8(name)));
+  function.uint(field::kFunctionSystemName, strings.index(replace_invalid_utf8(system_name)));
+  function.uint(field::kFunctionFilename, strings.index(replace_invalid_utf8(file)));
   function.uint(field::kFunctionStartLine, line);
   profile.message(field::kFunction, function);
 
@@ -124,22 +125,31 @@ void write_function(ProtoWriter& profile, StringTable& strings, uint64_t id,
   profile.message(field::kLocation, location);
 }
 
+/// The labels every sample of one thread carries: "thread" (its name, a string-table index)
+/// and "thread_id" (none for lost samples of no thread).
+struct ThreadLabels {
+  uint64_t name = 0;
+  std::optional<uint32_t> id;
+};
+
 /// A Sample: {locations} leaf first, valued in samples and in nanoseconds, with the thread's
-/// name and id as labels.
-void write_sample(ProtoWriter& profile, StringTable& strings, const Profile& p,
-                  const ProfileThread& thread, const std::vector<uint64_t>& locations,
+/// labels.
+void write_sample(ProtoWriter& profile, StringTable& strings, uint32_t hz,
+                  const ThreadLabels& thread, const std::vector<uint64_t>& locations,
                   uint64_t samples) {
   ProtoWriter sample;
   sample.packed(field::kSampleLocationId, locations);
-  sample.packed(field::kSampleValue, {samples, samples_to_ns(samples, p.hz)});
+  sample.packed(field::kSampleValue, {samples, samples_to_ns(samples, hz)});
   ProtoWriter name;
   name.uint(field::kLabelKey, strings.index("thread"));
-  name.uint(field::kLabelStr, strings.index(valid_utf8(thread_label(p, thread))));
+  name.uint(field::kLabelStr, thread.name);
   sample.message(field::kSampleLabel, name);
-  ProtoWriter id;
-  id.uint(field::kLabelKey, strings.index("thread_id"));
-  id.uint(field::kLabelNum, thread.id);
-  sample.message(field::kSampleLabel, id);
+  if (thread.id) {
+    ProtoWriter id;
+    id.uint(field::kLabelKey, strings.index("thread_id"));
+    id.uint(field::kLabelNum, *thread.id);
+    sample.message(field::kSampleLabel, id);
+  }
   profile.message(field::kSample, sample);
 }
 
@@ -178,7 +188,7 @@ Result<std::vector<uint8_t>> write_pprof(const Profile& profile) {
 
   ProtoWriter mapping;
   mapping.uint(field::kMappingId, 1);
-  mapping.uint(field::kMappingFilename, strings.index(valid_utf8(profile.program)));
+  mapping.uint(field::kMappingFilename, strings.index(replace_invalid_utf8(profile.program)));
   mapping.uint(field::kMappingHasFunctions, 1);
   mapping.uint(field::kMappingHasFilenames, 1);
   mapping.uint(field::kMappingHasLineNumbers, 1);
@@ -198,6 +208,8 @@ Result<std::vector<uint8_t>> write_pprof(const Profile& profile) {
 
   std::string lost_by_thread;
   for (const ProfileThread& thread : profile.threads) {
+    const std::string label = thread_label(profile, thread);
+    const ThreadLabels labels{strings.index(replace_invalid_utf8(label)), thread.id};
     for (const ProfileStack& stack : thread.stacks) {
       if (stack.samples == 0) continue;
       std::vector<uint64_t> locations;
@@ -206,18 +218,17 @@ Result<std::vector<uint8_t>> write_pprof(const Profile& profile) {
         any_unknown |= !known;
         locations.push_back(known ? uint64_t{*it} + 1 : unknown_id);
       }
-      write_sample(out, strings, profile, thread, locations, stack.samples);
+      write_sample(out, strings, profile.hz, labels, locations, stack.samples);
     }
     if (thread.lost != 0) {
-      write_sample(out, strings, profile, thread, {lost_id}, thread.lost);
-      lost_by_thread += (lost_by_thread.empty() ? "" : ", ") + thread_label(profile, thread) +
-                        ": " + std::to_string(thread.lost);
+      write_sample(out, strings, profile.hz, labels, {lost_id}, thread.lost);
+      if (!lost_by_thread.empty()) lost_by_thread += ", ";
+      lost_by_thread += label + ": " + std::to_string(thread.lost);
     }
   }
   if (profile.lost_unattributed != 0) {
-    ProfileThread no_thread;
-    no_thread.name = kNoThreadName;
-    write_sample(out, strings, profile, no_thread, {lost_id}, profile.lost_unattributed);
+    const ThreadLabels no_thread{strings.index(kNoThreadName), std::nullopt};
+    write_sample(out, strings, profile.hz, no_thread, {lost_id}, profile.lost_unattributed);
   }
   if (any_unknown) {
     write_function(out, strings, unknown_id, kUnknownFrameName, kUnknownFrameName, "", 0);
@@ -238,7 +249,7 @@ Result<std::vector<uint8_t>> write_pprof(const Profile& profile) {
   comments.push_back(lost);
   std::vector<uint64_t> comment_indices;
   for (const std::string& c : comments)
-    comment_indices.push_back(strings.index(valid_utf8(c)));
+    comment_indices.push_back(strings.index(replace_invalid_utf8(c)));
   out.packed(field::kComment, comment_indices);
   strings.write(out);
 

@@ -148,7 +148,7 @@ class FlameTree {
 /// XML 1.0 forbids (most controls) replaced by U+FFFD, invalid UTF-8 likewise.
 std::string xml(const std::string& s) {
   std::string out;
-  for (const char c : valid_utf8(s)) {
+  for (const char c : replace_invalid_utf8(s)) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -356,7 +356,7 @@ std::string write_svg(const Profile& profile) {
            fixed(w >= 2 ? w - 1 : w) + "\" height=\"" + fixed(kFrameHeight - 1) + "\" fill=\"" +
            colour(node) + "\" rx=\"2\"/>";
     out += "<text x=\"" + fixed(x + kTextInset) + "\" y=\"" + fixed(y + kFrameHeight - 5) + "\">" +
-           xml(fit_label(valid_utf8(node.name), w)) + "</text></g>\n";
+           xml(fit_label(replace_invalid_utf8(node.name), w)) + "</text></g>\n";
   }
   out += "</g>\n<script><![CDATA[";
   std::string script = replace_all(kScript, "@WIDTH@", fixed(kWidth, 0));
