@@ -2,16 +2,16 @@
 # Measures what the sampling profiler costs a program (bench/README.md, "The sampling
 # profiler"; issue 16 asks for at most 2 % at 1 kHz and 0.2 % at 100 Hz), in one run:
 #
-#  1. Times: every workload under three configurations of the same wasmscope binary,
-#     `wasmscope run`, `wasmscope profile --hz 100 -o X.folded` and `--hz 1000`, the three
+#  1. Times: every workload under several configurations of the same wasmscope binary,
+#     `wasmscope run`, `wasmscope profile --hz 100 -o X.folded` and `--hz 1000` (--rates),
 #     back to back per workload and repetition, their order rotated per repetition (so drift
-#     falls on all three). Medians of user+sys CPU time and of wall time of the whole process;
+#     falls on all of them). Medians of user+sys CPU time and of wall time of the whole process;
 #     the ratios profile / plain, their range over single repetitions, and their geomean.
 #  2. Checks: every run exits 0; every output equals the workload's reference (for CoreMark
 #     its checksum lines); every profile written holds samples. Samples and lost samples are
 #     counted per run.
 #  3. Instructions (a cost of 0.2 % is below this kind of machine's timing noise): `valgrind
-#     --tool=cachegrind --cache-sim=no` of the kernels (--cg) under the three configurations.
+#     --tool=cachegrind --cache-sim=no` of the kernels (--cg) under the same configurations.
 #     Under valgrind the CPU-time timers fire on valgrind's much slower CPU time, so a run
 #     takes many more samples than natively; the script fits the extra instructions as a fixed
 #     part plus a part per sample, and scales that to the samples of the timed runs.
@@ -44,6 +44,7 @@ OUT_FILE="$BENCH_DIR/results/profile.md"
 BUILD="$ROOT/build-bench-profile"
 
 RUNS=7
+RATES=100,1000
 ONLY_KERNELS=""
 CG_LIST=kernels
 MATMUL_SIZE=512
@@ -63,6 +64,8 @@ usage() {
   cat <<EOF
 usage: bench/profile.sh [options]
   --runs N                  repetitions of every workload and configuration (default $RUNS)
+  --rates A,B,...           the sampling rates to run, in Hz (default $RATES); a higher one
+                            (10000) magnifies the cost per sample above the timing noise
   --kernels A,B,...         only these kernels (default: every bench/kernels/*.c but empty)
   --cg LIST                 workloads to count instructions of: kernels (default), all, none,
                             or names (fib,coremark,...)
@@ -80,6 +83,7 @@ EOF
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS=${2:?}; shift 2 ;;
+    --rates) RATES=${2:?}; shift 2 ;;
     --kernels) ONLY_KERNELS=${2:?}; shift 2 ;;
     --cg) CG_LIST=${2:?}; shift 2 ;;
     --matmul-size) MATMUL_SIZE=${2:?}; shift 2 ;;
@@ -94,6 +98,7 @@ done
 for v in RUNS MATMUL_SIZE COREMARK_ITERATIONS PIGZ_SIZE_MIB TIMEOUT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "profile.sh: $v needs a positive integer" >&2; exit 2; }
 done
+[[ "$RATES" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "profile.sh: --rates needs rates in Hz, comma-separated" >&2; exit 2; }
 if [[ $CG_LIST != none ]] && ! command -v valgrind >/dev/null; then
   log "valgrind not found: skipping the instruction counts"
   CG_LIST=none
@@ -186,9 +191,15 @@ for n in ${NOTES[@]+"${NOTES[@]}"}; do log "note: $n"; done
 # ---------------------------------------------------------------------------------------------
 # Running and checking one run.
 
-CONFIGS=(plain p100 p1000)
-declare -A HZ=([p100]=100 [p1000]=1000)
-declare -A CONFIG_LABEL=([plain]=plain [p100]="100 Hz" [p1000]="1 kHz")
+# CONFIGS: plain, then pR for each rate R (ascending); PROFILED: those but plain.
+CONFIGS=(plain)
+declare -A HZ=() CONFIG_LABEL=([plain]=plain)
+for r in $(tr , '\n' <<<"$RATES" | sort -nu); do
+  CONFIGS+=("p$r")
+  HZ[p$r]=$r
+  if ((r % 1000 == 0)); then CONFIG_LABEL[p$r]="$((r / 1000)) kHz"; else CONFIG_LABEL[p$r]="$r Hz"; fi
+done
+PROFILED=("${CONFIGS[@]:1}")
 
 # config_command W C PROFILE: sets CMD to the command line of workload W under configuration C,
 # the profile (if any) written to PROFILE.
@@ -336,7 +347,7 @@ declare -A MED=() MED_RATIO=()  # MED[metric,w,c] (metric CPU, WALL, SAMPLES), M
 declare -A ALL_LOST=()           # ALL_LOST[w]: lost samples over all timed runs
 for w in "${WORKLOADS[@]}"; do
   ALL_LOST[$w]=0
-  for c in p100 p1000; do
+  for c in "${PROFILED[@]}"; do
     mapfile -t v < <(values "$w" "$c" NSAMPLES)
     MED[SAMPLES,$w,$c]=$(median "${v[@]}")
     mapfile -t v < <(values "$w" "$c" NLOST)
@@ -349,7 +360,7 @@ for metric in CPU WALL; do
       mapfile -t v < <(values "$w" "$c" "$metric")
       MED[$metric,$w,$c]=$(median "${v[@]}")
     done
-    for c in p100 p1000; do MED_RATIO[$metric,$w,$c]=$(ratio "${MED[$metric,$w,$c]}" "${MED[$metric,$w,plain]}"); done
+    for c in "${PROFILED[@]}"; do MED_RATIO[$metric,$w,$c]=$(ratio "${MED[$metric,$w,$c]}" "${MED[$metric,$w,plain]}"); done
   done
 done
 
@@ -360,18 +371,23 @@ overhead_table() {
   local -a plain_times=() r=()
   local -n t=$metric
   {
-    printf 'workload\tplain s\t100 Hz s\t1 kHz s\t100 Hz / plain\tper-rep 100 Hz\t1 kHz / plain\tper-rep 1 kHz\tspread plain %%\n'
+    printf 'workload'
+    for c in "${CONFIGS[@]}"; do printf '\t%s s' "${CONFIG_LABEL[$c]}"; done
+    for c in "${PROFILED[@]}"; do printf '\t%s / plain\tper-rep %s' "${CONFIG_LABEL[$c]}" "${CONFIG_LABEL[$c]}"; done
+    printf '\tspread plain %%\n'
     for w in "${WORKLOADS[@]}"; do
       mapfile -t plain_times < <(values "$w" plain "$metric")
-      printf '%s\t%.3f\t%.3f\t%.3f' "$w" "${MED[$metric,$w,plain]}" "${MED[$metric,$w,p100]}" "${MED[$metric,$w,p1000]}"
-      for c in p100 p1000; do
+      printf '%s' "$w"
+      for c in "${CONFIGS[@]}"; do printf '\t%.3f' "${MED[$metric,$w,$c]}"; done
+      for c in "${PROFILED[@]}"; do
         mapfile -t r < <(rep_ratios "$w" "$c" "$metric")
         printf '\t%s\t%s' "$(pct "${MED_RATIO[$metric,$w,$c]}")" "$(range "${r[@]}")"
       done
       printf '\t%s\n' "$(spread_pct "${plain_times[@]}")"
     done
-    printf '**geomean**\t\t\t'
-    for c in p100 p1000; do
+    printf '**geomean**'
+    for c in "${CONFIGS[@]}"; do printf '\t'; done
+    for c in "${PROFILED[@]}"; do
       local -a meds=() reps=() per=()
       for w in "${WORKLOADS[@]}"; do meds+=("${MED_RATIO[$metric,$w,$c]}"); done
       for ((rep = 0; rep < RUNS; rep++)); do
@@ -390,41 +406,54 @@ overhead_table() {
 samples_table() {
   local w c
   {
-    printf 'workload\tguest threads\tsamples 100 Hz\tsamples 1 kHz\t1 kHz samples per CPU s\tlost (all runs)\n'
+    printf 'workload\tguest threads'
+    for c in "${PROFILED[@]}"; do printf '\tsamples %s (per CPU s)' "${CONFIG_LABEL[$c]}"; done
+    printf '\tlost (all runs)\n'
     for w in "${WORKLOADS[@]}"; do
-      printf '%s\t%s\t%.0f\t%.0f\t%.0f\t%s\n' "$w" "${W_THREADS[$w]}" \
-        "${MED[SAMPLES,$w,p100]}" "${MED[SAMPLES,$w,p1000]}" \
-        "$(awk -v s="${MED[SAMPLES,$w,p1000]}" -v t="${MED[CPU,$w,p1000]}" 'BEGIN { print (t > 0 ? s / t : 0) }')" \
-        "${ALL_LOST[$w]}"
+      printf '%s\t%s' "$w" "${W_THREADS[$w]}"
+      for c in "${PROFILED[@]}"; do
+        awk -v s="${MED[SAMPLES,$w,$c]}" -v t="${MED[CPU,$w,$c]}" 'BEGIN { printf "\t%.0f (%.0f)", s, (t > 0 ? s / t : 0) }'
+      done
+      printf '\t%s\n' "${ALL_LOST[$w]}"
     done
   } | render_table
 }
 
-# The instructions: per workload, Ir of the three configurations and the samples taken under
-# valgrind; the extra instructions fitted as FIXED + PER_SAMPLE x samples through the 100 Hz and
-# the 1 kHz points; the estimate for the timed runs: (FIXED + PER_SAMPLE x their median samples)
-# / plain Ir. FIXED is an upper bound of the native fixed part: under valgrind the run lasts
-# longer, so the collector (which wakes every 10 ms) wakes more often.
+# The instructions: per workload, Ir of every configuration and the samples taken under
+# valgrind; the extra instructions fitted as FIXED + PER_SAMPLE x samples through the lowest and
+# the highest rate's points (one rate: FIXED is 0); the estimate for the timed runs: (FIXED +
+# PER_SAMPLE x their median samples) / plain Ir. FIXED is an upper bound of the native fixed
+# part: under valgrind the run lasts longer, so the collector (which wakes every 10 ms) wakes
+# more often.
 cachegrind_table() {
-  local w
+  local w c hi=${PROFILED[-1]}
   {
-    printf 'workload\tIr plain\tIr 100 Hz (samples)\tIr 1 kHz (samples)\t1 kHz / plain under valgrind\tIr per sample\tfixed Ir\test. 100 Hz\test. 1 kHz\n'
+    printf 'workload\tIr plain'
+    for c in "${PROFILED[@]}"; do printf '\tIr %s (samples)' "${CONFIG_LABEL[$c]}"; done
+    printf '\t%s / plain under valgrind\tIr per sample\tfixed Ir' "${CONFIG_LABEL[$hi]}"
+    for c in "${PROFILED[@]}"; do printf '\test. %s' "${CONFIG_LABEL[$c]}"; done
+    printf '\n'
     for w in "${CG_WORKLOADS[@]}"; do
-      if [[ -z "${IR[$w,plain]:-}" || -z "${IR[$w,p100]:-}" || -z "${IR[$w,p1000]:-}" ]]; then
-        printf '%s\tfailed\n' "$w"; continue
-      fi
-      awk -v name="$w" -v i0="${IR[$w,plain]}" -v i1="${IR[$w,p100]}" -v i2="${IR[$w,p1000]}" \
-        -v s1="${CG_SAMPLES[$w,p100]}" -v s2="${CG_SAMPLES[$w,p1000]}" \
-        -v n1="${MED[SAMPLES,$w,p100]}" -v n2="${MED[SAMPLES,$w,p1000]}" '
+      local ok=1
+      for c in "${CONFIGS[@]}"; do [[ -n "${IR[$w,$c]:-}" ]] || ok=0; done
+      if [[ $ok -eq 0 ]]; then printf '%s\tfailed\n' "$w"; continue; fi
+      local ir="" cg_samples="" samples=""
+      for c in "${PROFILED[@]}"; do
+        ir+="${IR[$w,$c]} " cg_samples+="${CG_SAMPLES[$w,$c]} " samples+="${MED[SAMPLES,$w,$c]} "
+      done
+      awk -v name="$w" -v i0="${IR[$w,plain]}" -v ir="$ir" -v cs="$cg_samples" -v ns="$samples" '
         function commas(x,   s, neg) { neg = x < 0; x = sprintf("%.0f", neg ? -x : x)
           while (length(x) > 3) { s = "," substr(x, length(x) - 2) s; x = substr(x, 1, length(x) - 3) }
           return (neg ? "-" : "") x s }
         BEGIN {
-          per = (s2 != s1) ? (i2 - i1) / (s2 - s1) : 0
-          fixed = (i1 - i0) - per * s1
-          printf "%s\t%s\t%s (%d)\t%s (%d)\t%+.3f %%\t%.0f\t%s\t%+.3f %%\t%+.3f %%\n", name, commas(i0),
-            commas(i1), s1, commas(i2), s2, (i2 / i0 - 1) * 100, per, commas(fixed),
-            (fixed + per * n1) / i0 * 100, (fixed + per * n2) / i0 * 100
+          n = split(ir, i, " "); split(cs, s, " "); split(ns, m, " ")
+          per = (n > 1 && s[n] != s[1]) ? (i[n] - i[1]) / (s[n] - s[1]) : (s[1] > 0 ? (i[1] - i0) / s[1] : 0)
+          fixed = (n > 1) ? (i[1] - i0) - per * s[1] : 0
+          line = name "\t" commas(i0)
+          for (k = 1; k <= n; k++) line = line "\t" commas(i[k]) " (" s[k] ")"
+          line = line sprintf("\t%+.3f %%\t%.0f\t%s", (i[n] / i0 - 1) * 100, per, commas(fixed))
+          for (k = 1; k <= n; k++) line = line sprintf("\t%+.3f %%", (fixed + per * m[k]) / i0 * 100)
+          print line
         }'
     done
   } | render_table
@@ -442,8 +471,8 @@ cachegrind_table() {
   echo
   echo "### CPU time (user+sys of the process), median of $RUNS"
   echo
-  echo "\`wasmscope run\` (plain) against \`wasmscope profile --hz 100\` and \`--hz 1000\` (CPU-time"
-  echo "sampling, folded output), the three back to back per workload and repetition, their order"
+  echo "\`wasmscope run\` (plain) against \`wasmscope profile --hz R\` at $(for c in "${PROFILED[@]}"; do printf '%s, ' "${CONFIG_LABEL[$c]}"; done | sed 's/, $//')"
+  echo "(CPU-time sampling, folded output), back to back per workload and repetition, their order"
   echo "rotated. Percentages: how much longer than plain. \"per-rep\": the range of the same ratio in"
   echo "single repetitions (on the geomean row: of each repetition's geomean); \"spread\": (max -"
   echo "min) / median of the plain runs. A median ratio inside these is not resolved from noise."
@@ -463,9 +492,9 @@ cachegrind_table() {
     echo
     echo "Under valgrind the CPU-time timers run on valgrind's CPU time, many times the native"
     echo "one, so a run takes many more samples (in brackets) than natively. The extra"
-    echo "instructions are fitted as \"fixed\" + \"per sample\" x samples through the 100 Hz and 1 kHz"
-    echo "points; \"est.\" applies that to the median samples of the timed runs: (fixed + per sample"
-    echo "x samples) / plain Ir. User-space instructions only: the kernel's work (timer expiry,"
+    echo "instructions are fitted as \"fixed\" + \"per sample\" x samples through the lowest and the"
+    echo "highest rate's points; \"est.\" applies that to the median samples of the timed runs: (fixed"
+    echo "+ per sample x samples) / plain Ir. User-space instructions only: the kernel's work (timer expiry,"
     echo "signal delivery, sigreturn) is not in Ir but is in the CPU times above."
     echo
     cachegrind_table
