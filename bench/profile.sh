@@ -8,8 +8,8 @@
 #     falls on all of them). Medians of user+sys CPU time and of wall time of the whole process;
 #     the ratios profile / plain, their range over single repetitions, and their geomean.
 #  2. Checks: every run exits 0; every output equals the workload's reference (for CoreMark
-#     its checksum lines); every profile written holds samples. Samples and lost samples are
-#     counted per run.
+#     its checksum lines); every profile of a timed run holds samples. Samples and lost samples
+#     are counted per run (under valgrind too, where a run without samples is repeated).
 #  3. Instructions (a cost of 0.2 % is below this kind of machine's timing noise): `valgrind
 #     --tool=cachegrind --cache-sim=no` of the kernels (--cg) under the same configurations.
 #     Under valgrind the CPU-time timers fire on valgrind's much slower CPU time, so a run
@@ -35,7 +35,7 @@
 # It configures and builds its own tree, build-bench-profile (Release, tests off, target
 # wasmscope), compiles into bench/build/profile/ and writes the tables as markdown to
 # bench/results/profile.md. Exit status 1 if a build or a run fails, an output differs or a
-# profile holds no samples; a slow result fails nothing.
+# timed run's profile holds no samples; a slow result fails nothing.
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
