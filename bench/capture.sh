@@ -16,6 +16,7 @@
 set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_NAME=capture.sh
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -63,10 +64,6 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "capture.sh: --runs needs a positive integer" >&2; exit 2; }
 
-log() { echo "$@" >&2; }
-die() { echo "capture.sh: $*" >&2; exit 1; }
-loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
-
 LOAD_AT_START=$(loadavg)
 mkdir -p "$WORK" "$(dirname "$OUT_FILE")"
 
@@ -74,15 +71,8 @@ mkdir -p "$WORK" "$(dirname "$OUT_FILE")"
 # Builds.
 
 build_tree() {  # build_tree DIR ON|OFF
-  local dir=$1 capture=$2
-  log "building wasmscope with WASMSCOPE_CAPTURE=$capture in ${dir#"$ROOT/"} ..."
-  local -a gen=()
-  command -v ninja >/dev/null && [[ ! -f "$dir/CMakeCache.txt" ]] && gen=(-G Ninja)
-  cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DWASMSCOPE_TESTS=OFF \
-    "-DWASMSCOPE_CAPTURE=$capture" >"$WORK/cmake-$capture.log" 2>&1 \
-    || die "configuring $dir failed; see $WORK/cmake-$capture.log"
-  cmake --build "$dir" --target wasmscope -j "$JOBS" >"$WORK/build-$capture.log" 2>&1 \
-    || die "building $dir failed; see $WORK/build-$capture.log"
+  log "building wasmscope with WASMSCOPE_CAPTURE=$2 in ${1#"$ROOT/"} ..."
+  build_wasmscope "$1" "$2" "-DWASMSCOPE_CAPTURE=$2"
 }
 
 build_tree "$BUILD_ON" ON
@@ -108,67 +98,23 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Overhead: kernels as bench/run.sh builds them for wasm ("// bench:" line of each file).
 
-declare -A K_SRC=() K_EXPORT=() K_ARGS=() K_FLAGS=() MEDIAN=() SPREAD=() RRANGE=()
+declare -A MEDIAN=() SPREAD=() RRANGE=()
 declare -A RATIOS=()  # RATIOS[kernel,rep] = ON/OFF of that repetition
-KERNELS=()
 MISMATCH=""
 
-field() {  # field LINE KEY
-  local re="(^| )$2=([^ ]*)"
-  [[ "$1" =~ $re ]] && echo "${BASH_REMATCH[2]}"
-}
-
-add_kernel() {  # add_kernel NAME SOURCE LINE WASM_FLAGS
-  local k=$1
-  [[ -n "$ONLY_KERNELS" && ",$ONLY_KERNELS," != *",$k,"* ]] && return
-  K_SRC[$k]=$2
-  K_EXPORT[$k]=$(field "$3" export)
-  K_ARGS[$k]=$(field "$3" args)
-  K_FLAGS[$k]=$4
-  KERNELS+=("$k")
-}
-
-median() {  # median NUMBER...
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    if (NR % 2) printf "%.4f", v[(NR + 1) / 2]; else printf "%.4f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # run_kernel BUILD_DIR KERNEL: sets RUN_CPU (user+sys seconds of the process) and RUN_OUT.
-RUN_CPU="" RUN_OUT=""
+RUN_OUT=""
 run_kernel() {
-  local exe=$1/src/tools/wasmscope k=$2 tfile="$WORK/time.txt" out="$WORK/out.txt" user sys
-  local -a vals=()
-  IFS=, read -ra vals <<<"${K_ARGS[$k]}"
-  local TIMEFORMAT='%3U %3S'
-  { time "$exe" run "$WORK/$k.wasm" --invoke "${K_EXPORT[$k]}" "${vals[@]}" >"$out" 2>&1 </dev/null; } 2>"$tfile" \
-    || die "$exe failed on $k: $(head -c 300 "$out")"
-  read -r user sys <"$tfile"
-  RUN_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
+  local exe=$1/src/tools/wasmscope k=$2 out="$WORK/out.txt"
+  kernel_run_args "$WORK" "$k"
+  time_command "$out" "$out" "$exe" run "${KERNEL_ARGV[@]}"
+  [[ $RUN_RC -eq 0 ]] || die "$exe failed on $k: $(head -c 300 "$out")"
   RUN_OUT=$(grep -a -v '^[[:space:]]*$' "$out" | tail -n1)
 }
 
 if [[ $DO_OVERHEAD -eq 1 ]]; then
-  command -v "$CLANG" >/dev/null || die "C compiler '$CLANG' not found (set CLANG)"
-  for src in "$BENCH_DIR"/kernels/*.c; do
-    k=$(basename "$src" .c)
-    [[ "$k" == empty ]] && continue  # start-up only: nothing for the bookkeeping to cost
-    line=$(grep -m1 '^// bench:' "$src") || die "$src has no '// bench:' line"
-    if [[ "$(field "$line" simd)" == both ]]; then
-      add_kernel "$k" "$src" "$line" -msimd128
-      add_kernel "${k}_scalar" "$src" "$line" -mno-simd128
-    else
-      add_kernel "$k" "$src" "$line" ""
-    fi
-  done
-  [[ ${#KERNELS[@]} -gt 0 ]] || die "no kernels selected"
-
-  log "building kernels in ${WORK#"$ROOT/"} ..."
-  for k in "${KERNELS[@]}"; do
-    # shellcheck disable=SC2086  # K_FLAGS is one flag or none
-    "$CLANG" --target=wasm32 -O2 -ffreestanding -fno-builtin -nostdlib -Wl,--no-entry \
-      ${K_FLAGS[$k]} "-Wl,--export=${K_EXPORT[$k]}" -o "$WORK/$k.wasm" "${K_SRC[$k]}" \
-      || die "building $k.wasm failed"
-  done
+  find_kernels "$ONLY_KERNELS"
+  build_kernels "$WORK"
 
   log "overhead: $RUNS repetitions of ${#KERNELS[@]} kernels, ON and OFF alternating ..."
   declare -A TIMES_ON=() TIMES_OFF=()
@@ -200,13 +146,13 @@ if [[ $DO_OVERHEAD -eq 1 ]]; then
     # Spread: (max - min) / median of each build's runs, in percent.
     for b in on off; do
       if [[ $b == on ]]; then ts=${TIMES_ON[$k]}; else ts=${TIMES_OFF[$k]}; fi
-      SPREAD[$k,$b]=$(tr ' ' '\n' <<<"$ts" | awk -v m="${MEDIAN[$k,$b]}" 'NF {
-        if (n++ == 0 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { printf "%.1f", 100 * (hi - lo) / m }')
+      # shellcheck disable=SC2086
+      SPREAD[$k,$b]=$(spread_pct $ts)
     done
     r=""
     for ((rep = 0; rep < RUNS; rep++)); do r+="${RATIOS[$k,$rep]} "; done
     # shellcheck disable=SC2086
-    RRANGE[$k]=$(printf '%s\n' $r | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f-%.3f", v[1], v[NR] }')
+    RRANGE[$k]=$(range $r)
   done
 fi
 
@@ -235,23 +181,21 @@ overhead_table() {
       logs+="${MEDIAN[$k,on]} ${MEDIAN[$k,off]}"$'\n'
     done
     # The geomean of the per-kernel median ratios, and the range of per-repetition geomeans.
-    local g reps=""
+    local g rep reps=() per_rep=()
     g=$(awk 'NF { s += log($1) - log($2); n++ } END { printf "%.3f", exp(s / n) }' <<<"$logs")
-    local rep
     for ((rep = 0; rep < RUNS; rep++)); do
-      reps+=$(for k in "${KERNELS[@]}"; do echo "${RATIOS[$k,$rep]}"; done |
-        awk '{ s += log($1); n++ } END { printf "%.5f", exp(s / n) }')$'\n'
+      per_rep=()
+      for k in "${KERNELS[@]}"; do per_rep+=("${RATIOS[$k,$rep]}"); done
+      reps+=("$(geomean "${per_rep[@]}")")
     done
-    printf '**geomean**\t\t\t**%s**\t%s\t\t\n' "$g" \
-      "$(sort -g <<<"${reps%$'\n'}" | awk '{ v[NR] = $1 } END { printf "%.3f-%.3f", v[1], v[NR] }')"
+    printf '**geomean**\t\t\t**%s**\t%s\t\t\n' "$g" "$(range "${reps[@]}")"
   } | render_table
 }
 
 {
   echo "## wasmscope stack capture benchmark"
   echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src include CMakeLists.txt 2>/dev/null || echo ' (with uncommitted changes in src/include)')"
-  echo "- machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $(nproc 2>/dev/null) CPUs, $(uname -sr)"
+  report_provenance
   echo "- compiler: $("$CXX" --version | head -n1); Release builds (WASMSCOPE_TESTS=OFF)"
   echo "- load average at the start: $LOAD_AT_START; at the end: $(loadavg)"
   if [[ $DO_OVERHEAD -eq 1 ]]; then

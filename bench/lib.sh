@@ -1,4 +1,8 @@
-# Shared by the benchmark scripts (sourced): markdown output.
+# shellcheck shell=bash
+# Shared by the benchmark scripts (sourced): markdown tables, logging, statistics, the Release
+# build of wasmscope, the kernels of bench/kernels/ and timing of a command.
+# Functions "return" through the global variables they document (KERNELS, RUN_CPU, ...).
+# shellcheck disable=SC2034
 
 # Renders tab-separated rows from stdin, the first one the header, as a markdown table with
 # aligned columns (the first column left-aligned, the others right-aligned).
@@ -24,4 +28,141 @@ render_table() {
         }
       }
     }'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Progress, errors, load. BENCH_NAME (the script's name) prefixes error messages.
+
+log() { echo "$@" >&2; }
+die() { echo "${BENCH_NAME:-bench}: $*" >&2; exit 1; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
+
+# report_provenance: the date/commit and machine lines that open every report (markdown list
+# items). Needs ROOT.
+report_provenance() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src include CMakeLists.txt 2>/dev/null || echo ' (with uncommitted changes in src/include)')"
+  echo "- machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $(nproc 2>/dev/null) CPUs, $(uname -sr)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Statistics over numbers given as arguments.
+
+median() {  # median NUMBER...
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) printf "%.4f", v[(NR + 1) / 2]; else printf "%.4f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+range() {  # range NUMBER... -> "min-max"
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f-%.3f", v[1], v[NR] }'
+}
+spread_pct() {  # spread_pct NUMBER... -> (max - min) / median, in percent
+  local m
+  m=$(median "$@")
+  printf '%s\n' "$@" | awk -v m="$m" '{ if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+    END { printf "%.1f", (m > 0 ? 100 * (hi - lo) / m : 0) }'
+}
+geomean() {  # geomean NUMBER... (all positive)
+  printf '%s\n' "$@" | awk '{ s += log($1); n++ } END { printf "%.5f", exp(s / n) }'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Builds. Need ROOT (the checkout), WORK (for the logs) and JOBS.
+
+# build_wasmscope DIR TAG [CMAKE_OPTION...]: configures DIR as a Release tree without tests
+# (with Ninja when there is one and DIR is new) and builds its target `wasmscope`; the logs are
+# WORK/cmake-TAG.log and WORK/build-TAG.log.
+build_wasmscope() {
+  local dir=$1 tag=$2
+  shift 2
+  local -a gen=()
+  command -v ninja >/dev/null && [[ ! -f "$dir/CMakeCache.txt" ]] && gen=(-G Ninja)
+  cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DWASMSCOPE_TESTS=OFF \
+    "$@" >"$WORK/cmake-$tag.log" 2>&1 \
+    || die "configuring $dir failed; see $WORK/cmake-$tag.log"
+  cmake --build "$dir" --target wasmscope -j "$JOBS" >"$WORK/build-$tag.log" 2>&1 \
+    || die "building $dir failed; see $WORK/build-$tag.log"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The kernels of bench/kernels/, as bench/run.sh builds them for wasm (the "// bench:" line of
+# each file). Need BENCH_DIR and CLANG.
+
+declare -A K_SRC=() K_EXPORT=() K_ARGS=() K_FLAGS=()
+KERNELS=()
+
+kernel_field() {  # kernel_field LINE KEY: KEY's value in a "// bench:" line
+  local re="(^| )$2=([^ ]*)"
+  [[ "$1" =~ $re ]] && echo "${BASH_REMATCH[2]}"
+}
+
+# find_kernels ONLY: every kernel but `empty` (start-up only, nothing for a per-run cost to
+# cost), or, if ONLY (comma-separated) is not empty, only those. Sets KERNELS (in file order)
+# and, per kernel, K_SRC, K_EXPORT, K_ARGS (comma-separated) and K_FLAGS (extra wasm flags): a
+# `simd=both` file gives K (-msimd128) and K_scalar (-mno-simd128).
+find_kernels() {
+  local only=$1 src k line
+  for src in "$BENCH_DIR"/kernels/*.c; do
+    k=$(basename "$src" .c)
+    [[ "$k" == empty ]] && continue
+    line=$(grep -m1 '^// bench:' "$src") || die "$src has no '// bench:' line"
+    if [[ "$(kernel_field "$line" simd)" == both ]]; then
+      add_kernel "$only" "$k" "$src" "$line" -msimd128
+      add_kernel "$only" "${k}_scalar" "$src" "$line" -mno-simd128
+    else
+      add_kernel "$only" "$k" "$src" "$line" ""
+    fi
+  done
+  [[ ${#KERNELS[@]} -gt 0 ]] || die "no kernels selected"
+}
+
+add_kernel() {  # add_kernel ONLY NAME SOURCE LINE WASM_FLAGS (for find_kernels)
+  [[ -n "$1" && ",$1," != *",$2,"* ]] && return
+  K_SRC[$2]=$3
+  K_EXPORT[$2]=$(kernel_field "$4" export)
+  K_ARGS[$2]=$(kernel_field "$4" args)
+  K_FLAGS[$2]=$5
+  KERNELS+=("$2")
+}
+
+# build_kernels DIR: compiles each of KERNELS to DIR/K.wasm.
+build_kernels() {
+  local dir=$1 k
+  command -v "$CLANG" >/dev/null || die "C compiler '$CLANG' not found (set CLANG)"
+  log "building kernels in ${dir#"$ROOT/"} ..."
+  for k in "${KERNELS[@]}"; do
+    # shellcheck disable=SC2086  # K_FLAGS is one flag or none
+    "$CLANG" --target=wasm32 -O2 -ffreestanding -fno-builtin -nostdlib -Wl,--no-entry \
+      ${K_FLAGS[$k]} "-Wl,--export=${K_EXPORT[$k]}" -o "$dir/$k.wasm" "${K_SRC[$k]}" \
+      || die "building $k.wasm failed"
+  done
+}
+
+# kernel_run_args DIR K: sets KERNEL_ARGV to the arguments of `wasmscope run` that invoke
+# kernel K of DIR with its default arguments.
+KERNEL_ARGV=()
+kernel_run_args() {
+  local -a vals=()
+  IFS=, read -ra vals <<<"${K_ARGS[$2]}"
+  KERNEL_ARGV=("$1/$2.wasm" --invoke "${K_EXPORT[$2]}" "${vals[@]}")
+}
+
+# ---------------------------------------------------------------------------------------------
+# Timing.
+
+# time_command OUT ERR CMD...: runs CMD, stdin from RUN_STDIN (default /dev/null), stdout to
+# OUT and stderr to ERR (ERR the same as OUT: both into one file). Sets RUN_RC, RUN_WALL
+# (elapsed seconds) and RUN_CPU (user+sys seconds of the process, threads included). Needs WORK.
+RUN_RC="" RUN_WALL="" RUN_CPU=""
+time_command() {
+  local out=$1 err=$2 tfile="$WORK/time.txt" wall user sys
+  shift 2
+  local TIMEFORMAT='%3R %3U %3S'
+  if [[ "$err" == "$out" ]]; then
+    { time "$@" >"$out" 2>&1 <"${RUN_STDIN:-/dev/null}"; } 2>"$tfile"
+  else
+    { time "$@" >"$out" 2>"$err" <"${RUN_STDIN:-/dev/null}"; } 2>"$tfile"
+  fi
+  RUN_RC=$?
+  read -r wall user sys <"$tfile"
+  RUN_WALL=$wall
+  RUN_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
 }
