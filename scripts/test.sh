@@ -5,8 +5,8 @@
 # build-ci-asan, and runs the whole CTest suite in each: unit tests, CLI tests and the spec
 # suite. After the g++ build, scripts/check-abi.sh compares libwasmscope.so's ABI with the
 # baseline in abi/. A fourth configuration, clang-16 under ThreadSanitizer in build-ci-tsan, builds and
-# runs only the live stack capture, threads and wasi-threads guest tests (labels "capture",
-# "threads", "mt-guests").
+# runs only the live stack capture, threads, wasi-threads guest and multi-threaded profiler
+# tests (labels "capture", "threads", "mt-guests", "profiler_mt").
 # Exits non-zero if either build or any test fails. The last line sums all runs as
 # "N passed, N failed, N skipped": a skipped test is not counted as passed, and a
 # configuration that does not build counts as one failure.
@@ -89,14 +89,15 @@ run_config "clang-16 ASan+UBSan" build-ci-asan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=address,undefined || status=1
 # ThreadSanitizer over the live stack capture tests, the threads unit tests (the state
 # protocol, signals, suspend, terminate, atomics and wait/notify are where the threads meet),
-# the C API's thread control (capi_wasmscope_test) and the wasi-threads guest programs run by
+# the C API's thread control (capi_wasmscope_test), the profiler's multi-threaded CLI cases
+# (label profiler_mt) and the wasi-threads guest programs run by
 # the CLI (label mt-guests: spawning, WASI from many threads, dumps and deadlock reports; their
 # own guest races are suppressed, see tests/threads/tsan-guest-races.supp); it builds just
 # their targets, to spare CI time.
 # Any report fails the test (halt_on_error makes the process exit non-zero). One test at a
 # time: several timing-sensitive tests sharing two cores under TSan only add noise.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_signal_test suspend_all_test diag_api_test atomic_wait_test waiter_table_test wasi_threads_test runtime_threads_test capi_wasmscope_test wasmscope threads_guests parallel_matmul_native" CTEST_ARGS="-L capture|threads|mt-guests -j1" \
+BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_signal_test suspend_all_test diag_api_test atomic_wait_test waiter_table_test wasi_threads_test runtime_threads_test capi_wasmscope_test wasmscope threads_guests parallel_matmul_native" CTEST_ARGS="-L capture|threads|mt-guests|profiler_mt -j1" \
   run_config "clang-16 TSan (capture, threads and mt-guests tests)" build-ci-tsan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=thread || status=1
 
