@@ -291,7 +291,7 @@ void RunDiagnostics::serve_request(int client) {
   std::string request;
   std::string why;
   if (!read_request(client, deadline_in_ms(kRequestTimeoutMs), &request, &why)) {
-    (void)send_text(client, "error: " + why + " (expected 'dump' or 'coredump')\n");
+    (void)send_text(client, "error: " + why + " (expected 'dump', 'coredump' or 'profile')\n");
     return;
   }
   if (request == kDumpRequest) {

@@ -262,7 +262,7 @@ case "$case_name" in
     run_stdin=$work/in
     start_run "$work/reader.wat"
     client garbage >"$work/garbage"
-    expect_match "$work/garbage" "^error: unknown request \(expected 'dump' or 'coredump'\)$"
+    expect_match "$work/garbage" "^error: unknown request \(expected 'dump', 'coredump' or 'profile'\)$"
     client long >"$work/long"
     expect_match "$work/long" "^error: request longer than 64 bytes"
     client close >"$work/close"
