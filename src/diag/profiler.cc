@@ -222,9 +222,23 @@ void Profiler::run() {
         drain(*slot);
       }
     }
-    // A tick that fell behind (a slow capture) is skipped, not made up for.
+    // Ticks that fell behind (slow captures: the collector itself waits for a CPU when
+    // guest threads occupy them all) are skipped, not made up for, and in wall mode counted
+    // as lost samples of every thread that was in a call.
     next_tick += tick_ns;
-    if (next_tick < now) next_tick = now + tick_ns;
+    const uint64_t after = now_ns(CLOCK_MONOTONIC);
+    if (next_tick < after) {
+      const uint64_t skipped = (after - next_tick + tick_ns - 1) / tick_ns;
+      next_tick += skipped * tick_ns;
+      if (options_.clock == ProfileClock::kWall) {
+        for (auto& slot : slots_) {
+          const ThreadState state = slot->ctx->state();
+          if (state != ThreadState::kIdle && state != ThreadState::kExited) {
+            slot->lost.fetch_add(skipped, std::memory_order_relaxed);
+          }
+        }
+      }
+    }
     lock.lock();
   }
 }
