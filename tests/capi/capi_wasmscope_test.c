@@ -296,14 +296,28 @@ static wasm_trap_t* block_callback(const wasm_val_vec_t* args, wasm_val_vec_t* r
   return NULL;
 }
 
-static void test_threads(void) {
-  wasm_engine_t* engine = wasm_engine_new();
-  wasm_store_t* store = wasm_store_new(engine);
+/* spin.wat instantiated in {store}, its "host" "block" import given block_callback. The
+ * module and function handles are deleted at once: the instance keeps what it needs. */
+static wasm_instance_t* instantiate_spin(wasm_store_t* store) {
   wasm_module_t* module = load_module(store, spin_wasm, spin_wasm_size);
   wasm_functype_t* block_type = wasm_functype_new_0_0();
   wasm_func_t* block = wasm_func_new(store, block_type, block_callback);
   wasm_extern_t* import_data[1];
   wasm_extern_vec_t imports;
+  wasm_instance_t* instance;
+  import_data[0] = wasm_func_as_extern(block);
+  imports.size = 1;
+  imports.data = import_data;
+  instance = module != NULL ? wasm_instance_new(store, module, &imports, NULL) : NULL;
+  wasm_func_delete(block);
+  wasm_functype_delete(block_type);
+  wasm_module_delete(module);
+  return instance;
+}
+
+static void test_threads(void) {
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
   wasm_instance_t* instance;
   wasm_extern_vec_t exports;
   wasmscope_thread_t* main_thread;
@@ -318,10 +332,7 @@ static void test_threads(void) {
   int32_t n;
   size_t length;
 
-  import_data[0] = wasm_func_as_extern(block);
-  imports.size = 1;
-  imports.data = import_data;
-  instance = wasm_instance_new(store, module, &imports, NULL);
+  instance = instantiate_spin(store);
   CHECK(instance != NULL);
   wasm_instance_exports(instance, &exports);
   /* Exports: memory, spin, run, blocked, recurse, crash. */
@@ -488,9 +499,6 @@ static void test_threads(void) {
 
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);
-  wasm_func_delete(block);
-  wasm_functype_delete(block_type);
-  wasm_module_delete(module);
   /* A watchdog keeps its store alive: deleting the store first is fine. */
   {
     wasmscope_watchdog_options_t options;
@@ -511,11 +519,6 @@ static void test_profiler(void) {
   char folded[600], text[4096];
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* store = wasm_store_new(engine);
-  wasm_module_t* module = load_module(store, spin_wasm, spin_wasm_size);
-  wasm_functype_t* block_type = wasm_functype_new_0_0();
-  wasm_func_t* block = wasm_func_new(store, block_type, block_callback);
-  wasm_extern_t* import_data[1];
-  wasm_extern_vec_t imports;
   wasm_instance_t* instance;
   wasm_extern_t* count;
   wasmscope_profiler_t* profiler;
@@ -524,10 +527,7 @@ static void test_profiler(void) {
   wasm_trap_t* trap;
   int fd;
 
-  import_data[0] = wasm_func_as_extern(block);
-  imports.size = 1;
-  imports.data = import_data;
-  instance = wasm_instance_new(store, module, &imports, NULL);
+  instance = instantiate_spin(store);
   count = wasmscope_instance_export(instance, "count");
   CHECK(count != NULL);
 
@@ -574,9 +574,6 @@ static void test_profiler(void) {
   CHECK(wasmscope_profiler_start(profiler) == 0);
   wasm_extern_delete(count);
   wasm_instance_delete(instance);
-  wasm_func_delete(block);
-  wasm_functype_delete(block_type);
-  wasm_module_delete(module);
   wasm_store_delete(store);
   wasmscope_profiler_delete(profiler);
   wasmscope_profiler_delete(NULL);
@@ -588,11 +585,7 @@ static void test_call_depth(void) {
   wasm_config_t* config = wasm_config_new();
   wasm_engine_t* engine;
   wasm_store_t* store;
-  wasm_module_t* module;
-  wasm_functype_t* block_type = wasm_functype_new_0_0();
-  wasm_func_t* block;
-  wasm_extern_t* import_data[1];
-  wasm_extern_vec_t imports, exports;
+  wasm_extern_vec_t exports;
   wasm_instance_t* instance;
   wasm_val_vec_t none = WASM_EMPTY_VEC;
   wasm_trap_t* trap;
@@ -601,12 +594,7 @@ static void test_call_depth(void) {
   CHECK(wasmscope_config_set_max_call_depth(config, 50));
   engine = wasm_engine_new_with_config(config);
   store = wasm_store_new(engine);
-  module = load_module(store, spin_wasm, spin_wasm_size);
-  block = wasm_func_new(store, block_type, block_callback);
-  import_data[0] = wasm_func_as_extern(block);
-  imports.size = 1;
-  imports.data = import_data;
-  instance = wasm_instance_new(store, module, &imports, NULL);
+  instance = instantiate_spin(store);
   CHECK(instance != NULL);
   wasm_instance_exports(instance, &exports);
   trap = wasm_func_call(export_func(&exports, 4), &none, &none); /* recurse */
@@ -617,9 +605,6 @@ static void test_call_depth(void) {
   wasm_trap_delete(trap);
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);
-  wasm_func_delete(block);
-  wasm_functype_delete(block_type);
-  wasm_module_delete(module);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
 }
