@@ -219,11 +219,6 @@ overhead_table() {
     echo "$LATENCY_TABLE"
   fi
 } >"$OUT_FILE.tmp"
-mv "$OUT_FILE.tmp" "$OUT_FILE"
-
-echo
-cat "$OUT_FILE"
-echo
-echo "(written to ${OUT_FILE#"$ROOT/"})"
+publish_report
 [[ -z "$MISMATCH" ]] || exit 1
 exit 0

@@ -166,3 +166,24 @@ time_command() {
   RUN_WALL=$wall
   RUN_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
 }
+
+# failures_section: inside a report's { ... } >FILE block, the "### FAILURES" list of the
+# FAILURES array, if it has any entries.
+failures_section() {
+  if [[ ${#FAILURES[@]} -gt 0 ]]; then
+    echo
+    echo "### FAILURES"
+    echo
+    printf -- '- %s\n' "${FAILURES[@]}"
+  fi
+}
+
+# publish_report: moves the report written to $OUT_FILE.tmp into $OUT_FILE and prints it, with
+# where it went (relative to $ROOT).
+publish_report() {
+  mv "$OUT_FILE.tmp" "$OUT_FILE"
+  echo
+  cat "$OUT_FILE"
+  echo
+  echo "(written to ${OUT_FILE#"$ROOT/"})"
+}

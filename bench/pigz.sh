@@ -592,18 +592,8 @@ PIGZ_VERSION=$("$WS_ON" run "$PIGZ_WASM" -V 2>&1 </dev/null | head -n1)
     echo
     cachegrind_table
   fi
-  if [[ ${#FAILURES[@]} -gt 0 ]]; then
-    echo
-    echo "### FAILURES"
-    echo
-    printf -- '- %s\n' "${FAILURES[@]}"
-  fi
+  failures_section
 } >"$OUT_FILE.tmp"
-mv "$OUT_FILE.tmp" "$OUT_FILE"
-
-echo
-cat "$OUT_FILE"
-echo
-echo "(written to ${OUT_FILE#"$ROOT/"})"
+publish_report
 [[ ${#FAILURES[@]} -eq 0 ]] || exit 1
 exit 0

@@ -561,18 +561,8 @@ cachegrind_table() {
   echo "- every run (timed and under cachegrind) exited 0, its output equalled the reference (the"
   echo "  native build's for parallel_matmul, the checksum lines for coremark, the first run's"
   echo "  otherwise), and every profile of a timed run held samples: $([[ ${#FAILURES[@]} -eq 0 ]] && echo yes || echo "NO, see the failures")"
-  if [[ ${#FAILURES[@]} -gt 0 ]]; then
-    echo
-    echo "### FAILURES"
-    echo
-    printf -- '- %s\n' "${FAILURES[@]}"
-  fi
+  failures_section
 } >"$OUT_FILE.tmp"
-mv "$OUT_FILE.tmp" "$OUT_FILE"
-
-echo
-cat "$OUT_FILE"
-echo
-echo "(written to ${OUT_FILE#"$ROOT/"})"
+publish_report
 [[ ${#FAILURES[@]} -eq 0 ]] || exit 1
 exit 0

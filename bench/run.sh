@@ -489,12 +489,7 @@ version_of() {
   echo
   printf '%s\n' "${ROWS[@]}" | render_table
 } >"$OUT_FILE.tmp"
-mv "$OUT_FILE.tmp" "$OUT_FILE"
-
-echo
-cat "$OUT_FILE"
-echo
-echo "(written to ${OUT_FILE#"$ROOT/"})"
+publish_report
 if [[ ${#INVALID[@]} -gt 0 ]]; then
   echo "WARNING: checksum mismatches in: ${!INVALID[*]}" >&2
   exit 1
