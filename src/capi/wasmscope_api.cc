@@ -109,14 +109,6 @@ bool write_file(const char* path, const std::vector<uint8_t>& bytes) {
   return true;
 }
 
-/// The store's live threads as the diagnostics list them.
-std::vector<diag::WatchedThread> watched_threads(internal::Store& store) {
-  std::vector<diag::WatchedThread> threads;
-  for (const internal::ThreadInfo& t : store.threads().live()) {
-    threads.push_back({t.context, t.context->id(), t.name});
-  }
-  return threads;
-}
 
 static_assert(static_cast<int>(internal::ThreadState::kIdle) == WASMSCOPE_THREAD_IDLE);
 static_assert(static_cast<int>(internal::ThreadState::kRunningWasm) == WASMSCOPE_THREAD_RUNNING_WASM);
@@ -474,7 +466,7 @@ extern "C" size_t wasmscope_store_thread_dump(wasm_store_t* store, int json, uin
                                               char* buffer, size_t size) noexcept {
   if (store == nullptr) return copy_out("", buffer, size);
   std::vector<diag::ThreadReport> reports;
-  for (const diag::WatchedThread& t : watched_threads(*store->store)) {
+  for (const diag::WatchedThread& t : diag::store_thread_lister(*store->store)()) {
     reports.push_back(diag::report_thread(t.ctx, t.name, "", ms_to_ns(timeout_ms)));
   }
   const std::string title = "wasmscope thread dump";
@@ -512,7 +504,7 @@ extern "C" wasmscope_watchdog_t* wasmscope_watchdog_new(
   retain(store);
   watchdog->store = store;
   internal::Store* s = store->store.get();
-  watchdog->watchdog = std::make_unique<diag::Watchdog>([s] { return watched_threads(*s); },
+  watchdog->watchdog = std::make_unique<diag::Watchdog>(diag::store_thread_lister(*s),
                                                         std::move(w));
   return watchdog.release();
 }
@@ -576,7 +568,7 @@ extern "C" int wasmscope_profiler_start(wasmscope_profiler_t* profiler) noexcept
   if (profiler->running) (void)wasmscope_profiler_stop(profiler);
   internal::Store* s = profiler->store->store.get();
   profiler->running =
-      std::make_unique<diag::Profiler>([s] { return watched_threads(*s); }, profiler->options);
+      std::make_unique<diag::Profiler>(diag::store_thread_lister(*s), profiler->options);
   const wasmscope::Result<void> started = profiler->running->start();
   if (!started.ok()) {
     profiler->running.reset();
@@ -617,7 +609,7 @@ extern "C" int wasmscope_store_coredump(wasm_store_t* store, const wasm_instance
   }
   input.record_locals = true;  // the frames are read while the threads are suspended
   std::vector<internal::LiveThread> threads;
-  for (const diag::WatchedThread& t : watched_threads(*store->store)) {
+  for (const diag::WatchedThread& t : diag::store_thread_lister(*store->store)()) {
     threads.push_back({t.ctx, t.name});
   }
   const auto bytes =

@@ -5,7 +5,19 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "runtime/store.h"
+
 namespace wasmscope::internal::diag {
+
+ThreadLister store_thread_lister(Store& store) {
+  return [&store] {
+    std::vector<WatchedThread> threads;
+    for (const ThreadInfo& t : store.threads().live()) {
+      threads.push_back({t.context, t.context->id(), t.name});
+    }
+    return threads;
+  };
+}
 
 Watchdog::Watchdog(ExecContext* ctx, WatchdogOptions options)
     : Watchdog(ThreadLister([ctx, name = options.thread_name] {

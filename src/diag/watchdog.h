@@ -18,6 +18,10 @@
 #include "diag/deadlock.h"
 #include "diag/thread_dump.h"
 
+namespace wasmscope::internal {
+class Store;
+}  // namespace wasmscope::internal
+
 namespace wasmscope::internal::diag {
 
 /// What the watchdog does about a hang or a deadlock.
@@ -38,6 +42,11 @@ struct WatchedThread {
 
 /// The program's guest threads right now (threads come and go; exited ones may be listed).
 using ThreadLister = std::function<std::vector<WatchedThread>()>;
+
+/// Lists every live thread of {store}'s program (main, wasi-threads threads, contexts of other
+/// host threads) with the registry's names, as the CLI and the C API watch, dump and profile
+/// them. {store} must outlive the lister.
+ThreadLister store_thread_lister(Store& store);
 
 struct WatchdogOptions {
   uint64_t deadline_ns = 5'000'000'000;  ///< 0: no hang reports (deadlock detection only).

@@ -554,16 +554,6 @@ class ProgramEnding {
   std::string module_name_, coredump_path_, executable_;
 };
 
-/// Every live thread of {store}'s program, as the diagnostics watch and dump them.
-diag::ThreadLister program_threads(Store& store) {
-  return [&store] {
-    std::vector<diag::WatchedThread> threads;
-    for (const ThreadInfo& t : store.threads().live()) {
-      threads.push_back({t.context, t.context->id(), t.name});
-    }
-    return threads;
-  };
-}
 
 }  // namespace
 
@@ -606,7 +596,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   // The exit status of a call that trapped (or ended the program).
   ProgramEnding ending(store, **wasi, module_name, o.coredump_path, path);
   auto trapped = [&](const InvokeOutcome& outcome) { return ending.finish(outcome); };
-  RunDiagnostics diagnostics(program_threads(store), o.diag, module_name);
+  RunDiagnostics diagnostics(diag::store_thread_lister(store), o.diag, module_name);
   if (!diagnostics.ok()) return 1;
   // `wasmscope profile`: sampling from before the first call (the start function included)
   // until the program ends, when this goes out of scope (before the store), or the duration.
@@ -615,7 +605,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     ProfileRequest request = *profile_request;
     request.options.module_name = module_name;
     request.options.program = path;
-    profile.emplace(request, program_threads(store));
+    profile.emplace(request, diag::store_thread_lister(store));
     if (!profile->start()) return 1;
   }
   TrapInfo trap;
