@@ -108,6 +108,20 @@ if [ -f "$sources" ]; then
   : >"$chroot_dir/etc/apt/sources.list"
 fi
 cp /etc/resolv.conf "$chroot_dir/etc/resolv.conf" 2>/dev/null || true
+# The network's own trust anchors: where egress goes through a TLS-inspecting proxy, the
+# machine has its CA installed (and NODE_EXTRA_CA_CERTS set, since node ignores the system
+# store); that is the machine's setup, not the project's, and a new machine on this network
+# has it too. Without it `npm ci` fails with "self-signed certificate in certificate chain".
+node_ca_env=()
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$chroot_dir/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$chroot_dir/usr/local/share/ca-certificates/"
+  chroot "$chroot_dir" update-ca-certificates >"$root/ca.log" 2>&1 ||
+    echo "fresh-check: update-ca-certificates failed (log: $root/ca.log)" >&2
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    node_ca_env=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+  fi
+fi
 
 mount_in proc -t proc proc
 mount_in sys -t sysfs sysfs
@@ -129,7 +143,7 @@ run_step() {
   echo "fresh-check: running '$command' in the chroot (log: $root/$name.log)"
   t0=$(date +%s)
   chroot "$chroot_dir" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ${node_ca_env[@]+"${node_ca_env[@]}"} \
     bash -c "cd /src/main && $command" </dev/null >"$root/$name.log" 2>&1 || status=$?
   t1=$(date +%s)
   echo "---- $command: exit $status, $((t1 - t0)) s; its last lines:"
