@@ -14,6 +14,7 @@ packages=(
   wabt                             # wast2json for the spec runner, wat2wasm for the examples
   clang-16 lld-16                  # the clang CI build, libFuzzer, the C example (wasm-ld)
   llvm-16                          # llvm-dwarfdump-16: expected values for the DWARF tests
+  llvm-19-dev                      # the compiled tier (src/compiler/): LLVM 19 libraries and headers
   libclang-rt-16-dev libclang-rt-16-dev-wasm32 wasi-libc
   clang-19 lld-19 libclang-rt-19-dev-wasm32  # pthread guests (tests/threads) for wasm32-wasip1-threads
   abigail-tools                    # abidiff, for the public ABI baseline

@@ -10,6 +10,7 @@
 #include "binary/dwarf_info.h"
 #include "binary/dwarf_line.h"
 #include "binary/module.h"
+#include "engine/instance_data.h"
 #include "validate/validator.h"
 
 namespace wasmscope::internal {
@@ -58,6 +59,12 @@ struct CompiledModule {
   BoundsChecks bounds = BoundsChecks::kGuardPages;
   std::unique_ptr<LazyLineTable> lines = std::make_unique<LazyLineTable>();
   std::unique_ptr<LazyDataSymbols> data = std::make_unique<LazyDataSymbols>();
+  /// The compiled tier's code (compiler/compiler.h), when the module was compiled: what owns
+  /// it (the JIT session), and per defined function its native body and entry
+  /// (engine/native_abi.h). Empty for interpreted modules.
+  std::shared_ptr<void> native;
+  std::vector<void*> native_bodies;
+  std::vector<NativeEntry> native_entries;
 };
 
 }  // namespace wasmscope::internal

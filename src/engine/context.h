@@ -23,6 +23,7 @@
 
 #include "base/platform/semaphore.h"
 #include "wasmscope/result.h"
+#include "engine/instance_data.h"
 #include "engine/trap.h"
 #include "engine/waiter_table.h"
 
@@ -164,6 +165,9 @@ class ExecContext {
   /// First free value-stack slot above the frames in use: where a nested (host -> guest)
   /// entry places its frame. Maintained by the interpreter around host calls.
   uint64_t* stack_top = nullptr;
+
+  /// What compiled code reads of its thread (engine/native_abi.h).
+  NativeThreadState native;
 
   /// Details of the last trap: where it happened (frames [trap_depth_base, trap_depth) were the
   /// guest stack at the time).

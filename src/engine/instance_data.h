@@ -22,6 +22,32 @@ struct InstanceData;
 /// two consecutive slots.
 using Slot = uint64_t;
 
+struct Func;
+struct MemoryData;
+struct TableData;
+struct GlobalData;
+
+/// Compiled code's part of a thread's {ExecContext} (engine/native_abi.h).
+struct NativeThreadState {
+  /// Compiled code traps with "call stack exhausted" when its frame address drops below this
+  /// (the thread's stack bottom plus a reserve for host calls and signal handlers).
+  uintptr_t stack_limit = 0;
+};
+
+/// An instance as compiled code sees it (engine/native_abi.h): raw arrays of its index spaces,
+/// filled once linking is done (the vectors of {InstanceData} never change size afterwards).
+struct NativeView {
+  MemoryData* memory0 = nullptr;
+  MemoryData* const* memories = nullptr;
+  GlobalData* const* globals = nullptr;
+  TableData* const* tables = nullptr;
+  Func* const* funcs = nullptr;
+  InstanceData* instance = nullptr;
+};
+
+/// A compiled function's entry: arguments in {args} (one slot each), results written back.
+using NativeEntry = void (*)(NativeThreadState* ts, NativeView* vm, Slot* args);
+
 /// A host function's view of one call: arguments in {args}[0, params), results to be written
 /// to {results}[0, results) (the two may overlap: results are written after args are read).
 struct HostCall {
@@ -44,6 +70,11 @@ struct Func {
   HostCallback host = nullptr;
   void* host_user = nullptr;
   std::string host_name;             ///< For host functions: "module.name" for stack traces.
+  /// Compiled functions (engine/native_abi.h): the native body, its entry, and the view of
+  /// the defining instance it expects; null for interpreted and host functions.
+  void* native_body = nullptr;
+  NativeEntry native_entry = nullptr;
+  NativeView* native_vm = nullptr;
 };
 
 struct MemoryData {
@@ -94,6 +125,7 @@ struct InstanceData {
   std::vector<uint32_t> type_ids;            ///< Module type index -> canonical id.
   std::vector<std::vector<Slot>> elem_segments;  ///< Evaluated; emptied by elem.drop.
   std::vector<uint8_t> data_dropped;         ///< 1 once data.drop ran (or active & applied).
+  NativeView view;                           ///< For compiled code; filled after linking.
 };
 
 /// Canonical id of {type}, the same for structurally equal signatures across the process.

@@ -6,6 +6,7 @@
 // Computed goto ("labels as values") is a GNU extension that both g++ and clang support; it is
 // the reason for the diagnostic pragmas below.
 #include "engine/interpreter.h"
+#include "engine/native_abi.h"
 
 #include <algorithm>
 #include <cstring>
@@ -65,6 +66,8 @@ inline T* same_pointer(T* p) {
   return p;
 }
 
+}  // namespace
+
 /// Calls host function {callee} from guest code: the thread is {in_host} meanwhile, and a fault
 /// in host code is the host's crash, not a guest trap, so the landing pad is disarmed.
 Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
@@ -83,6 +86,8 @@ Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
   if (pad != nullptr) pad->arm();
   return t;
 }
+
+namespace {
 
 struct HandlerTables {
   const void* guard[kIOpCount];
@@ -916,11 +921,20 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     LandingPadScope scope(&pad);
     if (sigsetjmp(pad.jump, 0) == 0) {
       pad.arm();
-      trap = run(ctx, func, base, nullptr);
+      if (func->native_entry != nullptr) {
+        // Compiled code (engine/native_abi.h): it traps by jumping to the pad, and nested
+        // entries (from its host calls) place their frames above its arguments.
+        ctx->native.stack_limit = native_stack_limit();
+        ctx->stack_top = base + slots;
+        func->native_entry(&ctx->native, func->native_vm, base);
+        trap = Trap::kNone;
+      } else {
+        trap = run(ctx, func, base, nullptr);
+      }
       pad.disarm();
     } else {
-      trap = Trap::kOutOfBoundsMemory;
-      ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
+      trap = pad.trap != 0 ? static_cast<Trap>(pad.trap) : Trap::kOutOfBoundsMemory;
+      if (pad.trap == 0) ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
     }
     now = ThreadState::kRunningWasm;
   }

@@ -21,6 +21,10 @@ struct InvokeOutcome {
 /// a host function may call back into the guest on the same context.
 InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args);
 
+/// Calls host function {callee} from guest code running on {ctx} (the thread is kInHost
+/// meanwhile; the landing pad is disarmed, so a fault in host code is the host's crash).
+Trap call_host(ExecContext* ctx, const Func* callee, Slot* args);
+
 /// Slots a call to a function of {type} needs for its arguments or results, whichever is more.
 uint32_t call_slots(const FuncType& type);
 

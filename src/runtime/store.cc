@@ -8,8 +8,10 @@
 
 #include "base/platform/fault_handler.h"
 #include "binary/decoder.h"
+#include "compiler/compiler.h"
 #include "binary/instr_reader.h"
 #include "engine/atomics.h"
+#include "engine/native_abi.h"
 #include "engine/translate.h"
 #include "validate/validator.h"
 
@@ -60,6 +62,9 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
   WS_ASSIGN(compiled->facts, validate_module(compiled->module, config.features));
   compiled->bounds = config.bounds;
   WS_TRY(translate_module(compiled.get(), config.features));
+  if (config.tier == Tier::kCompiled) {
+    WS_TRY(compile_native(compiled.get(), config.features, NativeOptions{config.opt_level}));
+  }
   return compiled;
 }
 
@@ -332,6 +337,11 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
     f.instance = &data;
     f.index = m.imported_funcs + i;
     f.code = &module->funcs[i];
+    if (!module->native_entries.empty()) {
+      f.native_body = module->native_bodies[i];
+      f.native_entry = module->native_entries[i];
+      f.native_vm = &data.view;
+    }
     data.funcs.push_back(&f);
   }
   for (const TableType& t : m.tables) data.tables.push_back(create_table_locked(t, 0));
@@ -365,6 +375,7 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
     data.elem_segments.push_back(std::move(refs));
   }
   data.data_dropped.assign(m.datas.size(), 0);
+  fill_native_view(&data, &data.view);
   for (const Export& e : m.exports) {
     Extern value;
     value.kind = e.kind;

@@ -20,11 +20,17 @@
 
 namespace wasmscope::internal {
 
+/// Which engine runs a store's modules: the interpreter (engine/) or the compiled tier
+/// (compiler/, native code through LLVM).
+enum class Tier : uint8_t { kInterp, kCompiled };
+
 /// Options fixed for a store's lifetime.
 struct StoreConfig {
   Features features;
   BoundsChecks bounds = BoundsChecks::kGuardPages;
   ContextLimits limits;
+  Tier tier = Tier::kInterp;
+  unsigned opt_level = 2;  ///< The compiled tier's optimization level, 0..3.
 };
 
 /// Decodes, validates and translates {bytes}.

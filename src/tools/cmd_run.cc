@@ -55,6 +55,9 @@ constexpr const char* kRunUsage =
     "  --inherit-env        pass this process's whole environment (--env entries override)\n"
     "  --invoke NAME        call export NAME instead of running '_start'\n"
     "  --explicit-bounds    check every memory access instead of using guard pages\n"
+    "  --tier interp|compiled  run in the interpreter (default) or compile to native code\n"
+    "                       first (LLVM, in process; docs/compiled-tier.md)\n"
+    "  --opt-level 0..3     the compiled tier's optimization level (default 2)\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
     "  --max-threads N      at most N live wasi-threads threads (default 1024); past it\n"
     "                       thread-spawn returns an error to the program\n"
@@ -344,6 +347,10 @@ RunOptions parse_run_args(const Args& args) {
       o.have_invoke = true;
     } else if (a == "--explicit-bounds") {
       o.config.bounds = BoundsChecks::kExplicit;
+    } else if (a == "--tier") {
+      choose_tier(value_of(a), &o.config);
+    } else if (a == "--opt-level") {
+      choose_opt_level(value_of(a), &o.config);
     } else if (a == "--disable") {
       disable_feature(value_of(a), &o.config.features);
     } else if (a == "--max-threads") {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "binary/decoder.h"
+#include "compiler/compiler.h"
 #include "text/wat.h"
 #include "tools/commands.h"
 #include "tools/file_io.h"
@@ -80,6 +81,26 @@ void disable_feature(const std::string& name, Features* features) {
     throw UsageError(cat("unknown feature '", name, "' (known: ", feature_names(), ")"));
   }
   features->disable(*feature);
+}
+
+void choose_tier(const std::string& name, StoreConfig* config) {
+  if (name == "interp") {
+    config->tier = Tier::kInterp;
+  } else if (name == "compiled") {
+    if (!compiler_available()) {
+      throw UsageError("--tier compiled: this build of wasmscope has no compiled tier");
+    }
+    config->tier = Tier::kCompiled;
+  } else {
+    throw UsageError(cat("--tier needs 'interp' or 'compiled', got '", name, "'"));
+  }
+}
+
+void choose_opt_level(const std::string& level, StoreConfig* config) {
+  if (level.size() != 1 || level[0] < '0' || level[0] > '3') {
+    throw UsageError(cat("--opt-level needs 0, 1, 2 or 3, got '", level, "'"));
+  }
+  config->opt_level = static_cast<unsigned>(level[0] - '0');
 }
 
 int cmd_validate(const Args& args) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/store.h"
 #include "wasmscope/features.h"
 
 namespace wasmscope::internal::tools {
@@ -33,5 +34,10 @@ bool wants_help(const Args& args);
 /// Handles {--disable FEATURE}: turns the named feature off in {features}; throws {UsageError}
 /// for an unknown name.
 void disable_feature(const std::string& name, Features* features);
+
+/// Handles {--tier interp|compiled} and {--opt-level 0..3} for {config}; throws {UsageError}
+/// for other values, and for {compiled} in a build without the compiled tier.
+void choose_tier(const std::string& name, StoreConfig* config);
+void choose_opt_level(const std::string& level, StoreConfig* config);
 
 }  // namespace wasmscope::internal::tools

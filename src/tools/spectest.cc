@@ -39,6 +39,9 @@ constexpr const char* kSpectestUsage =
     "  --disable FEATURE           decode and validate with a proposal turned off, for suites\n"
     "                              written before it (e.g. reference-types for threads)\n"
     "  --explicit-bounds           check every memory access instead of using guard pages\n"
+    "  --tier interp|compiled      run modules in the interpreter (default) or compiled to\n"
+    "                              native code (LLVM)\n"
+    "  --opt-level 0..3            the compiled tier's optimization level (default 2)\n"
     "  --no-fork                   run scripts in this process (for debugging)\n"
     "  --help, -h                  show this help\n"
     "\n"
@@ -96,6 +99,10 @@ Options parse_options(const Args& args) {
       disable_feature(value(), &options.config.features);
     } else if (arg == "--explicit-bounds") {
       options.config.bounds = BoundsChecks::kExplicit;
+    } else if (arg == "--tier") {
+      choose_tier(value(), &options.config);
+    } else if (arg == "--opt-level") {
+      choose_opt_level(value(), &options.config);
     } else if (arg == "--timeout") {
       options.timeout_seconds = parse_timeout(value());
     } else {

@@ -36,6 +36,7 @@
 #include <atomic>
 #include <csetjmp>
 #include <csignal>
+#include <cstdint>
 
 #include "wasmscope/result.h"
 
@@ -48,6 +49,9 @@ struct TrapLandingPad {
   const void* volatile fault_address = nullptr;
   /// SIGSEGV or SIGBUS; written by the handler before it jumps.
   volatile int signal = 0;
+  /// A trap raised by compiled code (engine/native_abi.h's {ws_trap}), which jumps here too;
+  /// 0 when the jump came from a fault.
+  volatile uint32_t trap = 0;
   /// Whether a fault now is a trap. Only this thread and its own signal handler touch it,
   /// so relaxed accesses plus signal fences (compiler-only barriers) order it.
   std::atomic<bool> armed{false};

@@ -1,0 +1,1071 @@
+#include "compiler/compiler.h"
+
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "compiler/func_gen.h"
+
+namespace wasmscope::internal {
+namespace compiler {
+
+/// The JIT session that owns one module's code.
+struct NativeCode {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+};
+
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+Result<void> FuncGen::block_signature(const BlockType& bt, std::vector<Type*>* params,
+                                      std::vector<Type*>* results, uint32_t offset) {
+  switch (bt.kind) {
+    case BlockType::Kind::kEmpty: return {};
+    case BlockType::Kind::kValType:
+      if (bt.type == ValType::kV128) return unsupported(offset, "v128");
+      results->push_back(g_.value_type(bt.type));
+      return {};
+    case BlockType::Kind::kTypeIndex: {
+      const FuncType& ft = g_.m.types[bt.index];
+      if (has_v128(ft)) return unsupported(offset, "v128");
+      for (ValType t : ft.params) params->push_back(g_.value_type(t));
+      for (ValType t : ft.results) results->push_back(g_.value_type(t));
+      return {};
+    }
+  }
+  return {};
+}
+
+BasicBlock* FuncGen::trap_block(Trap trap) {
+  BasicBlock*& bb = trap_blocks_[static_cast<unsigned>(trap)];
+  if (bb == nullptr) {
+    bb = new_block("trap");
+    llvm::IRBuilder<> tb(bb);
+    llvm::CallInst* call =
+        tb.CreateCall(g_.helper_trap, {llvm::ConstantInt::get(g_.i32, static_cast<unsigned>(trap))});
+    call->setDoesNotReturn();
+    tb.CreateUnreachable();
+  }
+  return bb;
+}
+
+void FuncGen::trap_if(Value* cond, Trap trap) {
+  BasicBlock* ok = new_block("ok");
+  llvm::MDBuilder md(g_.ctx);
+  b_.CreateCondBr(cond, trap_block(trap), ok, md.createBranchWeights(1, 1u << 20));
+  b_.SetInsertPoint(ok);
+}
+
+Value* FuncGen::load_runtime(Type* t, Value* base, size_t offset) {
+  Value* p = b_.CreateConstInBoundsGEP1_64(g_.i8, base, offset);
+  llvm::LoadInst* load = b_.CreateLoad(t, p);
+  load->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+  return load;
+}
+
+Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
+  Value* ea = b_.CreateZExt(index, g_.i64);
+  if (offset != 0) ea = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, offset));
+  if (explicit_bounds_) {
+    Value* size_ptr = b_.CreateConstInBoundsGEP1_64(g_.i8, memory0_, offsetof(MemoryData, size));
+    llvm::LoadInst* bytes = b_.CreateLoad(g_.i64, size_ptr);
+    bytes->setAtomic(llvm::AtomicOrdering::Monotonic);
+    bytes->setAlignment(llvm::Align(8));
+    Value* end = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, size));
+    trap_if(b_.CreateICmpUGT(end, bytes), Trap::kOutOfBoundsMemory);
+  }
+  Value* base = load_runtime(g_.ptr, memory0_, offsetof(MemoryData, base));
+  return b_.CreateGEP(g_.i8, base, ea);
+}
+
+void FuncGen::branch_to(Ctl& target) {
+  BasicBlock* here = b_.GetInsertBlock();
+  if (target.kind == Kind::kLoop) {
+    const size_t n = target.params.size();
+    for (size_t i = 0; i < n; ++i) {
+      target.param_phis[i]->addIncoming(stack_[stack_.size() - n + i], here);
+    }
+    b_.CreateBr(target.header);
+  } else {
+    const size_t n = target.results.size();
+    for (size_t i = 0; i < n; ++i) {
+      target.result_phis[i]->addIncoming(stack_[stack_.size() - n + i], here);
+    }
+    b_.CreateBr(target.cont);
+  }
+}
+
+void FuncGen::emit_return() {
+  const size_t n = type_.results.size();
+  if (n == 0) {
+    b_.CreateRetVoid();
+  } else if (n == 1) {
+    b_.CreateRet(stack_.back());
+  } else {
+    Value* agg = llvm::UndefValue::get(f_->getReturnType());
+    for (size_t i = 0; i < n; ++i) {
+      agg = b_.CreateInsertValue(agg, stack_[stack_.size() - n + i], {static_cast<unsigned>(i)});
+    }
+    b_.CreateRet(agg);
+  }
+}
+
+void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value* callee_func,
+                        bool direct) {
+  const size_t np = ft.params.size();
+  std::vector<Value*> args = pop_n(np);
+  llvm::FunctionType* fty = g_.native_type(ft);
+  std::vector<Value*> call_args{ts_, callee_vm};
+  call_args.insert(call_args.end(), args.begin(), args.end());
+  auto unpack = [&](Value* ret, std::vector<Value*>* out) {
+    if (ft.results.size() == 1) {
+      out->push_back(ret);
+    } else {
+      for (unsigned i = 0; i < ft.results.size(); ++i) out->push_back(b_.CreateExtractValue(ret, {i}));
+    }
+  };
+  // Calls stay calls: a frame per wasm call keeps stacks whole for captures, and a runaway
+  // recursion must exhaust the stack rather than become a loop (tail call elimination).
+  auto call = [&](Value* target) {
+    llvm::CallInst* c = b_.CreateCall(fty, target, call_args);
+    c->setTailCallKind(llvm::CallInst::TCK_NoTail);
+    return c;
+  };
+  if (direct) {
+    Value* ret = call(body);
+    std::vector<Value*> results;
+    unpack(ret, &results);
+    for (Value* v : results) push(v);
+    return;
+  }
+  // A callee with a native body is called directly; any other through the slot convention.
+  BasicBlock* native = new_block("call.native");
+  BasicBlock* slow = new_block("call.slots");
+  BasicBlock* join = new_block("call.join");
+  b_.CreateCondBr(b_.CreateIsNotNull(body), native, slow);
+  b_.SetInsertPoint(native);
+  Value* ret = call(body);
+  std::vector<Value*> fast_results;
+  unpack(ret, &fast_results);
+  BasicBlock* native_end = b_.GetInsertBlock();
+  b_.CreateBr(join);
+
+  b_.SetInsertPoint(slow);
+  const size_t slots = std::max<size_t>(std::max<size_t>(np, ft.results.size()), 1);
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  llvm::AllocaInst* area = eb.CreateAlloca(g_.i64, llvm::ConstantInt::get(g_.i32, slots));
+  area->setAlignment(llvm::Align(8));
+  for (size_t i = 0; i < np; ++i) {
+    Value* p = b_.CreateConstInBoundsGEP1_64(g_.i64, area, i);
+    Value* v = args[i];
+    if (v->getType() == g_.f32) v = b_.CreateBitCast(v, g_.i32);
+    if (v->getType() == g_.f64) v = b_.CreateBitCast(v, g_.i64);
+    if (v->getType() == g_.i32) v = b_.CreateZExt(v, g_.i64);
+    b_.CreateStore(v, p);
+  }
+  b_.CreateCall(g_.helper("ws_call_func", g_.void_type, {g_.ptr, g_.ptr, g_.ptr}),
+                {ts_, callee_func, area});
+  std::vector<Value*> slow_results;
+  for (size_t i = 0; i < ft.results.size(); ++i) {
+    Value* p = b_.CreateConstInBoundsGEP1_64(g_.i64, area, i);
+    slow_results.push_back(b_.CreateLoad(g_.value_type(ft.results[i]), p));
+  }
+  BasicBlock* slow_end = b_.GetInsertBlock();
+  b_.CreateBr(join);
+
+  b_.SetInsertPoint(join);
+  for (size_t i = 0; i < ft.results.size(); ++i) {
+    PHINode* phi = b_.CreatePHI(g_.value_type(ft.results[i]), 2);
+    phi->addIncoming(fast_results[i], native_end);
+    phi->addIncoming(slow_results[i], slow_end);
+    push(phi);
+  }
+}
+
+Value* FuncGen::trunc_checked(Value* x, Type* to, bool is_signed) {
+  const bool is_f32 = x->getType() == g_.f32;
+  const bool to_i32 = to == g_.i32;
+  trap_if(b_.CreateFCmpUNO(x, x), Trap::kInvalidConversionToInteger);
+  // The exact range of values whose truncation fits: (lo, hi) with lo excluded or included.
+  double lo;
+  double hi;
+  bool lo_inclusive;
+  if (is_signed) {
+    if (to_i32) {
+      hi = 2147483648.0;
+      lo = is_f32 ? -2147483648.0 : -2147483649.0;
+      lo_inclusive = is_f32;
+    } else {
+      hi = 9223372036854775808.0;
+      lo = -9223372036854775808.0;
+      lo_inclusive = true;
+    }
+  } else {
+    hi = to_i32 ? 4294967296.0 : 18446744073709551616.0;
+    lo = -1.0;
+    lo_inclusive = false;
+  }
+  Value* lo_c = llvm::ConstantFP::get(x->getType(), lo);
+  Value* hi_c = llvm::ConstantFP::get(x->getType(), hi);
+  Value* in_lo = lo_inclusive ? b_.CreateFCmpOGE(x, lo_c) : b_.CreateFCmpOGT(x, lo_c);
+  Value* in_range = b_.CreateAnd(in_lo, b_.CreateFCmpOLT(x, hi_c));
+  trap_if(b_.CreateNot(in_range), Trap::kIntegerOverflow);
+  return is_signed ? b_.CreateFPToSI(x, to) : b_.CreateFPToUI(x, to);
+}
+
+Value* FuncGen::opaque_identity(Value* v, unsigned which) {
+  auto* c = llvm::dyn_cast<llvm::ConstantFP>(v);
+  if (c == nullptr) return v;
+  const llvm::APFloat& x = c->getValueAPF();
+  const bool identity = which <= 1 ? x.isZero() : (x.isExactlyValue(1.0) || x.isExactlyValue(-1.0));
+  return identity ? opaque(v) : v;
+}
+
+Value* FuncGen::opaque(Value* v) {
+  // An empty asm that returns its input in the same register: free, yet opaque.
+  auto* asm_type = llvm::FunctionType::get(v->getType(), {v->getType()}, false);
+  auto* opaque = llvm::InlineAsm::get(asm_type, "", g_.fp_register_constraint, false);
+  return b_.CreateCall(opaque, {v});
+}
+
+Value* FuncGen::div_rem(Op op, Value* a, Value* bv) {
+  Type* t = a->getType();
+  Value* zero = llvm::ConstantInt::get(t, 0);
+  trap_if(b_.CreateICmpEQ(bv, zero), Trap::kIntegerDivideByZero);
+  const bool is_signed = op == Op::I32DivS || op == Op::I64DivS || op == Op::I32RemS ||
+                         op == Op::I64RemS;
+  const bool is_div = op == Op::I32DivS || op == Op::I64DivS || op == Op::I32DivU ||
+                      op == Op::I64DivU;
+  if (!is_signed) return is_div ? b_.CreateUDiv(a, bv) : b_.CreateURem(a, bv);
+  Value* minus_one = llvm::ConstantInt::get(t, -1, true);
+  Value* min = llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(t->getIntegerBitWidth()));
+  if (is_div) {
+    trap_if(b_.CreateAnd(b_.CreateICmpEQ(a, min), b_.CreateICmpEQ(bv, minus_one)),
+            Trap::kIntegerOverflow);
+    return b_.CreateSDiv(a, bv);
+  }
+  // x rem -1 is 0 (and INT_MIN rem -1 must not reach the hardware's idiv).
+  Value* is_m1 = b_.CreateICmpEQ(bv, minus_one);
+  Value* safe = b_.CreateSelect(is_m1, llvm::ConstantInt::get(t, 1), bv);
+  return b_.CreateSelect(is_m1, zero, b_.CreateSRem(a, safe));
+}
+
+Result<void> FuncGen::generate() {
+  entry_ = new_block("entry");
+  b_.SetInsertPoint(entry_);
+  explicit_bounds_ = g_.cm.bounds == BoundsChecks::kExplicit;
+  auto arg = f_->arg_begin();
+  ts_ = &*arg++;
+  vm_ = &*arg++;
+  // Locals: parameters, then the declared ones, zeroed.
+  for (ValType t : type_.params) {
+    Type* lt = g_.value_type(t);
+    llvm::AllocaInst* a = b_.CreateAlloca(lt);
+    b_.CreateStore(&*arg++, a);
+    locals_.push_back(a);
+    local_types_.push_back(lt);
+  }
+  for (const LocalRun& run : fn_.locals) {
+    if (run.type == ValType::kV128) return unsupported(fn_.code.begin, "v128 locals");
+    Type* lt = g_.value_type(run.type);
+    for (uint32_t i = 0; i < run.count; ++i) {
+      llvm::AllocaInst* a = b_.CreateAlloca(lt);
+      b_.CreateStore(llvm::Constant::getNullValue(lt), a);
+      locals_.push_back(a);
+      local_types_.push_back(lt);
+    }
+  }
+  // The stack check: compiled frames live on the thread's own stack.
+  {
+    Value* frame = call_intrinsic(llvm::Intrinsic::frameaddress, {g_.ptr},
+                                  {llvm::ConstantInt::get(g_.i32, 0)});
+    Value* limit = load_runtime(g_.i64, ts_, offsetof(NativeThreadState, stack_limit));
+    trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, g_.i64), limit), Trap::kCallStackExhausted);
+  }
+  memory0_ = vm_field(offsetof(NativeView, memory0));
+
+  Ctl body;
+  body.kind = Kind::kFunc;
+  body.cont = new_block("return");
+  for (ValType t : type_.results) body.results.push_back(g_.value_type(t));
+  {
+    llvm::IRBuilder<> rb(body.cont);
+    for (Type* t : body.results) body.result_phis.push_back(rb.CreatePHI(t, 2));
+  }
+  ctls_.push_back(body);
+
+  InstrReader reader(g_.m.bytes.data(), fn_.code.begin, fn_.code.end, g_.features);
+  Instr in;
+  while (!reader.at_end() && !ctls_.empty()) {
+    WS_TRY(reader.next(&in));
+    WS_TRY(instruction(in));
+  }
+  return {};
+}
+
+Result<void> FuncGen::instruction(const Instr& in) {
+  const Op op = in.op;
+  if (unreachable_) {
+    switch (op) {
+      case Op::Block:
+      case Op::Loop:
+      case Op::If: ++skip_depth_; return {};
+      case Op::Else:
+        if (skip_depth_ > 0) return {};
+        break;
+      case Op::End:
+        if (skip_depth_ > 0) {
+          --skip_depth_;
+          return {};
+        }
+        break;
+      default: return {};
+    }
+  }
+
+  auto binary = [&](auto make) {
+    Value* rhs = pop();
+    Value* lhs = pop();
+    push(make(lhs, rhs));
+  };
+  auto unary = [&](auto make) { push(make(pop())); };
+  auto icmp = [&](llvm::CmpInst::Predicate p) {
+    binary([&](Value* a, Value* c) { return from_bool(b_.CreateICmp(p, a, c)); });
+  };
+  auto fcmp = [&](llvm::CmpInst::Predicate p) {
+    binary([&](Value* a, Value* c) { return from_bool(b_.CreateFCmp(p, a, c)); });
+  };
+  auto intrinsic1 = [&](llvm::Intrinsic::ID id) {
+    unary([&](Value* a) { return call_intrinsic(id, {a->getType()}, {a}); });
+  };
+  auto intrinsic2 = [&](llvm::Intrinsic::ID id) {
+    binary([&](Value* a, Value* c) { return call_intrinsic(id, {a->getType()}, {a, c}); });
+  };
+  auto bit_count = [&](llvm::Intrinsic::ID id) {
+    unary([&](Value* a) {
+      return call_intrinsic(id, {a->getType()}, {a, llvm::ConstantInt::getFalse(g_.ctx)});
+    });
+  };
+  auto shift = [&](llvm::Instruction::BinaryOps kind) {
+    binary([&](Value* a, Value* c) {
+      const unsigned bits = a->getType()->getIntegerBitWidth();
+      return b_.CreateBinOp(kind, a, b_.CreateAnd(c, llvm::ConstantInt::get(a->getType(), bits - 1)));
+    });
+  };
+  auto rotate = [&](llvm::Intrinsic::ID id) {
+    binary([&](Value* a, Value* c) { return call_intrinsic(id, {a->getType()}, {a, a, c}); });
+  };
+  auto load = [&](Type* t, Type* ext_to, bool is_signed) {
+    const unsigned size = op_info(op).arg;
+    Value* addr = memory_address(pop(), in.mem.offset, size);
+    llvm::LoadInst* v = b_.CreateLoad(t, addr);
+    v->setAlignment(llvm::Align(1));
+    v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    Value* r = v;
+    if (ext_to != nullptr) r = is_signed ? b_.CreateSExt(v, ext_to) : b_.CreateZExt(v, ext_to);
+    push(r);
+  };
+  auto store = [&](Type* narrow) {
+    Value* v = pop();
+    const unsigned size = op_info(op).arg;
+    Value* addr = memory_address(pop(), in.mem.offset, size);
+    if (narrow != nullptr) v = b_.CreateTrunc(v, narrow);
+    llvm::StoreInst* s = b_.CreateStore(v, addr);
+    s->setAlignment(llvm::Align(1));
+    s->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+  };
+  auto cast = [&](llvm::Instruction::CastOps kind, Type* to) {
+    unary([&](Value* a) { return b_.CreateCast(kind, a, to); });
+  };
+  auto sat = [&](Type* to, bool is_signed) {
+    unary([&](Value* a) {
+      return call_intrinsic(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
+                            {to, a->getType()}, {a});
+    });
+  };
+  auto sext_from = [&](Type* narrow) {
+    unary([&](Value* a) { return b_.CreateSExt(b_.CreateTrunc(a, narrow), a->getType()); });
+  };
+  auto helper_u32 = [&](const char* name, std::vector<Value*> args) {
+    std::vector<Type*> types;
+    for (Value* a : args) types.push_back(a->getType());
+    return b_.CreateCall(g_.helper(name, g_.i32, types), args);
+  };
+  auto helper_void = [&](const char* name, std::vector<Value*> args) {
+    std::vector<Type*> types;
+    for (Value* a : args) types.push_back(a->getType());
+    b_.CreateCall(g_.helper(name, g_.void_type, types), args);
+  };
+  auto u32 = [&](uint32_t v) { return llvm::ConstantInt::get(g_.i32, v); };
+  auto global_ptr = [&](uint32_t index) {
+    Value* globals = vm_field(offsetof(NativeView, globals));
+    return load_runtime(g_.ptr, globals, index * sizeof(void*));
+  };
+
+  switch (op) {
+    // ---- Control ----
+    case Op::Unreachable:
+      b_.CreateBr(trap_block(Trap::kUnreachable));
+      end_unreachable();
+      return {};
+    case Op::Nop: return {};
+    case Op::Block:
+    case Op::Loop:
+    case Op::If: {
+      Ctl c;
+      c.kind = op == Op::Block ? Kind::kBlock : op == Op::Loop ? Kind::kLoop : Kind::kIf;
+      WS_TRY(block_signature(in.block, &c.params, &c.results, in.offset));
+      Value* cond = op == Op::If ? pop() : nullptr;
+      c.height = stack_.size() - c.params.size();
+      c.cont = new_block("cont");
+      {
+        llvm::IRBuilder<> cb(c.cont);
+        for (Type* t : c.results) c.result_phis.push_back(cb.CreatePHI(t, 2));
+      }
+      if (op == Op::Loop) {
+        c.header = new_block("loop");
+        BasicBlock* here = b_.GetInsertBlock();
+        b_.CreateBr(c.header);
+        b_.SetInsertPoint(c.header);
+        std::vector<Value*> params = pop_n(c.params.size());
+        for (size_t i = 0; i < params.size(); ++i) {
+          PHINode* phi = b_.CreatePHI(c.params[i], 2);
+          phi->addIncoming(params[i], here);
+          c.param_phis.push_back(phi);
+          push(phi);
+        }
+      } else if (op == Op::If) {
+        BasicBlock* then_bb = new_block("then");
+        c.else_bb = new_block("else");
+        c.if_params.assign(stack_.end() - static_cast<ptrdiff_t>(c.params.size()), stack_.end());
+        b_.CreateCondBr(to_bool(cond), then_bb, c.else_bb);
+        b_.SetInsertPoint(then_bb);
+      }
+      ctls_.push_back(std::move(c));
+      return {};
+    }
+    case Op::Else: {
+      Ctl& c = ctls_.back();
+      if (!unreachable_) branch_to(c);
+      b_.SetInsertPoint(c.else_bb);
+      c.else_bb = nullptr;
+      stack_.resize(c.height);
+      for (Value* v : c.if_params) push(v);
+      unreachable_ = false;
+      return {};
+    }
+    case Op::End: {
+      Ctl& c = ctls_.back();
+      if (!unreachable_) {
+        // A loop's end falls through to its continuation, like a block's.
+        Kind k = c.kind;
+        c.kind = Kind::kBlock;
+        branch_to(c);
+        c.kind = k;
+      }
+      if (c.else_bb != nullptr) {
+        // An if without else: its parameters are its results.
+        b_.SetInsertPoint(c.else_bb);
+        for (size_t i = 0; i < c.if_params.size(); ++i) {
+          c.result_phis[i]->addIncoming(c.if_params[i], c.else_bb);
+        }
+        b_.CreateBr(c.cont);
+      }
+      b_.SetInsertPoint(c.cont);
+      stack_.resize(c.height);
+      const bool reached = c.cont->hasNPredecessorsOrMore(1);
+      if (!reached) {
+        for (PHINode* phi : c.result_phis) phi->eraseFromParent();
+        b_.CreateUnreachable();
+      } else {
+        for (PHINode* phi : c.result_phis) push(phi);
+      }
+      const Kind kind = c.kind;
+      ctls_.pop_back();
+      if (kind == Kind::kFunc) {
+        if (reached) emit_return();
+        return {};
+      }
+      if (!reached) {
+        end_unreachable();
+      } else {
+        unreachable_ = false;
+      }
+      return {};
+    }
+    case Op::Br:
+      branch_to(label(in.index));
+      end_unreachable();
+      return {};
+    case Op::BrIf: {
+      Value* cond = to_bool(pop());
+      BasicBlock* next = new_block("br_if.next");
+      BasicBlock* take = new_block("br_if.take");
+      b_.CreateCondBr(cond, take, next);
+      b_.SetInsertPoint(take);
+      branch_to(label(in.index));
+      b_.SetInsertPoint(next);
+      return {};
+    }
+    case Op::BrTable: {
+      Value* index = pop();
+      // One block per distinct depth, which carries the operands to that label's phis.
+      std::vector<std::pair<uint32_t, BasicBlock*>> edges;
+      auto edge = [&](uint32_t depth) {
+        for (auto& [d, bb] : edges) {
+          if (d == depth) return bb;
+        }
+        BasicBlock* bb = new_block("br_table.edge");
+        edges.emplace_back(depth, bb);
+        return bb;
+      };
+      llvm::SwitchInst* sw =
+          b_.CreateSwitch(index, edge(in.index), static_cast<unsigned>(in.targets.size()));
+      for (size_t i = 0; i < in.targets.size(); ++i) {
+        sw->addCase(llvm::ConstantInt::get(llvm::cast<llvm::IntegerType>(g_.i32), i),
+                    edge(in.targets[i]));
+      }
+      for (auto& [depth, bb] : edges) {
+        b_.SetInsertPoint(bb);
+        branch_to(label(depth));
+      }
+      end_unreachable();
+      return {};
+    }
+    case Op::Return:
+      emit_return();
+      end_unreachable();
+      return {};
+    case Op::Call: {
+      const uint32_t callee = in.index;
+      const FuncType* ft;
+      if (callee < g_.m.imported_funcs) {
+        ft = &g_.m.types[g_.import_func_types[callee]];
+        if (has_v128(*ft)) return unsupported(in.offset, "v128");
+        llvm::IRBuilder<> eb(entry_, entry_->begin());
+        llvm::AllocaInst* vm_slot = eb.CreateAlloca(g_.ptr);
+        llvm::AllocaInst* func_slot = eb.CreateAlloca(g_.ptr);
+        Value* body = b_.CreateCall(
+            g_.helper("ws_import_target", g_.ptr, {g_.ptr, g_.i32, g_.ptr, g_.ptr}),
+            {vm_, u32(callee), vm_slot, func_slot});
+        emit_call(*ft, body, b_.CreateLoad(g_.ptr, vm_slot), b_.CreateLoad(g_.ptr, func_slot),
+                  false);
+      } else {
+        const uint32_t defined = callee - g_.m.imported_funcs;
+        ft = &g_.m.types[g_.m.functions[defined].type];
+        if (has_v128(*ft)) return unsupported(in.offset, "v128");
+        emit_call(*ft, g_.bodies[defined], vm_, nullptr, true);
+      }
+      return {};
+    }
+    case Op::CallIndirect: {
+      const FuncType& ft = g_.m.types[in.index];
+      if (has_v128(ft)) return unsupported(in.offset, "v128");
+      Value* elem = pop();
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      llvm::AllocaInst* vm_slot = eb.CreateAlloca(g_.ptr);
+      llvm::AllocaInst* func_slot = eb.CreateAlloca(g_.ptr);
+      Value* body = b_.CreateCall(
+          g_.helper("ws_indirect_target", g_.ptr,
+                    {g_.ptr, g_.i32, g_.i32, g_.i32, g_.ptr, g_.ptr}),
+          {vm_, u32(in.index2), elem, u32(intern_func_type(ft)), vm_slot, func_slot});
+      emit_call(ft, body, b_.CreateLoad(g_.ptr, vm_slot), b_.CreateLoad(g_.ptr, func_slot), false);
+      return {};
+    }
+
+    // ---- Parametric ----
+    case Op::Drop: {
+      // A dropped load must still trap when out of bounds: keep LLVM from deleting it.
+      Value* v = pop();
+      if (auto* ext = llvm::dyn_cast<llvm::CastInst>(v)) v = ext->getOperand(0);
+      if (auto* l = llvm::dyn_cast<llvm::LoadInst>(v)) {
+        if (l->getMetadata(llvm::LLVMContext::MD_tbaa) == g_.tbaa_memory) l->setVolatile(true);
+      }
+      return {};
+    }
+    case Op::Select:
+    case Op::SelectT: {
+      Value* cond = to_bool(pop());
+      Value* second = pop();
+      Value* first = pop();
+      push(b_.CreateSelect(cond, first, second));
+      return {};
+    }
+
+    // ---- Variables ----
+    case Op::LocalGet:
+      push(b_.CreateLoad(local_types_[in.index], locals_[in.index]));
+      return {};
+    case Op::LocalSet: b_.CreateStore(pop(), locals_[in.index]); return {};
+    case Op::LocalTee: b_.CreateStore(stack_.back(), locals_[in.index]); return {};
+    case Op::GlobalGet: {
+      const uint32_t i = in.index;
+      const ValType t = i < g_.m.imported_globals
+                            ? g_.import_global_types[i]
+                            : g_.m.globals[i - g_.m.imported_globals].type.type;
+      if (t == ValType::kV128) return unsupported(in.offset, "v128 globals");
+      Value* p = global_ptr(i);
+      llvm::LoadInst* v = b_.CreateLoad(g_.value_type(t), p);
+      v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+      push(v);
+      return {};
+    }
+    case Op::GlobalSet: {
+      Value* v = pop();
+      if (v->getType() == nullptr) return unsupported(in.offset, "v128 globals");
+      Value* p = global_ptr(in.index);
+      llvm::StoreInst* s = b_.CreateStore(v, p);
+      s->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+      return {};
+    }
+
+    // ---- Tables and references ----
+    case Op::TableGet: {
+      Value* i = pop();
+      push(b_.CreateCall(g_.helper("ws_table_get", g_.i64, {g_.ptr, g_.i32, g_.i32}),
+                         {vm_, u32(in.index), i}));
+      return {};
+    }
+    case Op::TableSet: {
+      Value* v = pop();
+      Value* i = pop();
+      helper_void("ws_table_set", {vm_, u32(in.index), i, v});
+      return {};
+    }
+    case Op::TableSize: push(helper_u32("ws_table_size", {vm_, u32(in.index)})); return {};
+    case Op::TableGrow: {
+      Value* n = pop();
+      Value* init = pop();
+      push(helper_u32("ws_table_grow", {vm_, u32(in.index), init, n}));
+      return {};
+    }
+    case Op::TableFill: {
+      Value* n = pop();
+      Value* v = pop();
+      Value* i = pop();
+      helper_void("ws_table_fill", {vm_, u32(in.index), i, v, n});
+      return {};
+    }
+    case Op::TableCopy: {
+      Value* n = pop();
+      Value* s = pop();
+      Value* d = pop();
+      helper_void("ws_table_copy", {vm_, u32(in.index), u32(in.index2), d, s, n});
+      return {};
+    }
+    case Op::TableInit: {
+      Value* n = pop();
+      Value* s = pop();
+      Value* d = pop();
+      // index: the segment, index2: the table (Instr's convention for table.init).
+      helper_void("ws_table_init", {vm_, u32(in.index2), u32(in.index), d, s, n});
+      return {};
+    }
+    case Op::ElemDrop: helper_void("ws_elem_drop", {vm_, u32(in.index)}); return {};
+    case Op::RefNull: push(llvm::ConstantInt::get(g_.i64, 0)); return {};
+    case Op::RefIsNull:
+      unary([&](Value* a) { return from_bool(b_.CreateICmpEQ(a, llvm::ConstantInt::get(g_.i64, 0))); });
+      return {};
+    case Op::RefFunc: {
+      Value* funcs = vm_field(offsetof(NativeView, funcs));
+      push(b_.CreatePtrToInt(load_runtime(g_.ptr, funcs, in.index * sizeof(void*)), g_.i64));
+      return {};
+    }
+
+    // ---- Memory ----
+    case Op::I32Load: load(g_.i32, nullptr, false); return {};
+    case Op::I64Load: load(g_.i64, nullptr, false); return {};
+    case Op::F32Load: load(g_.f32, nullptr, false); return {};
+    case Op::F64Load: load(g_.f64, nullptr, false); return {};
+    case Op::I32Load8S: load(g_.i8, g_.i32, true); return {};
+    case Op::I32Load8U: load(g_.i8, g_.i32, false); return {};
+    case Op::I32Load16S: load(b_.getInt16Ty(), g_.i32, true); return {};
+    case Op::I32Load16U: load(b_.getInt16Ty(), g_.i32, false); return {};
+    case Op::I64Load8S: load(g_.i8, g_.i64, true); return {};
+    case Op::I64Load8U: load(g_.i8, g_.i64, false); return {};
+    case Op::I64Load16S: load(b_.getInt16Ty(), g_.i64, true); return {};
+    case Op::I64Load16U: load(b_.getInt16Ty(), g_.i64, false); return {};
+    case Op::I64Load32S: load(g_.i32, g_.i64, true); return {};
+    case Op::I64Load32U: load(g_.i32, g_.i64, false); return {};
+    case Op::I32Store:
+    case Op::I64Store:
+    case Op::F32Store:
+    case Op::F64Store: store(nullptr); return {};
+    case Op::I32Store8:
+    case Op::I64Store8: store(g_.i8); return {};
+    case Op::I32Store16:
+    case Op::I64Store16: store(b_.getInt16Ty()); return {};
+    case Op::I64Store32: store(g_.i32); return {};
+    case Op::MemorySize: push(helper_u32("ws_memory_size", {vm_, u32(0)})); return {};
+    case Op::MemoryGrow: {
+      Value* delta = pop();
+      push(helper_u32("ws_memory_grow", {vm_, u32(0), delta}));
+      return {};
+    }
+    case Op::MemoryFill: {
+      Value* n = pop();
+      Value* v = pop();
+      Value* d = pop();
+      helper_void("ws_memory_fill", {vm_, u32(0), d, v, n});
+      return {};
+    }
+    case Op::MemoryCopy: {
+      Value* n = pop();
+      Value* s = pop();
+      Value* d = pop();
+      helper_void("ws_memory_copy", {vm_, u32(0), u32(0), d, s, n});
+      return {};
+    }
+    case Op::MemoryInit: {
+      Value* n = pop();
+      Value* s = pop();
+      Value* d = pop();
+      helper_void("ws_memory_init", {vm_, u32(0), u32(in.index), d, s, n});
+      return {};
+    }
+    case Op::DataDrop: helper_void("ws_data_drop", {vm_, u32(in.index)}); return {};
+
+    // ---- Constants ----
+    case Op::I32Const: push(llvm::ConstantInt::get(g_.i32, static_cast<uint32_t>(in.i32))); return {};
+    case Op::I64Const: push(llvm::ConstantInt::get(g_.i64, static_cast<uint64_t>(in.i64))); return {};
+    case Op::F32Const:
+      push(llvm::ConstantFP::get(g_.ctx, llvm::APFloat(llvm::APFloat::IEEEsingle(),
+                                                       llvm::APInt(32, in.f32_bits))));
+      return {};
+    case Op::F64Const:
+      push(llvm::ConstantFP::get(g_.ctx, llvm::APFloat(llvm::APFloat::IEEEdouble(),
+                                                       llvm::APInt(64, in.f64_bits))));
+      return {};
+
+    // ---- Comparisons ----
+    case Op::I32Eqz:
+    case Op::I64Eqz:
+      unary([&](Value* a) {
+        return from_bool(b_.CreateICmpEQ(a, llvm::ConstantInt::get(a->getType(), 0)));
+      });
+      return {};
+    case Op::I32Eq: case Op::I64Eq: icmp(llvm::CmpInst::ICMP_EQ); return {};
+    case Op::I32Ne: case Op::I64Ne: icmp(llvm::CmpInst::ICMP_NE); return {};
+    case Op::I32LtS: case Op::I64LtS: icmp(llvm::CmpInst::ICMP_SLT); return {};
+    case Op::I32LtU: case Op::I64LtU: icmp(llvm::CmpInst::ICMP_ULT); return {};
+    case Op::I32GtS: case Op::I64GtS: icmp(llvm::CmpInst::ICMP_SGT); return {};
+    case Op::I32GtU: case Op::I64GtU: icmp(llvm::CmpInst::ICMP_UGT); return {};
+    case Op::I32LeS: case Op::I64LeS: icmp(llvm::CmpInst::ICMP_SLE); return {};
+    case Op::I32LeU: case Op::I64LeU: icmp(llvm::CmpInst::ICMP_ULE); return {};
+    case Op::I32GeS: case Op::I64GeS: icmp(llvm::CmpInst::ICMP_SGE); return {};
+    case Op::I32GeU: case Op::I64GeU: icmp(llvm::CmpInst::ICMP_UGE); return {};
+    case Op::F32Eq: case Op::F64Eq: fcmp(llvm::CmpInst::FCMP_OEQ); return {};
+    case Op::F32Ne: case Op::F64Ne: fcmp(llvm::CmpInst::FCMP_UNE); return {};
+    case Op::F32Lt: case Op::F64Lt: fcmp(llvm::CmpInst::FCMP_OLT); return {};
+    case Op::F32Gt: case Op::F64Gt: fcmp(llvm::CmpInst::FCMP_OGT); return {};
+    case Op::F32Le: case Op::F64Le: fcmp(llvm::CmpInst::FCMP_OLE); return {};
+    case Op::F32Ge: case Op::F64Ge: fcmp(llvm::CmpInst::FCMP_OGE); return {};
+
+    // ---- Integer arithmetic ----
+    case Op::I32Clz: case Op::I64Clz: bit_count(llvm::Intrinsic::ctlz); return {};
+    case Op::I32Ctz: case Op::I64Ctz: bit_count(llvm::Intrinsic::cttz); return {};
+    case Op::I32Popcnt: case Op::I64Popcnt: intrinsic1(llvm::Intrinsic::ctpop); return {};
+    case Op::I32Add: case Op::I64Add:
+      binary([&](Value* a, Value* c) { return b_.CreateAdd(a, c); });
+      return {};
+    case Op::I32Sub: case Op::I64Sub:
+      binary([&](Value* a, Value* c) { return b_.CreateSub(a, c); });
+      return {};
+    case Op::I32Mul: case Op::I64Mul:
+      binary([&](Value* a, Value* c) { return b_.CreateMul(a, c); });
+      return {};
+    case Op::I32DivS: case Op::I32DivU: case Op::I32RemS: case Op::I32RemU:
+    case Op::I64DivS: case Op::I64DivU: case Op::I64RemS: case Op::I64RemU:
+      binary([&](Value* a, Value* c) { return div_rem(op, a, c); });
+      return {};
+    case Op::I32And: case Op::I64And:
+      binary([&](Value* a, Value* c) { return b_.CreateAnd(a, c); });
+      return {};
+    case Op::I32Or: case Op::I64Or:
+      binary([&](Value* a, Value* c) { return b_.CreateOr(a, c); });
+      return {};
+    case Op::I32Xor: case Op::I64Xor:
+      binary([&](Value* a, Value* c) { return b_.CreateXor(a, c); });
+      return {};
+    case Op::I32Shl: case Op::I64Shl: shift(llvm::Instruction::Shl); return {};
+    case Op::I32ShrS: case Op::I64ShrS: shift(llvm::Instruction::AShr); return {};
+    case Op::I32ShrU: case Op::I64ShrU: shift(llvm::Instruction::LShr); return {};
+    case Op::I32Rotl: case Op::I64Rotl: rotate(llvm::Intrinsic::fshl); return {};
+    case Op::I32Rotr: case Op::I64Rotr: rotate(llvm::Intrinsic::fshr); return {};
+
+    // ---- Floating-point arithmetic ----
+    case Op::F32Abs: case Op::F64Abs: intrinsic1(llvm::Intrinsic::fabs); return {};
+    case Op::F32Neg: case Op::F64Neg: unary([&](Value* a) { return b_.CreateFNeg(a); }); return {};
+    case Op::F32Ceil: case Op::F64Ceil: intrinsic1(llvm::Intrinsic::ceil); return {};
+    case Op::F32Floor: case Op::F64Floor: intrinsic1(llvm::Intrinsic::floor); return {};
+    case Op::F32Trunc: case Op::F64Trunc: intrinsic1(llvm::Intrinsic::trunc); return {};
+    case Op::F32Nearest: case Op::F64Nearest: intrinsic1(llvm::Intrinsic::roundeven); return {};
+    case Op::F32Sqrt: case Op::F64Sqrt: intrinsic1(llvm::Intrinsic::sqrt); return {};
+    case Op::F32Add: case Op::F64Add:
+    case Op::F32Sub: case Op::F64Sub:
+    case Op::F32Mul: case Op::F64Mul:
+    case Op::F32Div: case Op::F64Div: {
+      static const llvm::Instruction::BinaryOps kOps[] = {
+          llvm::Instruction::FAdd, llvm::Instruction::FSub, llvm::Instruction::FMul,
+          llvm::Instruction::FDiv};
+      const unsigned which = op == Op::F32Add || op == Op::F64Add   ? 0
+                             : op == Op::F32Sub || op == Op::F64Sub ? 1
+                             : op == Op::F32Mul || op == Op::F64Mul ? 2
+                                                                    : 3;
+      binary([&](Value* a, Value* c) {
+        return b_.CreateBinOp(kOps[which], opaque_identity(a, which), opaque_identity(c, which));
+      });
+      return {};
+    }
+    case Op::F32Min: case Op::F64Min:
+    case Op::F32Max: case Op::F64Max: {
+      // llvm.minimum/maximum may return a signalling NaN operand as it is; wasm wants an
+      // arithmetic (quiet) NaN, which adding the operands gives.
+      const bool is_min = op == Op::F32Min || op == Op::F64Min;
+      binary([&](Value* a, Value* c) {
+        Value* r = call_intrinsic(is_min ? llvm::Intrinsic::minimum : llvm::Intrinsic::maximum,
+                                  {a->getType()}, {a, c});
+        return b_.CreateSelect(b_.CreateFCmpUNO(a, c), b_.CreateFAdd(a, c), r);
+      });
+      return {};
+    }
+    case Op::F32Copysign: case Op::F64Copysign: intrinsic2(llvm::Intrinsic::copysign); return {};
+
+    // ---- Conversions ----
+    case Op::I32WrapI64: cast(llvm::Instruction::Trunc, g_.i32); return {};
+    case Op::I64ExtendI32S: cast(llvm::Instruction::SExt, g_.i64); return {};
+    case Op::I64ExtendI32U: cast(llvm::Instruction::ZExt, g_.i64); return {};
+    case Op::I32TruncF32S: case Op::I32TruncF64S:
+      unary([&](Value* a) { return trunc_checked(a, g_.i32, true); });
+      return {};
+    case Op::I32TruncF32U: case Op::I32TruncF64U:
+      unary([&](Value* a) { return trunc_checked(a, g_.i32, false); });
+      return {};
+    case Op::I64TruncF32S: case Op::I64TruncF64S:
+      unary([&](Value* a) { return trunc_checked(a, g_.i64, true); });
+      return {};
+    case Op::I64TruncF32U: case Op::I64TruncF64U:
+      unary([&](Value* a) { return trunc_checked(a, g_.i64, false); });
+      return {};
+    case Op::I32TruncSatF32S: case Op::I32TruncSatF64S: sat(g_.i32, true); return {};
+    case Op::I32TruncSatF32U: case Op::I32TruncSatF64U: sat(g_.i32, false); return {};
+    case Op::I64TruncSatF32S: case Op::I64TruncSatF64S: sat(g_.i64, true); return {};
+    case Op::I64TruncSatF32U: case Op::I64TruncSatF64U: sat(g_.i64, false); return {};
+    case Op::F32ConvertI32S: case Op::F32ConvertI64S: cast(llvm::Instruction::SIToFP, g_.f32); return {};
+    case Op::F32ConvertI32U: case Op::F32ConvertI64U: cast(llvm::Instruction::UIToFP, g_.f32); return {};
+    case Op::F64ConvertI32S: case Op::F64ConvertI64S: cast(llvm::Instruction::SIToFP, g_.f64); return {};
+    case Op::F64ConvertI32U: case Op::F64ConvertI64U: cast(llvm::Instruction::UIToFP, g_.f64); return {};
+    case Op::F32DemoteF64:
+      // demote(promote(x)) is not x for a signalling NaN; LLVM would fold it.
+      unary([&](Value* a) {
+        if (llvm::isa<llvm::FPExtInst>(a)) a = opaque(a);
+        return b_.CreateFPTrunc(a, g_.f32);
+      });
+      return {};
+    case Op::F64PromoteF32: cast(llvm::Instruction::FPExt, g_.f64); return {};
+    case Op::I32ReinterpretF32: cast(llvm::Instruction::BitCast, g_.i32); return {};
+    case Op::I64ReinterpretF64: cast(llvm::Instruction::BitCast, g_.i64); return {};
+    case Op::F32ReinterpretI32: cast(llvm::Instruction::BitCast, g_.f32); return {};
+    case Op::F64ReinterpretI64: cast(llvm::Instruction::BitCast, g_.f64); return {};
+    case Op::I32Extend8S: case Op::I64Extend8S: sext_from(g_.i8); return {};
+    case Op::I32Extend16S: case Op::I64Extend16S: sext_from(b_.getInt16Ty()); return {};
+    case Op::I64Extend32S: sext_from(g_.i32); return {};
+
+    default:
+      if (op_info(op).prefix == 0xfd) return simd_instruction(in);
+      return unsupported(in.offset, std::string(op_info(op).text));
+  }
+}
+
+/// The entry of defined function {i}: arguments from slots, results back to them.
+void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
+  const FuncType& ft = g.m.types[g.m.functions[i].type];
+  BasicBlock* bb = BasicBlock::Create(g.ctx, "entry", entry);
+  llvm::IRBuilder<> b(bb);
+  auto arg = entry->arg_begin();
+  Value* ts = &*arg++;
+  Value* vm = &*arg++;
+  Value* slots = &*arg++;
+  std::vector<Value*> args{ts, vm};
+  for (size_t k = 0; k < ft.params.size(); ++k) {
+    Value* p = b.CreateConstInBoundsGEP1_64(g.i64, slots, k);
+    args.push_back(b.CreateLoad(g.value_type(ft.params[k]), p));
+  }
+  Value* ret = b.CreateCall(g.bodies[i], args);
+  for (size_t k = 0; k < ft.results.size(); ++k) {
+    Value* v = ft.results.size() == 1 ? ret : b.CreateExtractValue(ret, {static_cast<unsigned>(k)});
+    // Whole slots: i32 and f32 results are zero-extended.
+    if (v->getType() == g.f32) v = b.CreateBitCast(v, g.i32);
+    if (v->getType() == g.f64) v = b.CreateBitCast(v, g.i64);
+    if (v->getType() == g.i32) v = b.CreateZExt(v, g.i64);
+    b.CreateStore(v, b.CreateConstInBoundsGEP1_64(g.i64, slots, k));
+  }
+  b.CreateRetVoid();
+}
+
+std::string llvm_error(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+}  // namespace compiler
+
+using namespace compiler;
+
+bool compiler_available() { return true; }
+
+Result<void> compile_native(CompiledModule* cm, Features features, const NativeOptions& options) {
+  initialize_llvm();
+  const Module& m = cm->module;
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto mod = std::make_unique<llvm::Module>("wasm", *context);
+
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(jtmb.takeError())};
+  const unsigned level = options.opt_level > 3 ? 3 : options.opt_level;
+  static const llvm::CodeGenOptLevel kLevels[] = {
+      llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Less, llvm::CodeGenOptLevel::Default,
+      llvm::CodeGenOptLevel::Aggressive};
+  jtmb->setCodeGenOptLevel(kLevels[level]);
+  auto tm = jtmb->createTargetMachine();
+  if (!tm) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(tm.takeError())};
+  mod->setDataLayout((*tm)->createDataLayout());
+  mod->setTargetTriple((*tm)->getTargetTriple().str());
+
+  llvm::LLVMContext& ctx = *context;
+  llvm::MDBuilder md(ctx);
+  llvm::MDNode* root = md.createTBAARoot("wasmscope");
+  llvm::MDNode* memory_type = md.createTBAAScalarTypeNode("linear memory", root);
+  llvm::MDNode* runtime_type = md.createTBAAScalarTypeNode("runtime", root);
+  ModuleGen g{*cm,
+              m,
+              features,
+              ctx,
+              *mod,
+              llvm::Type::getInt8Ty(ctx),
+              llvm::Type::getInt32Ty(ctx),
+              llvm::Type::getInt64Ty(ctx),
+              llvm::Type::getFloatTy(ctx),
+              llvm::Type::getDoubleTy(ctx),
+              llvm::PointerType::getUnqual(ctx),
+              llvm::Type::getVoidTy(ctx),
+              {},
+              {},
+              md.createTBAAStructTagNode(memory_type, memory_type, 0),
+              md.createTBAAStructTagNode(runtime_type, runtime_type, 0),
+              {},
+              (*tm)->getTargetTriple().isAArch64() ? "=w,0" : "=x,0",
+              {},
+              {}};
+  g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32});
+  for (const Import& imp : m.imports) {
+    if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
+    if (imp.kind == ExternKind::kGlobal) g.import_global_types.push_back(imp.global.type);
+  }
+  if (auto* trap_fn = llvm::dyn_cast<llvm::Function>(g.helper_trap.getCallee())) {
+    trap_fn->setDoesNotReturn();
+    trap_fn->addFnAttr(llvm::Attribute::Cold);
+  }
+
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    const FuncType& ft = m.types[m.functions[i].type];
+    if (has_v128(ft)) {
+      return unsupported(m.functions[i].code.begin, "v128 parameters and results");
+    }
+    llvm::Function* fn = llvm::Function::Create(g.native_type(ft), llvm::Function::ExternalLinkage,
+                                                "f" + std::to_string(i), *mod);
+    fn->addFnAttr("frame-pointer", "all");
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    g.bodies.push_back(fn);
+  }
+  std::vector<llvm::Function*> entries;
+  llvm::FunctionType* entry_type = llvm::FunctionType::get(g.void_type, {g.ptr, g.ptr, g.ptr}, false);
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    FuncGen fg(g, i);
+    WS_TRY(fg.generate());
+    llvm::Function* entry = llvm::Function::Create(entry_type, llvm::Function::ExternalLinkage,
+                                                   "e" + std::to_string(i), *mod);
+    entry->addFnAttr("frame-pointer", "all");
+    entry->addFnAttr(llvm::Attribute::NoUnwind);
+    generate_entry(g, i, entry);
+    entries.push_back(entry);
+  }
+
+  std::string verify_errors;
+  llvm::raw_string_ostream verify_stream(verify_errors);
+  if (llvm::verifyModule(*mod, &verify_stream)) {
+    return Error{ErrorKind::kUnsupported, 0,
+                 "compiled tier: internal error, invalid IR: " + verify_stream.str()};
+  }
+
+  if (level > 0) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder pb(tm->get());
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    static const llvm::OptimizationLevel kOpt[] = {
+        llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
+        llvm::OptimizationLevel::O3};
+    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(kOpt[level]);
+    mpm.run(*mod, mam);
+  }
+
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+  if (!jit) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(jit.takeError())};
+  auto& lljit = **jit;
+  llvm::orc::SymbolMap symbols;
+  size_t helper_count = 0;
+  const NativeHelper* helpers = native_helpers(&helper_count);
+  for (size_t i = 0; i < helper_count; ++i) {
+    symbols[lljit.mangleAndIntern(helpers[i].name)] = llvm::orc::ExecutorSymbolDef(
+        llvm::orc::ExecutorAddr::fromPtr(helpers[i].address),
+        llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  }
+  if (auto e = lljit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
+    return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(std::move(e))};
+  }
+  // memcpy, memset and the like, which code generation may call.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      lljit.getDataLayout().getGlobalPrefix());
+  if (!process) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(process.takeError())};
+  lljit.getMainJITDylib().addGenerator(std::move(*process));
+
+  if (auto e = lljit.addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(context)))) {
+    return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(std::move(e))};
+  }
+  cm->native_bodies.resize(m.functions.size());
+  cm->native_entries.resize(m.functions.size());
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    auto body = lljit.lookup("f" + std::to_string(i));
+    if (!body) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(body.takeError())};
+    auto entry = lljit.lookup("e" + std::to_string(i));
+    if (!entry) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(entry.takeError())};
+    cm->native_bodies[i] = body->toPtr<void*>();
+    cm->native_entries[i] = entry->toPtr<NativeEntry>();
+  }
+  auto code = std::make_shared<NativeCode>();
+  code->jit = std::move(*jit);
+  cm->native = std::move(code);
+  return {};
+}
+
+}  // namespace wasmscope::internal

@@ -1,0 +1,192 @@
+// The compiled tier's code generator, shared by its source files: compiler.cc (scalar
+// instructions, control, calls, the JIT) and simd.cc (the SIMD proposal). Internal to compiler/.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "binary/instr_reader.h"
+#include "engine/compiled.h"
+#include "engine/native_abi.h"
+#include "engine/trap.h"
+#include "spec/opcodes.h"
+#include "wasmscope/features.h"
+#include "wasmscope/result.h"
+
+namespace wasmscope::internal::compiler {
+
+using llvm::BasicBlock;
+using llvm::PHINode;
+using llvm::Type;
+using llvm::Value;
+
+inline Error unsupported(uint32_t offset, const std::string& what) {
+  return Error{ErrorKind::kUnsupported, offset, "compiled tier: " + what + " is not supported yet"};
+}
+
+/// What every function of a module shares while it is generated.
+struct ModuleGen {
+  const CompiledModule& cm;
+  const Module& m;
+  Features features;
+  llvm::LLVMContext& ctx;
+  llvm::Module& mod;
+  Type* i8;
+  Type* i32;
+  Type* i64;
+  Type* f32;
+  Type* f64;
+  Type* ptr;
+  Type* void_type;
+  std::vector<llvm::Function*> bodies;  ///< One per defined function.
+  std::vector<llvm::FunctionType*> types;  ///< Native type per module type index.
+  llvm::MDNode* tbaa_memory;   ///< Linear memory bytes.
+  llvm::MDNode* tbaa_runtime;  ///< The runtime's structures (views, memory descriptors).
+  llvm::FunctionCallee helper_trap;
+  const char* fp_register_constraint;          ///< Inline asm: a float in and out, same register.
+  std::vector<uint32_t> import_func_types;   ///< Type index per imported function.
+  std::vector<ValType> import_global_types;  ///< Value type per imported global.
+
+  Type* value_type(ValType t) const {
+    switch (t) {
+      case ValType::kI32: return i32;
+      case ValType::kI64: return i64;
+      case ValType::kF32: return f32;
+      case ValType::kF64: return f64;
+      case ValType::kFuncRef:
+      case ValType::kExternRef: return i64;
+      case ValType::kV128: return nullptr;
+    }
+    return nullptr;
+  }
+
+  llvm::FunctionType* native_type(const FuncType& ft) {
+    std::vector<Type*> params{ptr, ptr};
+    for (ValType t : ft.params) params.push_back(value_type(t));
+    Type* ret = void_type;
+    if (ft.results.size() == 1) {
+      ret = value_type(ft.results[0]);
+    } else if (ft.results.size() > 1) {
+      std::vector<Type*> fields;
+      for (ValType t : ft.results) fields.push_back(value_type(t));
+      ret = llvm::StructType::get(ctx, fields);
+    }
+    return llvm::FunctionType::get(ret, params, false);
+  }
+
+  llvm::FunctionCallee helper(const char* name, Type* ret, std::vector<Type*> params) {
+    return mod.getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
+  }
+};
+
+inline bool has_v128(const FuncType& ft) {
+  for (ValType t : ft.params) {
+    if (t == ValType::kV128) return true;
+  }
+  for (ValType t : ft.results) {
+    if (t == ValType::kV128) return true;
+  }
+  return false;
+}
+
+/// Generates one function body.
+class FuncGen {
+ public:
+  FuncGen(ModuleGen& g, uint32_t defined_index)
+      : g_(g), index_(defined_index), fn_(g.m.functions[defined_index]),
+        type_(g.m.types[fn_.type]), f_(g.bodies[defined_index]), b_(g.ctx) {}
+
+  Result<void> generate();
+
+ private:
+  enum class Kind { kBlock, kLoop, kIf, kFunc };
+  struct Ctl {
+    Kind kind;
+    BasicBlock* cont = nullptr;    ///< After the end; result phis live here.
+    BasicBlock* header = nullptr;  ///< Loops: the branch target; parameter phis live here.
+    BasicBlock* else_bb = nullptr; ///< Ifs until their else is seen.
+    std::vector<Type*> params;
+    std::vector<Type*> results;
+    std::vector<PHINode*> result_phis;
+    std::vector<PHINode*> param_phis;
+    std::vector<Value*> if_params;  ///< Ifs: the parameters, for the else branch.
+    size_t height = 0;              ///< Stack height below the parameters.
+  };
+
+  Value* pop() {
+    Value* v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  void push(Value* v) { stack_.push_back(v); }
+  std::vector<Value*> pop_n(size_t n) {
+    std::vector<Value*> out(stack_.end() - static_cast<ptrdiff_t>(n), stack_.end());
+    stack_.resize(stack_.size() - n);
+    return out;
+  }
+
+  Result<void> block_signature(const BlockType& bt, std::vector<Type*>* params,
+                               std::vector<Type*>* results, uint32_t offset);
+  Ctl& label(uint32_t depth) { return ctls_[ctls_.size() - 1 - depth]; }
+  void branch_to(Ctl& target);
+  void end_unreachable() {
+    unreachable_ = true;
+    skip_depth_ = 0;
+  }
+  BasicBlock* new_block(const char* name) { return BasicBlock::Create(g_.ctx, name, f_); }
+  void trap_if(Value* cond, Trap trap);
+  BasicBlock* trap_block(Trap trap);
+  Value* to_bool(Value* v) { return b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0)); }
+  Value* from_bool(Value* v) { return b_.CreateZExt(v, g_.i32); }
+  Value* load_runtime(Type* t, Value* base, size_t offset);
+  Value* vm_field(size_t offset) { return load_runtime(g_.ptr, vm_, offset); }
+  Value* memory_address(Value* index, uint32_t offset, uint32_t size);
+  Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
+                        std::vector<Value*> args) {
+    llvm::Function* fn = llvm::Intrinsic::getDeclaration(&g_.mod, id, types);
+    return b_.CreateCall(fn, args);
+  }
+  void emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value* callee_func,
+                 bool direct);
+  Value* trunc_checked(Value* x, Type* to, bool is_signed);
+  /// {v}, hidden from constant folding when it is a constant that makes float operation
+  /// {which} (add, sub, mul, div) an identity: LLVM folds x - 0.0 or x * 1.0 to x, but wasm
+  /// must turn a signalling NaN x into a quiet one.
+  Value* opaque_identity(Value* v, unsigned which);
+  /// {v} through an empty inline asm: the same value, which LLVM cannot see through.
+  Value* opaque(Value* v);
+  Value* div_rem(Op op, Value* a, Value* bv);
+  Result<void> instruction(const Instr& in);
+  /// The SIMD instructions (simd.cc); {instruction} hands them over.
+  Result<void> simd_instruction(const Instr& in);
+  void emit_return();
+
+  ModuleGen& g_;
+  uint32_t index_;
+  const Function& fn_;
+  const FuncType& type_;
+  llvm::Function* f_;
+  llvm::IRBuilder<> b_;
+  Value* ts_ = nullptr;
+  Value* vm_ = nullptr;
+  Value* memory0_ = nullptr;
+  BasicBlock* entry_ = nullptr;
+  std::vector<llvm::AllocaInst*> locals_;
+  std::vector<Type*> local_types_;
+  std::vector<Value*> stack_;
+  std::vector<Ctl> ctls_;
+  bool unreachable_ = false;
+  uint32_t skip_depth_ = 0;
+  BasicBlock* trap_blocks_[16] = {};
+  bool explicit_bounds_ = false;
+};
+
+}  // namespace wasmscope::internal::compiler

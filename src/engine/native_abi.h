@@ -1,0 +1,74 @@
+// The calling convention between compiled code (compiler/, the LLVM tier) and the engine.
+//
+// Every defined function of a compiled module exists twice in native code:
+// - its body, with the native signature {R f(NativeThreadState* ts, NativeView* vm, P...)}
+//   (i32 -> i32, i64 -> i64, f32 -> float, f64 -> double, references -> i64 holding the slot;
+//   several results come back as a struct), called directly by other compiled code;
+// - an entry, {NativeEntry}, that reads the arguments from slots and writes the results back
+//   to the same slots: how the engine (invoke) and untyped callers enter it.
+// {ts} is the running thread's part of its {ExecContext}; {vm} the callee's instance's view.
+// Both are plain structs whose layout the compiler reads with offsetof.
+//
+// Compiled code calls the engine only through the {ws_*} helpers below (their addresses are
+// given to the JIT by name). A trap never returns: {ws_trap} jumps to the thread's landing pad
+// (base/platform/fault_handler.h), as a fault in guarded memory does.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/instance_data.h"
+
+namespace wasmscope::internal {
+
+/// Fills {view} from {instance} (after linking).
+void fill_native_view(InstanceData* instance, NativeView* view);
+
+/// The stack limit for compiled code on the calling thread (computed once per thread).
+uintptr_t native_stack_limit();
+
+extern "C" {
+/// Raises {trap} (a {Trap} value) on the calling thread: jumps to its landing pad.
+[[noreturn]] void ws_trap(uint32_t trap);
+/// Calls {callee} with arguments in {args} (one slot each), results written back there. For
+/// callees with no native code of the caller's kind: host functions (the thread is in_host
+/// meanwhile) and compiled functions through their entries. Traps propagate.
+void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args);
+/// call_indirect: the function at {index} of table {table_index} of {vm}, checked against
+/// canonical signature {type_id} (traps otherwise). Returns its native body when it has one
+/// (and sets {*callee_vm}), else null: then call {*callee} through {ws_call_func}.
+void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index, uint32_t type_id,
+                         NativeView** callee_vm, const Func** callee);
+/// An imported function: as {ws_indirect_target}, without checks.
+void* ws_import_target(NativeView* vm, uint32_t func_index, NativeView** callee_vm,
+                       const Func** callee);
+uint32_t ws_memory_grow(NativeView* vm, uint32_t memory, uint32_t delta_pages);
+uint32_t ws_memory_size(NativeView* vm, uint32_t memory);
+void ws_memory_fill(NativeView* vm, uint32_t memory, uint32_t d, uint32_t value, uint32_t n);
+void ws_memory_copy(NativeView* vm, uint32_t dst_memory, uint32_t src_memory, uint32_t d,
+                    uint32_t s, uint32_t n);
+void ws_memory_init(NativeView* vm, uint32_t memory, uint32_t segment, uint32_t d, uint32_t s,
+                    uint32_t n);
+void ws_data_drop(NativeView* vm, uint32_t segment);
+uint64_t ws_table_get(NativeView* vm, uint32_t table, uint32_t index);
+void ws_table_set(NativeView* vm, uint32_t table, uint32_t index, uint64_t value);
+uint32_t ws_table_size(NativeView* vm, uint32_t table);
+uint32_t ws_table_grow(NativeView* vm, uint32_t table, uint64_t init, uint32_t n);
+void ws_table_fill(NativeView* vm, uint32_t table, uint32_t i, uint64_t value, uint32_t n);
+void ws_table_copy(NativeView* vm, uint32_t dst_table, uint32_t src_table, uint32_t d,
+                   uint32_t s, uint32_t n);
+void ws_table_init(NativeView* vm, uint32_t table, uint32_t segment, uint32_t d, uint32_t s,
+                   uint32_t n);
+void ws_elem_drop(NativeView* vm, uint32_t segment);
+uint64_t ws_ref_func(NativeView* vm, uint32_t func_index);
+}
+
+/// One helper's name and address, for the JIT's symbol table.
+struct NativeHelper {
+  const char* name;
+  void* address;
+};
+/// Every {ws_*} helper above.
+const NativeHelper* native_helpers(size_t* count);
+
+}  // namespace wasmscope::internal

@@ -1,0 +1,219 @@
+// The engine's side of compiled code (engine/native_abi.h): the helpers it calls.
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/platform/fault_handler.h"
+#include "binary/module.h"
+#include "engine/atomics.h"
+#include "engine/compiled.h"
+#include "engine/context.h"
+#include "engine/interpreter.h"
+#include "engine/native_abi.h"
+
+namespace wasmscope::internal {
+namespace {
+
+/// Room left below a compiled frame for host calls and runtime helpers (which run on the
+/// thread's own stack; signal handlers have their alternate stack).
+constexpr uintptr_t kStackReserve = 256u << 10;
+
+[[noreturn]] void raise(Trap trap) { ws_trap(static_cast<uint32_t>(trap)); }
+
+MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
+TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
+
+}  // namespace
+
+void fill_native_view(InstanceData* instance, NativeView* view) {
+  view->memory0 = instance->memories.empty() ? nullptr : instance->memories[0];
+  view->memories = instance->memories.data();
+  view->globals = instance->globals.data();
+  view->tables = instance->tables.data();
+  view->funcs = instance->funcs.data();
+  view->instance = instance;
+}
+
+uintptr_t native_stack_limit() {
+  static thread_local uintptr_t limit = 0;
+  if (limit == 0) {
+    pthread_attr_t attr;
+    void* low = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &low, &size);
+      pthread_attr_destroy(&attr);
+    }
+    // Unknown bounds: measure from here, assuming the smallest stack a thread gets (64 KiB
+    // below the current frame would be too little for anything, so be generous: 1 MiB).
+    const uintptr_t bottom = low != nullptr ? reinterpret_cast<uintptr_t>(low)
+                                            : reinterpret_cast<uintptr_t>(&attr) - (1u << 20);
+    limit = bottom + kStackReserve;
+  }
+  return limit;
+}
+
+extern "C" {
+
+void ws_trap(uint32_t trap) {
+  ExecContext* ctx = current_context();
+  TrapLandingPad* pad = current_landing_pad();
+  if (ctx != nullptr) ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
+  pad->trap = trap;
+  siglongjmp(pad->jump, 1);
+}
+
+void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
+  if (callee->native_entry != nullptr) {
+    callee->native_entry(ts, callee->native_vm, args);
+    return;
+  }
+  ExecContext* ctx = current_context();
+  if (callee->host != nullptr) {
+    const Trap t = call_host(ctx, callee, args);
+    if (t != Trap::kNone) raise(t);
+    return;
+  }
+  // An interpreted function called from compiled code: not linked so far (a store compiles
+  // every module with one tier), so refuse rather than run it on a frame we do not have.
+  ctx->trap_message = "calling an interpreted function from compiled code is not supported yet";
+  raise(Trap::kHostTrap);
+}
+
+void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index, uint32_t type_id,
+                         NativeView** callee_vm, const Func** callee) {
+  const TableData* t = table(vm, table_index);
+  if (index >= t->elems.size()) raise(Trap::kUndefinedElement);
+  const Func* f = reinterpret_cast<const Func*>(t->elems[index]);
+  if (f == nullptr) raise(Trap::kUninitializedElement);
+  if (f->type_id != type_id) raise(Trap::kIndirectCallTypeMismatch);
+  *callee = f;
+  *callee_vm = f->native_vm;
+  return f->native_body;
+}
+
+void* ws_import_target(NativeView* vm, uint32_t func_index, NativeView** callee_vm,
+                       const Func** callee) {
+  const Func* f = vm->funcs[func_index];
+  *callee = f;
+  *callee_vm = f->native_vm;
+  return f->native_body;
+}
+
+uint32_t ws_memory_grow(NativeView* vm, uint32_t index, uint32_t delta_pages) {
+  MemoryData* m = memory(vm, index);
+  return static_cast<uint32_t>(m->grow(m, delta_pages));
+}
+
+uint32_t ws_memory_size(NativeView* vm, uint32_t index) {
+  return static_cast<uint32_t>(atomic::current_size(memory(vm, index)) / kPageSize);
+}
+
+void ws_memory_fill(NativeView* vm, uint32_t index, uint32_t d, uint32_t value, uint32_t n) {
+  MemoryData* m = memory(vm, index);
+  if (uint64_t{d} + n > atomic::current_size(m)) raise(Trap::kOutOfBoundsMemory);
+  std::memset(m->base + d, static_cast<int>(value & 0xff), n);
+}
+
+void ws_memory_copy(NativeView* vm, uint32_t dst_memory, uint32_t src_memory, uint32_t d,
+                    uint32_t s, uint32_t n) {
+  MemoryData* dst = memory(vm, dst_memory);
+  MemoryData* src = memory(vm, src_memory);
+  if (uint64_t{s} + n > atomic::current_size(src) || uint64_t{d} + n > atomic::current_size(dst)) {
+    raise(Trap::kOutOfBoundsMemory);
+  }
+  std::memmove(dst->base + d, src->base + s, n);
+}
+
+void ws_memory_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d, uint32_t s,
+                    uint32_t n) {
+  MemoryData* m = memory(vm, index);
+  const InstanceData* inst = vm->instance;
+  const Module& module = inst->module->module;
+  const ByteRange init = module.datas[segment].init;
+  const uint64_t length = inst->data_dropped[segment] ? 0 : init.size();
+  if (uint64_t{s} + n > length || uint64_t{d} + n > atomic::current_size(m)) {
+    raise(Trap::kOutOfBoundsMemory);
+  }
+  if (n != 0) std::memcpy(m->base + d, module.at(init.begin) + s, n);
+}
+
+void ws_data_drop(NativeView* vm, uint32_t segment) { vm->instance->data_dropped[segment] = 1; }
+
+uint64_t ws_table_get(NativeView* vm, uint32_t index, uint32_t i) {
+  const TableData* t = table(vm, index);
+  if (i >= t->elems.size()) raise(Trap::kOutOfBoundsTable);
+  return t->elems[i];
+}
+
+void ws_table_set(NativeView* vm, uint32_t index, uint32_t i, uint64_t value) {
+  TableData* t = table(vm, index);
+  if (i >= t->elems.size()) raise(Trap::kOutOfBoundsTable);
+  t->elems[i] = value;
+}
+
+uint32_t ws_table_size(NativeView* vm, uint32_t index) {
+  return static_cast<uint32_t>(table(vm, index)->elems.size());
+}
+
+uint32_t ws_table_grow(NativeView* vm, uint32_t index, uint64_t init, uint32_t n) {
+  const int64_t old = grow_table(table(vm, index), n, init);
+  return old < 0 ? UINT32_MAX : static_cast<uint32_t>(old);
+}
+
+void ws_table_fill(NativeView* vm, uint32_t index, uint32_t i, uint64_t value, uint32_t n) {
+  TableData* t = table(vm, index);
+  if (uint64_t{i} + n > t->elems.size()) raise(Trap::kOutOfBoundsTable);
+  std::fill_n(t->elems.begin() + i, n, value);
+}
+
+void ws_table_copy(NativeView* vm, uint32_t dst_table, uint32_t src_table, uint32_t d,
+                   uint32_t s, uint32_t n) {
+  TableData* dst = table(vm, dst_table);
+  const TableData* src = table(vm, src_table);
+  if (uint64_t{s} + n > src->elems.size() || uint64_t{d} + n > dst->elems.size()) {
+    raise(Trap::kOutOfBoundsTable);
+  }
+  if (n != 0) std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(Slot));
+}
+
+void ws_table_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d, uint32_t s,
+                   uint32_t n) {
+  TableData* t = table(vm, index);
+  const std::vector<Slot>& seg = vm->instance->elem_segments[segment];
+  if (uint64_t{s} + n > seg.size() || uint64_t{d} + n > t->elems.size()) {
+    raise(Trap::kOutOfBoundsTable);
+  }
+  if (n != 0) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(Slot));
+}
+
+void ws_elem_drop(NativeView* vm, uint32_t segment) {
+  std::vector<Slot>& seg = vm->instance->elem_segments[segment];
+  seg.clear();
+  seg.shrink_to_fit();
+}
+
+uint64_t ws_ref_func(NativeView* vm, uint32_t func_index) {
+  return reinterpret_cast<uintptr_t>(vm->funcs[func_index]);
+}
+
+}  // extern "C"
+
+const NativeHelper* native_helpers(size_t* count) {
+#define WS_HELPER(name) {#name, reinterpret_cast<void*>(&name)}
+  static const NativeHelper helpers[] = {
+      WS_HELPER(ws_trap),          WS_HELPER(ws_call_func),   WS_HELPER(ws_indirect_target),
+      WS_HELPER(ws_import_target), WS_HELPER(ws_memory_grow), WS_HELPER(ws_memory_size),
+      WS_HELPER(ws_memory_fill),   WS_HELPER(ws_memory_copy), WS_HELPER(ws_memory_init),
+      WS_HELPER(ws_data_drop),     WS_HELPER(ws_table_get),   WS_HELPER(ws_table_set),
+      WS_HELPER(ws_table_size),    WS_HELPER(ws_table_grow),  WS_HELPER(ws_table_fill),
+      WS_HELPER(ws_table_copy),    WS_HELPER(ws_table_init),  WS_HELPER(ws_elem_drop),
+      WS_HELPER(ws_ref_func),
+  };
+#undef WS_HELPER
+  *count = sizeof(helpers) / sizeof(helpers[0]);
+  return helpers;
+}
+
+}  // namespace wasmscope::internal
