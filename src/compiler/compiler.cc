@@ -3,7 +3,9 @@
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "compiler/func_gen.h"
+#include "compiler/object_map.h"
 
 namespace wasmscope::internal {
 namespace compiler {
@@ -23,6 +26,13 @@ namespace compiler {
 /// The JIT session that owns one module's code.
 struct NativeCode {
   std::unique_ptr<llvm::orc::LLJIT> jit;
+  CodeMap map;
+  bool registered = false;
+  ~NativeCode() {
+    // No capture may find the code once it is gone.
+    if (registered) unregister_code_map(&map);
+    jit.reset();
+  }
 };
 
 void initialize_llvm() {
@@ -53,15 +63,16 @@ Result<void> FuncGen::block_signature(const BlockType& bt, std::vector<Type*>* p
 }
 
 BasicBlock* FuncGen::trap_block(Trap trap) {
-  BasicBlock*& bb = trap_blocks_[static_cast<unsigned>(trap)];
-  if (bb == nullptr) {
-    bb = new_block("trap");
-    llvm::IRBuilder<> tb(bb);
-    llvm::CallInst* call =
-        tb.CreateCall(g_.helper_trap, {llvm::ConstantInt::get(g_.i32, static_cast<unsigned>(trap))});
-    call->setDoesNotReturn();
-    tb.CreateUnreachable();
-  }
+  // One per trapping instruction, carrying its location (the trap stack's innermost frame)
+  // and its offset as an argument, so that no two are merged into one.
+  BasicBlock* bb = new_block("trap");
+  llvm::IRBuilder<> tb(bb);
+  tb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());
+  llvm::CallInst* call =
+      tb.CreateCall(g_.helper_trap, {llvm::ConstantInt::get(g_.i32, static_cast<unsigned>(trap)),
+                                     llvm::ConstantInt::get(g_.i32, offset_)});
+  call->setDoesNotReturn();
+  tb.CreateUnreachable();
   return bb;
 }
 
@@ -158,7 +169,10 @@ void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value
   BasicBlock* native = new_block("call.native");
   BasicBlock* slow = new_block("call.slots");
   BasicBlock* join = new_block("call.join");
-  b_.CreateCondBr(b_.CreateIsNotNull(body), native, slow);
+  // The native body directly only within one instance: a call into another instance goes
+  // through the runtime, which gives its frames an activation record naming that instance.
+  b_.CreateCondBr(b_.CreateAnd(b_.CreateIsNotNull(body), b_.CreateICmpEQ(callee_vm, vm_)),
+                  native, slow);
   b_.SetInsertPoint(native);
   Value* ret = call(body);
   std::vector<Value*> fast_results;
@@ -269,6 +283,9 @@ Value* FuncGen::div_rem(Op op, Value* a, Value* bv) {
 Result<void> FuncGen::generate() {
   entry_ = new_block("entry");
   b_.SetInsertPoint(entry_);
+  subprogram_ = f_->getSubprogram();
+  offset_ = fn_.code.begin;
+  b_.SetCurrentDebugLocation(llvm::DILocation::get(g_.ctx, offset_, 0, subprogram_));
   explicit_bounds_ = g_.cm.bounds == BoundsChecks::kExplicit;
   auto arg = f_->arg_begin();
   ts_ = &*arg++;
@@ -314,6 +331,10 @@ Result<void> FuncGen::generate() {
   Instr in;
   while (!reader.at_end() && !ctls_.empty()) {
     WS_TRY(reader.next(&in));
+    // The DWARF "line" of everything an instruction generates is its wasm code offset: the
+    // code map (object_map.cc) reads it back per native address.
+    offset_ = in.offset;
+    b_.SetCurrentDebugLocation(llvm::DILocation::get(g_.ctx, in.offset, 0, subprogram_));
     WS_TRY(instruction(in));
   }
   return {};
@@ -898,6 +919,7 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
   const FuncType& ft = g.m.types[g.m.functions[i].type];
   BasicBlock* bb = BasicBlock::Create(g.ctx, "entry", entry);
   llvm::IRBuilder<> b(bb);
+  b.SetCurrentDebugLocation(llvm::DILocation::get(g.ctx, 0, 0, entry->getSubprogram()));
   auto arg = entry->arg_begin();
   Value* ts = &*arg++;
   Value* vm = &*arg++;
@@ -970,7 +992,7 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
               (*tm)->getTargetTriple().isAArch64() ? "=w,0" : "=x,0",
               {},
               {}};
-  g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32});
+  g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32});
   for (const Import& imp : m.imports) {
     if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
     if (imp.kind == ExternKind::kGlobal) g.import_global_types.push_back(imp.global.type);
@@ -979,6 +1001,22 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
     trap_fn->setDoesNotReturn();
     trap_fn->addFnAttr(llvm::Attribute::Cold);
   }
+
+  // Line tables only: each function a subprogram, each instruction's line its wasm offset.
+  mod->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+  mod->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  llvm::DIBuilder dib(*mod);
+  llvm::DIFile* di_file = dib.createFile("module.wasm", ".");
+  dib.createCompileUnit(llvm::dwarf::DW_LANG_C, di_file, "wasmscope", level > 0, "", 0, "",
+                        llvm::DICompileUnit::LineTablesOnly);
+  llvm::DISubroutineType* di_type = dib.createSubroutineType(dib.getOrCreateTypeArray({}));
+  auto subprogram = [&](const std::string& name, uint32_t line) {
+    return dib.createFunction(di_file, name, name, di_file, line, di_type, line,
+                              llvm::DINode::FlagZero,
+                              llvm::DISubprogram::SPFlagDefinition |
+                                  (level > 0 ? llvm::DISubprogram::SPFlagOptimized
+                                             : llvm::DISubprogram::SPFlagZero));
+  };
 
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     const FuncType& ft = m.types[m.functions[i].type];
@@ -989,6 +1027,9 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
                                                 "f" + std::to_string(i), *mod);
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
+    // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
+    fn->addFnAttr(llvm::Attribute::NoInline);
+    fn->setSubprogram(subprogram("f" + std::to_string(i), m.functions[i].code.begin));
     g.bodies.push_back(fn);
   }
   std::vector<llvm::Function*> entries;
@@ -1000,10 +1041,12 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
                                                    "e" + std::to_string(i), *mod);
     entry->addFnAttr("frame-pointer", "all");
     entry->addFnAttr(llvm::Attribute::NoUnwind);
+    entry->setSubprogram(subprogram("e" + std::to_string(i), 0));
     generate_entry(g, i, entry);
     entries.push_back(entry);
   }
 
+  dib.finalize();
   std::string verify_errors;
   llvm::raw_string_ostream verify_stream(verify_errors);
   if (llvm::verifyModule(*mod, &verify_stream)) {
@@ -1049,6 +1092,15 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
   if (!process) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(process.takeError())};
   lljit.getMainJITDylib().addGenerator(std::move(*process));
 
+  // Keep a copy of the object LLVM emits: its symbols and line table make the code map.
+  auto object = std::make_shared<std::unique_ptr<llvm::MemoryBuffer>>();
+  lljit.getObjTransformLayer().setTransform(
+      [object](std::unique_ptr<llvm::MemoryBuffer> buffer)
+          -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
+        *object = llvm::MemoryBuffer::getMemBufferCopy(buffer->getBuffer(),
+                                                        buffer->getBufferIdentifier());
+        return buffer;
+      });
   if (auto e = lljit.addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(context)))) {
     return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(std::move(e))};
   }
@@ -1064,6 +1116,13 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
   }
   auto code = std::make_shared<NativeCode>();
   code->jit = std::move(*jit);
+  code->map.module = cm;
+  if (!m.functions.empty()) {
+    if (*object == nullptr) return Error{ErrorKind::kUnsupported, 0, "compiled tier: no object code"};
+    WS_TRY(build_code_map((*object)->getMemBufferRef(), cm->native_bodies, &code->map));
+    register_code_map(&code->map);
+    code->registered = true;
+  }
   cm->native = std::move(code);
   return {};
 }

@@ -2,6 +2,7 @@
 // instructions, control, calls, the JIT) and simd.cc (the SIMD proposal). Internal to compiler/.
 #pragma once
 
+#include <llvm/IR/DebugInfoMetadata.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
@@ -185,7 +186,8 @@ class FuncGen {
   std::vector<Ctl> ctls_;
   bool unreachable_ = false;
   uint32_t skip_depth_ = 0;
-  BasicBlock* trap_blocks_[16] = {};
+  llvm::DISubprogram* subprogram_ = nullptr;
+  uint32_t offset_ = 0;  ///< The wasm code offset of the instruction being generated.
   bool explicit_bounds_ = false;
 };
 

@@ -6,6 +6,7 @@
 
 #include "base/leb128.h"
 #include "engine/atomics.h"
+#include "engine/code_map.h"
 #include "engine/compiled.h"
 #include "stack/symbolizer.h"
 #include "threads/suspension.h"
@@ -391,7 +392,7 @@ std::vector<FrameRecord> suspended_frames(ExecContext* ctx) {
   if (state == ThreadState::kParked || state == ThreadState::kInHost ||
       state == ThreadState::kWaiting) {
     const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
-    frames.assign(ctx->frames(), ctx->frames() + depth);
+    frames = expand_frozen(ctx->frames(), depth);
   }
   unlock_state(ctx);
   return frames;

@@ -88,7 +88,7 @@ std::mutex g_slots_mutex;  // allocation of indices
 
 /// Runs on the sampled thread, interrupting it wherever it is.
 // async-signal-safe
-void take_sample(Profiler::Slot* slot, uint32_t weight) {
+void take_sample(Profiler::Slot* slot, uint32_t weight, const void* ucontext) {
   ExecContext* ctx = slot->ctx;
   if (current_context() != ctx) return;  // the thread is outside the program's calls
   const uint64_t head = slot->head.load(std::memory_order_relaxed);
@@ -101,13 +101,13 @@ void take_sample(Profiler::Slot* slot, uint32_t weight) {
   s.state = static_cast<ThreadState>(ctx->state_word.load(std::memory_order_relaxed) & kStateMask);
   s.host = s.state == ThreadState::kInHost ? ctx->host_func.load(std::memory_order_relaxed)
                                            : nullptr;
-  s.count = copy_own_records(ctx, s.frames, kSampleFrames, &s.depth);
+  s.count = copy_own_records(ctx, s.frames, kSampleFrames, &s.depth, ucontext);
   s.weight = weight;
   slot->head.store(head + 1, std::memory_order_release);
 }
 
 // async-signal-safe
-bool on_profile_signal(int, siginfo_t* info, void*) {
+bool on_profile_signal(int, siginfo_t* info, void* ucontext) {
   if (info->si_code != SI_TIMER) return false;
   const int value = info->si_value.sival_int;
   if ((value & kSignalTagMask) != kSignalTag) return false;
@@ -118,7 +118,7 @@ bool on_profile_signal(int, siginfo_t* info, void*) {
   Profiler::Slot* slot = g_slots[index].load(std::memory_order_seq_cst);
   if (slot != nullptr) {
     const int overrun = info->si_overrun;
-    take_sample(slot, overrun > 0 ? 1u + static_cast<uint32_t>(overrun) : 1u);
+    take_sample(slot, overrun > 0 ? 1u + static_cast<uint32_t>(overrun) : 1u, ucontext);
   }
   g_busy[index].fetch_sub(1, std::memory_order_release);
   errno = saved_errno;

@@ -9,6 +9,7 @@
 
 #include "base/platform/futex.h"
 #include "base/platform/thread_signals.h"
+#include "engine/code_map.h"
 #include "engine/compiled.h"
 #include "engine/instance_data.h"
 
@@ -51,13 +52,17 @@ void wait_for_unlock(ExecContext* ctx, uint32_t word) {
 /// The runtime signal's handler: answers a capture request sent with {sigqueue} (its value is
 /// the context to capture) and otherwise only interrupts the system call the thread is in.
 // async-signal-safe
-bool on_runtime_signal(int, siginfo_t* info, void*) {
+bool on_runtime_signal(int, siginfo_t* info, void* ucontext) {
   if (!sent_by_this_process(info)) return false;
   if (info->si_code == SI_QUEUE && info->si_value.sival_ptr != nullptr) {
     auto* target = static_cast<ExecContext*>(info->si_value.sival_ptr);
     // The controller holds the target's state, so this thread still runs on it; a stale
     // signal (of a capture that timed out) finds nothing pending and does nothing.
-    if (target == t_current) answer_capture(target, true);
+    if (target == t_current) answer_capture(target, true, ucontext);
+  }
+  // Compiled code has no safepoints: it answers suspend and terminate here (code_map.h).
+  if (t_current != nullptr && t_current->native.activation != nullptr) {
+    service_native_requests(t_current, ucontext);
   }
   return true;
 }
@@ -124,8 +129,12 @@ void transition(ExecContext* ctx, ThreadState from, ThreadState to) {
 
 // async-signal-safe
 uint32_t copy_own_records(const ExecContext* ctx, FrameRecord* to, uint32_t max,
-                          uint32_t* depth_out) {
+                          uint32_t* depth_out, const void* ucontext) {
   const uint32_t depth = ctx->depth.load(std::memory_order_acquire);
+  if (has_activation(ctx->frames(), depth)) {
+    const NativeRegs regs = regs_from_ucontext(ucontext);
+    return expand_records(ctx->frames(), depth, &regs, to, max, depth_out);
+  }
   const uint32_t n = depth < max ? depth : max;
   const FrameRecord* from = ctx->frames() + (depth - n);
   for (uint32_t i = 0; i < n; ++i) to[i] = from[i];  // no memcpy: plain stores in a handler
@@ -151,7 +160,7 @@ pid_t current_tid() {
 }
 
 // async-signal-safe
-void answer_capture(ExecContext* ctx, bool in_handler) {
+void answer_capture(ExecContext* ctx, bool in_handler, const void* ucontext) {
   // Claim the open request: only one copy per request (the handler may interrupt a copy made
   // while waiting for the lock, and then finds nothing open), and none after the controller
   // closed it, so the buffer never changes while a controller reads it.
@@ -161,7 +170,7 @@ void answer_capture(ExecContext* ctx, bool in_handler) {
     return;
   }
   uint32_t depth = 0;
-  (void)copy_own_records(ctx, ctx->capture_buffer(), ctx->max_frames(), &depth);
+  (void)copy_own_records(ctx, ctx->capture_buffer(), ctx->max_frames(), &depth, ucontext);
   ctx->captured_depth.store(depth, std::memory_order_relaxed);
   ctx->captured_in_handler.store(in_handler, std::memory_order_relaxed);
   ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestCapture), std::memory_order_relaxed);
@@ -231,6 +240,7 @@ void unlock_state(ExecContext* ctx) {
 SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
   ctx->requests.fetch_or(kRequestSuspend, std::memory_order_seq_cst);
   const timespec deadline = monotonic_deadline(std::chrono::nanoseconds(timeout_ns));
+  bool signalled = false;
   for (;;) {
     uint32_t word = ctx->state_word.load(std::memory_order_acquire);
     const auto state = static_cast<ThreadState>(word & kStateMask);
@@ -249,7 +259,17 @@ SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
       resume(ctx);  // withdraw: the owner may have parked meanwhile
       return SuspendOutcome::kTimedOut;
     }
-    // Running guest code: it parks at its next safepoint (function entry or loop back-edge).
+    // Running guest code: it parks at its next safepoint (function entry or loop back-edge);
+    // compiled code has none, and parks in the runtime signal's handler instead.
+    if (!signalled && state == ThreadState::kRunningWasm) {
+      install_runtime_signal_handler();
+      if (lock_state(ctx) == ThreadState::kRunningWasm) {
+        (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
+      }
+      unlock_state(ctx);
+      signalled = true;
+      continue;
+    }
     const timespec pause = {0, 20'000};
     nanosleep(&pause, nullptr);
   }

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/platform/semaphore.h"
 #include "wasmscope/result.h"
@@ -174,6 +175,10 @@ class ExecContext {
   uint32_t trap_depth = 0;
   /// A host function's trap message ({Trap::kHostTrap}).
   std::string trap_message;
+  /// A trap in compiled code: the guest stack from the record at {native_trap_depth} up,
+  /// walked before the jump to the landing pad unwound it (outermost first).
+  std::vector<FrameRecord> native_trap_frames;
+  uint32_t native_trap_depth = 0;
 
  private:
   ContextLimits limits_;
@@ -208,15 +213,18 @@ Trap service_requests(ExecContext* ctx);
 /// request is pending. Called by the owner (at a safepoint, while waiting for a controller, or
 /// in the signal handler: {in_handler}).
 // async-signal-safe
-void answer_capture(ExecContext* ctx, bool in_handler = false);
+void answer_capture(ExecContext* ctx, bool in_handler = false, const void* ucontext = nullptr);
 
 /// Copies the records of the calling thread's own context {ctx} into {to} (room for {max}),
 /// outermost first: all of them, or the innermost {max} when there are more. The innermost
 /// record gets the owner's newest position (a loop's back-edge), as captures see it. Returns
 /// the number copied and sets {*depth} to the full depth. For a signal handler interrupting
 /// the owner (a sampling profiler): reads only what the owner publishes for such readers.
+/// Compiled frames are expanded from their activation records (engine/code_map.h), from
+/// the handler's {ucontext} when the owner was interrupted in compiled code.
 // async-signal-safe
-uint32_t copy_own_records(const ExecContext* ctx, FrameRecord* to, uint32_t max, uint32_t* depth);
+uint32_t copy_own_records(const ExecContext* ctx, FrameRecord* to, uint32_t max, uint32_t* depth,
+                          const void* ucontext = nullptr);
 
 /// The calling thread's kernel thread id, cached per thread.
 // async-signal-safe (after the first call on a thread)

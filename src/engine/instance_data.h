@@ -23,6 +23,7 @@ struct InstanceData;
 using Slot = uint64_t;
 
 struct Func;
+struct NativeActivation;
 struct MemoryData;
 struct TableData;
 struct GlobalData;
@@ -32,6 +33,8 @@ struct NativeThreadState {
   /// Compiled code traps with "call stack exhausted" when its frame address drops below this
   /// (the thread's stack bottom plus a reserve for host calls and signal handlers).
   uintptr_t stack_limit = 0;
+  /// The innermost entry into compiled code on this thread (engine/code_map.h), or null.
+  NativeActivation* activation = nullptr;
 };
 
 /// An instance as compiled code sees it (engine/native_abi.h): raw arrays of its index spaces,

@@ -908,6 +908,8 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
 
   Trap trap;
   ThreadState now;
+  NativeActivation* const saved_activation = ctx->native.activation;
+  bool native_trap = false;
   if (func->code == nullptr) {
     ctx->host_func.store(func, std::memory_order_relaxed);
     transition(ctx, saved_state, ThreadState::kInHost);
@@ -918,6 +920,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     transition(ctx, saved_state, ThreadState::kRunningWasm);
     // Faults on guarded memory land here (see base/platform/fault_handler.h).
     TrapLandingPad pad;
+    pad.entry_depth = entry_depth;
     LandingPadScope scope(&pad);
     if (sigsetjmp(pad.jump, 0) == 0) {
       pad.arm();
@@ -926,8 +929,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
         // entries (from its host calls) place their frames above its arguments.
         ctx->native.stack_limit = native_stack_limit();
         ctx->stack_top = base + slots;
-        func->native_entry(&ctx->native, func->native_vm, base);
-        trap = Trap::kNone;
+        trap = call_native_entry(ctx, func, base);
       } else {
         trap = run(ctx, func, base, nullptr);
       }
@@ -935,6 +937,11 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     } else {
       trap = pad.trap != 0 ? static_cast<Trap>(pad.trap) : Trap::kOutOfBoundsMemory;
       if (pad.trap == 0) ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
+      if (func->native_entry != nullptr) {
+        // Compiled code trapped: its frames were walked before the jump ({ws_trap}).
+        ctx->native.activation = saved_activation;
+        native_trap = true;
+      }
     }
     now = ThreadState::kRunningWasm;
   }
@@ -947,6 +954,12 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
   }
   outcome.trap = trap;
   outcome.message = trap == Trap::kHostTrap ? ctx->trap_message : trap_message(trap);
+  if (native_trap && ctx->native_trap_depth == entry_depth) {
+    outcome.frames.swap(ctx->native_trap_frames);
+    ctx->native_trap_frames.clear();
+    ctx->depth.store(entry_depth, std::memory_order_release);
+    return outcome;
+  }
   const uint32_t trap_depth = std::max(ctx->trap_depth, entry_depth);
   outcome.frames.assign(ctx->frames() + entry_depth, ctx->frames() + trap_depth);
   ctx->depth.store(entry_depth, std::memory_order_release);

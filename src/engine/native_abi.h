@@ -18,8 +18,14 @@
 #include <cstdint>
 
 #include "engine/instance_data.h"
+#include "engine/trap.h"
 
 namespace wasmscope::internal {
+
+/// Runs compiled function {func} on {ctx}'s thread with arguments (and results) in {args},
+/// under an activation record (engine/code_map.h). Traps jump to the landing pad; returns
+/// kCallStackExhausted when no frame record is left.
+Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args);
 
 /// Fills {view} from {instance} (after linking).
 void fill_native_view(InstanceData* instance, NativeView* view);
@@ -28,8 +34,9 @@ void fill_native_view(InstanceData* instance, NativeView* view);
 uintptr_t native_stack_limit();
 
 extern "C" {
-/// Raises {trap} (a {Trap} value) on the calling thread: jumps to its landing pad.
-[[noreturn]] void ws_trap(uint32_t trap);
+/// Raises {trap} (a {Trap} value) at wasm code offset {offset} on the calling thread: jumps to
+/// its landing pad.
+[[noreturn]] void ws_trap(uint32_t trap, uint32_t offset);
 /// Calls {callee} with arguments in {args} (one slot each), results written back there. For
 /// callees with no native code of the caller's kind: host functions (the thread is in_host
 /// meanwhile) and compiled functions through their entries. Traps propagate.

@@ -1,5 +1,6 @@
 // The engine's side of compiled code (engine/native_abi.h): the helpers it calls.
 #include <pthread.h>
+#include <ucontext.h>
 
 #include <algorithm>
 #include <cstring>
@@ -7,6 +8,7 @@
 #include "base/platform/fault_handler.h"
 #include "binary/module.h"
 #include "engine/atomics.h"
+#include "engine/code_map.h"
 #include "engine/compiled.h"
 #include "engine/context.h"
 #include "engine/interpreter.h"
@@ -19,12 +21,82 @@ namespace {
 /// thread's own stack; signal handlers have their alternate stack).
 constexpr uintptr_t kStackReserve = 256u << 10;
 
-[[noreturn]] void raise(Trap trap) { ws_trap(static_cast<uint32_t>(trap)); }
+[[noreturn]] void raise(Trap trap) { ws_trap(static_cast<uint32_t>(trap), 0); }
 
 MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
 TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
 
 }  // namespace
+
+Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
+  const uint32_t d = ctx->depth.load(std::memory_order_relaxed);
+  if (d >= ctx->max_frames()) return Trap::kCallStackExhausted;
+  // Room for the frames of a trap raised in a signal handler (terminate), which cannot allocate.
+  if (ctx->native_trap_frames.capacity() < 4096) ctx->native_trap_frames.reserve(4096);
+  NativeActivation act;
+  act.previous = ctx->native.activation;
+  act.record_index = d;
+  ctx->frames()[d] = FrameRecord{func, nullptr, reinterpret_cast<uint64_t*>(&act)};
+  ctx->position.store(nullptr, std::memory_order_relaxed);
+  // Published as the interpreter publishes a call: record first, then the depth.
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  ctx->depth.store(d + 1, std::memory_order_release);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  ctx->native.activation = &act;
+  func->native_entry(&ctx->native, func->native_vm, args);
+  ctx->native.activation = act.previous;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  ctx->depth.store(d, std::memory_order_release);
+  return Trap::kNone;
+}
+
+namespace {
+
+/// Walks the frames above the pad's entry into {ctx->native_trap_frames} without allocating
+/// (its capacity was reserved on entry), for a trap raised in a signal handler.
+// async-signal-safe
+void walk_for_trap(ExecContext* ctx, TrapLandingPad* pad, const NativeRegs& regs) {
+  const uint32_t depth = ctx->depth.load(std::memory_order_relaxed);
+  ctx->trap_depth = depth;
+  const uint32_t from = pad->entry_depth < depth ? pad->entry_depth : depth;
+  std::vector<FrameRecord>& out = ctx->native_trap_frames;
+  out.resize(out.capacity());
+  uint32_t total = 0;
+  const uint32_t n = expand_records(ctx->frames() + from, depth - from, &regs, out.data(),
+                                    static_cast<uint32_t>(out.size()), &total);
+  out.resize(n);
+  ctx->native_trap_depth = from;
+}
+
+[[noreturn]] void trap_from_handler(ExecContext* ctx, const NativeRegs& regs, Trap trap,
+                                    const void* ucontext) {
+  TrapLandingPad* pad = current_landing_pad();
+  walk_for_trap(ctx, pad, regs);
+  pad->trap = static_cast<uint32_t>(trap);
+  // As the fault handler does: the pad saved no signal mask, so restore the interrupted one.
+  pthread_sigmask(SIG_SETMASK, &static_cast<const ucontext_t*>(ucontext)->uc_sigmask, nullptr);
+  siglongjmp(pad->jump, 1);
+}
+
+}  // namespace
+
+void service_native_requests(ExecContext* ctx, const void* ucontext) {
+  const NativeRegs regs = regs_from_ucontext(ucontext);
+  const CodeMap::Range* range = nullptr;
+  if (regs.pc == 0 || find_code_map(regs.pc, &range) == nullptr) return;
+  TrapLandingPad* pad = current_landing_pad();
+  if (pad == nullptr || !pad->armed.load(std::memory_order_relaxed)) return;
+  const uint32_t requests = ctx->requests.load(std::memory_order_acquire);
+  if ((requests & (kRequestSuspend | kRequestTerminate)) == 0) return;
+  NativeActivation* act = ctx->native.activation;
+  // Published for captures while parked (they read the records directly).
+  act->exit_fp.store(regs.fp, std::memory_order_relaxed);
+  act->exit_pc.store(regs.pc, std::memory_order_relaxed);
+  const Trap t = service_requests(ctx);
+  act->exit_pc.store(0, std::memory_order_relaxed);
+  act->exit_fp.store(0, std::memory_order_relaxed);
+  if (t != Trap::kNone) trap_from_handler(ctx, regs, t, ucontext);
+}
 
 void fill_native_view(InstanceData* instance, NativeView* view) {
   view->memory0 = instance->memories.empty() ? nullptr : instance->memories[0];
@@ -56,22 +128,55 @@ uintptr_t native_stack_limit() {
 
 extern "C" {
 
-void ws_trap(uint32_t trap) {
+void ws_trap(uint32_t trap, uint32_t) {
   ExecContext* ctx = current_context();
   TrapLandingPad* pad = current_landing_pad();
-  if (ctx != nullptr) ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
+  if (ctx != nullptr) {
+    const uint32_t depth = ctx->depth.load(std::memory_order_relaxed);
+    ctx->trap_depth = depth;
+    // The jump unwinds the compiled frames: walk them now, from our caller (the compiled
+    // code that trapped; its return address less one lies in the trapping instruction's call).
+    const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+    NativeRegs regs;
+    regs.pc = frame[1] - 1;
+    regs.fp = frame[0];
+    regs.exact = false;
+    const uint32_t from = pad->entry_depth < depth ? pad->entry_depth : depth;
+    uint32_t total = 0;
+    expand_records(ctx->frames() + from, depth - from, &regs, nullptr, 0, &total);
+    ctx->native_trap_frames.resize(total);
+    const uint32_t n = expand_records(ctx->frames() + from, depth - from, &regs,
+                                      ctx->native_trap_frames.data(), total, &total);
+    ctx->native_trap_frames.resize(n);
+    ctx->native_trap_depth = from;
+  }
   pad->trap = trap;
   siglongjmp(pad->jump, 1);
 }
 
 void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
+  ExecContext* ctx = current_context();
   if (callee->native_entry != nullptr) {
-    callee->native_entry(ts, callee->native_vm, args);
+    // Another instance's compiled code: its frames get an activation record of their own,
+    // which names the instance.
+    const Trap t = call_native_entry(ctx, callee, args);
+    if (t != Trap::kNone) raise(t);
     return;
   }
-  ExecContext* ctx = current_context();
   if (callee->host != nullptr) {
+    // Leaving compiled code: where from, for captures while the host runs (the state change
+    // in call_host publishes it).
+    NativeActivation* act = ts->activation;
+    const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+    if (act != nullptr) {
+      act->exit_fp.store(frame[0], std::memory_order_relaxed);
+      act->exit_pc.store(frame[1], std::memory_order_relaxed);
+    }
     const Trap t = call_host(ctx, callee, args);
+    if (act != nullptr) {
+      act->exit_pc.store(0, std::memory_order_relaxed);
+      act->exit_fp.store(0, std::memory_order_relaxed);
+    }
     if (t != Trap::kNone) raise(t);
     return;
   }

@@ -8,6 +8,7 @@
 
 #include "base/platform/futex.h"
 #include "base/platform/thread_signals.h"
+#include "engine/code_map.h"
 #include "stack/symbolizer.h"
 
 namespace wasmscope::internal {
@@ -66,6 +67,7 @@ CaptureInfo capture_stack(ExecContext* ctx, FrameRecord* out, uint32_t max, uint
   info.state = lock_state(ctx);
   const FrameRecord* records = nullptr;
   uint32_t available = 0;
+  std::vector<FrameRecord> expanded;
   switch (info.state) {
     case ThreadState::kIdle:
     case ThreadState::kExited:
@@ -85,6 +87,12 @@ CaptureInfo capture_stack(ExecContext* ctx, FrameRecord* out, uint32_t max, uint
       info.depth = ctx->depth.load(std::memory_order_acquire);
       records = ctx->frames();
       available = info.depth;
+      if (has_activation(records, available)) {
+        // Compiled frames: walked from where they left for the host (code_map.h).
+        expanded = expand_frozen(records, available);
+        records = expanded.data();
+        available = info.depth = static_cast<uint32_t>(expanded.size());
+      }
       break;
     case ThreadState::kRunningWasm:
       if (!await_copy(ctx, seq, options.use_signal, deadline)) {

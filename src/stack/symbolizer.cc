@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "engine/code_map.h"
 #include "engine/instance_data.h"
 
 namespace wasmscope::internal {
@@ -38,7 +39,8 @@ SymbolizedFrame symbolize(const FrameRecord& record, const std::string& module_n
   frame.module = module.module.names.module.value_or(module_name);
   frame.func_index = func->index;
   frame.function = function_name(module, func->index);
-  frame.module_offset = func->code->wasm_offset(record.pc);
+  frame.module_offset = is_native_frame(record) ? native_wasm_offset(record)
+                                               : func->code->wasm_offset(record.pc);
   const Function& body = module.module.functions[func->index - module.module.imported_funcs];
   frame.code_offset = frame.module_offset >= body.body.begin ? frame.module_offset - body.body.begin : 0;
   return frame;
@@ -81,6 +83,10 @@ std::optional<std::string> source_location(const FrameRecord& record,
 }
 
 const uint64_t* call_position(const FrameRecord& caller) {
+  // Compiled code: a byte back from the return address is inside the call instruction.
+  if (is_native_frame(caller) && caller.pc != nullptr) {
+    return reinterpret_cast<const uint64_t*>(reinterpret_cast<uintptr_t>(caller.pc) - 1);
+  }
   return caller.pc == nullptr || caller.func == nullptr || caller.func->code == nullptr
              ? caller.pc
              : caller.pc - 1;

@@ -52,6 +52,9 @@ struct TrapLandingPad {
   /// A trap raised by compiled code (engine/native_abi.h's {ws_trap}), which jumps here too;
   /// 0 when the jump came from a fault.
   volatile uint32_t trap = 0;
+  /// The depth of the thread's frame records when the pad's guest call began (the engine's
+  /// business: compiled code's traps walk the frames above it before jumping).
+  uint32_t entry_depth = 0;
   /// Whether a fault now is a trap. Only this thread and its own signal handler touch it,
   /// so relaxed accesses plus signal fences (compiler-only barriers) order it.
   std::atomic<bool> armed{false};

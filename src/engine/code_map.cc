@@ -1,0 +1,270 @@
+#include "engine/code_map.h"
+
+#include <sched.h>
+#include <ucontext.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "engine/compiled.h"
+#include "engine/instance_data.h"
+
+namespace wasmscope::internal {
+namespace {
+
+/// The registered maps, sorted by address; replaced whole (copy on write) by registration.
+struct Snapshot {
+  struct Entry {
+    uintptr_t begin;
+    uintptr_t end;
+    const CodeMap* map;
+  };
+  std::vector<Entry> entries;
+};
+
+std::mutex g_writers;
+std::atomic<Snapshot*> g_snapshot{nullptr};
+/// Captures reading a snapshot now; a writer frees a replaced snapshot only at zero.
+std::atomic<uint32_t> g_readers{0};
+
+/// Pins the current snapshot for a reader (async-signal-safe).
+class Reader {
+ public:
+  Reader() {
+    g_readers.fetch_add(1, std::memory_order_seq_cst);
+    snapshot_ = g_snapshot.load(std::memory_order_seq_cst);
+  }
+  ~Reader() { g_readers.fetch_sub(1, std::memory_order_release); }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  /// The map and function range holding {pc}, or null.
+  const CodeMap* find(uintptr_t pc, const CodeMap::Range** range) const {
+    if (snapshot_ == nullptr) return nullptr;
+    const auto& e = snapshot_->entries;
+    // The last entry beginning at or below pc (binary search, no allocation).
+    size_t lo = 0;
+    size_t hi = e.size();
+    while (lo < hi) {
+      const size_t mid = (lo + hi) / 2;
+      if (e[mid].begin <= pc) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo == 0 || pc >= e[lo - 1].end) return nullptr;
+    const CodeMap* map = e[lo - 1].map;
+    const auto& r = map->ranges;
+    size_t a = 0;
+    size_t b = r.size();
+    while (a < b) {
+      const size_t mid = (a + b) / 2;
+      if (r[mid].begin <= pc) {
+        a = mid + 1;
+      } else {
+        b = mid;
+      }
+    }
+    if (a == 0 || pc >= r[a - 1].end) return nullptr;
+    *range = &r[a - 1];
+    return map;
+  }
+
+ private:
+  Snapshot* snapshot_;
+};
+
+void publish(Snapshot* next) {
+  Snapshot* old = g_snapshot.exchange(next, std::memory_order_seq_cst);
+  // Every reader that could hold {old} pinned it before the exchange; wait them out.
+  while (g_readers.load(std::memory_order_seq_cst) != 0) sched_yield();
+  delete old;
+}
+
+/// Reads a word of the thread's stack.
+inline uintptr_t word_at(uintptr_t address) { return *reinterpret_cast<const uintptr_t*>(address); }
+
+/// Walks the compiled frames of one activation whose innermost frame is at {pc} with frame
+/// pointer {fp}, innermost first, into {out} (writes at most {max}, counts all). {exact}: {pc}
+/// is an interrupted instruction (the function may be in its prologue or epilogue), not a
+/// return address.
+// async-signal-safe
+uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t fp, uintptr_t sp,
+              bool exact, FrameRecord* out, uint32_t max) {
+  const InstanceData* instance = entry->instance;
+  uint32_t n = 0;
+  for (uint32_t step = 0; step < (1u << 20); ++step) {
+    const CodeMap::Range* range = nullptr;
+    const CodeMap* map = reader.find(pc, &range);
+    if (map == nullptr || map->module != instance->module) break;
+    const Func* f = instance->funcs[instance->module->module.imported_funcs + range->defined_index];
+    if (n < max) out[n] = FrameRecord{f, reinterpret_cast<const uint64_t*>(pc), nullptr};
+    ++n;
+    uintptr_t next_pc;
+    uintptr_t next_fp;
+#if defined(__x86_64__)
+    // Interrupted before `push rbp; mov rbp, rsp` completed, or at the final `ret`: rbp is
+    // still (or again) the caller's, and the return address is on top of the stack.
+    const bool at_entry = exact && step == 0 && pc == range->begin;
+    const bool after_push = exact && step == 0 && pc == range->begin + 1;
+    const bool at_ret = exact && step == 0 && *reinterpret_cast<const uint8_t*>(pc) == 0xc3;
+    if ((at_entry || at_ret) && sp != 0) {
+      next_pc = word_at(sp);
+      next_fp = fp;
+    } else if (after_push && sp != 0) {
+      next_pc = word_at(sp + sizeof(uintptr_t));
+      next_fp = fp;
+    } else
+#endif
+    {
+      if (fp == 0) break;
+      next_fp = word_at(fp);
+      next_pc = word_at(fp + sizeof(uintptr_t));
+      if (next_fp <= fp) break;  // the chain must go up the stack
+    }
+    (void)sp;
+    pc = next_pc;
+    fp = next_fp;
+  }
+  return n;
+}
+
+/// The compiled frames of activation record {r}, innermost first (see {walk}).
+// async-signal-safe
+uint32_t expand_one(const Reader& reader, const FrameRecord& r, const NativeRegs* regs,
+                    FrameRecord* out, uint32_t max) {
+  const auto* act = reinterpret_cast<const NativeActivation*>(r.fp);
+  if (regs != nullptr && regs->pc != 0) {
+    const CodeMap::Range* range = nullptr;
+    if (reader.find(regs->pc, &range) != nullptr) {
+      return walk(reader, r.func, regs->pc, regs->fp, regs->sp, regs->exact, out, max);
+    }
+  }
+  const uintptr_t exit_pc = act->exit_pc.load(std::memory_order_relaxed);
+  const uintptr_t exit_fp = act->exit_fp.load(std::memory_order_relaxed);
+  if (exit_pc != 0) return walk(reader, r.func, exit_pc, exit_fp, 0, false, out, max);
+  // In a runtime helper or the entry itself: the entered function is all we know.
+  if (max > 0) out[0] = FrameRecord{r.func, static_cast<const uint64_t*>(r.func->native_body), nullptr};
+  return 1;
+}
+
+}  // namespace
+
+uint32_t CodeMap::wasm_offset(uintptr_t pc) const {
+  auto it = std::upper_bound(lines.begin(), lines.end(), pc,
+                             [](uintptr_t a, const Line& l) { return a < l.address; });
+  if (it == lines.begin()) return 0;
+  return std::prev(it)->wasm_offset;
+}
+
+void register_code_map(const CodeMap* map) {
+  if (map->ranges.empty()) return;
+  std::lock_guard<std::mutex> lock(g_writers);
+  auto* next = new Snapshot;
+  if (Snapshot* now = g_snapshot.load(std::memory_order_acquire)) next->entries = now->entries;
+  next->entries.push_back({map->ranges.front().begin, map->ranges.back().end, map});
+  std::sort(next->entries.begin(), next->entries.end(),
+            [](const Snapshot::Entry& a, const Snapshot::Entry& b) { return a.begin < b.begin; });
+  publish(next);
+}
+
+void unregister_code_map(const CodeMap* map) {
+  if (map->ranges.empty()) return;
+  std::lock_guard<std::mutex> lock(g_writers);
+  auto* next = new Snapshot;
+  if (Snapshot* now = g_snapshot.load(std::memory_order_acquire)) {
+    for (const auto& e : now->entries) {
+      if (e.map != map) next->entries.push_back(e);
+    }
+  }
+  publish(next);
+}
+
+const CodeMap* find_code_map(uintptr_t pc, const CodeMap::Range** range) {
+  Reader reader;
+  return reader.find(pc, range);
+}
+
+NativeRegs regs_from_ucontext(const void* ucontext) {
+  NativeRegs regs;
+  if (ucontext == nullptr) return regs;
+  const auto* uc = static_cast<const ucontext_t*>(ucontext);
+#if defined(__x86_64__)
+  regs.pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  regs.fp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
+  regs.sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+#elif defined(__aarch64__)
+  regs.pc = static_cast<uintptr_t>(uc->uc_mcontext.pc);
+  regs.fp = static_cast<uintptr_t>(uc->uc_mcontext.regs[29]);
+  regs.sp = static_cast<uintptr_t>(uc->uc_mcontext.sp);
+#else
+  (void)uc;
+#endif
+  return regs;
+}
+
+std::vector<FrameRecord> expand_frozen(const FrameRecord* records, uint32_t depth) {
+  uint32_t total = 0;
+  expand_records(records, depth, nullptr, nullptr, 0, &total);
+  std::vector<FrameRecord> out(total);
+  out.resize(expand_records(records, depth, nullptr, out.data(), total, &total));
+  return out;
+}
+
+uint32_t native_wasm_offset(const FrameRecord& r) {
+  const CodeMap::Range* range = nullptr;
+  const CodeMap* map = find_code_map(reinterpret_cast<uintptr_t>(r.pc), &range);
+  return map != nullptr ? map->wasm_offset(reinterpret_cast<uintptr_t>(r.pc)) : 0;
+}
+
+uint32_t expand_records(const FrameRecord* records, uint32_t depth, const NativeRegs* top,
+                        FrameRecord* out, uint32_t max, uint32_t* total) {
+  // The innermost activation record is the one the registers belong to (when the owner was
+  // interrupted in compiled code; not if an interpreted or host frame is above it).
+  const bool top_is_native = depth > 0 && is_activation(records[depth - 1]);
+  Reader reader;
+  // First pass: how many frames in all, so the innermost {max} are kept.
+  uint32_t count = 0;
+  FrameRecord scratch[1];
+  for (uint32_t i = 0; i < depth; ++i) {
+    if (is_activation(records[i])) {
+      const NativeRegs* regs = (i == depth - 1 && top_is_native) ? top : nullptr;
+      count += expand_one(reader, records[i], regs, scratch, 0);
+    } else {
+      ++count;
+    }
+  }
+  *total = count;
+  uint32_t skip = count > max ? count - max : 0;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < depth && n < max; ++i) {
+    if (!is_activation(records[i])) {
+      if (skip > 0) {
+        --skip;
+      } else {
+        out[n++] = records[i];
+      }
+      continue;
+    }
+    const NativeRegs* regs = (i == depth - 1 && top_is_native) ? top : nullptr;
+    // Innermost first into the free tail of {out}, then reversed into place, dropping the
+    // outermost {skip} of them.
+    const uint32_t room = max - n;
+    const uint32_t got = expand_one(reader, records[i], regs, out + n, room);
+    const uint32_t written = got < room ? got : room;
+    std::reverse(out + n, out + n + written);
+    // Of this activation's {got} frames the outermost {skip} go; {written} holds the innermost.
+    uint32_t keep = got > skip ? got - skip : 0;
+    skip -= got > skip ? skip : got;
+    if (keep > written) keep = written;
+    const uint32_t drop = written - keep;
+    if (drop > 0) {
+      for (uint32_t k = 0; k + drop < written; ++k) out[n + k] = out[n + k + drop];
+    }
+    n += written - drop;
+  }
+  return n;
+}
+
+}  // namespace wasmscope::internal

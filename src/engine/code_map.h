@@ -1,0 +1,113 @@
+// Where compiled code is, and which wasm instruction each native address came from: the code
+// maps of the compiled tier (DESIGN.md, "The compiled tier"), and the frame-pointer walk that
+// turns a run of compiled frames into frame records.
+//
+// Compiled frames are not recorded as they run. An entry into compiled code pushes one
+// *activation record* instead: a {FrameRecord} with {pc} null whose {fp} points to a
+// {NativeActivation}. A capture expands it ({expand_records}) by walking the native
+// frame-pointer chain: from the signal context when the thread runs compiled code, or from
+// the activation's exit record when it left compiled code for a host call. Expanded frames are
+// {FrameRecord}s with {fp} null and {pc} the native address (the return address, for callers).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "engine/context.h"
+
+namespace wasmscope::internal {
+
+struct CompiledModule;
+
+/// One entry of compiled code into the frames of a thread: where it left for the host, if it
+/// did (the frame pointer and return address of the compiled caller; 0 while compiled code
+/// runs). Written by the owner before it changes state, read by captures under the state
+/// protocol or in the owner's own signal handler.
+struct NativeActivation {
+  std::atomic<uintptr_t> exit_fp{0};
+  std::atomic<uintptr_t> exit_pc{0};
+  NativeActivation* previous = nullptr;
+  uint32_t record_index = 0;  ///< Where its activation record is in the thread's records.
+};
+
+/// True for an activation record (see above).
+inline bool is_activation(const FrameRecord& r) { return r.pc == nullptr && r.fp != nullptr; }
+/// True for an expanded compiled frame.
+inline bool is_native_frame(const FrameRecord& r) { return r.fp == nullptr; }
+
+/// A compiled module's code: one range per defined function and the wasm code offset of each
+/// native instruction (from the line table LLVM wrote). Immutable once registered.
+struct CodeMap {
+  struct Range {
+    uintptr_t begin;
+    uintptr_t end;
+    uint32_t defined_index;  ///< Index among the module's defined functions.
+  };
+  struct Line {
+    uintptr_t address;
+    uint32_t wasm_offset;
+  };
+  const CompiledModule* module = nullptr;
+  std::vector<Range> ranges;  ///< Sorted by {begin}, disjoint.
+  std::vector<Line> lines;    ///< Sorted by {address}.
+
+  /// The wasm code offset for native address {pc} (the closest preceding line), or 0.
+  uint32_t wasm_offset(uintptr_t pc) const;
+};
+
+/// Makes {map} visible to captures / removes it (before its code is freed). Not for signal
+/// handlers; removal waits until no capture can still be reading it.
+void register_code_map(const CodeMap* map);
+void unregister_code_map(const CodeMap* map);
+
+/// The code map holding {pc} in one of its functions and that function's range, or null.
+/// For use outside signal handlers (symbolizing).
+const CodeMap* find_code_map(uintptr_t pc, const CodeMap::Range** range);
+
+/// Registers of an interrupted thread (from its signal context).
+struct NativeRegs {
+  uintptr_t pc = 0;
+  uintptr_t fp = 0;
+  uintptr_t sp = 0;
+  /// {pc} is an interrupted instruction (a signal context), not a return address: the function
+  /// may be in its prologue or epilogue.
+  bool exact = true;
+};
+
+/// Reads {NativeRegs} from a signal handler's {ucontext}.
+// async-signal-safe
+NativeRegs regs_from_ucontext(const void* ucontext);
+
+/// Copies {records}[0, depth) into {out} (room for {max}) with each activation record
+/// replaced by the compiled frames it stands for, outermost first; keeps the innermost {max}
+/// when there are more. {top} (may be null) are the registers of the owner interrupted in
+/// compiled code, for the innermost activation. Returns the number copied and sets {*total}
+/// to the full expanded depth.
+// async-signal-safe
+uint32_t expand_records(const FrameRecord* records, uint32_t depth, const NativeRegs* top,
+                        FrameRecord* out, uint32_t max, uint32_t* total);
+
+/// In the runtime signal's handler on a thread with compiled code on its stack: when it was
+/// interrupted in compiled code, parks there for a suspend request (its frames published in
+/// the activation's exit record meanwhile) and, for a terminate request, walks its frames
+/// and jumps to the landing pad with trap "interrupted".
+// async-signal-safe
+void service_native_requests(ExecContext* ctx, const void* ucontext);
+
+/// {expand_records} of a thread whose frames are frozen (held in a host call, parked,
+/// waiting), into a vector. Not for signal handlers.
+std::vector<FrameRecord> expand_frozen(const FrameRecord* records, uint32_t depth);
+
+/// The wasm code offset of expanded compiled frame {r} ({is_native_frame}), or 0.
+uint32_t native_wasm_offset(const FrameRecord& r);
+
+/// True when some record of [0, depth) is an activation record.
+inline bool has_activation(const FrameRecord* records, uint32_t depth) {
+  for (uint32_t i = 0; i < depth; ++i) {
+    if (is_activation(records[i])) return true;
+  }
+  return false;
+}
+
+}  // namespace wasmscope::internal
