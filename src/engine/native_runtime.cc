@@ -148,6 +148,15 @@ void ws_trap(uint32_t trap, uint32_t) {
     const uint32_t n = expand_records(ctx->frames() + from, depth - from, &regs,
                                       ctx->native_trap_frames.data(), total, &total);
     ctx->native_trap_frames.resize(n);
+    // Out of stack in a function's entry check: like the interpreter, which cannot push the
+    // frame, name the call that could not be made as the innermost frame.
+    if (trap == static_cast<uint32_t>(Trap::kCallStackExhausted) && n > 1) {
+      ctx->native_trap_frames.pop_back();
+      FrameRecord& caller = ctx->native_trap_frames.back();
+      if (is_native_frame(caller)) {  // a return address: step back into the call
+        caller.pc = reinterpret_cast<const uint64_t*>(reinterpret_cast<uintptr_t>(caller.pc) - 1);
+      }
+    }
     ctx->native_trap_depth = from;
   }
   pad->trap = trap;

@@ -58,6 +58,7 @@ constexpr const char* kRunUsage =
     "  --tier interp|compiled  run in the interpreter (default) or compile to native code\n"
     "                       first (LLVM, in process; docs/compiled-tier.md)\n"
     "  --opt-level 0..3     the compiled tier's optimization level (default 2)\n"
+    "                       (environment: WASMSCOPE_TIER sets the default tier)\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
     "  --max-threads N      at most N live wasi-threads threads (default 1024); past it\n"
     "                       thread-spawn returns an error to the program\n"
@@ -335,6 +336,11 @@ void check_env(const std::string& entry) {
 
 RunOptions parse_run_args(const Args& args) {
   RunOptions o;
+  // The default tier may come from the environment, so that whole test suites and scripts run
+  // unchanged on the compiled tier; --tier overrides it.
+  if (const char* tier = std::getenv("WASMSCOPE_TIER"); tier != nullptr && *tier != '\0') {
+    choose_tier(tier, &o.config);
+  }
   size_t i = 0;
   auto value_of = [&](const std::string& option) -> const std::string& {
     if (i + 1 >= args.size()) throw UsageError(option + " needs a value");

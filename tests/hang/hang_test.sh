@@ -21,6 +21,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Every run of the wait_* and recurse_* cases is bounded, so a broken build fails, not hangs.
 limit=60
 
+# slow.wasm's argument: fib(37) takes seconds in the interpreter, a few hundred milliseconds
+# compiled (WASMSCOPE_TIER=compiled, run's default tier), where fib(42) takes the seconds.
+# Compiling it first takes about a second: signals sent meanwhile find no guest running yet.
+fib_n=37
+start_delay=0.2
+# recurse.wasm's work per level: the report at 300 ms must find hundreds of frames, but not
+# more than a capture holds (65,536), which compiled code, limited by the native stack, passes.
+recurse_rounds=1000
+if [ "${WASMSCOPE_TIER:-}" = compiled ]; then
+  fib_n=43
+  start_delay=2
+  recurse_rounds=20000
+fi
+
 # report_block N FILE: report #N of the text reports in FILE, from its title line to the blank
 # line after its frames (so a trap's own stack that follows is not taken for the report's).
 report_block() {
@@ -70,7 +84,7 @@ expect_recursion() {
 
 # The program's output with no diagnostics attached: the reference for "unchanged".
 reference() {
-  "$wasmscope" run "$examples/slow.wasm" 37 >"$work/ref.out" 2>"$work/ref.err"
+  "$wasmscope" run "$examples/slow.wasm" "$fib_n" >"$work/ref.out" 2>"$work/ref.err"
   echo $? >"$work/ref.status"
 }
 
@@ -97,7 +111,7 @@ case "$case_name" in
     # The long computation, interrupted at the deadline: its report names fib at its source
     # line (slow.c:7) and main's call (slow.c:12), then the call traps.
     timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --on-hang interrupt \
-      "$examples/slow.wasm" 37 >"$work/out" 2>"$work/err"
+      "$examples/slow.wasm" "$fib_n" >"$work/out" 2>"$work/err"
     status=$?
     [ "$status" -eq 134 ] || fail "exit status $status, expected 134 (the interrupted trap)"
     expect_prompt_report "$work/err"
@@ -109,7 +123,7 @@ case "$case_name" in
     ;;
   report)
     reference
-    "$wasmscope" run --watchdog 300ms "$examples/slow.wasm" 37 >"$work/out" 2>"$work/err"
+    "$wasmscope" run --watchdog 300ms "$examples/slow.wasm" "$fib_n" >"$work/out" 2>"$work/err"
     status=$?
     [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
     cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without watchdog"
@@ -152,9 +166,15 @@ case "$case_name" in
     ;;
   sigquit)
     reference
-    "$wasmscope" run "$examples/slow.wasm" 37 >"$work/out" 2>"$work/err" &
+    "$wasmscope" run "$examples/slow.wasm" "$fib_n" >"$work/out" 2>"$work/err" &
     pid=$!
-    sleep 0.2
+    sleep "$start_delay"
+    # Until a dump shows the guest running (compiling first takes a while under load).
+    for _ in $(seq 100); do
+      grep -q "^    at slow!fib" "$work/err" && break
+      kill -QUIT "$pid" 2>/dev/null
+      sleep 0.1
+    done
     for _ in $(seq 20); do
       kill -QUIT "$pid" 2>/dev/null
       sleep 0.03
@@ -169,7 +189,7 @@ case "$case_name" in
     ;;
   stack | stack_other_user)
     reference
-    "$wasmscope" run "$examples/slow.wasm" 37 >"$work/out" 2>"$work/err" &
+    "$wasmscope" run "$examples/slow.wasm" "$fib_n" >"$work/out" 2>"$work/err" &
     pid=$!
     # Give it time to start (and open its socket), then ask from "another shell".
     for _ in $(seq 50); do
@@ -272,20 +292,25 @@ case "$case_name" in
     # Little work per level, so the stack runs out (in a second or two) after the first reports;
     # the program must trap as it does without the watchdog. The reports go to a file as JSON,
     # which keeps every frame.
-    timeout -k 5 "$limit" "$wasmscope" run "$examples/recurse.wasm" 1000 \
+    timeout -k 5 "$limit" "$wasmscope" run "$examples/recurse.wasm" "$recurse_rounds" \
       >"$work/ref.out" 2>"$work/ref.err"
     echo $? >"$work/ref.status"
     expect_match "$work/ref.err" "^trap: call stack exhausted$"
     # The trap's stack is capped like a dump: the limit is 65,536 frames (Config's
     # max_call_depth), so 65,536 - 48 - 16 are counted, not printed. The innermost frame is the
     # call to mix (line 25) that found no room.
-    expect_match "$work/ref.err" "^    \.\.\. 65472 frames omitted \.\.\.$"
+    # The interpreter runs out of frame records (65536); compiled code out of native stack.
+    if [ "${WASMSCOPE_TIER:-}" = compiled ]; then
+      expect_match "$work/ref.err" "^    \.\.\. [0-9]+ frames omitted \.\.\.$"
+    else
+      expect_match "$work/ref.err" "^    \.\.\. 65472 frames omitted \.\.\.$"
+    fi
     [ "$(grep -c "^    at " "$work/ref.err")" -eq 64 ] || fail "the trap printed more than 64 frames"
     grep -m1 "^    at " "$work/ref.err" |
       grep -qE "^    at recurse!path_hash\+0x[0-9a-f]+ \(.*recurse\.c:25\)$" ||
       fail "the trap's innermost frame is not the call to mix in path_hash (recurse.c:25)"
     timeout -k 5 "$limit" "$wasmscope" run --watchdog 300ms --hang-report "$work/report.json" \
-      --hang-report-format json "$examples/recurse.wasm" 1000 >"$work/out" 2>"$work/err"
+      --hang-report-format json "$examples/recurse.wasm" "$recurse_rounds" >"$work/out" 2>"$work/err"
     status=$?
     [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
     cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without watchdog"
