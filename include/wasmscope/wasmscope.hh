@@ -53,12 +53,20 @@ struct Instance;
 
 class Func;
 
+/// Which engine runs a store's modules: the interpreter, or native code compiled through LLVM
+/// when the module is compiled (docs/compiled-tier.md).
+enum class Tier : uint8_t { kInterpreter, kCompiled };
+
 /// Options of a store (and of the modules compiled for it).
 struct Config {
   Features features;                         ///< Proposals enabled; all by default.
   BoundsChecks bounds = BoundsChecks::kGuardPages;
-  uint32_t max_call_depth = 1u << 16;        ///< Guest frames before "call stack exhausted".
+  uint32_t max_call_depth = 1u << 16;        ///< Guest frames before "call stack exhausted"
+                                             ///< (the interpreter's; compiled code is bounded
+                                             ///< by the thread's native stack).
   uint32_t value_stack_bytes = 8u << 20;     ///< Operand and local storage per thread.
+  Tier tier = Tier::kInterpreter;
+  uint32_t opt_level = 2;                    ///< The compiled tier's optimization level, 0..3.
 };
 
 /// A WebAssembly value of any type. A plain value: copy it freely; not synchronized.

@@ -61,7 +61,7 @@ bool on_runtime_signal(int, siginfo_t* info, void* ucontext) {
     if (target == t_current) answer_capture(target, true, ucontext);
   }
   // Compiled code has no safepoints: it answers suspend and terminate here (code_map.h).
-  if (t_current != nullptr && t_current->native.activation != nullptr) {
+  if (t_current != nullptr && t_current->native.activation.load(std::memory_order_relaxed) != nullptr) {
     service_native_requests(t_current, ucontext);
   }
   return true;

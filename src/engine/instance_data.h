@@ -2,6 +2,7 @@
 // only reads and writes their contents.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,7 +35,8 @@ struct NativeThreadState {
   /// (the thread's stack bottom plus a reserve for host calls and signal handlers).
   uintptr_t stack_limit = 0;
   /// The innermost entry into compiled code on this thread (engine/code_map.h), or null.
-  NativeActivation* activation = nullptr;
+  /// Written by the owner only; others read it to know the thread has no safepoints.
+  std::atomic<NativeActivation*> activation{nullptr};
 };
 
 /// An instance as compiled code sees it (engine/native_abi.h): raw arrays of its index spaces,

@@ -908,7 +908,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
 
   Trap trap;
   ThreadState now;
-  NativeActivation* const saved_activation = ctx->native.activation;
+  NativeActivation* const saved_activation = ctx->native.activation.load(std::memory_order_relaxed);
   bool native_trap = false;
   if (func->code == nullptr) {
     ctx->host_func.store(func, std::memory_order_relaxed);
@@ -939,7 +939,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
       if (pad.trap == 0) ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
       if (func->native_entry != nullptr) {
         // Compiled code trapped: its frames were walked before the jump ({ws_trap}).
-        ctx->native.activation = saved_activation;
+        ctx->native.activation.store(saved_activation, std::memory_order_relaxed);
         native_trap = true;
       }
     }

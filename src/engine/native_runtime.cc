@@ -34,7 +34,7 @@ Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
   // Room for the frames of a trap raised in a signal handler (terminate), which cannot allocate.
   if (ctx->native_trap_frames.capacity() < 4096) ctx->native_trap_frames.reserve(4096);
   NativeActivation act;
-  act.previous = ctx->native.activation;
+  act.previous = ctx->native.activation.load(std::memory_order_relaxed);
   act.record_index = d;
   ctx->frames()[d] = FrameRecord{func, nullptr, reinterpret_cast<uint64_t*>(&act)};
   ctx->position.store(nullptr, std::memory_order_relaxed);
@@ -42,9 +42,9 @@ Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
   std::atomic_signal_fence(std::memory_order_seq_cst);
   ctx->depth.store(d + 1, std::memory_order_release);
   std::atomic_signal_fence(std::memory_order_seq_cst);
-  ctx->native.activation = &act;
+  ctx->native.activation.store(&act, std::memory_order_relaxed);
   func->native_entry(&ctx->native, func->native_vm, args);
-  ctx->native.activation = act.previous;
+  ctx->native.activation.store(act.previous, std::memory_order_relaxed);
   std::atomic_signal_fence(std::memory_order_seq_cst);
   ctx->depth.store(d, std::memory_order_release);
   return Trap::kNone;
@@ -88,7 +88,7 @@ void service_native_requests(ExecContext* ctx, const void* ucontext) {
   if (pad == nullptr || !pad->armed.load(std::memory_order_relaxed)) return;
   const uint32_t requests = ctx->requests.load(std::memory_order_acquire);
   if ((requests & (kRequestSuspend | kRequestTerminate)) == 0) return;
-  NativeActivation* act = ctx->native.activation;
+  NativeActivation* act = ctx->native.activation.load(std::memory_order_relaxed);
   // Published for captures while parked (they read the records directly).
   act->exit_fp.store(regs.fp, std::memory_order_relaxed);
   act->exit_pc.store(regs.pc, std::memory_order_relaxed);
@@ -175,16 +175,23 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
   if (callee->host != nullptr) {
     // Leaving compiled code: where from, for captures while the host runs (the state change
     // in call_host publishes it).
-    NativeActivation* act = ts->activation;
+    NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
     const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
     if (act != nullptr) {
       act->exit_fp.store(frame[0], std::memory_order_relaxed);
       act->exit_pc.store(frame[1], std::memory_order_relaxed);
     }
-    const Trap t = call_host(ctx, callee, args);
+    Trap t = call_host(ctx, callee, args);
     if (act != nullptr) {
       act->exit_pc.store(0, std::memory_order_relaxed);
       act->exit_fp.store(0, std::memory_order_relaxed);
+    }
+    // A terminate request whose signal came while the host ran: compiled code has no
+    // safepoint to see it later, so the return to it is where it takes effect.
+    if (t == Trap::kNone &&
+        (ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0) {
+      ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+      t = Trap::kInterrupted;
     }
     if (t != Trap::kNone) raise(t);
     return;

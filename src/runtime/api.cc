@@ -45,6 +45,9 @@ internal::StoreConfig internal::to_internal(const Config& config) {
   out.bounds = config.bounds;
   out.limits.max_frames = config.max_call_depth;
   out.limits.value_stack_slots = std::max<uint32_t>(config.value_stack_bytes / 8, 1024);
+  out.tier = config.tier == wasmscope::Tier::kCompiled ? internal::Tier::kCompiled
+                                                      : internal::Tier::kInterp;
+  out.opt_level = std::min<uint32_t>(config.opt_level, 3);
   return out;
 }
 
@@ -406,6 +409,10 @@ Result<Instance> Store::instantiate(const Module& module, const std::vector<Exte
   if (module.impl_->bounds != impl_->config().bounds) {
     return Error{ErrorKind::kUnlinkable, 0,
                  "module was compiled for another bounds-check mode than this store's"};
+  }
+  if (module.impl_->native_entries.empty() != (impl_->config().tier == internal::Tier::kInterp) &&
+      !module.impl_->module.functions.empty()) {
+    return Error{ErrorKind::kUnlinkable, 0, "module was compiled for another tier than this store's"};
   }
   internal::TrapInfo trap;
   auto instance = impl_->instantiate(module.impl_, resolved, &trap);

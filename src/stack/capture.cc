@@ -21,6 +21,8 @@ namespace {
 /// capture buffer holds the answer.
 bool await_copy(ExecContext* ctx, uint32_t seq, bool use_signal, const timespec& deadline) {
   bool signalled = false;
+  // Compiled code has no safepoints: only its signal handler can answer.
+  if (ctx->native.activation.load(std::memory_order_relaxed) != nullptr) use_signal = true;
   if (use_signal) {
     install_runtime_signal_handler();
     signalled = send_signal_with_value(ctx->owner.load(std::memory_order_relaxed),
