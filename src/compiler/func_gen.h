@@ -54,7 +54,7 @@ struct ModuleGen {
   llvm::MDNode* tbaa_runtime;  ///< The runtime's structures (views, memory descriptors).
   llvm::FunctionCallee helper_trap;
   const char* fp_register_constraint;          ///< Inline asm: a float in and out, same register.
-  bool has_pshufb;  ///< x86 with SSSE3: i8x16.swizzle is one instruction.
+  bool has_ssse3;  ///< x86 with SSSE3: pshufb and pmulhrsw for swizzle and q15mulr_sat_s.
   std::vector<uint32_t> import_func_types;   ///< Type index per imported function.
   std::vector<ValType> import_global_types;  ///< Value type per imported global.
 

@@ -6,6 +6,7 @@
 // interpreter's engine/simd_int.h and engine/simd_float.h state them lane by lane.
 #include <llvm/IR/IntrinsicsX86.h>
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -98,6 +99,29 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
     const unsigned n = from.lanes / 2;
     return b_.CreateShuffleVector(as(v, from), lane_run(high ? n : 0, n));
   };
+  // Saturating float -> i32 lanes. llvm.fptosi.sat is scalarized on vectors, so: the plain
+  // conversion (cvttps2dq and the like), whose out-of-range lanes are poison, then each such
+  // lane replaced by its saturated value (a select does not propagate the operand it drops).
+  auto trunc_sat = [&](Value* x, Type* to) {
+    Type* t = x->getType();
+    const bool is_f32 = t->getScalarType() == g_.f32;
+    auto fp = [&](double v) { return llvm::ConstantFP::get(t, v); };
+    auto lanes = [&](int64_t v) { return llvm::ConstantInt::get(to, v, true); };
+    Value* zero = llvm::Constant::getNullValue(to);
+    if (!is_signed) {
+      Value* r = b_.CreateFPToUI(x, to);
+      r = b_.CreateSelect(b_.CreateFCmpOGE(x, fp(4294967296.0)), lanes(-1), r);
+      return b_.CreateSelect(b_.CreateFCmpULE(x, fp(-1.0)), zero, r);  // NaN too
+    }
+    Value* r = b_.CreateFPToSI(x, to);
+    r = b_.CreateSelect(b_.CreateFCmpOGE(x, fp(2147483648.0)), lanes(INT32_MAX), r);
+    // Below the range: under -2^31 for f32, at or under -2^31 - 1 for f64 (whose fractions
+    // above it still truncate to INT32_MIN).
+    Value* below = is_f32 ? b_.CreateFCmpOLT(x, fp(-2147483648.0))
+                          : b_.CreateFCmpOLE(x, fp(-2147483649.0));
+    r = b_.CreateSelect(below, lanes(INT32_MIN), r);
+    return b_.CreateSelect(b_.CreateFCmpUNO(x, x), zero, r);
+  };
   // LLVM folds x - 0.0, x * 1.0 and the like to x, but wasm must quieten a signalling NaN x:
   // constant operands of float arithmetic stay opaque.
   auto opaque_constant = [&](Value* v) { return llvm::isa<llvm::Constant>(v) ? opaque(v) : v; };
@@ -175,7 +199,7 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
       return {};
     case Op::I8x16Swizzle:
       binary([&](Value* a, Value* idx) -> Value* {
-        if (g_.has_pshufb) {
+        if (g_.has_ssse3) {
           // pshufb gives 0 for an index with its top bit set and otherwise uses its low 4
           // bits: a saturating add of 0x70 sends 16..255, and only those, to the top half.
           Value* sat = call_intrinsic(llvm::Intrinsic::uadd_sat, {idx->getType()},
@@ -376,8 +400,16 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
       return {};
     }
     case Op::I16x8Q15mulrSatS:
-      // (a * b + 0x4000) >> 15 in 32-bit lanes; only -0x8000 * -0x8000 leaves the i16 range.
-      binary([&](Value* a, Value* c) {
+      // (a * b + 0x4000) >> 15; only -0x8000 * -0x8000 leaves the i16 range.
+      binary([&](Value* a, Value* c) -> Value* {
+        if (g_.has_ssse3) {
+          // pmulhrsw computes exactly that, wrapping the one overflow to -0x8000: flip it.
+          Value* r = b_.CreateCall(
+              llvm::Intrinsic::getDeclaration(&g_.mod, llvm::Intrinsic::x86_ssse3_pmul_hr_sw_128),
+              {a, c});
+          Value* wrapped = b_.CreateICmpEQ(r, splat(kI16x8, -0x8000));
+          return b_.CreateXor(r, b_.CreateSExt(wrapped, r->getType()));
+        }
         const Shape wide{8, 32, false};
         Value* p = b_.CreateMul(b_.CreateSExt(a, int_vec(wide)), b_.CreateSExt(c, int_vec(wide)));
         p = b_.CreateAShr(b_.CreateAdd(p, splat(wide, 0x4000)), splat(wide, 15));
@@ -431,17 +463,12 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
       return {};
 
     // ---- Conversions ----
-    case Op::I32x4TruncSatF32x4S: case Op::I32x4TruncSatF32x4U: {
-      Value* a = pop_as(kF32x4);
-      result(call_intrinsic(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
-                            {int_vec(kI32x4), a->getType()}, {a}));
+    case Op::I32x4TruncSatF32x4S: case Op::I32x4TruncSatF32x4U:
+      result(trunc_sat(pop_as(kF32x4), int_vec(kI32x4)));
       return {};
-    }
     case Op::I32x4TruncSatF64x2SZero: case Op::I32x4TruncSatF64x2UZero: {
-      Value* a = pop_as(kF64x2);
       Type* pair = int_vec({2, 32, false});
-      Value* r = call_intrinsic(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
-                                {pair, a->getType()}, {a});
+      Value* r = trunc_sat(pop_as(kF64x2), pair);
       result(b_.CreateShuffleVector(r, llvm::Constant::getNullValue(pair), lane_run(0, 4)));
       return {};
     }
