@@ -131,7 +131,8 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
     });
   };
 
-  // Linear memory: {size} bytes (the opcode table's) at the address popped plus the offset.
+  // Linear memory at the popped address plus the offset; the access size (what explicit bounds
+  // check) is the opcode table's.
   auto mem_load = [&](Type* t) -> Value* {
     Value* addr = memory_address(pop(), in.mem.offset, op_info(op).arg);
     llvm::LoadInst* v = b_.CreateAlignedLoad(t, addr, llvm::Align(1));
