@@ -7,6 +7,7 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
@@ -19,6 +20,7 @@
 
 #include "compiler/func_gen.h"
 #include "compiler/object_map.h"
+#include "engine/interpreter.h"
 
 namespace wasmscope::internal {
 namespace compiler {
@@ -44,22 +46,32 @@ void initialize_llvm() {
 }
 
 Result<void> FuncGen::block_signature(const BlockType& bt, std::vector<Type*>* params,
-                                      std::vector<Type*>* results, uint32_t offset) {
+                                      std::vector<Type*>* results, uint32_t /*offset*/) {
   switch (bt.kind) {
     case BlockType::Kind::kEmpty: return {};
     case BlockType::Kind::kValType:
-      if (bt.type == ValType::kV128) return unsupported(offset, "v128");
       results->push_back(g_.value_type(bt.type));
       return {};
     case BlockType::Kind::kTypeIndex: {
       const FuncType& ft = g_.m.types[bt.index];
-      if (has_v128(ft)) return unsupported(offset, "v128");
       for (ValType t : ft.params) params->push_back(g_.value_type(t));
       for (ValType t : ft.results) results->push_back(g_.value_type(t));
       return {};
     }
   }
   return {};
+}
+
+void store_slot(llvm::IRBuilder<>& b, const ModuleGen& g, Value* slots, size_t index, Value* v) {
+  if (v->getType() == g.f32) v = b.CreateBitCast(v, g.i32);
+  if (v->getType() == g.f64) v = b.CreateBitCast(v, g.i64);
+  if (v->getType() == g.i32) v = b.CreateZExt(v, g.i64);
+  b.CreateAlignedStore(v, b.CreateConstInBoundsGEP1_64(g.i64, slots, index), llvm::Align(kSlotAlign));
+}
+
+Value* load_slot(llvm::IRBuilder<>& b, const ModuleGen& g, Value* slots, size_t index, Type* t) {
+  return b.CreateAlignedLoad(t, b.CreateConstInBoundsGEP1_64(g.i64, slots, index),
+                             llvm::Align(kSlotAlign));
 }
 
 BasicBlock* FuncGen::trap_block(Trap trap) {
@@ -181,24 +193,22 @@ void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value
   b_.CreateBr(join);
 
   b_.SetInsertPoint(slow);
-  const size_t slots = std::max<size_t>(std::max<size_t>(np, ft.results.size()), 1);
+  const size_t slots = std::max<size_t>(call_slots(ft), 1);
   llvm::IRBuilder<> eb(entry_, entry_->begin());
   llvm::AllocaInst* area = eb.CreateAlloca(g_.i64, llvm::ConstantInt::get(g_.i32, slots));
   area->setAlignment(llvm::Align(8));
+  size_t slot = 0;
   for (size_t i = 0; i < np; ++i) {
-    Value* p = b_.CreateConstInBoundsGEP1_64(g_.i64, area, i);
-    Value* v = args[i];
-    if (v->getType() == g_.f32) v = b_.CreateBitCast(v, g_.i32);
-    if (v->getType() == g_.f64) v = b_.CreateBitCast(v, g_.i64);
-    if (v->getType() == g_.i32) v = b_.CreateZExt(v, g_.i64);
-    b_.CreateStore(v, p);
+    store_slot(b_, g_, area, slot, args[i]);
+    slot += slot_count(ft.params[i]);
   }
   b_.CreateCall(g_.helper("ws_call_func", g_.void_type, {g_.ptr, g_.ptr, g_.ptr}),
                 {ts_, callee_func, area});
   std::vector<Value*> slow_results;
-  for (size_t i = 0; i < ft.results.size(); ++i) {
-    Value* p = b_.CreateConstInBoundsGEP1_64(g_.i64, area, i);
-    slow_results.push_back(b_.CreateLoad(g_.value_type(ft.results[i]), p));
+  slot = 0;
+  for (ValType t : ft.results) {
+    slow_results.push_back(load_slot(b_, g_, area, slot, g_.value_type(t)));
+    slot += slot_count(t);
   }
   BasicBlock* slow_end = b_.GetInsertBlock();
   b_.CreateBr(join);
@@ -299,7 +309,6 @@ Result<void> FuncGen::generate() {
     local_types_.push_back(lt);
   }
   for (const LocalRun& run : fn_.locals) {
-    if (run.type == ValType::kV128) return unsupported(fn_.code.begin, "v128 locals");
     Type* lt = g_.value_type(run.type);
     for (uint32_t i = 0; i < run.count; ++i) {
       llvm::AllocaInst* a = b_.CreateAlloca(lt);
@@ -578,7 +587,6 @@ Result<void> FuncGen::instruction(const Instr& in) {
       const FuncType* ft;
       if (callee < g_.m.imported_funcs) {
         ft = &g_.m.types[g_.import_func_types[callee]];
-        if (has_v128(*ft)) return unsupported(in.offset, "v128");
         llvm::IRBuilder<> eb(entry_, entry_->begin());
         llvm::AllocaInst* vm_slot = eb.CreateAlloca(g_.ptr);
         llvm::AllocaInst* func_slot = eb.CreateAlloca(g_.ptr);
@@ -590,14 +598,12 @@ Result<void> FuncGen::instruction(const Instr& in) {
       } else {
         const uint32_t defined = callee - g_.m.imported_funcs;
         ft = &g_.m.types[g_.m.functions[defined].type];
-        if (has_v128(*ft)) return unsupported(in.offset, "v128");
         emit_call(*ft, g_.bodies[defined], vm_, nullptr, true);
       }
       return {};
     }
     case Op::CallIndirect: {
       const FuncType& ft = g_.m.types[in.index];
-      if (has_v128(ft)) return unsupported(in.offset, "v128");
       Value* elem = pop();
       llvm::IRBuilder<> eb(entry_, entry_->begin());
       llvm::AllocaInst* vm_slot = eb.CreateAlloca(g_.ptr);
@@ -612,9 +618,18 @@ Result<void> FuncGen::instruction(const Instr& in) {
 
     // ---- Parametric ----
     case Op::Drop: {
-      // A dropped load must still trap when out of bounds: keep LLVM from deleting it.
+      // A dropped load must still trap when out of bounds: keep LLVM from deleting it. The
+      // loaded value may have been extended, inserted into a vector or splatted (SIMD loads).
       Value* v = pop();
-      if (auto* ext = llvm::dyn_cast<llvm::CastInst>(v)) v = ext->getOperand(0);
+      for (int step = 0; step < 4; ++step) {
+        if (auto* conversion = llvm::dyn_cast<llvm::CastInst>(v)) {
+          v = conversion->getOperand(0);
+        } else if (auto* insert = llvm::dyn_cast<llvm::InsertElementInst>(v)) {
+          v = insert->getOperand(1);
+        } else if (auto* shuffle = llvm::dyn_cast<llvm::ShuffleVectorInst>(v)) {
+          v = shuffle->getOperand(0);
+        }
+      }
       if (auto* l = llvm::dyn_cast<llvm::LoadInst>(v)) {
         if (l->getMetadata(llvm::LLVMContext::MD_tbaa) == g_.tbaa_memory) l->setVolatile(true);
       }
@@ -640,18 +655,18 @@ Result<void> FuncGen::instruction(const Instr& in) {
       const ValType t = i < g_.m.imported_globals
                             ? g_.import_global_types[i]
                             : g_.m.globals[i - g_.m.imported_globals].type.type;
-      if (t == ValType::kV128) return unsupported(in.offset, "v128 globals");
       Value* p = global_ptr(i);
       llvm::LoadInst* v = b_.CreateLoad(g_.value_type(t), p);
+      if (t == ValType::kV128) v->setAlignment(llvm::Align(kSlotAlign));
       v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
       push(v);
       return {};
     }
     case Op::GlobalSet: {
       Value* v = pop();
-      if (v->getType() == nullptr) return unsupported(in.offset, "v128 globals");
       Value* p = global_ptr(in.index);
       llvm::StoreInst* s = b_.CreateStore(v, p);
+      if (v->getType() == g_.v128) s->setAlignment(llvm::Align(kSlotAlign));
       s->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
       return {};
     }
@@ -925,18 +940,17 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
   Value* vm = &*arg++;
   Value* slots = &*arg++;
   std::vector<Value*> args{ts, vm};
-  for (size_t k = 0; k < ft.params.size(); ++k) {
-    Value* p = b.CreateConstInBoundsGEP1_64(g.i64, slots, k);
-    args.push_back(b.CreateLoad(g.value_type(ft.params[k]), p));
+  size_t slot = 0;
+  for (ValType t : ft.params) {
+    args.push_back(load_slot(b, g, slots, slot, g.value_type(t)));
+    slot += slot_count(t);
   }
   Value* ret = b.CreateCall(g.bodies[i], args);
+  slot = 0;
   for (size_t k = 0; k < ft.results.size(); ++k) {
     Value* v = ft.results.size() == 1 ? ret : b.CreateExtractValue(ret, {static_cast<unsigned>(k)});
-    // Whole slots: i32 and f32 results are zero-extended.
-    if (v->getType() == g.f32) v = b.CreateBitCast(v, g.i32);
-    if (v->getType() == g.f64) v = b.CreateBitCast(v, g.i64);
-    if (v->getType() == g.i32) v = b.CreateZExt(v, g.i64);
-    b.CreateStore(v, b.CreateConstInBoundsGEP1_64(g.i64, slots, k));
+    store_slot(b, g, slots, slot, v);
+    slot += slot_count(ft.results[k]);
   }
   b.CreateRetVoid();
 }
@@ -984,12 +998,15 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
               llvm::Type::getDoubleTy(ctx),
               llvm::PointerType::getUnqual(ctx),
               llvm::Type::getVoidTy(ctx),
+              llvm::FixedVectorType::get(llvm::Type::getInt32Ty(ctx), 4),
               {},
               {},
               md.createTBAAStructTagNode(memory_type, memory_type, 0),
               md.createTBAAStructTagNode(runtime_type, runtime_type, 0),
               {},
               (*tm)->getTargetTriple().isAArch64() ? "=w,0" : "=x,0",
+              (*tm)->getTargetTriple().isX86() &&
+                  (*tm)->getMCSubtargetInfo()->checkFeatures("+ssse3"),
               {},
               {}};
   g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32});
@@ -1020,9 +1037,6 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
 
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     const FuncType& ft = m.types[m.functions[i].type];
-    if (has_v128(ft)) {
-      return unsupported(m.functions[i].code.begin, "v128 parameters and results");
-    }
     llvm::Function* fn = llvm::Function::Create(g.native_type(ft), llvm::Function::ExternalLinkage,
                                                 "f" + std::to_string(i), *mod);
     fn->addFnAttr("frame-pointer", "all");

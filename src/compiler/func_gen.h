@@ -47,12 +47,15 @@ struct ModuleGen {
   Type* f64;
   Type* ptr;
   Type* void_type;
+  /// A v128, whatever its lanes: each SIMD instruction bitcasts it to the shape it works on.
+  Type* v128;
   std::vector<llvm::Function*> bodies;  ///< One per defined function.
   std::vector<llvm::FunctionType*> types;  ///< Native type per module type index.
   llvm::MDNode* tbaa_memory;   ///< Linear memory bytes.
   llvm::MDNode* tbaa_runtime;  ///< The runtime's structures (views, memory descriptors).
   llvm::FunctionCallee helper_trap;
   const char* fp_register_constraint;          ///< Inline asm: a float in and out, same register.
+  bool has_ssse3;  ///< x86 with SSSE3: pshufb and pmulhrsw for swizzle and q15mulr_sat_s.
   std::vector<uint32_t> import_func_types;   ///< Type index per imported function.
   std::vector<ValType> import_global_types;  ///< Value type per imported global.
 
@@ -64,7 +67,7 @@ struct ModuleGen {
       case ValType::kF64: return f64;
       case ValType::kFuncRef:
       case ValType::kExternRef: return i64;
-      case ValType::kV128: return nullptr;
+      case ValType::kV128: return v128;
     }
     return nullptr;
   }
@@ -88,15 +91,17 @@ struct ModuleGen {
   }
 };
 
-inline bool has_v128(const FuncType& ft) {
-  for (ValType t : ft.params) {
-    if (t == ValType::kV128) return true;
-  }
-  for (ValType t : ft.results) {
-    if (t == ValType::kV128) return true;
-  }
-  return false;
-}
+/// Slots a value of type {t} takes in the slot convention (engine/native_abi.h): a v128 two.
+inline size_t slot_count(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+
+/// The alignment of a v128 in slots and globals (arrays of 8-byte slots): less than its type's.
+inline constexpr unsigned kSlotAlign = 8;
+
+/// Stores {v} at slot {index} of {slots} as the slot convention wants it: whole slots, i32 and
+/// f32 zero-extended, a v128 over two slots.
+void store_slot(llvm::IRBuilder<>& b, const ModuleGen& g, Value* slots, size_t index, Value* v);
+/// Loads a value of native type {t} from slot {index} of {slots}.
+Value* load_slot(llvm::IRBuilder<>& b, const ModuleGen& g, Value* slots, size_t index, Type* t);
 
 /// Generates one function body.
 class FuncGen {
