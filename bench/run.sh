@@ -30,7 +30,7 @@ ONLY_ENGINES=""
 METRIC=wall
 OUT_FILE="$RESULTS_DIR/latest.md"
 
-ALL_ENGINES=(wasmscope wasm3 iwasm wasm-interp node)
+ALL_ENGINES=(wasmscope wasmscope-compiled wasm3 iwasm wasm-interp node)
 
 usage() {
   cat <<EOF
@@ -224,6 +224,8 @@ locate() {  # locate ENGINE VAR DEFAULT... : honours VAR when set (empty disable
 }
 
 locate wasmscope WASMSCOPE "$ROOT/build/src/tools/wasmscope"
+# The same binary on its compiled tier (LLVM JIT; compile time is part of each run's time).
+locate wasmscope-compiled WASMSCOPE "$ROOT/build/src/tools/wasmscope"
 locate wasm3 WASM3 /tmp/wasm3/build/wasm3 wasm3
 locate iwasm IWASM /tmp/wamr/product-mini/platforms/linux/build/iwasm iwasm
 locate wasm-interp WASM_INTERP wasm-interp
@@ -240,6 +242,8 @@ engine_cmd() {
   case "$e" in
     native) CMD=("$BUILD_DIR/$k.native" "${vals[@]}") ;;
     wasmscope) CMD=("${ENGINE_PATH[$e]}" run "$wasm" --invoke "$name" "${vals[@]}") ;;
+    wasmscope-compiled)
+      CMD=("${ENGINE_PATH[$e]}" run --tier compiled "$wasm" --invoke "$name" "${vals[@]}") ;;
     wasm3) CMD=("${ENGINE_PATH[$e]}" --func "$name" "$wasm" "${vals[@]}") ;;
     iwasm) CMD=("${ENGINE_PATH[$e]}" -f "$name" "$wasm" "${vals[@]}") ;;
     wasm-interp) CMD=("${ENGINE_PATH[$e]}" "$BUILD_DIR/$k.fixed.wasm" --run-all-exports) ;;
@@ -453,7 +457,8 @@ version_of() {
     iwasm) v=$("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1) ;;
     wasm-interp) v="wabt $("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1)" ;;
     node) v="node $("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1)" ;;
-    wasmscope) v=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || true); v="commit ${v:-?}" ;;
+    wasmscope | wasmscope-compiled)
+      v=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || true); v="commit ${v:-?}" ;;
   esac
   echo "$v"
 }
