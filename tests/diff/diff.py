@@ -6,7 +6,8 @@ compares what every export logs, returns and traps. See docs/testing.md ("Differ
 execution") and tests/diff/run.sh for the usage.
 
 Deterministic for a given seed: module i of a run is generated from random bytes drawn from
-Random(f"{seed}:{features}:{i}").
+Random(f"{seed}:{features}:{i}"); odd-numbered modules also go through the random optimization
+passes binaryen picks from those bytes (--fuzz-passes).
 """
 import argparse
 import json
@@ -496,14 +497,77 @@ def node_outputs(args, paths):
 NAN_NOTE = "nan-bits"
 
 
+SIMD_NAN_OPS = {f"{shape}.{op}" for shape in ("f32x4", "f64x2") for op in (
+    "add", "sub", "mul", "div", "min", "max", "sqrt", "ceil", "floor", "trunc", "nearest")}
+SIMD_NAN_OPS |= {"f32x4.demote_f64x2_zero", "f64x2.promote_low_f32x4"}
+SIMD_DENAN_FUNCS = "".join(
+    f"(func $__denan_{shape} (param $0 v128) (result v128) (v128.bitselect (v128.const i32x4 "
+    f"0 0 0 0) (local.get $0) ({shape}.ne (local.get $0) (local.get $0))))\n"
+    for shape in ("f32x4", "f64x2"))
+
+
+def denan_simd_text(text):
+    """binaryen's --denan for the SIMD float instructions it leaves alone (binaryen 108): in
+    wasm-dis's folded text, wraps each in a call that turns its NaN lanes into 0."""
+    inserts = []  # (position, text), applied from the end
+    stack = []  # per open parenthesis: the shape to close it with, or None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            i += 1
+            while text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == ";" and text.startswith(";;", i):
+            i = text.index("\n", i)
+        elif ch == "(":
+            end = i + 1
+            while end < n and text[end] not in " \n)(":
+                end += 1
+            op = text[i + 1:end]
+            shape = op[:5] if op in SIMD_NAN_OPS else None
+            if shape:
+                inserts.append((i, f"(call $__denan_{shape} "))
+            stack.append(shape)
+        elif ch == ")":
+            if stack.pop():
+                inserts.append((i + 1, ")"))
+        i += 1
+    last = text.rstrip().rindex(")")
+    inserts.append((last, SIMD_DENAN_FUNCS))
+    for pos, piece in sorted(inserts, key=lambda x: x[0], reverse=True):
+        text = text[:pos] + piece + text[pos:]
+    return text
+
+
+def denan_module(path, features, out):
+    """{path} with every NaN a float operation makes turned into 0, at {out}; False if that
+    fails."""
+    flags = wasm_opt_features(FEATURE_SETS[features])
+    rc, _, _ = run(["wasm-opt", path, "--denan", "-o", out] + flags)
+    if rc != 0:
+        return False
+    if "simd" not in FEATURE_SETS[features]:
+        return True
+    rc, text, _ = run(["wasm-dis", out])
+    if rc != 0:
+        return False
+    wat = out + ".wat"
+    with open(wat, "w") as f:
+        f.write(denan_simd_text(text))
+    rc, _, _ = run(["wasm-opt", wat, "-o", out] + flags)
+    os.unlink(wat)
+    return rc == 0
+
+
 def nan_explains(args, features, path):
     """Whether {path} agrees everywhere once binaryen's --denan pass turns every NaN a float
-    operation produces into 0: then the difference was only in NaN bits, which the spec leaves
-    nondeterministic (an arithmetic NaN's payload and sign; reinterpret or a store shows them)."""
+    operation produces into 0 (and {denan_simd_text} every NaN lane of a SIMD float operation):
+    then the difference was only in NaN bits, which the spec leaves nondeterministic (an
+    arithmetic NaN's payload and sign; reinterpret, a lane extraction or a store shows them)."""
     denan = path + ".denan.wasm"
-    rc, _, _ = run(["wasm-opt", path, "--denan", "-o", denan] +
-                   wasm_opt_features(FEATURE_SETS[features]))
-    if rc != 0:
+    if not denan_module(path, features, denan):
+        Runner.remove(denan)
         return False
     try:
         excused = set()
@@ -526,7 +590,10 @@ def generate(features, seed, index, work, with_ref=True):
     if not with_ref:
         fs = [f for f in fs if f != "reference-types"]
     out = os.path.join(work, f"{index}.wasm")
-    rc, _, err = run(["wasm-opt", "-ttf", raw, "-o", out] + wasm_opt_features(fs))
+    # Every other module also goes through a random choice of binaryen's optimization passes
+    # (chosen from the same bytes): other code shapes for wasmscope's translator to rewrite.
+    passes = ["--fuzz-passes"] if index % 2 else []
+    rc, _, err = run(["wasm-opt", "-ttf", raw, "-o", out] + passes + wasm_opt_features(fs))
     os.unlink(raw)
     if rc != 0:
         return None, "wasm-opt -ttf failed: " + err.strip()[-200:]
@@ -548,12 +615,13 @@ class Runner:
         c = self.counts
         c.generated += 1
         path, problem = generate(self.features, self.args.seed, index, self.work)
-        if problem and problem.startswith("invalid") and \
-                "reference-types" in FEATURE_SETS[self.features]:
+        if problem and "reference-types" in FEATURE_SETS[self.features]:
             # binaryen 108 types ref.func as a subtype of anyref (externref), as the
-            # reference-types proposal once did: the same bytes without reference types.
+            # reference-types proposal once did, and some of its passes fail on such code:
+            # the same bytes without reference types.
             c.regenerated_noref += 1
-            self.check_rejected(path)
+            if path:
+                self.check_rejected(path)
             path, problem = generate(self.features, self.args.seed, index, self.work,
                                      with_ref=False)
         if problem:
@@ -569,31 +637,43 @@ class Runner:
             self.remove(path)
             return
         c.compared += 1
-        if status == "different":
+        if ours is None:  # wasmscope failed to run it
             self.finish(path, detail, excused)
             return
-        self.pending.append((path, ours, excused))
+        self.pending.append((path, ours, excused, detail))
         if len(self.pending) >= 25:
             self.flush()
 
     def flush(self):
-        texts = node_outputs(self.args, [p for p, _, _ in self.pending])
-        for path, ours, excused in self.pending:
+        texts = node_outputs(self.args, [p for p, _, _, _ in self.pending])
+        for path, ours, excused, binaryen_diff in self.pending:
             status, detail = check_node(ours, texts.get(path, "skip no output from node"),
                                         excused)
             if status == "skip":
                 self.counts.add(self.counts.node_skipped, detail)
             else:
                 self.counts.node_compared += 1
-            self.finish(path, detail if status == "different" else None, excused)
+            node_diff = detail if status == "different" else None
+            self.finish(path, binaryen_diff or node_diff, excused,
+                        node_agrees=status == "equal")
         self.pending.clear()
 
-    def finish(self, path, difference, excused):
+    def finish(self, path, difference, excused, node_agrees=False):
         """Counts a compared module: equal, explained or different."""
         c = self.counts
         if difference and nan_explains(self.args, self.features, path):
+            engine = "node" if difference.startswith("vs node") else "binaryen"
+            if engine == "binaryen" and node_agrees:
+                engine = "binaryen; V8 agrees with wasmscope bit for bit"
+            if self.args.verbose:
+                kept = path
+                if self.args.keep:
+                    kept = os.path.join(self.args.keep,
+                                        f"nan-{self.features}-{sha256(path)[:16]}.wasm")
+                    shutil.copy(path, kept)
+                print(f"NAN [{self.features}] {kept}: {difference}", flush=True)
             difference = None
-            excused = excused | {NAN_NOTE}
+            excused = excused | {f"{NAN_NOTE} ({engine})"}
         if difference:
             c.different += 1
             kept = path
@@ -659,13 +739,15 @@ def main():
     ap.add_argument("--known", default=os.path.join(HERE, "known.txt"))
     ap.add_argument("--json", help="write the counts here too")
     ap.add_argument("--no-node", action="store_true")
+    ap.add_argument("--verbose", action="store_true", help="print each difference excused")
     args = ap.parse_args()
     sets = list(FEATURE_SETS) if args.features == "all" else args.features.split(",")
     for s in sets:
         if s not in FEATURE_SETS:
             ap.error(f"unknown feature set {s}")
     known = load_known(args.known)
-    known[NAN_NOTE] = ("equal after `wasm-opt --denan`: only NaN bits differed, which the spec "
+    known[NAN_NOTE + " (binaryen)"] = known[NAN_NOTE + " (node)"] = known[
+        NAN_NOTE + " (binaryen; V8 agrees with wasmscope bit for bit)"] = ("equal after `wasm-opt --denan`: only NaN bits differed, which the spec "
                        "leaves nondeterministic")
     args.node_flags = []
     if not args.no_node:

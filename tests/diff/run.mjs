@@ -2,10 +2,11 @@
 // translate-to-fuzz as `wasm-opt --fuzz-exec-before` does and prints them in the normal form
 // of tests/diff/diff_driver.cc (see there), one block per module after a line "=== PATH".
 //
-// JS cannot pass or receive v128 values, so nothing crosses the JS boundary with one: every
-// export is called through a small trampoline module that imports it, passes zeros, and hands
-// each result to a reporter import (a v128 as four i32 lanes); log-v128 is a wasm function of a
-// helper module that calls a JS logger with the four lanes. Works on node 18 (Debian 12's) and
+// JS cannot pass or receive v128 values, and a float that becomes a JS number may lose its NaN
+// bits, so neither crosses the JS boundary: every export is called through a small trampoline
+// module that imports it, passes zeros, and hands each result to a reporter import (a v128 as
+// four i32 lanes, a float as its bits); log-v128, log-f32 and log-f64 are wasm functions of a
+// helper module that call JS loggers the same way. Works on node 18 (Debian 12's) and
 // later; node 18 needs --experimental-wasm-return-call for tail calls (run.sh passes it).
 //
 // Usage: node run.mjs MODULE.wasm...
@@ -17,20 +18,16 @@ const print = (line) => out.push(line);
 const TYPE_NAMES = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128',
   0x70: 'funcref', 0x6f: 'externref' };
 
-const f32bits = new DataView(new ArrayBuffer(8));
 function formatValue(type, v) {
   switch (type) {
     case 'i32': return `${v | 0}`;
     case 'i64': return `${BigInt.asIntN(64, v)}`;
-    case 'f32': f32bits.setFloat32(0, v, true); return hex32(f32bits.getUint32(0, true));
-    case 'f64':
-      f32bits.setFloat64(0, v, true);
-      return `0x${f32bits.getBigUint64(0, true).toString(16).padStart(16, '0')}`;
     case 'funcref': case 'externref': return v === null ? 'null' : 'nonnull';
   }
   throw new Error(`no format for ${type}`);
 }
 const hex32 = (x) => `0x${(x >>> 0).toString(16).padStart(8, '0')}`;
+const hex64 = (x) => `0x${BigInt.asUintN(64, x).toString(16).padStart(16, '0')}`;
 const lanes = (a, b, c, d) => [a, b, c, d].map(hex32).join(':');
 
 // --- A little binary reader: the types of the module's function exports, in export order.
@@ -117,27 +114,36 @@ const zeroOf = {
   0x70: [0xd0, 0x70], 0x6f: [0xd0, 0x6f],
 };
 
-// The module whose "log" is fuzzing-support.log-v128: lanes to the JS import h.log4.
-const logV128Bytes = new Uint8Array([...header,
-  ...section(1, vec([funcType([0x7f, 0x7f, 0x7f, 0x7f], []), funcType([0x7b], [])])),
-  ...section(2, vec([[...name('h'), ...name('log4'), 0x00, 0x00]])),
-  ...section(3, vec([[0x01]])),
-  ...section(7, vec([[...name('log'), 0x00, 0x01]])),
-  ...section(10, vec([vec([0x00, ...[0, 1, 2, 3].flatMap((k) => [0x20, 0x00, ...lane(k)]),
-    0x10, 0x00, 0x0b])]))]);
+// The helper module whose exports are fuzzing-support.log-v128, log-f32 and log-f64: they hand
+// JS the bits (a v128 as four i32 lanes, a float reinterpreted as an integer), so that no NaN
+// passes through a JS number, which would quiet a signaling one.
+const helperBytes = new Uint8Array([...header,
+  ...section(1, vec([funcType([0x7f, 0x7f, 0x7f, 0x7f], []), funcType([0x7b], []),
+    funcType([0x7f], []), funcType([0x7e], []), funcType([0x7d], []), funcType([0x7c], [])])),
+  ...section(2, vec([[...name('h'), ...name('v128'), 0x00, 0x00],
+    [...name('h'), ...name('f32'), 0x00, 0x02], [...name('h'), ...name('f64'), 0x00, 0x03]])),
+  ...section(3, vec([[0x01], [0x04], [0x05]])),
+  ...section(7, vec([[...name('log-v128'), 0x00, 0x03], [...name('log-f32'), 0x00, 0x04],
+    [...name('log-f64'), 0x00, 0x05]])),
+  ...section(10, vec([
+    vec([0x00, ...[0, 1, 2, 3].flatMap((k) => [0x20, 0x00, ...lane(k)]), 0x10, 0x00, 0x0b]),
+    vec([0x00, 0x20, 0x00, 0xbc, 0x10, 0x01, 0x0b]),     // i32.reinterpret_f32
+    vec([0x00, 0x20, 0x00, 0xbd, 0x10, 0x02, 0x0b])]))]);  // i64.reinterpret_f64
 
 // A trampoline for {type}: export "t" calls import m.f with zeros and reports each result
-// through the imports r.TYPE (a v128 as r.v128 of four i32 lanes).
-const reporters = [0x7f, 0x7e, 0x7d, 0x7c, 0x70, 0x6f];
+// through the import r.TYPE, with the bits of floats and the lanes of a v128 as integers.
+const REPORT = {  // result type: the reporter's parameters, the conversion before the call
+  0x7f: [[0x7f], []], 0x7e: [[0x7e], []], 0x7d: [[0x7f], [0xbc]], 0x7c: [[0x7e], [0xbd]],
+  0x70: [[0x70], []], 0x6f: [[0x6f], []], 0x7b: [[0x7f, 0x7f, 0x7f, 0x7f], null],
+};
+const reporters = Object.keys(REPORT).map(Number);
 function trampolineBytes(type) {
   const typesVec = [funcType(type.params, type.results), funcType([], [])];
   const imports = [[...name('m'), ...name('f'), 0x00, 0x00]];
   for (const t of reporters) {
-    typesVec.push(funcType([t], []));
+    typesVec.push(funcType(REPORT[t][0], []));
     imports.push([...name('r'), ...name(TYPE_NAMES[t]), 0x00, ...leb(typesVec.length - 1)]);
   }
-  typesVec.push(funcType([0x7f, 0x7f, 0x7f, 0x7f], []));
-  imports.push([...name('r'), ...name('v128'), 0x00, ...leb(typesVec.length - 1)]);
   const n = type.results.length;
   const body = [];
   for (const p of type.params) body.push(...zeroOf[p]);
@@ -147,10 +153,10 @@ function trampolineBytes(type) {
     const t = type.results[i];
     if (t === 0x7b) {
       for (let k = 0; k < 4; k++) body.push(0x20, ...leb(i), ...lane(k));
-      body.push(0x10, ...leb(1 + reporters.length));
     } else {
-      body.push(0x20, ...leb(i), 0x10, ...leb(1 + reporters.indexOf(t)));
+      body.push(0x20, ...leb(i), ...REPORT[t][1]);
     }
+    body.push(0x10, ...leb(1 + reporters.indexOf(t)));
   }
   body.push(0x0b);
   const locals = vec(type.results.map((t) => [0x01, t]));
@@ -174,11 +180,13 @@ function describeError(e) {
 async function runModule(path) {
   const bytes = new Uint8Array(readFileSync(path));
   const logger = (type) => (v) => print(`log ${type} ${formatValue(type, v)}`);
-  const logV128 = new WebAssembly.Instance(new WebAssembly.Module(logV128Bytes), {
-    h: { log4: (a, b, c, d) => print(`log v128 ${lanes(a, b, c, d)}`) } }).exports.log;
+  const helper = new WebAssembly.Instance(new WebAssembly.Module(helperBytes), { h: {
+    v128: (a, b, c, d) => print(`log v128 ${lanes(a, b, c, d)}`),
+    f32: (bits) => print(`log f32 ${hex32(bits)}`),
+    f64: (bits) => print(`log f64 ${hex64(bits)}`) } }).exports;
   const imports = { 'fuzzing-support': {
-    'log-i32': logger('i32'), 'log-i64': logger('i64'), 'log-f32': logger('f32'),
-    'log-f64': logger('f64'), 'log-v128': logV128 } };
+    'log-i32': logger('i32'), 'log-i64': logger('i64'), 'log-f32': helper['log-f32'],
+    'log-f64': helper['log-f64'], 'log-v128': helper['log-v128'] } };
   let instance;
   try {
     const module = new WebAssembly.Module(bytes);
@@ -199,9 +207,11 @@ async function runModule(path) {
   const hangLimitInit = instance.exports.hangLimitInitializer;
   let results = [];
   const report = {};
-  for (const t of reporters) {
+  for (const t of [0x7f, 0x7e, 0x70, 0x6f]) {
     report[TYPE_NAMES[t]] = (v) => results.push(`${TYPE_NAMES[t]}:${formatValue(TYPE_NAMES[t], v)}`);
   }
+  report.f32 = (bits) => results.push(`f32:${hex32(bits)}`);
+  report.f64 = (bits) => results.push(`f64:${hex64(bits)}`);
   report.v128 = (a, b, c, d) => results.push(`v128:${lanes(a, b, c, d)}`);
   for (const { name: exportName, type } of exportTypes(bytes)) {
     print(`call ${exportName} ${formatTypes(type.params)} -> ${formatTypes(type.results)}`);
