@@ -209,8 +209,6 @@ def parse_binaryen(text):
             events.append(("skip", "binaryen host limit"))
         elif line.startswith("[exception thrown") or line.startswith("[trap fuzzer"):
             events.append(("skip", line))
-    if not seen_call and not events:
-        pass
     return events
 
 
@@ -386,6 +384,8 @@ class Counts:
         self.skipped = {}
         self.node_compared = 0
         self.node_skipped = {}
+        self.gating_checked = 0  # modules checked under the smaller feature sets
+        self.gating_differences = 0
 
     @staticmethod
     def add(table, reason):
@@ -397,7 +397,8 @@ class Counts:
                 self.regenerated_noref, "compared": self.compared, "equal": self.equal,
                 "different": self.different, "explained": self.explained,
                 "skipped": self.skipped, "node_compared": self.node_compared,
-                "node_skipped": self.node_skipped}
+                "node_skipped": self.node_skipped, "feature_gating_checked":
+                self.gating_checked, "feature_gating_differences": self.gating_differences}
 
 
 def load_known(path):
@@ -630,6 +631,7 @@ class Runner:
             c.add(c.skipped, problem)
             self.remove(path)
             return
+        self.check_feature_gating(path)
         excused = set()
         status, detail, ours = check_binaryen(self.args, self.features, path, excused)
         if status == "skip":
@@ -658,9 +660,17 @@ class Runner:
                         node_agrees=status == "equal")
         self.pending.clear()
 
-    def finish(self, path, difference, excused, node_agrees=False):
-        """Counts a compared module: equal, explained or different."""
+    def finish(self, path, difference, excused, node_agrees=False, count=True):
+        """Counts a compared module: equal, explained or different. With {count} false it only
+        reports a difference (and keeps the module), leaving {path} in place."""
         c = self.counts
+        if not count:
+            kept = path
+            if self.args.keep:
+                kept = os.path.join(self.args.keep, f"{self.features}-{sha256(path)[:16]}.wasm")
+                shutil.copy(path, kept)
+            print(f"DIFFERENT [{self.features}] {kept}: {difference}", flush=True)
+            return
         if difference and nan_explains(self.args, self.features, path):
             engine = "node" if difference.startswith("vs node") else "binaryen"
             if engine == "binaryen" and node_agrees:
@@ -687,6 +697,20 @@ class Runner:
         else:
             c.equal += 1
         self.remove(path)
+
+    def check_feature_gating(self, path):
+        """Under each smaller feature set, wasmscope accepts {path} exactly when wasm-validate
+        does (a differential test of the validator's feature checks)."""
+        sets = list(FEATURE_SETS)
+        for lower in sets[:sets.index(self.features)]:
+            rc, _, _ = run(["wasm-validate"] + wabt_features(FEATURE_SETS[lower]) + [path])
+            _, out, _ = run([self.args.driver, "--compile-only", "--features", lower, path])
+            if (rc == 0) != out.startswith("compile ok"):
+                self.counts.gating_differences += 1
+                self.finish(path, f"under {lower}: wasm-validate {'accepts' if rc == 0 else 'rejects'}"
+                            f", wasmscope says {out.strip()[:150]}", set(), count=False)
+                return
+        self.counts.gating_checked += 1
 
     def check_rejected(self, path):
         """A module wasm-validate rejects must not be accepted by wasmscope either."""
@@ -717,7 +741,8 @@ def print_counts(features, c, known):
           f"{c.regenerated_noref}), compared {c.compared}, equal {c.equal}, "
           f"different {c.different}, explained {sum(c.explained.values())}, "
           f"skipped {sum(c.skipped.values())}; node compared {c.node_compared}, "
-          f"node skipped {sum(c.node_skipped.values())}")
+          f"node skipped {sum(c.node_skipped.values())}; feature gating checked "
+          f"{c.gating_checked}, differing {c.gating_differences}")
     for reason, n in sorted(c.explained.items(), key=lambda x: -x[1]):
         print(f"  explained {n}: {reason}: {known.get(reason, '')}")
     for reason, n in sorted(c.skipped.items(), key=lambda x: -x[1]):
@@ -773,7 +798,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({k: c.as_dict() for k, c in all_counts.items()}, f, indent=1)
-    sys.exit(1 if any(c.different for c in all_counts.values()) else 0)
+    sys.exit(1 if any(c.different or c.gating_differences for c in all_counts.values()) else 0)
 
 
 if __name__ == "__main__":

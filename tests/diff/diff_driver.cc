@@ -13,7 +13,10 @@
 // little-endian i32 lanes in hex, references as null or nonnull. As binaryen does, the export
 // "hangLimitInitializer" (if any) is called before each export, and every parameter is zero.
 //
-// Usage: diff_driver [--explicit-bounds] [--features mvp|v2|simd|threads] MODULE.wasm
+// With --compile-only it prints "compile ok" or "compile error MESSAGE" and runs nothing.
+//
+// Usage: diff_driver [--compile-only] [--explicit-bounds] [--features mvp|v2|simd|threads]
+//        MODULE.wasm
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -124,11 +127,15 @@ wasmscope::Func define_logger(wasmscope::Store& store, ValType type) {
       std::string("fuzzing-support.log-") + type_name(type));
 }
 
-int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config) {
+int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config, bool compile_only) {
   auto module = wasmscope::Module::compile(bytes, config);
   if (!module.ok()) {
     std::printf("compile error %s\n", module.error().message.c_str());
-    return 2;
+    return compile_only ? 0 : 2;
+  }
+  if (compile_only) {
+    std::printf("compile ok\n");
+    return 0;
   }
   wasmscope::Store store(config);
   std::vector<std::tuple<std::string, std::string, wasmscope::Extern>> imports;
@@ -182,9 +189,12 @@ int main(int argc, char** argv) {
   wasmscope::Config config;
   std::string features = "threads";
   const char* path = nullptr;
+  bool compile_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--explicit-bounds") {
+    if (arg == "--compile-only") {
+      compile_only = true;
+    } else if (arg == "--explicit-bounds") {
       config.bounds = wasmscope::BoundsChecks::kExplicit;
     } else if (arg == "--features" && i + 1 < argc) {
       features = argv[++i];
@@ -197,8 +207,8 @@ int main(int argc, char** argv) {
   }
   if (path == nullptr || !parse_features(features, &config.features)) {
     std::fprintf(stderr,
-                 "usage: diff_driver [--explicit-bounds] [--features mvp|v2|simd|threads] "
-                 "MODULE.wasm\n");
+                 "usage: diff_driver [--compile-only] [--explicit-bounds] "
+                 "[--features mvp|v2|simd|threads] MODULE.wasm\n");
     return 2;
   }
   std::ifstream in(path, std::ios::binary);
@@ -207,5 +217,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return run(bytes, config);
+  return run(bytes, config, compile_only);
 }
