@@ -4,12 +4,14 @@
 # and compared (tests/diff/diff.py; docs/testing.md, "Differential execution").
 #
 #   tests/diff/run.sh [--driver PATH] [--count N] [--features SET[,SET]] [--seed S] [--keep DIR]
+#                     [--start I] [--verbose] [--json FILE] [--no-node]
 #
 # --count: modules per feature set (default 100); --features: mvp, v2, simd, threads or all
-# (default); --seed: any string, the same seed generates the same modules; --keep: copy every
-# module that differs into DIR. --driver defaults to build/tests/diff/diff_driver. Prints the
-# counts per feature set; exits non-zero if any module differs without a known explanation
-# (tests/diff/known.txt).
+# (default); --seed: any string, the same seed generates the same modules (--start: the first
+# module's index); --keep: copy every module that differs into DIR; --verbose: also print (and
+# keep) the modules excused as NaN bits; --json: the counts as JSON too. --driver defaults to
+# build/tests/diff/diff_driver. Prints the counts per feature set; exits non-zero if any module
+# differs without a known explanation (tests/diff/known.txt).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 args=()
