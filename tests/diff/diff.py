@@ -612,7 +612,7 @@ class Runner:
     def __init__(self, args, features, counts):
         self.args, self.features, self.counts = args, features, counts
         self.work = tempfile.mkdtemp(prefix=f"wasmscope-diff-{features}-")
-        self.pending = []  # (path, wasmscope's events, rules excused so far)
+        self.pending = []  # (path, wasmscope's events, rules excused so far, binaryen diff)
 
     def module(self, index):
         c = self.counts
@@ -649,6 +649,8 @@ class Runner:
             self.flush()
 
     def flush(self):
+        if not self.pending:
+            return
         texts = node_outputs(self.args, [p for p, _, _, _ in self.pending])
         for path, ours, excused, binaryen_diff in self.pending:
             status, detail = check_node(ours, texts.get(path, "skip no output from node"),
@@ -739,13 +741,16 @@ def sha256(path):
     return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
-def print_counts(features, c, known):
+def print_counts(features, c, known, brief=False):
     print(f"[{features}] generated {c.generated} (regenerated without reference types: "
           f"{c.regenerated_noref}), compared {c.compared}, equal {c.equal}, "
           f"different {c.different}, explained {c.explained_modules}, "
           f"skipped {sum(c.skipped.values())}; node compared {c.node_compared}, "
           f"node skipped {sum(c.node_skipped.values())}; feature gating checked "
           f"{c.gating_checked}, differing {c.gating_differences}")
+    if brief:
+        sys.stdout.flush()
+        return
     for reason, n in sorted(c.explained.items(), key=lambda x: -x[1]):
         print(f"  explained {n}: {reason}: {known.get(reason, '')}")
     for reason, n in sorted(c.skipped.items(), key=lambda x: -x[1]):
@@ -768,6 +773,8 @@ def main():
     ap.add_argument("--json", help="write the counts here too")
     ap.add_argument("--no-node", action="store_true")
     ap.add_argument("--verbose", action="store_true", help="print each difference excused")
+    ap.add_argument("--progress", type=int, default=0, metavar="N",
+                    help="print the counts so far every N modules")
     args = ap.parse_args()
     sets = list(FEATURE_SETS) if args.features == "all" else args.features.split(",")
     for s in sets:
@@ -795,6 +802,9 @@ def main():
         try:
             for index in range(args.start, args.start + args.count):
                 runner.module(index)
+                if args.progress and counts.generated % args.progress == 0:
+                    runner.flush()
+                    print_counts(features, counts, known, brief=True)
         finally:
             runner.close()
         print_counts(features, counts, known)
