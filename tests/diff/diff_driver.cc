@@ -29,18 +29,25 @@
 
 namespace {
 
-using wasmscope::Value;
 using wasmscope::ValType;
+using wasmscope::Value;
 
 const char* type_name(ValType t) {
   switch (t) {
-    case ValType::kI32: return "i32";
-    case ValType::kI64: return "i64";
-    case ValType::kF32: return "f32";
-    case ValType::kF64: return "f64";
-    case ValType::kV128: return "v128";
-    case ValType::kFuncRef: return "funcref";
-    case ValType::kExternRef: return "externref";
+    case ValType::kI32:
+      return "i32";
+    case ValType::kI64:
+      return "i64";
+    case ValType::kF32:
+      return "f32";
+    case ValType::kF64:
+      return "f64";
+    case ValType::kV128:
+      return "v128";
+    case ValType::kFuncRef:
+      return "funcref";
+    case ValType::kExternRef:
+      return "externref";
   }
   return "?";
 }
@@ -49,12 +56,18 @@ const char* type_name(ValType t) {
 std::string format_value(const Value& v) {
   char buf[96];
   switch (v.type()) {
-    case ValType::kI32: std::snprintf(buf, sizeof buf, "%" PRId32, v.i32()); break;
-    case ValType::kI64: std::snprintf(buf, sizeof buf, "%" PRId64, v.i64()); break;
+    case ValType::kI32:
+      std::snprintf(buf, sizeof buf, "%" PRId32, v.i32());
+      break;
+    case ValType::kI64:
+      std::snprintf(buf, sizeof buf, "%" PRId64, v.i64());
+      break;
     case ValType::kF32:
       std::snprintf(buf, sizeof buf, "0x%08" PRIx32, static_cast<uint32_t>(v.bits()[0]));
       break;
-    case ValType::kF64: std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v.bits()[0]); break;
+    case ValType::kF64:
+      std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v.bits()[0]);
+      break;
     case ValType::kV128: {
       uint8_t bytes[16];
       v.v128_bytes(bytes);
@@ -65,14 +78,17 @@ std::string format_value(const Value& v) {
       break;
     }
     case ValType::kFuncRef:
-    case ValType::kExternRef: std::snprintf(buf, sizeof buf, "%s", v.is_null() ? "null" : "nonnull"); break;
+    case ValType::kExternRef:
+      std::snprintf(buf, sizeof buf, "%s", v.is_null() ? "null" : "nonnull");
+      break;
   }
   return std::string(type_name(v.type())) + ":" + buf;
 }
 
 std::string format_types(const std::vector<ValType>& types) {
   std::string out = "(";
-  for (size_t i = 0; i < types.size(); ++i) out += (i ? " " : "") + std::string(type_name(types[i]));
+  for (size_t i = 0; i < types.size(); ++i)
+    out += (i ? " " : "") + std::string(type_name(types[i]));
   return out + ")";
 }
 
@@ -169,13 +185,15 @@ int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config, bool
       }
     }
     std::vector<Value> args;
-    for (ValType t : type.params) args.push_back(zero_of(t));
+    for (ValType t : type.params)
+      args.push_back(zero_of(t));
     wasmscope::CallResult result = func.call(args);
     if (!result.ok()) {
       print_trap("trap", result.trap().message);
     } else if (!result.values().empty()) {
       std::string line = "result";
-      for (const Value& v : result.values()) line += " " + format_value(v);
+      for (const Value& v : result.values())
+        line += " " + format_value(v);
       std::printf("%s\n", line.c_str());
     }
     std::fflush(stdout);
@@ -216,6 +234,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "diff_driver: cannot read %s\n", path);
     return 2;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   return run(bytes, config, compile_only);
 }
