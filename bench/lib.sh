@@ -129,9 +129,13 @@ build_kernels() {
   command -v "$CLANG" >/dev/null || die "C compiler '$CLANG' not found (set CLANG)"
   log "building kernels in ${dir#"$ROOT/"} ..."
   for k in "${KERNELS[@]}"; do
+    # Compiled with -c, then linked without -O: at an optimizing link clang runs binaryen's
+    # wasm-opt when one is on the PATH, so the module would depend on the machine.
     # shellcheck disable=SC2086  # K_FLAGS is one flag or none
-    "$CLANG" --target=wasm32 -O2 -ffreestanding -fno-builtin -nostdlib -Wl,--no-entry \
-      ${K_FLAGS[$k]} "-Wl,--export=${K_EXPORT[$k]}" -o "$dir/$k.wasm" "${K_SRC[$k]}" \
+    "$CLANG" --target=wasm32 -O2 -ffreestanding -fno-builtin ${K_FLAGS[$k]} -c \
+      -o "$dir/$k.o" "${K_SRC[$k]}" \
+      && "$CLANG" --target=wasm32 -nostdlib -Wl,--no-entry "-Wl,--export=${K_EXPORT[$k]}" \
+        -o "$dir/$k.wasm" "$dir/$k.o" \
       || die "building $k.wasm failed"
   done
 }

@@ -18,6 +18,9 @@ packages=(
   libclang-rt-16-dev libclang-rt-16-dev-wasm32 wasi-libc
   clang-19 lld-19 libclang-rt-19-dev-wasm32  # pthread guests (tests/threads) for wasm32-wasip1-threads
   abigail-tools                    # abidiff, for the public ABI baseline
+  binaryen                         # wasm-opt: generates and runs the modules of the differential
+                                   # test (tests/diff). clang runs it at optimizing wasm links too,
+                                   # so guests are compiled with -c and linked without -O
   nodejs                           # the WASI differential test runs guests under node too
                                    # (and tests/profile runs the formats' npm readers)
   zlib1g-dev                       # zlib: diag gzips pprof profiles (src/diag/profile_pprof.cc)

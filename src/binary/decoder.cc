@@ -57,7 +57,10 @@ class Decoder {
       WS_TRY(r.read_u32(&section_size));
       uint32_t begin;
       WS_TRY(r.read_bytes(section_size, &begin));
-      if (id > kDataCount) return malformed(section_offset, "malformed section id");
+      // The data count section came with bulk memory: without it, id 12 is no section.
+      if (id > kDataCount || (id == kDataCount && !features_.has(Feature::kBulkMemory))) {
+        return malformed(section_offset, "malformed section id");
+      }
       ByteReader s = reader(begin, begin + section_size);
       if (id == kCustom) {
         WS_TRY(read_custom(s, section_offset));
@@ -309,7 +312,10 @@ class Decoder {
     e->offset_in_module = s.pos();
     uint32_t flags;
     WS_TRY(s.read_u32(&flags));
-    if (flags > 7) return malformed(e->offset_in_module, "malformed elements segment kind");
+    // Before bulk memory, only form 0 (active, table 0, function indices) exists.
+    if (flags > (features_.has(Feature::kBulkMemory) ? 7u : 0u)) {
+      return malformed(e->offset_in_module, "malformed elements segment kind");
+    }
     const bool not_active = flags & 1;
     const bool explicit_index = flags & 2;
     e->uses_exprs = flags & 4;
@@ -430,7 +436,10 @@ class Decoder {
       d.offset_in_module = s.pos();
       uint32_t flags;
       WS_TRY(s.read_u32(&flags));
-      if (flags > 2) return malformed(d.offset_in_module, "malformed data segment kind");
+      // Before bulk memory, only form 0 (active, memory 0) exists.
+      if (flags > (features_.has(Feature::kBulkMemory) ? 2u : 0u)) {
+        return malformed(d.offset_in_module, "malformed data segment kind");
+      }
       d.mode = flags == 1 ? SegmentMode::kPassive : SegmentMode::kActive;
       if (flags == 2) WS_TRY(s.read_u32(&d.memory));
       if (d.mode == SegmentMode::kActive) WS_TRY(read_const_expr(s, &d.offset));

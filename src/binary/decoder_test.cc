@@ -133,6 +133,30 @@ TEST(Decoder, DataCountRule) {
   EXPECT_EQ(ok->datas[0].mode, SegmentMode::kPassive);
 }
 
+// Found by the differential test (tests/diff): with bulk memory disabled, the decoder took
+// its data count section and passive segments, which wasm-validate (wabt) rejects.
+TEST(Decoder, BulkMemoryFormsNeedTheFeature) {
+  const Features no_bulk = Features().disable(Feature::kBulkMemory);
+  const Bytes data_count = module({section(5, {0x01, 0x00, 0x01}), section(12, {0x01}),
+                                   section(11, {0x01, 0x00, 0x41, 0x00, 0x0b, 0x00})});
+  const Bytes passive_data = module({section(5, {0x01, 0x00, 0x01}),
+                                     section(11, {0x01, 0x01, 0x00})});
+  const Bytes passive_elem = module({kTypeSection, kFuncSection,
+                                     section(9, {0x01, 0x01, 0x00, 0x01, 0x00}), kCodeSection});
+  for (const Bytes& bytes : {data_count, passive_data, passive_elem}) {
+    EXPECT_TRUE(decode_module(bytes).ok());
+    auto result = decode_module(bytes, no_bulk);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ErrorKind::kMalformed);
+  }
+  EXPECT_NE(decode_module(data_count, no_bulk).error().message.find("malformed section id"),
+            std::string::npos);
+  // The MVP's forms still decode.
+  EXPECT_TRUE(decode_module(module({section(5, {0x01, 0x00, 0x01}),
+                                    section(11, {0x01, 0x00, 0x41, 0x00, 0x0b, 0x00})}),
+                            no_bulk).ok());
+}
+
 TEST(Decoder, BodySyntax) {
   // Body without its final end.
   expect_malformed(module({kTypeSection, kFuncSection, section(10, {0x01, 0x02, 0x00, 0x01})}),

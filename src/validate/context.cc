@@ -53,6 +53,16 @@ Error type_mismatch(uint32_t offset) {
   return invalid(offset, "type mismatch");
 }
 
+Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type) {
+  if (type == ValType::kV128 && !ctx.features.has(Feature::kSimd)) {
+    return invalid(offset, "v128 requires the simd feature");
+  }
+  if (is_ref(type) && !ctx.features.has(Feature::kRefTypes)) {
+    return invalid(offset, "reference types require the reference-types feature");
+  }
+  return {};
+}
+
 ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(f) {
   func_types.reserve(m.func_count());
   tables.reserve(m.table_count());

@@ -65,8 +65,10 @@ Result<void> FunctionValidator::init_locals(const Function& func, const FuncType
   // Summed from the runs rather than taken from {Function::local_count}, so the lookups below
   // stay in bounds whatever the decoder recorded.
   uint64_t total = type.params.size();
-  for (const LocalRun& run : func.locals)
+  for (const LocalRun& run : func.locals) {
+    WS_TRY(check_valtype(ctx_, func.body.begin, run.type));
     total += run.count;
+  }
   if (total > UINT32_MAX) return invalid(func.body.begin, "too many locals");
   local_count_ = static_cast<uint32_t>(total);
   facts->local_count = local_count_;
@@ -281,6 +283,7 @@ Result<void> FunctionValidator::block_types(const Instr& instr, TypeList* params
       *results = {};
       return {};
     case BlockType::Kind::kValType:
+      WS_TRY(check_valtype(ctx_, instr.offset, block.type));
       *params = {};
       *results = single_type(block.type);
       return {};

@@ -67,6 +67,11 @@ struct ModuleContext {
   uint32_t type_count() const { return static_cast<uint32_t>(module.types.size()); }
 };
 
+/// Checks that {type} may be used with the enabled features (v128 needs simd, references
+/// need reference-types), wherever a value type appears: function types, globals, locals and
+/// block types.
+Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type);
+
 /// Checks that {expr} is a constant expression producing exactly one {expected}. Marks the
 /// functions it names with {ref.func} as declared in {ctx}.
 Result<void> validate_const_expr(ModuleContext* ctx, const ConstExpr& expr, ValType expected);

@@ -14,18 +14,8 @@ using validate_internal::FunctionValidator;
 using validate_internal::ModuleContext;
 using validate_internal::type_mismatch;
 using validate_internal::unknown;
+using validate_internal::check_valtype;
 using validate_internal::validate_const_expr;
-
-/// Checks that {type} may be used with the enabled features.
-Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type) {
-  if (type == ValType::kV128 && !ctx.features.has(Feature::kSimd)) {
-    return invalid(offset, "v128 requires the simd feature");
-  }
-  if (is_ref(type) && !ctx.features.has(Feature::kRefTypes)) {
-    return invalid(offset, "reference types require the reference-types feature");
-  }
-  return {};
-}
 
 Result<void> check_types(const ModuleContext& ctx) {
   for (const FuncType& type : ctx.module.types) {

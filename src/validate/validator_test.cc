@@ -391,6 +391,14 @@ TEST(ValidatorFeatures, DisabledFeaturesAreRejected) {
   no_refs.disable(Feature::kRefTypes);
   EXPECT_EQ(error_of("(module (global funcref (ref.null func)))", no_refs),
             "reference types require the reference-types feature");
+  // Found by the differential test (tests/diff): a local or a block type of a type whose
+  // feature is off was accepted (v128 locals under a feature set without simd).
+  EXPECT_EQ(error_of("(module (func (local v128)))", no_simd), "v128 requires the simd feature");
+  EXPECT_EQ(error_of("(module (func (drop (block (result v128) unreachable))))", no_simd),
+            "v128 requires the simd feature");
+  EXPECT_EQ(error_of("(module (func (local externref)))", no_refs),
+            "reference types require the reference-types feature");
+  EXPECT_VALID("(module (func (local v128 externref) (drop (block (result v128) unreachable))))");
 }
 
 // --- Robustness --------------------------------------------------------------------------
