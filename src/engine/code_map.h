@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/context.h"
+#include "engine/instance_data.h"
 
 namespace wasmscope::internal {
 
@@ -33,8 +34,12 @@ struct NativeActivation {
 
 /// True for an activation record (see above).
 inline bool is_activation(const FrameRecord& r) { return r.pc == nullptr && r.fp != nullptr; }
-/// True for an expanded compiled frame.
-inline bool is_native_frame(const FrameRecord& r) { return r.fp == nullptr; }
+/// True for an expanded compiled frame: its {pc} is a native address. (A store runs every
+/// module in one tier, so a compiled function's frames are always native; records rebuilt
+/// from public frames carry no {fp}, so that cannot be the mark.)
+inline bool is_native_frame(const FrameRecord& r) {
+  return r.pc != nullptr && r.func != nullptr && r.func->native_entry != nullptr;
+}
 
 /// A compiled module's code: one range per defined function and the wasm code offset of each
 /// native instruction (from the line table LLVM wrote). Immutable once registered.
