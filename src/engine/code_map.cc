@@ -143,7 +143,11 @@ uint32_t expand_one(const Reader& reader, const FrameRecord& r, const NativeRegs
   }
   const uintptr_t exit_pc = act->exit_pc.load(std::memory_order_relaxed);
   const uintptr_t exit_fp = act->exit_fp.load(std::memory_order_relaxed);
-  if (exit_pc != 0) return walk(reader, r.func, exit_pc, exit_fp, 0, false, out, max);
+  if (exit_pc != 0) {
+    const bool exact = act->exit_exact.load(std::memory_order_relaxed);
+    const uintptr_t exit_sp = exact ? act->exit_sp.load(std::memory_order_relaxed) : 0;
+    return walk(reader, r.func, exit_pc, exit_fp, exit_sp, exact, out, max);
+  }
   // In a runtime helper or the entry itself: the entered function is all we know.
   if (max > 0) out[0] = FrameRecord{r.func, static_cast<const uint64_t*>(r.func->native_body), nullptr};
   return 1;

@@ -28,6 +28,10 @@ struct CompiledModule;
 struct NativeActivation {
   std::atomic<uintptr_t> exit_fp{0};
   std::atomic<uintptr_t> exit_pc{0};
+  /// Set when the exit record is an interrupted instruction (parked in the signal handler), not
+  /// a call: the function may be in its prologue or epilogue, so the walk needs {exit_sp}.
+  std::atomic<uintptr_t> exit_sp{0};
+  std::atomic<bool> exit_exact{false};
   NativeActivation* previous = nullptr;
   uint32_t record_index = 0;  ///< Where its activation record is in the thread's records.
 };

@@ -89,11 +89,16 @@ void service_native_requests(ExecContext* ctx, const void* ucontext) {
   const uint32_t requests = ctx->requests.load(std::memory_order_acquire);
   if ((requests & (kRequestSuspend | kRequestTerminate)) == 0) return;
   NativeActivation* act = ctx->native.activation.load(std::memory_order_relaxed);
-  // Published for captures while parked (they read the records directly).
+  // Published for captures while parked (they read the records directly): an interrupted
+  // instruction, which may be in a prologue or epilogue, hence the stack pointer too.
   act->exit_fp.store(regs.fp, std::memory_order_relaxed);
+  act->exit_sp.store(regs.sp, std::memory_order_relaxed);
+  act->exit_exact.store(true, std::memory_order_relaxed);
   act->exit_pc.store(regs.pc, std::memory_order_relaxed);
   const Trap t = service_requests(ctx);
   act->exit_pc.store(0, std::memory_order_relaxed);
+  act->exit_exact.store(false, std::memory_order_relaxed);
+  act->exit_sp.store(0, std::memory_order_relaxed);
   act->exit_fp.store(0, std::memory_order_relaxed);
   if (t != Trap::kNone) trap_from_handler(ctx, regs, t, ucontext);
 }

@@ -191,8 +191,9 @@ case "$case_name" in
     reference
     "$wasmscope" run "$examples/slow.wasm" "$fib_n" >"$work/out" 2>"$work/err" &
     pid=$!
-    # Give it time to start (and open its socket), then ask from "another shell".
-    for _ in $(seq 50); do
+    # Give it time to start (and open its socket), then ask from "another shell": up to 10 s,
+    # as compiling first (WASMSCOPE_TIER=compiled) takes seconds under a sanitizer.
+    for _ in $(seq 200); do
       [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] && break
       sleep 0.05
     done
