@@ -27,6 +27,24 @@ std::atomic<Snapshot*> g_snapshot{nullptr};
 /// Captures reading a snapshot now; a writer frees a replaced snapshot only at zero.
 std::atomic<uint32_t> g_readers{0};
 
+/// The element of {sorted} (disjoint [begin, end) intervals, sorted by begin) holding {pc},
+/// or null: a binary search, no allocation (async-signal-safe).
+template <typename T>
+const T* containing(const std::vector<T>& sorted, uintptr_t pc) {
+  size_t lo = 0;
+  size_t hi = sorted.size();
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (sorted[mid].begin <= pc) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo == 0 || pc >= sorted[lo - 1].end) return nullptr;
+  return &sorted[lo - 1];
+}
+
 /// Pins the current snapshot for a reader (async-signal-safe).
 class Reader {
  public:
@@ -41,34 +59,12 @@ class Reader {
   /// The map and function range holding {pc}, or null.
   const CodeMap* find(uintptr_t pc, const CodeMap::Range** range) const {
     if (snapshot_ == nullptr) return nullptr;
-    const auto& e = snapshot_->entries;
-    // The last entry beginning at or below pc (binary search, no allocation).
-    size_t lo = 0;
-    size_t hi = e.size();
-    while (lo < hi) {
-      const size_t mid = (lo + hi) / 2;
-      if (e[mid].begin <= pc) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo == 0 || pc >= e[lo - 1].end) return nullptr;
-    const CodeMap* map = e[lo - 1].map;
-    const auto& r = map->ranges;
-    size_t a = 0;
-    size_t b = r.size();
-    while (a < b) {
-      const size_t mid = (a + b) / 2;
-      if (r[mid].begin <= pc) {
-        a = mid + 1;
-      } else {
-        b = mid;
-      }
-    }
-    if (a == 0 || pc >= r[a - 1].end) return nullptr;
-    *range = &r[a - 1];
-    return map;
+    const Snapshot::Entry* entry = containing(snapshot_->entries, pc);
+    if (entry == nullptr) return nullptr;
+    const CodeMap::Range* r = containing(entry->map->ranges, pc);
+    if (r == nullptr) return nullptr;
+    *range = r;
+    return entry->map;
   }
 
  private:
