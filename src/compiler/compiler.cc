@@ -80,9 +80,11 @@ BasicBlock* FuncGen::trap_block(Trap trap) {
   BasicBlock* bb = new_block("trap");
   llvm::IRBuilder<> tb(bb);
   tb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());
+  Value* sink = sink_ != nullptr ? static_cast<Value*>(tb.CreateLoad(g_.i64, sink_))
+                                 : llvm::ConstantInt::get(g_.i64, 0);
   llvm::CallInst* call =
       tb.CreateCall(g_.helper_trap, {llvm::ConstantInt::get(g_.i32, static_cast<unsigned>(trap)),
-                                     llvm::ConstantInt::get(g_.i32, offset_)});
+                                     llvm::ConstantInt::get(g_.i32, offset_), sink});
   call->setDoesNotReturn();
   tb.CreateUnreachable();
   return bb;
@@ -93,6 +95,23 @@ void FuncGen::trap_if(Value* cond, Trap trap) {
   llvm::MDBuilder md(g_.ctx);
   b_.CreateCondBr(cond, trap_block(trap), ok, md.createBranchWeights(1, 1u << 20));
   b_.SetInsertPoint(ok);
+}
+
+void FuncGen::keep_load(Value* v) {
+  if (sink_ == nullptr) return;
+  Type* t = v->getType();
+  Value* bits;
+  if (t->isVectorTy()) {
+    Value* halves = b_.CreateBitCast(v, llvm::FixedVectorType::get(g_.i64, 2));
+    bits = b_.CreateAdd(b_.CreateExtractElement(halves, uint64_t{0}),
+                        b_.CreateExtractElement(halves, uint64_t{1}));
+  } else {
+    if (t->isFloatingPointTy()) {
+      v = b_.CreateBitCast(v, b_.getIntNTy(t->getPrimitiveSizeInBits().getFixedValue()));
+    }
+    bits = b_.CreateZExtOrTrunc(v, g_.i64);
+  }
+  b_.CreateStore(b_.CreateAdd(b_.CreateLoad(g_.i64, sink_), bits), sink_);
 }
 
 Value* FuncGen::load_runtime(Type* t, Value* base, size_t offset) {
@@ -135,6 +154,12 @@ void FuncGen::branch_to(Ctl& target) {
 }
 
 void FuncGen::emit_return() {
+  if (sink_ != nullptr) {
+    llvm::StoreInst* st = b_.CreateStore(b_.CreateLoad(g_.i64, sink_),
+                                         b_.CreateConstInBoundsGEP1_64(
+                                             g_.i8, ts_, offsetof(NativeThreadState, load_sink)));
+    st->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+  }
   const size_t n = type_.results.size();
   if (n == 0) {
     b_.CreateRetVoid();
@@ -297,6 +322,10 @@ Result<void> FuncGen::generate() {
   offset_ = fn_.code.begin;
   b_.SetCurrentDebugLocation(llvm::DILocation::get(g_.ctx, offset_, 0, subprogram_));
   explicit_bounds_ = g_.cm.bounds == BoundsChecks::kExplicit;
+  if (!explicit_bounds_) {
+    sink_ = b_.CreateAlloca(g_.i64);
+    b_.CreateStore(llvm::ConstantInt::get(g_.i64, 0), sink_);
+  }
   auto arg = f_->arg_begin();
   ts_ = &*arg++;
   vm_ = &*arg++;
@@ -407,6 +436,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
     llvm::LoadInst* v = b_.CreateLoad(t, addr);
     v->setAlignment(llvm::Align(1));
     v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    keep_load(v);
     Value* r = v;
     if (ext_to != nullptr) r = is_signed ? b_.CreateSExt(v, ext_to) : b_.CreateZExt(v, ext_to);
     push(r);
@@ -617,24 +647,11 @@ Result<void> FuncGen::instruction(const Instr& in) {
     }
 
     // ---- Parametric ----
-    case Op::Drop: {
-      // A dropped load must still trap when out of bounds: keep LLVM from deleting it. The
-      // loaded value may have been extended, inserted into a vector or splatted (SIMD loads).
-      Value* v = pop();
-      for (int step = 0; step < 4; ++step) {
-        if (auto* conversion = llvm::dyn_cast<llvm::CastInst>(v)) {
-          v = conversion->getOperand(0);
-        } else if (auto* insert = llvm::dyn_cast<llvm::InsertElementInst>(v)) {
-          v = insert->getOperand(1);
-        } else if (auto* shuffle = llvm::dyn_cast<llvm::ShuffleVectorInst>(v)) {
-          v = shuffle->getOperand(0);
-        }
-      }
-      if (auto* l = llvm::dyn_cast<llvm::LoadInst>(v)) {
-        if (l->getMetadata(llvm::LLVMContext::MD_tbaa) == g_.tbaa_memory) l->setVolatile(true);
-      }
+    case Op::Drop:
+      // A dropped load still traps when out of bounds: its value is in the load sink (guard
+      // pages, keep_load) or its bounds check stays (explicit bounds).
+      pop();
       return {};
-    }
     case Op::Select:
     case Op::SelectT: {
       Value* cond = to_bool(pop());
@@ -1009,7 +1026,7 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
                   (*tm)->getMCSubtargetInfo()->checkFeatures("+ssse3"),
               {},
               {}};
-  g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32});
+  g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32, g.i64});
   for (const Import& imp : m.imports) {
     if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
     if (imp.kind == ExternKind::kGlobal) g.import_global_types.push_back(imp.global.type);

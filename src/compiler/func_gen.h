@@ -155,6 +155,11 @@ class FuncGen {
   Value* load_runtime(Type* t, Value* base, size_t offset);
   Value* vm_field(size_t offset) { return load_runtime(g_.ptr, vm_, offset); }
   Value* memory_address(Value* index, uint32_t offset, uint32_t size);
+  /// Makes the value of linear-memory load {v} observable (guard-page mode): LLVM deletes a load
+  /// whose value is dead, and with it the fault that is the trap of an out-of-bounds access.
+  /// Every loaded value is added into {sink_}, which each return stores to the thread state and
+  /// each trap passes to ws_trap: one add per load, and loads keep their optimizations.
+  void keep_load(Value* v);
   Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
                         std::vector<Value*> args) {
     llvm::Function* fn = llvm::Intrinsic::getDeclaration(&g_.mod, id, types);
@@ -186,6 +191,7 @@ class FuncGen {
   Value* memory0_ = nullptr;
   BasicBlock* entry_ = nullptr;
   std::vector<llvm::AllocaInst*> locals_;
+  llvm::AllocaInst* sink_ = nullptr;  ///< Guard-page mode: see {keep_load}.
   std::vector<Type*> local_types_;
   std::vector<Value*> stack_;
   std::vector<Ctl> ctls_;

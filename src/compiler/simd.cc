@@ -137,6 +137,7 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
     Value* addr = memory_address(pop(), in.mem.offset, op_info(op).arg);
     llvm::LoadInst* v = b_.CreateAlignedLoad(t, addr, llvm::Align(1));
     v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    keep_load(v);
     return v;
   };
   auto mem_store = [&](Value* v) {

@@ -21,7 +21,7 @@ namespace {
 /// thread's own stack; signal handlers have their alternate stack).
 constexpr uintptr_t kStackReserve = 256u << 10;
 
-[[noreturn]] void raise(Trap trap) { ws_trap(static_cast<uint32_t>(trap), 0); }
+[[noreturn]] void raise(Trap trap) { ws_trap(static_cast<uint32_t>(trap), 0, 0); }
 
 MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
 TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
@@ -133,7 +133,7 @@ uintptr_t native_stack_limit() {
 
 extern "C" {
 
-void ws_trap(uint32_t trap, uint32_t) {
+void ws_trap(uint32_t trap, uint32_t, uint64_t) {
   ExecContext* ctx = current_context();
   TrapLandingPad* pad = current_landing_pad();
   if (ctx != nullptr) {

@@ -418,19 +418,23 @@ def load_known(path):
 
 
 def run_wasmscope(args, features, path):
-    """diff_driver's events in both bounds modes: (events, None) or (None, difference)."""
+    """diff_driver's events in both bounds modes, and on each further tier of --tiers in guard
+    mode: (events, None) or (None, difference). All must agree exactly, NaN bits included."""
     results = {}
-    for mode in ("guard", "explicit"):
-        cmd = [args.driver, "--features", features, path]
-        if mode == "explicit":
-            cmd.insert(1, "--explicit-bounds")
+    first = ["--tier", args.tiers[0]]
+    runs = [("guard", first), ("explicit", first + ["--explicit-bounds"])]
+    runs += [(tier, ["--tier", tier]) for tier in args.tiers[1:]]
+    for name, extra in runs:
+        cmd = [args.driver] + extra + ["--features", features, path]
         rc, out, err = run(cmd)
         if rc != 0:
-            return None, f"wasmscope ({mode}) exit {rc}: {err.strip()[-300:]}"
-        results[mode] = parse_normal(out, wasmscope_trap)
-    if results["guard"] != results["explicit"]:
-        return None, "wasmscope's bounds modes differ: " + str(compare_normal(
-            results["guard"], results["explicit"], False, "explicit"))
+            return None, f"wasmscope ({name}) exit {rc}: {err.strip()[-300:]}"
+        results[name] = parse_normal(out, wasmscope_trap)
+    for name, _ in runs[1:]:
+        if results["guard"] != results[name]:
+            what = "bounds modes" if name == "explicit" else f"tiers ({args.tiers[0]}, {name})"
+            return None, f"wasmscope's {what} differ: " + str(compare_normal(
+                results["guard"], results[name], False, name))
     for e in results["guard"]:
         if e[0] == "error":
             return None, "wasmscope: " + e[1]
@@ -758,10 +762,16 @@ def main():
     ap.add_argument("--known", default=os.path.join(HERE, "known.txt"))
     ap.add_argument("--json", help="write the counts here too")
     ap.add_argument("--no-node", action="store_true")
+    ap.add_argument("--tiers", default="interp", type=lambda v: v.split(","),
+                    help="wasmscope's tiers, comma-separated: the first runs in both bounds "
+                         "modes, each other one in guard mode, all compared (interp, compiled)")
     ap.add_argument("--verbose", action="store_true", help="print each difference excused")
     ap.add_argument("--progress", type=int, default=0, metavar="N",
                     help="print the counts so far every N modules")
     args = ap.parse_args()
+    if not args.tiers or any(t not in ("interp", "compiled") for t in args.tiers) \
+            or len(set(args.tiers)) != len(args.tiers):
+        ap.error("--tiers takes distinct names among interp and compiled")
     sets = list(FEATURE_SETS) if args.features == "all" else args.features.split(",")
     for s in sets:
         if s not in FEATURE_SETS:

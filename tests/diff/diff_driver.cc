@@ -15,8 +15,10 @@
 //
 // With --compile-only it prints "compile ok" or "compile error MESSAGE" and runs nothing.
 //
-// Usage: diff_driver [--compile-only] [--explicit-bounds] [--features mvp|v2|simd|threads]
-//        MODULE.wasm
+// With --tier compiled the module runs on the compiled tier (LLVM) instead of the interpreter.
+//
+// Usage: diff_driver [--compile-only] [--explicit-bounds] [--tier interp|compiled]
+//        [--features mvp|v2|simd|threads] MODULE.wasm
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -214,6 +216,16 @@ int main(int argc, char** argv) {
       compile_only = true;
     } else if (arg == "--explicit-bounds") {
       config.bounds = wasmscope::BoundsChecks::kExplicit;
+    } else if (arg == "--tier" && i + 1 < argc) {
+      const std::string tier = argv[++i];
+      if (tier == "interp") {
+        config.tier = wasmscope::Tier::kInterpreter;
+      } else if (tier == "compiled") {
+        config.tier = wasmscope::Tier::kCompiled;
+      } else {
+        path = nullptr;
+        break;
+      }
     } else if (arg == "--features" && i + 1 < argc) {
       features = argv[++i];
     } else if (path == nullptr && arg[0] != '-') {
@@ -225,7 +237,7 @@ int main(int argc, char** argv) {
   }
   if (path == nullptr || !parse_features(features, &config.features)) {
     std::fprintf(stderr,
-                 "usage: diff_driver [--compile-only] [--explicit-bounds] "
+                 "usage: diff_driver [--compile-only] [--explicit-bounds] [--tier interp|compiled] "
                  "[--features mvp|v2|simd|threads] MODULE.wasm\n");
     return 2;
   }

@@ -4,7 +4,7 @@
 # and compared (tests/diff/diff.py; docs/testing.md, "Differential execution").
 #
 #   tests/diff/run.sh [--driver PATH] [--count N] [--features SET[,SET]] [--seed S] [--keep DIR]
-#                     [--start I] [--verbose] [--json FILE] [--no-node]
+#                     [--start I] [--verbose] [--json FILE] [--no-node] [--tiers T[,T]]
 #
 # --count: modules per feature set (default 100); --features: mvp, v2, simd, threads or all
 # (default); --seed: any string, the same seed generates the same modules (--start: the first
