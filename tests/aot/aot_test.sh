@@ -68,6 +68,12 @@ case $case in
   same_trap_stack)
     # The trap's stack comes from the code map read back from the file's objects.
     same_output trap "$src/../cli/trap.wat" --invoke divide 0 ;;
+  same_trap_stack_partitioned)
+    # One function per partition: calls and the trap's stack cross the file's objects.
+    WASMSCOPE_COMPILE_THREADS=8 same_output trap "$src/../cli/trap.wat" --invoke divide 0
+    [ "$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import cwasm_edit as c; \
+print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read())))' \
+      "$src" "$work/trap.cwasm")" = 5 ] || fail "not one object per function" ;;
   explicit_bounds)
     "$cli" compile --explicit-bounds --opt-level 0 "$src/../cli/trap.wat" -o "$work/t.cwasm" ||
       fail compile
