@@ -1,7 +1,8 @@
 /* wasmscope's own C API: what the standard WebAssembly C API (wasm.h) does not cover.
  *
  *  - Store configuration: bounds-check mode, proposals, call depth and value-stack limits,
- *    set on the wasm_config_t an engine is made from.
+ *    the tier (interpreter or compiled) and its optimization level, set on the wasm_config_t
+ *    an engine is made from.
  *  - WASI preview1 (arguments, environment, preopened directories, stdio, exit status) and
  *    guest threads (wasi-threads), linked into an instance of a wasm.h store.
  *  - The diagnostics: thread handles of a store or of the running call, live stack capture,
@@ -84,6 +85,25 @@ WASMSCOPE_API bool wasmscope_config_set_max_call_depth(wasm_config_t* config,
 /* Operand and local storage of each thread, in bytes (>= 64 KiB; default 8 MiB). */
 WASMSCOPE_API bool wasmscope_config_set_value_stack_bytes(wasm_config_t* config,
                                                           uint32_t bytes) WASMSCOPE_NOEXCEPT;
+
+/* Which engine runs the modules of a store: the interpreter (the default), or native code
+ * compiled through LLVM when the module is made (docs/compiled-tier.md). A store refuses
+ * modules made for the other tier. Compiled modules serialize (wasm_module_serialize) with
+ * their native code, as a .cwasm file; wasm_module_deserialize then links that code without
+ * compiling, after checking that this very build of wasmscope made it for this CPU (NULL
+ * otherwise, with the reason in wasmscope_last_error()). Mapping native code is running it:
+ * deserialize only bytes you trust like an executable. */
+typedef enum wasmscope_tier {
+  WASMSCOPE_TIER_INTERPRETER = 0,
+  WASMSCOPE_TIER_COMPILED = 1
+} wasmscope_tier_t;
+
+/* False also for WASMSCOPE_TIER_COMPILED in a build without the compiled tier. */
+WASMSCOPE_API bool wasmscope_config_set_tier(wasm_config_t* config,
+                                             wasmscope_tier_t tier) WASMSCOPE_NOEXCEPT;
+/* The compiled tier's optimization level, LLVM's 0 to 3 (default 2). */
+WASMSCOPE_API bool wasmscope_config_set_opt_level(wasm_config_t* config,
+                                                  uint32_t level) WASMSCOPE_NOEXCEPT;
 
 /* Chooses the real-time signal the runtime sends guest threads (to capture a running thread,
  * to wake a blocked call on terminate); the default is SIGRTMIN + 4. Returns 0, or -1 when

@@ -145,6 +145,18 @@ class WASMSCOPE_API Module {
   static Result<Module> compile_text(std::string_view wat, const Config& config = {});
   /// Decodes and validates without translating.
   static Result<void> validate(std::span<const uint8_t> bytes, Features features = {});
+  /// The module with its native code as a .cwasm file's bytes (docs/compiled-tier.md), for
+  /// {deserialize} in a later process. Fails with {kUnsupported} unless the module was
+  /// compiled with {Tier::kCompiled}.
+  Result<std::vector<uint8_t>> serialize() const;
+  /// A module from {serialize}'s bytes (or a `wasmscope compile` file), its native code
+  /// linked without compiling. Everything is checked before any code is mapped: bytes made by
+  /// another build of wasmscope or for another CPU are refused ({kUnsupported}), damaged or
+  /// truncated ones too ({kMalformed}). Mapping native code is running it: deserialize only
+  /// bytes you trust like an executable. It runs only in a store of {Tier::kCompiled} with the
+  /// bounds mode it was compiled with: when {config} is given, its tier, bounds, features and
+  /// opt level are set to the module's, for that store.
+  static Result<Module> deserialize(std::span<const uint8_t> bytes, Config* config = nullptr);
 
   struct ImportDesc {
     std::string module;

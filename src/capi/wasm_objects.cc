@@ -6,6 +6,7 @@
 #include <span>
 
 #include "capi/wasm_impl.h"
+#include "compiler/compiler.h"
 #include "runtime/public_frame.h"
 #include "stack/symbolizer.h"
 
@@ -429,9 +430,10 @@ extern "C" size_t wasm_frame_module_offset(const wasm_frame_t* frame) noexcept {
 
 namespace {
 
-/// wasm_module_serialize's format: this magic, a format version and the module's size (both
-/// u32 little-endian), then the module's binary. The binary is compiled again on the way in,
-/// which costs little with an interpreter and keeps the format independent of its internals.
+/// wasm_module_serialize's format for interpreted modules: this magic, a format version and
+/// the module's size (both u32 little-endian), then the module's binary. The binary is
+/// compiled again on the way in, which costs little with an interpreter and keeps the format
+/// independent of its internals. Compiled modules serialize as .cwasm files instead.
 constexpr char kSerialMagic[4] = {'w', 's', 'c', 'm'};
 constexpr uint32_t kSerialVersion = 1;
 constexpr size_t kSerialHeader = 12;
@@ -591,7 +593,19 @@ extern "C" void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec
   if (out == nullptr) return;
   wasm_byte_vec_new_empty(out);
   if (module == nullptr) return;
-  const std::vector<uint8_t>& bytes = compiled_of(module).module.bytes;
+  const internal::CompiledModule& compiled = compiled_of(module);
+  if (compiled.native != nullptr) {
+    // A compiled module: a .cwasm file, its native code with it (no compiling on the way in).
+    // (The libraries are built without exceptions: nothing can be thrown across this.)
+    auto file = internal::serialize_native(compiled);
+    if (!file.ok()) {
+      set_last_error(file.error().message);
+      return;
+    }
+    wasm_byte_vec_new(out, file->size(), reinterpret_cast<const wasm_byte_t*>(file->data()));
+    return;
+  }
+  const std::vector<uint8_t>& bytes = compiled.module.bytes;
   if (bytes.size() > UINT32_MAX) return;
   wasm_byte_vec_new_uninitialized(out, kSerialHeader + bytes.size());
   if (out->data == nullptr) return;
@@ -602,15 +616,40 @@ extern "C" void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec
   if (!bytes.empty()) std::memcpy(at + kSerialHeader, bytes.data(), bytes.size());
 }
 
-extern "C" wasm_module_t* wasm_module_deserialize(wasm_store_t* store,
-                                                  const wasm_byte_vec_t* serialized) noexcept {
-  if (store == nullptr || serialized == nullptr || serialized->data == nullptr ||
-      serialized->size < kSerialHeader) {
+namespace {
+
+/// wasm_module_deserialize of a .cwasm file: checked whole, then its code linked, for a
+/// store of the compiled tier and the file's bounds mode only.
+wasm_module_t* load_cwasm(wasm_store_t* store, std::span<const uint8_t> bytes) {
+  const internal::StoreConfig& wanted = store->store->config();
+  if (wanted.tier != internal::Tier::kCompiled) {
+    set_last_error("a serialized compiled module runs only in a store of the compiled tier");
     return nullptr;
   }
+  internal::StoreConfig settings = wanted;
+  auto loaded = internal::load_compiled_module(bytes, &settings);
+  if (!loaded.ok()) {
+    set_last_error(loaded.error().to_string());
+    return nullptr;
+  }
+  if (settings.bounds != wanted.bounds) {
+    set_last_error("the serialized module was compiled for another bounds mode than the store's");
+    return nullptr;
+  }
+  return make_module(std::move(*loaded));
+}
+
+}  // namespace
+
+extern "C" wasm_module_t* wasm_module_deserialize(wasm_store_t* store,
+                                                  const wasm_byte_vec_t* serialized) noexcept {
+  if (store == nullptr || serialized == nullptr || serialized->data == nullptr) return nullptr;
   const auto* at = reinterpret_cast<const uint8_t*>(serialized->data);
-  if (std::memcmp(at, kSerialMagic, 4) != 0 || get_u32(at + 4) != kSerialVersion ||
-      get_u32(at + 8) != serialized->size - kSerialHeader) {
+  if (internal::is_cwasm(std::span<const uint8_t>(at, serialized->size))) {
+    return load_cwasm(store, std::span<const uint8_t>(at, serialized->size));
+  }
+  if (serialized->size < kSerialHeader || std::memcmp(at, kSerialMagic, 4) != 0 ||
+      get_u32(at + 4) != kSerialVersion || get_u32(at + 8) != serialized->size - kSerialHeader) {
     return nullptr;
   }
   return compile(store, at + kSerialHeader, serialized->size - kSerialHeader);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "capi/wasm_impl.h"
+#include "compiler/compiler.h"
 #include "diag/coredump.h"
 #include "diag/profile.h"
 #include "diag/profiler.h"
@@ -174,6 +175,30 @@ extern "C" bool wasmscope_config_set_value_stack_bytes(wasm_config_t* config,
   if (config == nullptr) return fail(false, "null config");
   if (bytes < kMinValueStackBytes) return fail(false, "the value stack must be at least 64 KiB");
   config->config.value_stack_bytes = bytes;
+  return true;
+}
+
+extern "C" bool wasmscope_config_set_tier(wasm_config_t* config, wasmscope_tier_t tier) noexcept {
+  if (config == nullptr) return fail(false, "null config");
+  switch (raw_enum(tier)) {
+    case WASMSCOPE_TIER_INTERPRETER:
+      config->config.tier = wasmscope::Tier::kInterpreter;
+      return true;
+    case WASMSCOPE_TIER_COMPILED:
+      if (!wasmscope::internal::compiler_available()) {
+        return fail(false, "this build of wasmscope has no compiled tier");
+      }
+      config->config.tier = wasmscope::Tier::kCompiled;
+      return true;
+    default:
+      return fail(false, "unknown tier " + std::to_string(raw_enum(tier)));
+  }
+}
+
+extern "C" bool wasmscope_config_set_opt_level(wasm_config_t* config, uint32_t level) noexcept {
+  if (config == nullptr) return fail(false, "null config");
+  if (level > 3) return fail(false, "the optimization level must be 0 to 3");
+  config->config.opt_level = level;
   return true;
 }
 

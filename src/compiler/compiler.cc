@@ -1,49 +1,37 @@
 #include "compiler/compiler.h"
 
+#include <pthread.h>
+
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
-#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/DIBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <functional>
+#include <thread>
 #include <vector>
 
 #include "compiler/func_gen.h"
+#include "compiler/native_code.h"
 #include "compiler/object_map.h"
 #include "engine/interpreter.h"
 
 namespace wasmscope::internal {
 namespace compiler {
-
-/// The JIT session that owns one module's code.
-struct NativeCode {
-  std::unique_ptr<llvm::orc::LLJIT> jit;
-  CodeMap map;
-  bool registered = false;
-  ~NativeCode() {
-    // No capture may find the code once it is gone.
-    if (registered) unregister_code_map(&map);
-    jit.reset();
-  }
-};
-
-void initialize_llvm() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
 
 Result<void> FuncGen::block_signature(const BlockType& bt, std::vector<Type*>* params,
                                       std::vector<Type*>* results, uint32_t /*offset*/) {
@@ -641,7 +629,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
       Value* body = b_.CreateCall(
           g_.helper("ws_indirect_target", g_.ptr,
                     {g_.ptr, g_.i32, g_.i32, g_.i32, g_.ptr, g_.ptr}),
-          {vm_, u32(in.index2), elem, u32(intern_func_type(ft)), vm_slot, func_slot});
+          {vm_, u32(in.index2), elem, u32(in.index), vm_slot, func_slot});
       emit_call(ft, body, b_.CreateLoad(g_.ptr, vm_slot), b_.CreateLoad(g_.ptr, func_slot), false);
       return {};
     }
@@ -974,40 +962,116 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
 
 std::string llvm_error(llvm::Error e) { return llvm::toString(std::move(e)); }
 
-}  // namespace compiler
+/// "f<i>" (body) or "e<i>" (entry): the symbol of defined function {i}'s code in the objects.
+/// (Appended, not "f" + ...: g++ 12 reports a false -Wrestrict in that operator+ here.)
+std::string code_symbol(char kind, size_t i) {
+  std::string name(1, kind);
+  name += std::to_string(i);
+  return name;
+}
 
-using namespace compiler;
-
-bool compiler_available() { return true; }
-
-Result<void> compile_native(CompiledModule* cm, Features features, const NativeOptions& options) {
-  initialize_llvm();
-  const Module& m = cm->module;
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto mod = std::make_unique<llvm::Module>("wasm", *context);
-
+/// The target every partition compiles for: this host, at optimization level {level}, with
+/// the position-independent small code model that LLJIT's linker (JITLink) expects.
+Result<llvm::orc::JITTargetMachineBuilder> host_target(unsigned level) {
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(jtmb.takeError())};
-  const unsigned level = options.opt_level > 3 ? 3 : options.opt_level;
+  if (!jtmb) return tier_error(llvm_error(jtmb.takeError()));
   static const llvm::CodeGenOptLevel kLevels[] = {
       llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Less, llvm::CodeGenOptLevel::Default,
       llvm::CodeGenOptLevel::Aggressive};
   jtmb->setCodeGenOptLevel(kLevels[level]);
-  auto tm = jtmb->createTargetMachine();
-  if (!tm) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(tm.takeError())};
-  mod->setDataLayout((*tm)->createDataLayout());
-  mod->setTargetTriple((*tm)->getTargetTriple().str());
+  jtmb->setRelocationModel(llvm::Reloc::PIC_);
+  jtmb->setCodeModel(llvm::CodeModel::Small);
+  return std::move(*jtmb);
+}
 
-  llvm::LLVMContext& ctx = *context;
+/// Declares the native body "f<i>" of every defined function in {g.mod}, into {g.bodies}:
+/// with a subprogram ({subprogram}) for those {here} will define, as plain external
+/// declarations for the others (defined by another partition's object, linked by name).
+template <class MakeSubprogram>
+void declare_bodies(ModuleGen& g, const std::vector<bool>& here, MakeSubprogram subprogram) {
+  for (uint32_t i = 0; i < g.m.functions.size(); ++i) {
+    const FuncType& ft = g.m.types[g.m.functions[i].type];
+    llvm::Function* fn = llvm::Function::Create(g.native_type(ft), llvm::Function::ExternalLinkage,
+                                                code_symbol('f', i), g.mod);
+    fn->addFnAttr("frame-pointer", "all");
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
+    fn->addFnAttr(llvm::Attribute::NoInline);
+    if (here[i]) fn->setSubprogram(subprogram(code_symbol('f', i), g.m.functions[i].code.begin));
+    g.bodies.push_back(fn);
+  }
+}
+
+/// Runs LLVM's default pipeline for {level} over {mod}.
+void optimize(llvm::Module& mod, llvm::TargetMachine& tm, unsigned level) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  static const llvm::OptimizationLevel kOpt[] = {
+      llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
+      llvm::OptimizationLevel::O3};
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(kOpt[level]);
+  mpm.run(mod, mam);
+}
+
+/// Code generation: {mod} as a relocatable ELF object.
+Result<std::unique_ptr<llvm::MemoryBuffer>> emit_object(llvm::Module& mod, llvm::TargetMachine& tm) {
+  llvm::SmallVector<char, 0> bytes;
+  llvm::raw_svector_ostream out(bytes);
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    return tier_error("the target cannot emit object files");
+  }
+  pm.run(mod);
+  return std::unique_ptr<llvm::MemoryBuffer>(
+      std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(bytes), "wasm.o", false));
+}
+
+/// One partition's outcome: its object, or why it failed and at which defined function
+/// (UINT32_MAX when not at a function), so that the error reported is the first in index
+/// order whatever the partitioning.
+struct PartitionResult {
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  std::optional<Error> error;
+  uint32_t failed_at = UINT32_MAX;
+};
+
+/// Generates, verifies, optimizes and emits the defined functions {functions} (in index
+/// order) of {cm} in a context and module of their own: safe to run on any thread, one
+/// partition per thread.
+PartitionResult compile_partition(const CompiledModule& cm, Features features, unsigned level,
+                                  llvm::orc::JITTargetMachineBuilder target,
+                                  const std::vector<uint32_t>& functions) {
+  PartitionResult result;
+  auto fail = [&](Error e, uint32_t at = UINT32_MAX) {
+    result.error = std::move(e);
+    result.failed_at = at;
+    return std::move(result);
+  };
+  const Module& m = cm.module;
+  auto tm = target.createTargetMachine();
+  if (!tm) return fail(tier_error(llvm_error(tm.takeError())));
+  llvm::LLVMContext ctx;
+  llvm::Module mod("wasm", ctx);
+  mod.setDataLayout((*tm)->createDataLayout());
+  mod.setTargetTriple((*tm)->getTargetTriple().str());
+
   llvm::MDBuilder md(ctx);
   llvm::MDNode* root = md.createTBAARoot("wasmscope");
   llvm::MDNode* memory_type = md.createTBAAScalarTypeNode("linear memory", root);
   llvm::MDNode* runtime_type = md.createTBAAScalarTypeNode("runtime", root);
-  ModuleGen g{*cm,
+  ModuleGen g{cm,
               m,
               features,
               ctx,
-              *mod,
+              mod,
               llvm::Type::getInt8Ty(ctx),
               llvm::Type::getInt32Ty(ctx),
               llvm::Type::getInt64Ty(ctx),
@@ -1037,9 +1101,9 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
   }
 
   // Line tables only: each function a subprogram, each instruction's line its wasm offset.
-  mod->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
-  mod->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
-  llvm::DIBuilder dib(*mod);
+  mod.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+  mod.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  llvm::DIBuilder dib(mod);
   llvm::DIFile* di_file = dib.createFile("module.wasm", ".");
   dib.createCompileUnit(llvm::dwarf::DW_LANG_C, di_file, "wasmscope", level > 0, "", 0, "",
                         llvm::DICompileUnit::LineTablesOnly);
@@ -1052,59 +1116,141 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
                                              : llvm::DISubprogram::SPFlagZero));
   };
 
-  for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    const FuncType& ft = m.types[m.functions[i].type];
-    llvm::Function* fn = llvm::Function::Create(g.native_type(ft), llvm::Function::ExternalLinkage,
-                                                "f" + std::to_string(i), *mod);
-    fn->addFnAttr("frame-pointer", "all");
-    fn->addFnAttr(llvm::Attribute::NoUnwind);
-    // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
-    fn->addFnAttr(llvm::Attribute::NoInline);
-    fn->setSubprogram(subprogram("f" + std::to_string(i), m.functions[i].code.begin));
-    g.bodies.push_back(fn);
-  }
-  std::vector<llvm::Function*> entries;
+  std::vector<bool> here(m.functions.size(), false);
+  for (uint32_t i : functions) here[i] = true;
+  declare_bodies(g, here, subprogram);
   llvm::FunctionType* entry_type = llvm::FunctionType::get(g.void_type, {g.ptr, g.ptr, g.ptr}, false);
-  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+  for (uint32_t i : functions) {
     FuncGen fg(g, i);
-    WS_TRY(fg.generate());
+    if (auto generated = fg.generate(); !generated.ok()) return fail(generated.take_error(), i);
     llvm::Function* entry = llvm::Function::Create(entry_type, llvm::Function::ExternalLinkage,
-                                                   "e" + std::to_string(i), *mod);
+                                                   code_symbol('e', i), mod);
     entry->addFnAttr("frame-pointer", "all");
     entry->addFnAttr(llvm::Attribute::NoUnwind);
-    entry->setSubprogram(subprogram("e" + std::to_string(i), 0));
+    entry->setSubprogram(subprogram(code_symbol('e', i), 0));
     generate_entry(g, i, entry);
-    entries.push_back(entry);
   }
 
   dib.finalize();
   std::string verify_errors;
   llvm::raw_string_ostream verify_stream(verify_errors);
-  if (llvm::verifyModule(*mod, &verify_stream)) {
-    return Error{ErrorKind::kUnsupported, 0,
-                 "compiled tier: internal error, invalid IR: " + verify_stream.str()};
+  if (llvm::verifyModule(mod, &verify_stream)) {
+    return fail(tier_error("internal error, invalid IR: " + verify_stream.str()));
   }
+  if (level > 0) optimize(mod, **tm, level);
+  auto object = emit_object(mod, **tm);
+  if (!object.ok()) return fail(object.take_error());
+  result.object = std::move(*object);
+  return result;
+}
 
-  if (level > 0) {
-    llvm::LoopAnalysisManager lam;
-    llvm::FunctionAnalysisManager fam;
-    llvm::CGSCCAnalysisManager cgam;
-    llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(tm->get());
-    pb.registerModuleAnalyses(mam);
-    pb.registerCGSCCAnalyses(cgam);
-    pb.registerFunctionAnalyses(fam);
-    pb.registerLoopAnalyses(lam);
-    pb.crossRegisterProxies(lam, fam, cgam, mam);
-    static const llvm::OptimizationLevel kOpt[] = {
-        llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
-        llvm::OptimizationLevel::O3};
-    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(kOpt[level]);
-    mpm.run(*mod, mam);
+/// Below this much code (bytes of function bodies) one thread compiles the module: starting
+/// threads and contexts would cost more than it saves.
+constexpr uint64_t kParallelMinCodeBytes = 16 * 1024;
+
+/// How many partitions to compile {m} in: {requested} (0: one per hardware thread), at most
+/// one per function, one for a small module.
+size_t partition_count(const Module& m, unsigned requested) {
+  uint64_t code_bytes = 0;
+  for (const Function& f : m.functions) code_bytes += f.code.end - f.code.begin;
+  size_t n = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  if (requested == 0 && code_bytes < kParallelMinCodeBytes) n = 1;
+  return std::max<size_t>(1, std::min(n, m.functions.size()));
+}
+
+/// Splits the defined functions into {n} lists of about equal code size (largest function
+/// first, each to the lightest list), each list in index order.
+std::vector<std::vector<uint32_t>> partition_functions(const Module& m, size_t n) {
+  std::vector<uint32_t> by_size(m.functions.size());
+  for (uint32_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
+  auto size_of = [&](uint32_t i) { return m.functions[i].code.end - m.functions[i].code.begin; };
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](uint32_t a, uint32_t b) { return size_of(a) > size_of(b); });
+  std::vector<std::vector<uint32_t>> parts(n);
+  std::vector<uint64_t> load(n, 0);
+  for (uint32_t i : by_size) {
+    const size_t lightest =
+        static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    parts[lightest].push_back(i);
+    // Every function costs something beyond its bytes (declarations, entry, object symbols).
+    load[lightest] += size_of(i) + 64;
   }
+  for (auto& part : parts) std::sort(part.begin(), part.end());
+  return parts;
+}
 
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
-  if (!jit) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(jit.takeError())};
+/// A joinable thread running {body}, or none when the system has no thread to give
+/// (pthread, not std::thread: without exceptions the latter would abort).
+class Worker {
+ public:
+  explicit Worker(std::function<void()> body) : body_(std::move(body)) {
+    constexpr size_t kStackBytes = 8u << 20;  // LLVM recurses deeply on large functions
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return;
+    pthread_attr_setstacksize(&attr, kStackBytes);
+    started_ = pthread_create(&thread_, &attr, &Worker::run, this) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  ~Worker() {
+    if (started_) pthread_join(thread_, nullptr);
+  }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  bool started() const { return started_; }
+
+ private:
+  static void* run(void* self) {
+    static_cast<Worker*>(self)->body_();
+    return nullptr;
+  }
+  std::function<void()> body_;
+  pthread_t thread_{};
+  bool started_ = false;
+};
+
+/// Compiles {parts} on one thread each (the calling thread takes the first) and waits for
+/// all of them: no thread outlives this call. A partition whose thread cannot be started is
+/// compiled on the calling thread.
+std::vector<PartitionResult> compile_partitions(const CompiledModule& cm, Features features,
+                                                unsigned level,
+                                                const llvm::orc::JITTargetMachineBuilder& target,
+                                                const std::vector<std::vector<uint32_t>>& parts) {
+  std::vector<PartitionResult> results(parts.size());
+  auto work = [&](size_t p) { results[p] = compile_partition(cm, features, level, target, parts[p]); };
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (size_t p = 1; p < parts.size(); ++p) {
+    workers.push_back(std::make_unique<Worker>([&work, p] { work(p); }));
+  }
+  work(0);
+  for (size_t p = 1; p < parts.size(); ++p) {
+    if (!workers[p - 1]->started()) work(p);
+  }
+  workers.clear();  // joins
+  return results;
+}
+
+/// The thread count the environment asks for (WASMSCOPE_COMPILE_THREADS), or 0.
+unsigned threads_from_environment() {
+  const char* text = std::getenv("WASMSCOPE_COMPILE_THREADS");
+  if (text == nullptr) return 0;
+  const long n = std::strtol(text, nullptr, 10);
+  return n > 0 && n <= 1024 ? static_cast<unsigned>(n) : 0;
+}
+
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code) {
+  const Module& m = cm->module;
+  auto target = host_target(code->opt_level > 3 ? 3 : code->opt_level);
+  if (!target.ok()) return target.take_error();
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*target)).create();
+  if (!jit) return tier_error(llvm_error(jit.takeError()));
   auto& lljit = **jit;
   llvm::orc::SymbolMap symbols;
   size_t helper_count = 0;
@@ -1115,47 +1261,81 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
         llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
   }
   if (auto e = lljit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
-    return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(std::move(e))};
+    return tier_error(llvm_error(std::move(e)));
   }
   // memcpy, memset and the like, which code generation may call.
   auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
       lljit.getDataLayout().getGlobalPrefix());
-  if (!process) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(process.takeError())};
+  if (!process) return tier_error(llvm_error(process.takeError()));
   lljit.getMainJITDylib().addGenerator(std::move(*process));
 
-  // Keep a copy of the object LLVM emits: its symbols and line table make the code map.
-  auto object = std::make_shared<std::unique_ptr<llvm::MemoryBuffer>>();
-  lljit.getObjTransformLayer().setTransform(
-      [object](std::unique_ptr<llvm::MemoryBuffer> buffer)
-          -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
-        *object = llvm::MemoryBuffer::getMemBufferCopy(buffer->getBuffer(),
-                                                        buffer->getBufferIdentifier());
-        return buffer;
-      });
-  if (auto e = lljit.addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(context)))) {
-    return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(std::move(e))};
+  for (const auto& object : code->objects) {
+    // The JIT reads the object in place; {code} keeps it (for a .cwasm) past the link.
+    if (auto e = lljit.addObjectFile(llvm::MemoryBuffer::getMemBuffer(object->getMemBufferRef(), false))) {
+      return tier_error(llvm_error(std::move(e)));
+    }
   }
-  cm->native_bodies.resize(m.functions.size());
-  cm->native_entries.resize(m.functions.size());
-  for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    auto body = lljit.lookup("f" + std::to_string(i));
-    if (!body) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(body.takeError())};
-    auto entry = lljit.lookup("e" + std::to_string(i));
-    if (!entry) return Error{ErrorKind::kUnsupported, 0, "compiled tier: " + llvm_error(entry.takeError())};
-    cm->native_bodies[i] = body->toPtr<void*>();
-    cm->native_entries[i] = entry->toPtr<NativeEntry>();
+  // One lookup for every body and entry: the objects are linked once, together.
+  const size_t n = m.functions.size();
+  std::vector<llvm::orc::SymbolStringPtr> names;
+  llvm::orc::SymbolLookupSet wanted;
+  for (size_t i = 0; i < n; ++i) {
+    names.push_back(lljit.mangleAndIntern(code_symbol('f', i)));
+    names.push_back(lljit.mangleAndIntern(code_symbol('e', i)));
+    wanted.add(names[2 * i]);
+    wanted.add(names[2 * i + 1]);
   }
-  auto code = std::make_shared<NativeCode>();
+  cm->native_bodies.resize(n);
+  cm->native_entries.resize(n);
+  if (n > 0) {
+    auto found = lljit.getExecutionSession().lookup(
+        llvm::orc::makeJITDylibSearchOrder(&lljit.getMainJITDylib()), std::move(wanted));
+    if (!found) return tier_error(llvm_error(found.takeError()));
+    for (size_t i = 0; i < n; ++i) {
+      cm->native_bodies[i] = (*found)[names[2 * i]].getAddress().toPtr<void*>();
+      cm->native_entries[i] = (*found)[names[2 * i + 1]].getAddress().toPtr<NativeEntry>();
+    }
+  }
   code->jit = std::move(*jit);
   code->map.module = cm;
-  if (!m.functions.empty()) {
-    if (*object == nullptr) return Error{ErrorKind::kUnsupported, 0, "compiled tier: no object code"};
-    WS_TRY(build_code_map((*object)->getMemBufferRef(), cm->native_bodies, &code->map));
+  if (n > 0) {
+    std::vector<llvm::MemoryBufferRef> objects;
+    for (const auto& object : code->objects) objects.push_back(object->getMemBufferRef());
+    WS_TRY(build_code_map(objects, cm->native_bodies, &code->map));
     register_code_map(&code->map);
     code->registered = true;
   }
-  cm->native = std::move(code);
+  cm->native = std::shared_ptr<NativeCode>(std::move(code));
   return {};
+}
+
+}  // namespace compiler
+
+using namespace compiler;
+
+bool compiler_available() { return true; }
+
+Result<void> compile_native(CompiledModule* cm, Features features, const NativeOptions& options) {
+  initialize_llvm();
+  const unsigned level = options.opt_level > 3 ? 3 : options.opt_level;
+  auto target = host_target(level);
+  if (!target.ok()) return target.take_error();
+  const unsigned requested = options.threads != 0 ? options.threads : threads_from_environment();
+  const auto parts = partition_functions(cm->module, partition_count(cm->module, requested));
+  std::vector<PartitionResult> results = compile_partitions(*cm, features, level, *target, parts);
+
+  auto code = std::make_unique<NativeCode>();
+  code->features = features;
+  code->opt_level = level;
+  PartitionResult* first_failure = nullptr;
+  for (PartitionResult& r : results) {
+    if (r.error && (first_failure == nullptr || r.failed_at < first_failure->failed_at)) {
+      first_failure = &r;
+    }
+    if (r.object) code->objects.push_back(std::move(r.object));
+  }
+  if (first_failure != nullptr) return std::move(*first_failure->error);
+  return link_native(cm, std::move(code));
 }
 
 }  // namespace wasmscope::internal

@@ -1,6 +1,12 @@
-// The compiled tier: validated module -> LLVM IR -> native code in this process (ORC LLJIT).
-// The calling convention with the engine is engine/native_abi.h.
+// The compiled tier: validated module -> LLVM IR -> native code in this process (ORC LLJIT),
+// and the .cwasm files that carry that code ahead of time (cwasm.cc; format in
+// docs/compiled-tier.md). The calling convention with the engine is engine/native_abi.h.
 #pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
 
 #include "engine/compiled.h"
 #include "wasmscope/features.h"
@@ -10,6 +16,9 @@ namespace wasmscope::internal {
 
 struct NativeOptions {
   unsigned opt_level = 2;  ///< 0..3, LLVM's optimization level (IR passes and code generation).
+  /// Threads that compile partitions of the module at once; 0: the environment's
+  /// WASMSCOPE_COMPILE_THREADS, else one per hardware thread (one for small modules).
+  unsigned threads = 0;
 };
 
 /// True when this build has the compiled tier.
@@ -17,8 +26,49 @@ bool compiler_available();
 
 /// Compiles every defined function of {module} (decoded, validated and translated) to native
 /// code and fills {module->native}, {native_bodies} and {native_entries}. Fails with
-/// kUnsupported, naming the instruction, for what the tier does not compile yet.
+/// kUnsupported, naming the instruction, for what the tier does not compile yet. Functions
+/// compile in partitions on several threads, all joined before it returns.
 Result<void> compile_native(CompiledModule* module, Features features,
                             const NativeOptions& options);
+
+/// What a .cwasm file was compiled with.
+struct CwasmSettings {
+  Features features;
+  BoundsChecks bounds = BoundsChecks::kGuardPages;
+  unsigned opt_level = 2;
+};
+
+/// A checked .cwasm file's parts; the spans point into the file's bytes.
+struct CwasmFile {
+  CwasmSettings settings;
+  std::span<const uint8_t> wasm;
+  std::vector<std::span<const uint8_t>> objects;
+};
+
+/// The first bytes of every .cwasm file (a wasm binary starts "\0asm").
+inline constexpr uint8_t kCwasmMagic[8] = {0, 'w', 's', 'c', 'w', 'a', 's', 'm'};
+
+/// True when {bytes} start like a .cwasm file (its magic), whatever follows; also in builds
+/// without the compiled tier, so that they can say why they refuse one.
+inline bool is_cwasm(std::span<const uint8_t> bytes) {
+  if (bytes.size() < sizeof kCwasmMagic) return false;
+  for (size_t i = 0; i < sizeof kCwasmMagic; ++i) {
+    if (bytes[i] != kCwasmMagic[i]) return false;
+  }
+  return true;
+}
+
+/// The .cwasm file of {module}, which compile_native or load_native made: its wasm bytes and
+/// native objects with everything needed to refuse them elsewhere (docs/compiled-tier.md).
+Result<std::vector<uint8_t>> serialize_native(const CompiledModule& module);
+
+/// Checks {bytes} as a .cwasm file made by this very build for this very CPU: magic, format,
+/// length, checksum, build, target and the module's hash. Maps nothing. The error says what
+/// differs (kMalformed for damaged files, kUnsupported for another build or CPU).
+Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes);
+
+/// Links the objects of {file} (checked by read_cwasm) into native code for {module}, which
+/// must be the decoded, validated and translated {file.wasm}. No code generation.
+Result<void> load_native(CompiledModule* module, const CwasmFile& file);
 
 }  // namespace wasmscope::internal

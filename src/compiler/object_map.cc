@@ -21,56 +21,22 @@ int64_t body_index(llvm::StringRef name) {
   return static_cast<int64_t>(index);
 }
 
-}  // namespace
+/// Where a body's code is in its object.
+struct Symbol {
+  uint64_t section = 0;  ///< Section index.
+  uint64_t offset = 0;   ///< In the section.
+  uint64_t size = 0;
+  bool found = false;
+};
 
-Result<void> build_code_map(llvm::MemoryBufferRef object, const std::vector<void*>& bodies,
-                            CodeMap* map) {
-  auto fail = [](const std::string& why) {
-    return Error{ErrorKind::kUnsupported, 0, "compiled tier: reading the code map: " + why};
-  };
-  auto file = llvm::object::ObjectFile::createObjectFile(object);
-  if (!file) return fail(llvm::toString(file.takeError()));
-  const llvm::object::ObjectFile& obj = **file;
+Error fail(const std::string& why) {
+  return Error{ErrorKind::kUnsupported, 0, "compiled tier: reading the code map: " + why};
+}
 
-  struct Symbol {
-    uint64_t section = 0;  ///< Section index.
-    uint64_t offset = 0;   ///< In the section.
-    uint64_t size = 0;
-    bool found = false;
-  };
-  std::vector<Symbol> symbols(bodies.size());
-  for (const llvm::object::SymbolRef& sym : obj.symbols()) {
-    auto name = sym.getName();
-    if (!name) {
-      llvm::consumeError(name.takeError());
-      continue;
-    }
-    const int64_t index = body_index(*name);
-    if (index < 0 || static_cast<size_t>(index) >= bodies.size()) continue;
-    auto section = sym.getSection();
-    auto value = sym.getValue();
-    if (!section || !value || *section == obj.section_end()) {
-      if (!section) llvm::consumeError(section.takeError());
-      if (!value) llvm::consumeError(value.takeError());
-      continue;
-    }
-    Symbol& s = symbols[static_cast<size_t>(index)];
-    s.section = (*section)->getIndex();
-    s.offset = *value;
-    s.size = llvm::object::ELFSymbolRef(sym).getSize();
-    s.found = true;
-  }
-  for (size_t i = 0; i < bodies.size(); ++i) {
-    if (!symbols[i].found) return fail("no symbol for function " + std::to_string(i));
-    const auto begin = reinterpret_cast<uintptr_t>(bodies[i]);
-    map->ranges.push_back({begin, begin + symbols[i].size, static_cast<uint32_t>(i)});
-  }
-  std::sort(map->ranges.begin(), map->ranges.end(),
-            [](const CodeMap::Range& a, const CodeMap::Range& b) { return a.begin < b.begin; });
-
-  // Functions by section, sorted by offset, to place each line row.
-  std::vector<size_t> order(bodies.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+/// Adds the line rows of the bodies {obj} defines ({order}, indices into {symbols}) to {map}.
+void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& symbols,
+               std::vector<size_t> order, const std::vector<void*>& bodies, CodeMap* map) {
+  // The bodies by section, sorted by offset, to place each line row.
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return symbols[a].section != symbols[b].section ? symbols[a].section < symbols[b].section
                                                     : symbols[a].offset < symbols[b].offset;
@@ -101,6 +67,51 @@ Result<void> build_code_map(llvm::MemoryBufferRef object, const std::vector<void
       map->lines.push_back({address, row.Line});
     }
   }
+}
+
+}  // namespace
+
+Result<void> build_code_map(const std::vector<llvm::MemoryBufferRef>& objects,
+                            const std::vector<void*>& bodies, CodeMap* map) {
+  std::vector<bool> found(bodies.size(), false);
+  for (llvm::MemoryBufferRef object : objects) {
+    auto file = llvm::object::ObjectFile::createObjectFile(object);
+    if (!file) return fail(llvm::toString(file.takeError()));
+    const llvm::object::ObjectFile& obj = **file;
+    std::vector<Symbol> symbols(bodies.size());
+    std::vector<size_t> defined;
+    for (const llvm::object::SymbolRef& sym : obj.symbols()) {
+      auto name = sym.getName();
+      if (!name) {
+        llvm::consumeError(name.takeError());
+        continue;
+      }
+      const int64_t index = body_index(*name);
+      if (index < 0 || static_cast<size_t>(index) >= bodies.size()) continue;
+      auto section = sym.getSection();
+      auto value = sym.getValue();
+      if (!section || !value || *section == obj.section_end()) {
+        if (!section) llvm::consumeError(section.takeError());
+        if (!value) llvm::consumeError(value.takeError());
+        continue;  // undefined here: another partition's body
+      }
+      Symbol& s = symbols[static_cast<size_t>(index)];
+      s.section = (*section)->getIndex();
+      s.offset = *value;
+      s.size = llvm::object::ELFSymbolRef(sym).getSize();
+      s.found = true;
+      found[static_cast<size_t>(index)] = true;
+      defined.push_back(static_cast<size_t>(index));
+      const auto begin = reinterpret_cast<uintptr_t>(bodies[static_cast<size_t>(index)]);
+      map->ranges.push_back({begin, begin + s.size, static_cast<uint32_t>(index)});
+    }
+    add_lines(obj, symbols, std::move(defined), bodies, map);
+  }
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    if (!found[i]) return fail("no symbol for function " + std::to_string(i));
+  }
+  std::sort(map->ranges.begin(), map->ranges.end(),
+            [](const CodeMap::Range& a, const CodeMap::Range& b) { return a.begin < b.begin; });
   std::stable_sort(map->lines.begin(), map->lines.end(),
                    [](const CodeMap::Line& a, const CodeMap::Line& b) { return a.address < b.address; });
   return {};

@@ -10,9 +10,10 @@
 
 namespace wasmscope::internal::compiler {
 
-/// Fills {map}'s ranges and lines for the function bodies "f<i>" of relocatable {object},
-/// which the JIT placed at {bodies}[i].
-Result<void> build_code_map(llvm::MemoryBufferRef object, const std::vector<void*>& bodies,
-                            CodeMap* map);
+/// Fills {map}'s ranges and lines for the function bodies "f<i>" defined in relocatable
+/// {objects} (each body in exactly one of them: the partitions of one module), which the JIT
+/// placed at {bodies}[i].
+Result<void> build_code_map(const std::vector<llvm::MemoryBufferRef>& objects,
+                            const std::vector<void*>& bodies, CodeMap* map);
 
 }  // namespace wasmscope::internal::compiler

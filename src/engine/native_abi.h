@@ -43,10 +43,12 @@ extern "C" {
 /// meanwhile) and compiled functions through their entries. Traps propagate.
 void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args);
 /// call_indirect: the function at {index} of table {table_index} of {vm}, checked against
-/// canonical signature {type_id} (traps otherwise). Returns its native body when it has one
-/// (and sets {*callee_vm}), else null: then call {*callee} through {ws_call_func}.
-void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index, uint32_t type_id,
-                         NativeView** callee_vm, const Func** callee);
+/// the signature of the module's type {type_index} (traps otherwise). Returns its native body
+/// when it has one (and sets {*callee_vm}), else null: then call {*callee} through
+/// {ws_call_func}. (A type index, not the canonical id: ids are per process, and the code may
+/// come from a .cwasm file compiled in another.)
+void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index,
+                         uint32_t type_index, NativeView** callee_vm, const Func** callee);
 /// An imported function: as {ws_indirect_target}, without checks.
 void* ws_import_target(NativeView* vm, uint32_t func_index, NativeView** callee_vm,
                        const Func** callee);

@@ -207,13 +207,13 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
   raise(Trap::kHostTrap);
 }
 
-void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index, uint32_t type_id,
-                         NativeView** callee_vm, const Func** callee) {
+void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index,
+                         uint32_t type_index, NativeView** callee_vm, const Func** callee) {
   const TableData* t = table(vm, table_index);
   if (index >= t->elems.size()) raise(Trap::kUndefinedElement);
   const Func* f = reinterpret_cast<const Func*>(t->elems[index]);
   if (f == nullptr) raise(Trap::kUninitializedElement);
-  if (f->type_id != type_id) raise(Trap::kIndirectCallTypeMismatch);
+  if (f->type_id != vm->instance->type_ids[type_index]) raise(Trap::kIndirectCallTypeMismatch);
   *callee = f;
   *callee_vm = f->native_vm;
   return f->native_body;

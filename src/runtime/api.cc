@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "binary/decoder.h"
+#include "compiler/compiler.h"
 #include "engine/atomics.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
@@ -187,6 +188,25 @@ Result<void> Module::validate(std::span<const uint8_t> bytes, Features features)
             internal::decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()), features));
   WS_TRY(internal::validate_module(m, features));
   return {};
+}
+
+Result<std::vector<uint8_t>> Module::serialize() const {
+  if (impl_ == nullptr) return Error{ErrorKind::kUnsupported, 0, "an empty module handle"};
+  return internal::serialize_native(*impl_);
+}
+
+Result<Module> Module::deserialize(std::span<const uint8_t> bytes, Config* config) {
+  internal::StoreConfig settings;
+  WS_ASSIGN(auto loaded, internal::load_compiled_module(bytes, &settings));
+  if (config != nullptr) {
+    config->tier = Tier::kCompiled;
+    config->bounds = settings.bounds;
+    config->features = settings.features;
+    config->opt_level = settings.opt_level;
+  }
+  Module m;
+  m.impl_ = std::move(loaded);
+  return m;
 }
 
 std::vector<Module::ImportDesc> Module::imports() const {

@@ -140,6 +140,59 @@ TEST(Api, CompileAndLinkErrors) {
   EXPECT_EQ(module.name(), "counter");
 }
 
+TEST(Api, CompiledModulesSerializeWithTheirNativeCode) {
+  Config config;
+  config.tier = Tier::kCompiled;
+  config.opt_level = 1;
+  auto m = Module::compile_text(R"((module
+    (func $twice (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "f") (param i32) (result i32) (call $twice (i32.add (local.get 0) (i32.const 1))))))",
+                                config);
+  if (!m.ok() && m.error().kind == ErrorKind::kUnsupported) GTEST_SKIP() << m.error().to_string();
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  auto bytes = m->serialize();
+  ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
+
+  Config loaded_config;
+  auto again = Module::deserialize(*bytes, &loaded_config);
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(loaded_config.tier, Tier::kCompiled);
+  EXPECT_EQ(loaded_config.opt_level, 1u);
+  Store store(loaded_config);
+  auto instance = store.instantiate(*again);
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  CallResult r = instance->func("f").call({Value::i32(20)});
+  ASSERT_TRUE(r.ok()) << r.trap().to_string();
+  EXPECT_EQ(r.values()[0].i32(), 42);
+  // Loading changes nothing: the same bytes come out again.
+  auto bytes_again = again->serialize();
+  ASSERT_TRUE(bytes_again.ok());
+  EXPECT_EQ(*bytes_again, *bytes);
+
+  // An interpreter's store refuses the module; an interpreted module has no code to give.
+  Store interp_store;
+  EXPECT_FALSE(interp_store.instantiate(*again).ok());
+  auto interpreted = Module::compile_text("(module)");
+  ASSERT_TRUE(interpreted.ok());
+  EXPECT_FALSE(interpreted->serialize().ok());
+  EXPECT_FALSE(Module().serialize().ok());
+
+  // A flipped byte anywhere, a truncation, or wasm bytes are refused, saying why.
+  for (size_t at : {size_t{3}, size_t{40}, bytes->size() / 2, bytes->size() - 1}) {
+    std::vector<uint8_t> damaged = *bytes;
+    damaged[at] ^= 0x20;
+    auto refused = Module::deserialize(damaged);
+    ASSERT_FALSE(refused.ok()) << "flipped byte " << at;
+  }
+  std::vector<uint8_t> truncated(bytes->begin(), bytes->end() - 10);
+  auto refused = Module::deserialize(truncated);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("truncated"), std::string::npos)
+      << refused.error().message;
+  const uint8_t wasm[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  EXPECT_FALSE(Module::deserialize(wasm).ok());
+}
+
 TEST(Api, StartFunctionTrapFailsInstantiationWithItsStack) {
   Store store;
   Module module = compile(R"((module (func $boom unreachable) (start $boom)))");

@@ -68,6 +68,24 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
   return compiled;
 }
 
+Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> file,
+                                                             StoreConfig* config) {
+  WS_ASSIGN(CwasmFile cwasm, read_cwasm(file));
+  config->tier = Tier::kCompiled;
+  config->bounds = cwasm.settings.bounds;
+  config->features = cwasm.settings.features;
+  config->opt_level = cwasm.settings.opt_level;
+  auto compiled = std::make_shared<CompiledModule>();
+  WS_ASSIGN(compiled->module,
+            decode_module(std::vector<uint8_t>(cwasm.wasm.begin(), cwasm.wasm.end()),
+                          config->features));
+  WS_ASSIGN(compiled->facts, validate_module(compiled->module, config->features));
+  compiled->bounds = config->bounds;
+  WS_TRY(translate_module(compiled.get(), config->features));
+  WS_TRY(load_native(compiled.get(), cwasm));
+  return compiled;
+}
+
 Extern Instance::find_export(const std::string& name) const {
   for (const auto& [export_name, value] : exports) {
     if (export_name == name) return value;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,13 @@ struct StoreConfig {
 /// Decodes, validates and translates {bytes}.
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const StoreConfig& config);
+
+/// Loads a .cwasm file (compiler/compiler.h): checks it whole before mapping any code, then
+/// decodes, validates and translates its module and links its native code. The file's own
+/// settings (compiled tier, bounds mode, features, opt level) replace those of {*config}, for
+/// the store the module is to run in.
+Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> file,
+                                                             StoreConfig* config);
 
 /// An external value: what an import takes or an export gives.
 struct Extern {

@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include "compiler/compiler.h"
 #include "diag/coredump.h"
 #include "runtime/store.h"
 #include "stack/symbolizer.h"
@@ -32,8 +33,10 @@ constexpr const char* kRunUsage =
     "usage: wasmscope run [OPTIONS] FILE [ARGS...]\n"
     "       wasmscope run [OPTIONS] FILE --invoke NAME [VALUES...]\n"
     "\n"
-    "Runs FILE (.wasm, or .wat text). Imports from \"wasi_snapshot_preview1\" (and the older\n"
-    "\"wasi_unstable\") are provided by WASI preview1; any other import is an error.\n"
+    "Runs FILE (.wasm, or .wat text, or a .cwasm file from 'wasmscope compile': its native\n"
+    "code runs with the settings it was compiled with, whatever --tier and --explicit-bounds\n"
+    "say). Imports from \"wasi_snapshot_preview1\" (and the older \"wasi_unstable\") are\n"
+    "provided by WASI preview1; any other import is an error.\n"
     "\n"
     "A WASI command (a module exporting '_start') runs '_start' with ARGS as its arguments\n"
     "(argv[0] is FILE) and exits with the status it passes to proc_exit, or 0. Everything after\n"
@@ -586,11 +589,24 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), bytes.error().to_string().c_str());
     return 1;
   }
+  // A .cwasm file runs the code it carries, with the settings it was compiled with.
+  std::shared_ptr<CompiledModule> compiled;
+  if (is_cwasm(*bytes) || path.ends_with(".cwasm")) {
+    auto loaded = load_compiled_module(*bytes, &o.config);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), loaded.error().to_string().c_str());
+      return 1;
+    }
+    compiled = std::move(*loaded);
+  }
   Store store(o.config);
-  auto compiled = compile_module(std::move(*bytes), store.config());
-  if (!compiled.ok()) {
-    std::fprintf(stderr, "%s: %s\n", path.c_str(), compiled.error().to_string().c_str());
-    return 1;
+  if (compiled == nullptr) {
+    auto fresh = compile_module(std::move(*bytes), store.config());
+    if (!fresh.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), fresh.error().to_string().c_str());
+      return 1;
+    }
+    compiled = std::move(*fresh);
   }
   o.wasi.args.push_back(path);
   if (!o.have_invoke) o.wasi.args.insert(o.wasi.args.end(), o.rest.begin(), o.rest.end());
@@ -600,7 +616,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     std::fprintf(stderr, "wasmscope: %s\n", wasi.error().message.c_str());
     return 1;
   }
-  auto imports = (*wasi)->resolve_imports(store, (*compiled)->module);
+  auto imports = (*wasi)->resolve_imports(store, compiled->module);
   if (!imports.ok()) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), imports.error().to_string().c_str());
     return 1;
@@ -622,7 +638,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     if (!profile->start()) return 1;
   }
   TrapInfo trap;
-  auto instance = store.instantiate(*compiled, *imports, &trap);
+  auto instance = store.instantiate(compiled, *imports, &trap);
   if (!instance.ok()) {
     if (instance.error().kind == ErrorKind::kTrap) {
       InvokeOutcome outcome;

@@ -17,6 +17,7 @@ int cmd_validate(const Args& args);
 int cmd_dump(const Args& args);
 int cmd_spectest(const Args& args);
 int cmd_run(const Args& args);
+int cmd_compile(const Args& args);
 int cmd_coredump(const Args& args);
 int cmd_stack(const Args& args);
 int cmd_profile(const Args& args);

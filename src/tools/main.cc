@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  dump FILE              print a module's sections, types, imports, exports, functions...\n"
     "  spectest PATH...       run spec-suite .wast scripts (files or directories)\n"
     "  run FILE [ARGS...]     run a WASI program, or call an export (--invoke NAME VALUES...)\n"
+    "  compile FILE -o OUT    compile a module ahead of time to native code (a .cwasm file)\n"
     "  coredump FILE          print a WebAssembly coredump (run --coredump-on-trap writes them)\n"
     "  stack PID              print a thread dump of a running 'wasmscope run' process\n"
     "  profile -o OUT FILE    run a program under the sampling profiler (or attach: PID)\n"
@@ -34,6 +35,7 @@ constexpr Command kCommands[] = {
     {"dump", cmd_dump},
     {"spectest", cmd_spectest},
     {"run", cmd_run},
+    {"compile", cmd_compile},
     {"coredump", cmd_coredump},
     {"stack", cmd_stack},
     {"profile", cmd_profile},

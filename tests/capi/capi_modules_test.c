@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "check.h"
+#include "wasmscope.h"
 
 /* (module (func (result i32))): decodes, but the body leaves no i32. */
 static const unsigned char invalid_wasm[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01,
@@ -204,6 +205,66 @@ static void* run_job(void* arg) {
   return NULL;
 }
 
+/* A compiled module serializes with its native code (as a .cwasm file) and deserializes into
+ * stores of the compiled tier without compiling; an interpreter's store, damaged and
+ * truncated bytes are refused, with the reason in wasmscope_last_error(). */
+static void test_serialize_compiled(void) {
+  wasm_config_t* config = wasm_config_new();
+  wasm_engine_t *engine, *interp_engine;
+  wasm_store_t *store, *other, *interp;
+  wasm_module_t *module, *again;
+  wasm_byte_vec_t serialized;
+  thread_job job;
+  CHECK(!wasmscope_config_set_opt_level(config, 4));
+  CHECK(wasmscope_config_set_opt_level(config, 1));
+  CHECK(!wasmscope_config_set_tier(config, (wasmscope_tier_t)7));
+  CHECK(!wasmscope_config_set_tier(NULL, WASMSCOPE_TIER_COMPILED));
+  if (!wasmscope_config_set_tier(config, WASMSCOPE_TIER_COMPILED)) {
+    printf("no compiled tier in this build (%s): skipping its serialization\n",
+           wasmscope_last_error());
+    wasm_config_delete(config);
+    return;
+  }
+  engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  module = load_module(store, objects_wasm, objects_wasm_size);
+  CHECK(module != NULL);
+  wasm_module_serialize(module, &serialized);
+  CHECK(serialized.size > 8 && memcmp(serialized.data, "\0wscwasm", 8) == 0);
+  other = wasm_store_new(engine);
+  again = wasm_module_deserialize(other, &serialized);
+  CHECK(again != NULL);
+  if (again != NULL) {
+    /* Instantiated and called in a store of its own, as run_job does. */
+    job.engine = engine;
+    job.shared = wasm_module_share(again);
+    job.result = 0;
+    run_job(&job);
+    CHECK(job.result == 7);
+    wasm_shared_module_delete(job.shared);
+  }
+  interp_engine = wasm_engine_new();
+  interp = wasm_store_new(interp_engine);
+  CHECK(wasm_module_deserialize(interp, &serialized) == NULL);
+  CHECK(strstr(wasmscope_last_error(), "compiled tier") != NULL);
+  serialized.data[serialized.size / 2] ^= 1;
+  CHECK(wasm_module_deserialize(other, &serialized) == NULL);
+  CHECK(strstr(wasmscope_last_error(), "checksum") != NULL);
+  serialized.data[serialized.size / 2] ^= 1;
+  serialized.size -= 1;
+  CHECK(wasm_module_deserialize(other, &serialized) == NULL);
+  CHECK(strstr(wasmscope_last_error(), "truncated") != NULL);
+  serialized.size += 1;
+  wasm_byte_vec_delete(&serialized);
+  wasm_module_delete(again);
+  wasm_module_delete(module);
+  wasm_store_delete(interp);
+  wasm_store_delete(other);
+  wasm_store_delete(store);
+  wasm_engine_delete(interp_engine);
+  wasm_engine_delete(engine);
+}
+
 static void test_share(wasm_engine_t* engine) {
   enum { kThreads = 4 };
   wasm_store_t* store = wasm_store_new(engine);
@@ -240,6 +301,7 @@ int main(void) {
   test_compile(store);
   test_serialize(store);
   wasm_store_delete(store);
+  test_serialize_compiled();
   test_share(engine);
   wasm_engine_delete(engine);
   return check_report("capi_modules_test");

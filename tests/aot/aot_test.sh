@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Ahead-of-time compiled modules (.cwasm files): `wasmscope compile`, then `wasmscope run` of
+# the file, which must behave exactly as the JIT does, and refuse every damaged or foreign
+# file with its reason before running any of it.
+#
+#   aot_test.sh CLI SOURCE_DIR EXAMPLES_DIR WASI_DIR CASE
+#
+# Each CASE works in a fresh temporary directory.
+set -u
+cli=$1 src=$2 examples=$3 wasi=$4 case=$5
+work=$(mktemp -d "${TMPDIR:-/tmp}/aot-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+edit() { python3 "$src/cwasm_edit.py" "$@"; }
+
+fail() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+# same_output NAME WASM [RUN ARGS...]: the .cwasm of WASM prints and exits exactly as the JIT
+# does on WASM, and as the interpreter does unless COMPARE_INTERP=no.
+same_output() {
+  local name=$1 wasm=$2
+  shift 2
+  "$cli" compile "$wasm" -o "$work/$name.cwasm" || fail "compile $wasm"
+  local aot jit interp s1 s2 s3
+  "$cli" run "$work/$name.cwasm" "$@" >"$work/aot.out" 2>&1; s1=$?
+  "$cli" run --tier compiled "$wasm" "$@" >"$work/jit.out" 2>&1; s2=$?
+  "$cli" run --tier interp "$wasm" "$@" >"$work/interp.out" 2>&1; s3=$?
+  aot=$(sed "s|$work/$name.cwasm|FILE|g" "$work/aot.out")
+  jit=$(sed "s|$wasm|FILE|g" "$work/jit.out")
+  interp=$(sed "s|$wasm|FILE|g" "$work/interp.out")
+  echo "--- .cwasm (exit $s1):"; echo "$aot"
+  echo "--- JIT (exit $s2):"; echo "$jit"
+  echo "--- interpreter (exit $s3):"; echo "$interp"
+  [ "$aot" = "$jit" ] && [ "$s1" = "$s2" ] || fail ".cwasm and JIT differ"
+  if [ "${COMPARE_INTERP:-yes}" = yes ]; then
+    [ "$aot" = "$interp" ] && [ "$s1" = "$s3" ] || fail ".cwasm and the interpreter differ"
+  fi
+}
+
+# refused KIND REGEX: a variant KIND of a good .cwasm is refused with REGEX, exit status 1,
+# and nothing of it runs (the program would print its argument).
+refused() {
+  local kind=$1 regex=$2
+  "$cli" compile "$wasi/echo_env.wasm" -o "$work/good.cwasm" || fail "compile"
+  "$cli" run "$work/good.cwasm" EXECUTED | grep -q 'EXECUTED' || fail "the good file does not run"
+  edit "$work/good.cwasm" "$work/bad.cwasm" "$kind" || fail "cwasm_edit $kind"
+  local out status
+  out=$("$cli" run "$work/bad.cwasm" EXECUTED 2>&1); status=$?
+  echo "$out"
+  [ "$status" = 1 ] || fail "exit status $status, expected 1"
+  grep -qE -- "$regex" <<<"$out" || fail "output does not match: $regex"
+  if grep -q EXECUTED <<<"$out"; then fail "the refused file ran"; fi
+}
+
+case $case in
+  same_hello) same_output hello "$src/hello.wat" ;;
+  same_fib) same_output fib "$examples/fib.wasm" --invoke fib 20 ;;
+  same_wasi) same_output echo_env "$wasi/echo_env.wasm" one "two words" --env KEY=value ;;
+  same_call_indirect) same_output indirect "$src/indirect.wat" --invoke apply 1 10 3 ;;
+  same_call_indirect_mismatch)
+    # The trap, not the code: compiled frames of a trap in call_indirect's signature check
+    # name the function's first instruction, not the call_indirect, as the interpreter does
+    # (a known difference of the compiled tier, JIT and .cwasm alike).
+    COMPARE_INTERP=no same_output indirect "$src/indirect.wat" --invoke apply 2 10 3
+    grep -q "^trap: indirect call type mismatch$" "$work/aot.out" || fail "no trap" ;;
+  same_trap_stack)
+    # The trap's stack comes from the code map read back from the file's objects.
+    same_output trap "$src/../cli/trap.wat" --invoke divide 0 ;;
+  same_trap_stack_partitioned)
+    # One function per partition: calls and the trap's stack cross the file's objects.
+    WASMSCOPE_COMPILE_THREADS=8 same_output trap "$src/../cli/trap.wat" --invoke divide 0
+    [ "$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import cwasm_edit as c; \
+print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read())))' \
+      "$src" "$work/trap.cwasm")" = 5 ] || fail "not one object per function" ;;
+  explicit_bounds)
+    "$cli" compile --explicit-bounds --opt-level 0 "$src/../cli/trap.wat" -o "$work/t.cwasm" ||
+      fail compile
+    out=$("$cli" run "$work/t.cwasm" --invoke peek 0xfffffffc 2>&1); status=$?
+    echo "$out"
+    [ "$status" = 134 ] && grep -q "out of bounds memory access" <<<"$out" || fail "no trap" ;;
+  compile_refuses_unsupported)
+    # A module the tier cannot compile: the error, and the old file left as it was.
+    echo old >"$work/out.cwasm"
+    out=$("$cli" compile "$src/atomics.wat" -o "$work/out.cwasm" 2>&1); status=$?
+    echo "$out"
+    [ "$status" = 1 ] || fail "exit status $status"
+    grep -q "is not supported yet" <<<"$out" || fail "no reason given"
+    [ "$(cat "$work/out.cwasm")" = old ] || fail "the old file was replaced"
+    [ -z "$(ls "$work" | grep -v '^out.cwasm$')" ] || fail "a temporary file was left" ;;
+  refuse_empty) refused empty "the file is empty" ;;
+  refuse_random) refused random "does not start with the .cwasm magic" ;;
+  refuse_magic_random) refused magic-random "not a usable .cwasm file|refusing the .cwasm file" ;;
+  refuse_truncated_magic) refused truncate:5 "truncated: 5 bytes" ;;
+  refuse_truncated_preamble) refused truncate:15 "truncated: 15 bytes" ;;
+  refuse_truncated_header) refused truncate:100 "truncated: 100 of [0-9]+ bytes" ;;
+  refuse_truncated_half) refused truncate:-3000 "truncated: [0-9]+ of [0-9]+ bytes" ;;
+  refuse_truncated_last_byte) refused truncate:-1 "truncated: [0-9]+ of [0-9]+ bytes" ;;
+  refuse_flipped_header) refused flip-header "corrupt: its checksum does not match" ;;
+  refuse_flipped_wasm) refused flip-wasm "corrupt: its checksum does not match" ;;
+  refuse_flipped_object) refused flip-object "corrupt: its checksum does not match" ;;
+  refuse_flipped_checksum) refused flip-checksum "corrupt: its checksum does not match" ;;
+  refuse_other_build) refused other-build "compiled by another wasmscope build" ;;
+  refuse_other_version) refused other-version "compiled by another wasmscope build" ;;
+  refuse_other_cpu) refused other-cpu "compiled for another CPU \\(file: some-other-cpu" ;;
+  *) fail "unknown case $case" ;;
+esac
+echo PASS

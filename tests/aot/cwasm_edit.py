@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Makes damaged and foreign variants of a .cwasm file, for the tests that check they are
+refused. Reads the format of docs/compiled-tier.md ("The .cwasm format") independently of the
+C++ reader, so that a change to either shows up here.
+
+    cwasm_edit.py IN OUT KIND
+
+KIND: empty | random | magic-random | truncate:N (keep N bytes; negative: drop -N) |
+flip-header | flip-wasm | flip-object | flip-checksum | other-build | other-cpu |
+other-version
+"""
+import hashlib
+import os
+import random
+import struct
+import sys
+
+MAGIC = b"\0wscwasm"
+
+
+def parse(data):
+    """Offsets of the fields: {name: (start, end)}, in the order they appear."""
+    if data[:8] != MAGIC:
+        raise SystemExit("cwasm_edit: not a .cwasm file")
+    fields = {}
+    pos = 8
+    fields["format"] = (pos, pos + 4)
+    pos += 4
+    fields["size"] = (pos, pos + 8)
+    pos += 8
+    for name in ("version", "fingerprint", "triple", "cpu", "cpu_features"):
+        (length,) = struct.unpack_from("<I", data, pos)
+        fields[name] = (pos + 4, pos + 4 + length)
+        pos += 4 + length
+    fields["settings"] = (pos, pos + 12)  # opt level, bounds, features
+    pos += 12
+    fields["wasm_hash"] = (pos, pos + 32)
+    pos += 32
+    (wasm_size,) = struct.unpack_from("<Q", data, pos)
+    fields["wasm"] = (pos + 8, pos + 8 + wasm_size)
+    pos += 8 + wasm_size
+    (count,) = struct.unpack_from("<I", data, pos)
+    pos += 4
+    for i in range(count):
+        (size,) = struct.unpack_from("<Q", data, pos)
+        fields["object%d" % i] = (pos + 8, pos + 8 + size)
+        pos += 8 + size
+    fields["checksum"] = (pos, pos + 32)
+    if pos + 32 != len(data):
+        raise SystemExit("cwasm_edit: the parts do not add up (%d != %d)" % (pos + 32, len(data)))
+    return fields
+
+
+def replace_field(data, fields, name, value):
+    """{data} with string field {name} replaced by {value}, its size and checksum rewritten."""
+    start, end = fields[name]
+    out = bytearray(data[: start - 4] + struct.pack("<I", len(value)) + value + data[end:])
+    struct.pack_into("<Q", out, 12, len(out))
+    out[-32:] = hashlib.sha256(bytes(out[:-32])).digest()
+    return bytes(out)
+
+
+def flip(data, at):
+    out = bytearray(data)
+    out[at] ^= 0x10
+    return bytes(out)
+
+
+def main():
+    src, dst, kind = sys.argv[1:4]
+    data = open(src, "rb").read()
+    fields = parse(data)
+    middle = lambda name: (fields[name][0] + fields[name][1]) // 2
+    rng = random.Random(kind)
+    if kind == "empty":
+        out = b""
+    elif kind == "random":
+        out = bytes(rng.getrandbits(8) for _ in range(4096))
+    elif kind == "magic-random":
+        out = MAGIC + bytes(rng.getrandbits(8) for _ in range(4096))
+    elif kind.startswith("truncate:"):
+        n = int(kind.split(":")[1])
+        out = data[:n] if n >= 0 else data[:n]
+    elif kind == "flip-header":
+        out = flip(data, middle("triple"))
+    elif kind == "flip-wasm":
+        out = flip(data, middle("wasm"))
+    elif kind == "flip-object":
+        out = flip(data, middle("object0"))
+    elif kind == "flip-checksum":
+        out = flip(data, len(data) - 1)
+    elif kind == "other-build":
+        old = data[fields["fingerprint"][0] : fields["fingerprint"][1]]
+        out = replace_field(data, fields, "fingerprint", bytes(b"0" * len(old)))
+    elif kind == "other-cpu":
+        out = replace_field(data, fields, "cpu", b"some-other-cpu")
+    elif kind == "other-version":
+        out = replace_field(data, fields, "version", b"0.0.0-other")
+    else:
+        raise SystemExit("cwasm_edit: unknown kind " + kind)
+    with open(dst, "wb") as f:
+        f.write(out)
+
+
+if __name__ == "__main__":
+    main()
