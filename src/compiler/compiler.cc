@@ -102,13 +102,29 @@ Value* FuncGen::load_runtime(Type* t, Value* base, size_t offset) {
   return load;
 }
 
+bool FuncGen::memory0_shared() const {
+  const Module& m = g_.m;
+  for (const Import& imp : m.imports) {
+    if (imp.kind == ExternKind::kMemory) return imp.memory.limits.shared;
+  }
+  return !m.memories.empty() && m.memories[0].limits.shared;
+}
+
 Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
   Value* ea = b_.CreateZExt(index, g_.i64);
   if (offset != 0) ea = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, offset));
-  if (explicit_bounds_) {
+  return memory_address_at(ea, size, explicit_bounds_);
+}
+
+Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
+  if (check_bounds) {
     Value* size_ptr = b_.CreateConstInBoundsGEP1_64(g_.i8, memory0_, offsetof(MemoryData, size));
     llvm::LoadInst* bytes = b_.CreateLoad(g_.i64, size_ptr);
-    bytes->setAtomic(llvm::AtomicOrdering::Monotonic);
+    // Another thread may grow a shared memory: acquire pairs with the grower's release store
+    // of the size (store.cc), so the pages it covers are accessible. A shared memory's base
+    // never moves (it reserves its maximum), so the base load below needs no order.
+    bytes->setAtomic(memory0_shared() ? llvm::AtomicOrdering::Acquire
+                                      : llvm::AtomicOrdering::Monotonic);
     bytes->setAlignment(llvm::Align(8));
     Value* end = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, size));
     trap_if(b_.CreateICmpUGT(end, bytes), Trap::kOutOfBoundsMemory);
@@ -925,6 +941,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
 
     default:
       if (op_info(op).prefix == 0xfd) return simd_instruction(in);
+      if (op_info(op).prefix == 0xfe) return atomic_instruction(in);
       return unsupported(in.offset, std::string(op_info(op).text));
   }
 }

@@ -13,6 +13,7 @@
 #include "engine/context.h"
 #include "engine/interpreter.h"
 #include "engine/native_abi.h"
+#include "engine/waiter_table.h"
 
 namespace wasmscope::internal {
 namespace {
@@ -324,6 +325,39 @@ uint64_t ws_ref_func(NativeView* vm, uint32_t func_index) {
   return reinterpret_cast<uintptr_t>(vm->funcs[func_index]);
 }
 
+uint32_t ws_memory_atomic_notify(NativeView* vm, uint64_t address, uint32_t count) {
+  MemoryData* m = vm->memory0;
+  return m->shared ? notify_waiters(m, address, count) : 0;
+}
+
+uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint64_t address,
+                               uint64_t expected, int64_t timeout_ns, uint32_t width) {
+  ExecContext* ctx = current_context();
+  MemoryData* m = vm->memory0;
+  // Leaving compiled code, as for a host call (ws_call_func): where from, for captures while
+  // waiting (the state change to waiting in wait_as_guest publishes it).
+  NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
+  const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+  if (act != nullptr) {
+    act->exit_fp.store(frame[0], std::memory_order_relaxed);
+    act->exit_pc.store(frame[1], std::memory_order_relaxed);
+  }
+  WaitOutcome outcome =
+      wait_as_guest(ctx, m, address, m->base + address, expected, width, timeout_ns);
+  if (act != nullptr) {
+    act->exit_pc.store(0, std::memory_order_relaxed);
+    act->exit_fp.store(0, std::memory_order_relaxed);
+  }
+  // A terminate request that ended the wait, or whose signal came while this helper ran (the
+  // signal handler acts only on compiled code): compiled code has no safepoint to see it
+  // later, so it takes effect here. wait_as_guest left the request set; consume it.
+  if ((ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0) {
+    ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+    outcome = WaitOutcome::kCancelled;
+  }
+  return static_cast<uint32_t>(outcome);
+}
+
 }  // extern "C"
 
 const NativeHelper* native_helpers(size_t* count) {
@@ -335,7 +369,8 @@ const NativeHelper* native_helpers(size_t* count) {
       WS_HELPER(ws_data_drop),     WS_HELPER(ws_table_get),   WS_HELPER(ws_table_set),
       WS_HELPER(ws_table_size),    WS_HELPER(ws_table_grow),  WS_HELPER(ws_table_fill),
       WS_HELPER(ws_table_copy),    WS_HELPER(ws_table_init),  WS_HELPER(ws_elem_drop),
-      WS_HELPER(ws_ref_func),
+      WS_HELPER(ws_ref_func),      WS_HELPER(ws_memory_atomic_notify),
+      WS_HELPER(ws_memory_atomic_wait),
   };
 #undef WS_HELPER
   *count = sizeof(helpers) / sizeof(helpers[0]);
