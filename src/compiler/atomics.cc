@@ -128,7 +128,7 @@ Result<void> FuncGen::atomic_instruction(const Instr& in) {
       // Bounds always checked: the helper reads the cell, outside compiled code, where a
       // guard-page fault would not be a wasm trap.
       (void)atomic_address(pop(), in.mem.offset, width, true, &ea);
-      if (!memory0_shared()) {
+      if (!memory0_shared_) {
         // Known statically: import matching requires the declared sharedness.
         b_.CreateBr(trap_block(Trap::kExpectedSharedMemory));
         b_.SetInsertPoint(new_block("dead"));

@@ -110,6 +110,17 @@ bool FuncGen::memory0_shared() const {
   return !m.memories.empty() && m.memories[0].limits.shared;
 }
 
+void FuncGen::mark_memory_load(llvm::LoadInst* load) {
+  load->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+  // Another thread may write a shared memory at any time. Wasm's memory model would let a
+  // compiler hoist a plain load out of a loop that does not write, but then a guest spinning
+  // on a flag with plain loads (as tests/threads/spawn_*.wat do, and as the interpreter
+  // runs them) would never see it change: loads from a shared memory stay where they are.
+  // This costs the optimizations LLVM does not do on volatile loads (merging them,
+  // vectorizing loops over them), on shared memories only.
+  if (memory0_shared_) load->setVolatile(true);
+}
+
 Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
   Value* ea = b_.CreateZExt(index, g_.i64);
   if (offset != 0) ea = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, offset));
@@ -123,7 +134,7 @@ Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
     // Another thread may grow a shared memory: acquire pairs with the grower's release store
     // of the size (store.cc), so the pages it covers are accessible. A shared memory's base
     // never moves (it reserves its maximum), so the base load below needs no order.
-    bytes->setAtomic(memory0_shared() ? llvm::AtomicOrdering::Acquire
+    bytes->setAtomic(memory0_shared_ ? llvm::AtomicOrdering::Acquire
                                       : llvm::AtomicOrdering::Monotonic);
     bytes->setAlignment(llvm::Align(8));
     Value* end = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, size));
@@ -313,6 +324,7 @@ Result<void> FuncGen::generate() {
   offset_ = fn_.code.begin;
   b_.SetCurrentDebugLocation(llvm::DILocation::get(g_.ctx, offset_, 0, subprogram_));
   explicit_bounds_ = g_.cm.bounds == BoundsChecks::kExplicit;
+  memory0_shared_ = memory0_shared();
   auto arg = f_->arg_begin();
   ts_ = &*arg++;
   vm_ = &*arg++;
@@ -422,7 +434,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
     Value* addr = memory_address(pop(), in.mem.offset, size);
     llvm::LoadInst* v = b_.CreateLoad(t, addr);
     v->setAlignment(llvm::Align(1));
-    v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    mark_memory_load(v);
     Value* r = v;
     if (ext_to != nullptr) r = is_signed ? b_.CreateSExt(v, ext_to) : b_.CreateZExt(v, ext_to);
     push(r);

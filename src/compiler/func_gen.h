@@ -162,6 +162,8 @@ class FuncGen {
   /// True when memory 0 is shared (declared so, or imported as such: import matching
   /// requires the same sharedness), so another thread may grow it while this code runs.
   bool memory0_shared() const;
+  /// Tags {load} as a load of linear memory (plain, not atomic): volatile on a shared memory.
+  void mark_memory_load(llvm::LoadInst* load);
   Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
                         std::vector<Value*> args) {
     llvm::Function* fn = llvm::Intrinsic::getDeclaration(&g_.mod, id, types);
@@ -209,6 +211,7 @@ class FuncGen {
   llvm::DISubprogram* subprogram_ = nullptr;
   uint32_t offset_ = 0;  ///< The wasm code offset of the instruction being generated.
   bool explicit_bounds_ = false;
+  bool memory0_shared_ = false;  ///< {memory0_shared()}, computed once per function.
 };
 
 }  // namespace wasmscope::internal::compiler
