@@ -1072,6 +1072,9 @@ Result<void> compile_native(CompiledModule* cm, Features features, const NativeO
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
     fn->addFnAttr(llvm::Attribute::NoInline);
+    // Nor sibling calls to runtime helpers (a memory.fill or host call in tail position):
+    // the frame would be gone from the trap's or the capture's stack.
+    fn->addFnAttr("disable-tail-calls", "true");
     fn->setSubprogram(subprogram("f" + std::to_string(i), m.functions[i].code.begin));
     g.bodies.push_back(fn);
   }
