@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,13 @@
 #include "text/wat.h"
 
 namespace wasmscope::internal {
+
+/// How gtest names a test's tier (found by argument-dependent lookup, so not in the unnamed
+/// namespace).
+static void PrintTo(Tier tier, std::ostream* os) {
+  *os << (tier == Tier::kCompiled ? "compiled" : "interpreter");
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
