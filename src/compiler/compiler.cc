@@ -109,13 +109,40 @@ Value* FuncGen::load_runtime(Type* t, Value* base, size_t offset) {
   return load;
 }
 
+bool FuncGen::memory0_shared() const {
+  const Module& m = g_.m;
+  for (const Import& imp : m.imports) {
+    if (imp.kind == ExternKind::kMemory) return imp.memory.limits.shared;
+  }
+  return !m.memories.empty() && m.memories[0].limits.shared;
+}
+
+void FuncGen::mark_memory_load(llvm::LoadInst* load) {
+  load->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+  // Another thread may write a shared memory at any time. Wasm's memory model would let a
+  // compiler hoist a plain load out of a loop that does not write, but then a guest spinning
+  // on a flag with plain loads (as tests/threads/spawn_*.wat do, and as the interpreter
+  // runs them) would never see it change: loads from a shared memory stay where they are.
+  // This costs the optimizations LLVM does not do on volatile loads (merging them,
+  // vectorizing loops over them), on shared memories only.
+  if (memory0_shared_) load->setVolatile(true);
+}
+
 Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
   Value* ea = b_.CreateZExt(index, g_.i64);
   if (offset != 0) ea = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, offset));
-  if (explicit_bounds_) {
+  return memory_address_at(ea, size, explicit_bounds_);
+}
+
+Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
+  if (check_bounds) {
     Value* size_ptr = b_.CreateConstInBoundsGEP1_64(g_.i8, memory0_, offsetof(MemoryData, size));
     llvm::LoadInst* bytes = b_.CreateLoad(g_.i64, size_ptr);
-    bytes->setAtomic(llvm::AtomicOrdering::Monotonic);
+    // Another thread may grow a shared memory: acquire pairs with the grower's release store
+    // of the size (store.cc), so the pages it covers are accessible. A shared memory's base
+    // never moves (it reserves its maximum), so the base load below needs no order.
+    bytes->setAtomic(memory0_shared_ ? llvm::AtomicOrdering::Acquire
+                                      : llvm::AtomicOrdering::Monotonic);
     bytes->setAlignment(llvm::Align(8));
     Value* end = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, size));
     trap_if(b_.CreateICmpUGT(end, bytes), Trap::kOutOfBoundsMemory);
@@ -314,6 +341,7 @@ Result<void> FuncGen::generate() {
     sink_ = b_.CreateAlloca(g_.i64);
     b_.CreateStore(llvm::ConstantInt::get(g_.i64, 0), sink_);
   }
+  memory0_shared_ = memory0_shared();
   auto arg = f_->arg_begin();
   ts_ = &*arg++;
   vm_ = &*arg++;
@@ -423,7 +451,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
     Value* addr = memory_address(pop(), in.mem.offset, size);
     llvm::LoadInst* v = b_.CreateLoad(t, addr);
     v->setAlignment(llvm::Align(1));
-    v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    mark_memory_load(v);
     keep_load(v);
     Value* r = v;
     if (ext_to != nullptr) r = is_signed ? b_.CreateSExt(v, ext_to) : b_.CreateZExt(v, ext_to);
@@ -930,6 +958,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
 
     default:
       if (op_info(op).prefix == 0xfd) return simd_instruction(in);
+      if (op_info(op).prefix == 0xfe) return atomic_instruction(in);
       return unsupported(in.offset, std::string(op_info(op).text));
   }
 }
@@ -997,6 +1026,9 @@ void declare_bodies(ModuleGen& g, const std::vector<bool>& here, MakeSubprogram 
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
     fn->addFnAttr(llvm::Attribute::NoInline);
+    // Nor sibling calls to runtime helpers (a memory.fill or host call in tail position):
+    // the frame would be gone from the trap's or the capture's stack.
+    fn->addFnAttr("disable-tail-calls", "true");
     if (here[i]) fn->setSubprogram(subprogram(code_symbol('f', i), g.m.functions[i].code.begin));
     g.bodies.push_back(fn);
   }

@@ -1,5 +1,6 @@
 // The compiled tier's code generator, shared by its source files: compiler.cc (scalar
-// instructions, control, calls, the JIT) and simd.cc (the SIMD proposal). Internal to compiler/.
+// instructions, control, calls, the JIT), simd.cc (the SIMD proposal) and atomics.cc (the
+// threads proposal). Internal to compiler/.
 #pragma once
 
 #include <llvm/IR/DebugInfoMetadata.h>
@@ -160,6 +161,14 @@ class FuncGen {
   /// Every loaded value is added into {sink_}, which each return stores to the thread state and
   /// each trap passes to ws_trap: one add per load, and loads keep their optimizations.
   void keep_load(Value* v);
+  /// The host address of effective address {ea} (i64) in memory 0, for an access of {size}
+  /// bytes: bounds-checked when {check_bounds} (else the guard pages catch it).
+  Value* memory_address_at(Value* ea, uint32_t size, bool check_bounds);
+  /// True when memory 0 is shared (declared so, or imported as such: import matching
+  /// requires the same sharedness), so another thread may grow it while this code runs.
+  bool memory0_shared() const;
+  /// Tags {load} as a load of linear memory (plain, not atomic): volatile on a shared memory.
+  void mark_memory_load(llvm::LoadInst* load);
   Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
                         std::vector<Value*> args) {
     llvm::Function* fn = llvm::Intrinsic::getDeclaration(&g_.mod, id, types);
@@ -178,6 +187,14 @@ class FuncGen {
   Result<void> instruction(const Instr& in);
   /// The SIMD instructions (simd.cc); {instruction} hands them over.
   Result<void> simd_instruction(const Instr& in);
+  /// The threads proposal's instructions (atomics.cc); {instruction} hands them over.
+  Result<void> atomic_instruction(const Instr& in);
+  /// The host address of an atomic access of {width} bytes at {index} + {offset}: traps
+  /// "unaligned atomic" unless the effective address is a multiple of {width}, then out of
+  /// bounds as plain accesses do (always checked when {always_check_bounds}). Sets {*ea_out}
+  /// (if given) to the effective address, an i64.
+  Value* atomic_address(Value* index, uint32_t offset, uint32_t width, bool always_check_bounds,
+                        Value** ea_out = nullptr);
   void emit_return();
 
   ModuleGen& g_;
@@ -200,6 +217,7 @@ class FuncGen {
   llvm::DISubprogram* subprogram_ = nullptr;
   uint32_t offset_ = 0;  ///< The wasm code offset of the instruction being generated.
   bool explicit_bounds_ = false;
+  bool memory0_shared_ = false;  ///< {memory0_shared()}, computed once per function.
 };
 
 }  // namespace wasmscope::internal::compiler

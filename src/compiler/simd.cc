@@ -136,7 +136,7 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
   auto mem_load = [&](Type* t) -> Value* {
     Value* addr = memory_address(pop(), in.mem.offset, op_info(op).arg);
     llvm::LoadInst* v = b_.CreateAlignedLoad(t, addr, llvm::Align(1));
-    v->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    mark_memory_load(v);
     keep_load(v);
     return v;
   };

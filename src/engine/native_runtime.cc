@@ -13,6 +13,7 @@
 #include "engine/context.h"
 #include "engine/interpreter.h"
 #include "engine/native_abi.h"
+#include "engine/waiter_table.h"
 
 namespace wasmscope::internal {
 namespace {
@@ -21,7 +22,17 @@ namespace {
 /// thread's own stack; signal handlers have their alternate stack).
 constexpr uintptr_t kStackReserve = 256u << 10;
 
-[[noreturn]] void raise(Trap trap) { ws_trap(static_cast<uint32_t>(trap), 0, 0); }
+[[noreturn]] void trap_at(uint32_t trap, uintptr_t pc, uintptr_t fp, bool entry_check);
+
+/// Raises {trap} in a runtime helper called by compiled code: the trap's frames start at the
+/// compiled caller, whose frame pointer and return address the helper's own frame holds (a
+/// walk from inside the helper would find no compiled code and keep only the entry).
+// A macro: the frame must be the helper's own.
+#define WS_RAISE(trap) raise_from((trap), __builtin_frame_address(0))
+[[noreturn]] void raise_from(Trap trap, const void* helper_frame) {
+  const auto* frame = static_cast<const uintptr_t*>(helper_frame);
+  trap_at(static_cast<uint32_t>(trap), frame[1] - 1, frame[0], false);
+}
 
 MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
 TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
@@ -134,17 +145,29 @@ uintptr_t native_stack_limit() {
 extern "C" {
 
 void ws_trap(uint32_t trap, uint32_t, uint64_t) {
+  // From our caller: the compiled code that trapped (its return address less one lies in the
+  // trapping instruction's call).
+  const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+  trap_at(trap, frame[1] - 1, frame[0], true);
+}
+
+}  // extern "C"
+
+namespace {
+
+/// Walks the compiled frames from {pc} (inside a call) and {fp} and jumps to the landing pad
+/// with {trap}. {entry_check}: raised by compiled code itself, where "call stack exhausted"
+/// comes from a function's entry check.
+[[noreturn]] void trap_at(uint32_t trap, uintptr_t pc, uintptr_t fp, bool entry_check) {
   ExecContext* ctx = current_context();
   TrapLandingPad* pad = current_landing_pad();
   if (ctx != nullptr) {
     const uint32_t depth = ctx->depth.load(std::memory_order_relaxed);
     ctx->trap_depth = depth;
-    // The jump unwinds the compiled frames: walk them now, from our caller (the compiled
-    // code that trapped; its return address less one lies in the trapping instruction's call).
-    const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+    // The jump unwinds the compiled frames: walk them now.
     NativeRegs regs;
-    regs.pc = frame[1] - 1;
-    regs.fp = frame[0];
+    regs.pc = pc;
+    regs.fp = fp;
     regs.exact = false;
     const uint32_t from = pad->entry_depth < depth ? pad->entry_depth : depth;
     uint32_t total = 0;
@@ -155,7 +178,7 @@ void ws_trap(uint32_t trap, uint32_t, uint64_t) {
     ctx->native_trap_frames.resize(n);
     // Out of stack in a function's entry check: like the interpreter, which cannot push the
     // frame, name the call that could not be made as the innermost frame.
-    if (trap == static_cast<uint32_t>(Trap::kCallStackExhausted) && n > 1) {
+    if (entry_check && trap == static_cast<uint32_t>(Trap::kCallStackExhausted) && n > 1) {
       ctx->native_trap_frames.pop_back();
       FrameRecord& caller = ctx->native_trap_frames.back();
       if (is_native_frame(caller)) {  // a return address: step back into the call
@@ -168,13 +191,17 @@ void ws_trap(uint32_t trap, uint32_t, uint64_t) {
   siglongjmp(pad->jump, 1);
 }
 
+}  // namespace
+
+extern "C" {
+
 void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
   ExecContext* ctx = current_context();
   if (callee->native_entry != nullptr) {
     // Another instance's compiled code: its frames get an activation record of their own,
     // which names the instance.
     const Trap t = call_native_entry(ctx, callee, args);
-    if (t != Trap::kNone) raise(t);
+    if (t != Trap::kNone) WS_RAISE(t);
     return;
   }
   if (callee->host != nullptr) {
@@ -198,22 +225,22 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
       ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
       t = Trap::kInterrupted;
     }
-    if (t != Trap::kNone) raise(t);
+    if (t != Trap::kNone) WS_RAISE(t);
     return;
   }
   // An interpreted function called from compiled code: not linked so far (a store compiles
   // every module with one tier), so refuse rather than run it on a frame we do not have.
   ctx->trap_message = "calling an interpreted function from compiled code is not supported yet";
-  raise(Trap::kHostTrap);
+  WS_RAISE(Trap::kHostTrap);
 }
 
 void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index,
                          uint32_t type_index, NativeView** callee_vm, const Func** callee) {
   const TableData* t = table(vm, table_index);
-  if (index >= t->elems.size()) raise(Trap::kUndefinedElement);
+  if (index >= t->elems.size()) WS_RAISE(Trap::kUndefinedElement);
   const Func* f = reinterpret_cast<const Func*>(t->elems[index]);
-  if (f == nullptr) raise(Trap::kUninitializedElement);
-  if (f->type_id != vm->instance->type_ids[type_index]) raise(Trap::kIndirectCallTypeMismatch);
+  if (f == nullptr) WS_RAISE(Trap::kUninitializedElement);
+  if (f->type_id != vm->instance->type_ids[type_index]) WS_RAISE(Trap::kIndirectCallTypeMismatch);
   *callee = f;
   *callee_vm = f->native_vm;
   return f->native_body;
@@ -238,7 +265,7 @@ uint32_t ws_memory_size(NativeView* vm, uint32_t index) {
 
 void ws_memory_fill(NativeView* vm, uint32_t index, uint32_t d, uint32_t value, uint32_t n) {
   MemoryData* m = memory(vm, index);
-  if (uint64_t{d} + n > atomic::current_size(m)) raise(Trap::kOutOfBoundsMemory);
+  if (uint64_t{d} + n > atomic::current_size(m)) WS_RAISE(Trap::kOutOfBoundsMemory);
   std::memset(m->base + d, static_cast<int>(value & 0xff), n);
 }
 
@@ -247,7 +274,7 @@ void ws_memory_copy(NativeView* vm, uint32_t dst_memory, uint32_t src_memory, ui
   MemoryData* dst = memory(vm, dst_memory);
   MemoryData* src = memory(vm, src_memory);
   if (uint64_t{s} + n > atomic::current_size(src) || uint64_t{d} + n > atomic::current_size(dst)) {
-    raise(Trap::kOutOfBoundsMemory);
+    WS_RAISE(Trap::kOutOfBoundsMemory);
   }
   std::memmove(dst->base + d, src->base + s, n);
 }
@@ -260,7 +287,7 @@ void ws_memory_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d
   const ByteRange init = module.datas[segment].init;
   const uint64_t length = inst->data_dropped[segment] ? 0 : init.size();
   if (uint64_t{s} + n > length || uint64_t{d} + n > atomic::current_size(m)) {
-    raise(Trap::kOutOfBoundsMemory);
+    WS_RAISE(Trap::kOutOfBoundsMemory);
   }
   if (n != 0) std::memcpy(m->base + d, module.at(init.begin) + s, n);
 }
@@ -269,13 +296,13 @@ void ws_data_drop(NativeView* vm, uint32_t segment) { vm->instance->data_dropped
 
 uint64_t ws_table_get(NativeView* vm, uint32_t index, uint32_t i) {
   const TableData* t = table(vm, index);
-  if (i >= t->elems.size()) raise(Trap::kOutOfBoundsTable);
+  if (i >= t->elems.size()) WS_RAISE(Trap::kOutOfBoundsTable);
   return t->elems[i];
 }
 
 void ws_table_set(NativeView* vm, uint32_t index, uint32_t i, uint64_t value) {
   TableData* t = table(vm, index);
-  if (i >= t->elems.size()) raise(Trap::kOutOfBoundsTable);
+  if (i >= t->elems.size()) WS_RAISE(Trap::kOutOfBoundsTable);
   t->elems[i] = value;
 }
 
@@ -290,7 +317,7 @@ uint32_t ws_table_grow(NativeView* vm, uint32_t index, uint64_t init, uint32_t n
 
 void ws_table_fill(NativeView* vm, uint32_t index, uint32_t i, uint64_t value, uint32_t n) {
   TableData* t = table(vm, index);
-  if (uint64_t{i} + n > t->elems.size()) raise(Trap::kOutOfBoundsTable);
+  if (uint64_t{i} + n > t->elems.size()) WS_RAISE(Trap::kOutOfBoundsTable);
   std::fill_n(t->elems.begin() + i, n, value);
 }
 
@@ -299,7 +326,7 @@ void ws_table_copy(NativeView* vm, uint32_t dst_table, uint32_t src_table, uint3
   TableData* dst = table(vm, dst_table);
   const TableData* src = table(vm, src_table);
   if (uint64_t{s} + n > src->elems.size() || uint64_t{d} + n > dst->elems.size()) {
-    raise(Trap::kOutOfBoundsTable);
+    WS_RAISE(Trap::kOutOfBoundsTable);
   }
   if (n != 0) std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(Slot));
 }
@@ -309,7 +336,7 @@ void ws_table_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d,
   TableData* t = table(vm, index);
   const std::vector<Slot>& seg = vm->instance->elem_segments[segment];
   if (uint64_t{s} + n > seg.size() || uint64_t{d} + n > t->elems.size()) {
-    raise(Trap::kOutOfBoundsTable);
+    WS_RAISE(Trap::kOutOfBoundsTable);
   }
   if (n != 0) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(Slot));
 }
@@ -324,6 +351,39 @@ uint64_t ws_ref_func(NativeView* vm, uint32_t func_index) {
   return reinterpret_cast<uintptr_t>(vm->funcs[func_index]);
 }
 
+uint32_t ws_memory_atomic_notify(NativeView* vm, uint64_t address, uint32_t count) {
+  MemoryData* m = vm->memory0;
+  return m->shared ? notify_waiters(m, address, count) : 0;
+}
+
+uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint64_t address,
+                               uint64_t expected, int64_t timeout_ns, uint32_t width) {
+  ExecContext* ctx = current_context();
+  MemoryData* m = vm->memory0;
+  // Leaving compiled code, as for a host call (ws_call_func): where from, for captures while
+  // waiting (the state change to waiting in wait_as_guest publishes it).
+  NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
+  const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+  if (act != nullptr) {
+    act->exit_fp.store(frame[0], std::memory_order_relaxed);
+    act->exit_pc.store(frame[1], std::memory_order_relaxed);
+  }
+  WaitOutcome outcome =
+      wait_as_guest(ctx, m, address, m->base + address, expected, width, timeout_ns);
+  if (act != nullptr) {
+    act->exit_pc.store(0, std::memory_order_relaxed);
+    act->exit_fp.store(0, std::memory_order_relaxed);
+  }
+  // A terminate request that ended the wait, or whose signal came while this helper ran (the
+  // signal handler acts only on compiled code): compiled code has no safepoint to see it
+  // later, so it takes effect here. wait_as_guest left the request set; consume it.
+  if ((ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0) {
+    ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+    outcome = WaitOutcome::kCancelled;
+  }
+  return static_cast<uint32_t>(outcome);
+}
+
 }  // extern "C"
 
 const NativeHelper* native_helpers(size_t* count) {
@@ -335,7 +395,8 @@ const NativeHelper* native_helpers(size_t* count) {
       WS_HELPER(ws_data_drop),     WS_HELPER(ws_table_get),   WS_HELPER(ws_table_set),
       WS_HELPER(ws_table_size),    WS_HELPER(ws_table_grow),  WS_HELPER(ws_table_fill),
       WS_HELPER(ws_table_copy),    WS_HELPER(ws_table_init),  WS_HELPER(ws_elem_drop),
-      WS_HELPER(ws_ref_func),
+      WS_HELPER(ws_ref_func),      WS_HELPER(ws_memory_atomic_notify),
+      WS_HELPER(ws_memory_atomic_wait),
   };
 #undef WS_HELPER
   *count = sizeof(helpers) / sizeof(helpers[0]);

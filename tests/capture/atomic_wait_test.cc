@@ -3,17 +3,21 @@
 // capture (frames read directly, with the wait's address and deadline), by suspend (held, and
 // parked when woken) and by terminate (which wakes it into an "interrupted" trap); several
 // stores whose instances import one shared memory run on their own threads at once, as
-// wasi-threads will. Nothing asserts on timing: tests wait for states, not for durations.
+// wasi-threads will. Every test runs on both tiers: compiled code waits through a runtime
+// helper that leaves an exit record as a host call does, so the expectations are the same.
+// Nothing asserts on timing: tests wait for states, not for durations.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "compiler/compiler.h"
 #include "diag/thread_dump.h"
 #include "engine/waiter_table.h"
 #include "runtime/store.h"
@@ -22,6 +26,13 @@
 #include "text/wat.h"
 
 namespace wasmscope::internal {
+
+/// How gtest names a test's tier (found by argument-dependent lookup, so not in the unnamed
+/// namespace).
+static void PrintTo(Tier tier, std::ostream* os) {
+  *os << (tier == Tier::kCompiled ? "compiled" : "interpreter");
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -72,13 +83,22 @@ constexpr const char* kWorker = R"((module $worker
     (memory.atomic.notify (i32.const 16) (local.get $n))))
 )";
 
+StoreConfig config_for(Tier tier, BoundsChecks bounds = BoundsChecks::kGuardPages) {
+  StoreConfig config;
+  config.tier = tier;
+  config.bounds = bounds;
+  return config;
+}
+
 /// One store running one module; {memory} is the shared memory it defines or imports.
 struct Guest {
   Store store;
   Instance* instance = nullptr;
   MemoryData* memory = nullptr;
 
-  explicit Guest(const char* wat, MemoryData* import = nullptr) {
+  explicit Guest(const char* wat, Tier tier, MemoryData* import = nullptr,
+                 BoundsChecks bounds = BoundsChecks::kGuardPages)
+      : store(config_for(tier, bounds)) {
     auto bytes = wat_to_binary(wat);
     EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
     if (!bytes.ok()) return;
@@ -141,8 +161,22 @@ struct WaitCall {
   std::thread thread_;
 };
 
-TEST(AtomicWait, CaptureReadsTheFramesOfAWaitingThreadWithWhatItWaitsOn) {
-  Guest guest(kHome);
+/// The tiers this build has: the interpreter, and the compiled tier when LLVM is built in.
+std::vector<Tier> tiers() {
+  std::vector<Tier> out{Tier::kInterp};
+  if (compiler_available()) out.push_back(Tier::kCompiled);
+  return out;
+}
+
+class AtomicWait : public ::testing::TestWithParam<Tier> {};
+
+INSTANTIATE_TEST_SUITE_P(Tiers, AtomicWait, ::testing::ValuesIn(tiers()),
+                         [](const ::testing::TestParamInfo<Tier>& tier) {
+                           return tier.param == Tier::kCompiled ? "Compiled" : "Interpreted";
+                         });
+
+TEST_P(AtomicWait, CaptureReadsTheFramesOfAWaitingThreadWithWhatItWaitsOn) {
+  Guest guest(kHome, GetParam());
   ASSERT_NE(guest.memory, nullptr);
   WaitCall call(guest, -1);
   ASSERT_TRUE(guest.wait_for_state(ThreadState::kWaiting));
@@ -181,8 +215,8 @@ TEST(AtomicWait, CaptureReadsTheFramesOfAWaitingThreadWithWhatItWaitsOn) {
   EXPECT_EQ(guest.ctx()->state(), ThreadState::kIdle);
 }
 
-TEST(AtomicWait, AWaitWithATimeoutRecordsItsDeadline) {
-  Guest guest(kHome);
+TEST_P(AtomicWait, AWaitWithATimeoutRecordsItsDeadline) {
+  Guest guest(kHome, GetParam());
   ASSERT_NE(guest.memory, nullptr);
   WaitCall call(guest, 600'000'000'000);  // ten minutes: ended by the notify below
   ASSERT_TRUE(guest.wait_for_state(ThreadState::kWaiting));
@@ -195,8 +229,8 @@ TEST(AtomicWait, AWaitWithATimeoutRecordsItsDeadline) {
   EXPECT_EQ(static_cast<uint32_t>(call.result), 0u);
 }
 
-TEST(AtomicWait, TimeoutAndValueMismatchReturnTheSpecsCodes) {
-  Guest guest(kHome);
+TEST_P(AtomicWait, TimeoutAndValueMismatchReturnTheSpecsCodes) {
+  Guest guest(kHome, GetParam());
   uint64_t result = ~0ull;
   EXPECT_EQ(guest.call("main", 1'000'000, &result).trap, Trap::kNone);  // 1 ms
   EXPECT_EQ(static_cast<uint32_t>(result), 2u);                           // "timed-out"
@@ -206,8 +240,8 @@ TEST(AtomicWait, TimeoutAndValueMismatchReturnTheSpecsCodes) {
   EXPECT_EQ(static_cast<uint32_t>(result), 1u);  // "not-equal": did not wait at all
 }
 
-TEST(AtomicWait, TerminateWakesAWaitingGuestWhichTrapsInterrupted) {
-  Guest guest(kHome);
+TEST_P(AtomicWait, TerminateWakesAWaitingGuestWhichTrapsInterrupted) {
+  Guest guest(kHome, GetParam());
   ASSERT_NE(guest.memory, nullptr);
   WaitCall call(guest, -1);
   ASSERT_TRUE(guest.wait_for_state(ThreadState::kWaiting));
@@ -225,8 +259,8 @@ TEST(AtomicWait, TerminateWakesAWaitingGuestWhichTrapsInterrupted) {
   EXPECT_EQ(static_cast<uint32_t>(woken), 0u);
 }
 
-TEST(AtomicWait, SuspendHoldsAWaitingThreadThatParksWhenWoken) {
-  Guest guest(kHome);
+TEST_P(AtomicWait, SuspendHoldsAWaitingThreadThatParksWhenWoken) {
+  Guest guest(kHome, GetParam());
   ASSERT_NE(guest.memory, nullptr);
   WaitCall call(guest, -1);
   ASSERT_TRUE(guest.wait_for_state(ThreadState::kWaiting));
@@ -247,21 +281,22 @@ TEST(AtomicWait, SuspendHoldsAWaitingThreadThatParksWhenWoken) {
   EXPECT_EQ(static_cast<uint32_t>(call.result), 0u);
 }
 
-TEST(AtomicWait, WaitOnAnUnsharedMemoryTraps) {
+TEST_P(AtomicWait, WaitOnAnUnsharedMemoryTraps) {
   Guest guest(R"((module
     (memory 1)
     (func (export "main") (param i64) (result i32)
-      (memory.atomic.wait32 (i32.const 0) (i32.const 0) (local.get 0)))))");
+      (memory.atomic.wait32 (i32.const 0) (i32.const 0) (local.get 0)))))",
+              GetParam());
   uint64_t result = 0;
   const InvokeOutcome outcome = guest.call("main", 0, &result);
   EXPECT_EQ(outcome.trap, Trap::kExpectedSharedMemory);
   EXPECT_EQ(outcome.message, "expected shared memory");
 }
 
-TEST(AtomicWait, AGuestNotifyWakesAGuestWaitingInAnotherStore) {
-  Guest home(kHome);
+TEST_P(AtomicWait, AGuestNotifyWakesAGuestWaitingInAnotherStore) {
+  Guest home(kHome, GetParam());
   ASSERT_NE(home.memory, nullptr);
-  Guest worker(kWorker, home.memory);
+  Guest worker(kWorker, GetParam(), home.memory);
   ASSERT_NE(worker.instance, nullptr);
   WaitCall call(home, -1);
   ASSERT_TRUE(home.wait_for_state(ThreadState::kWaiting));
@@ -274,14 +309,14 @@ TEST(AtomicWait, AGuestNotifyWakesAGuestWaitingInAnotherStore) {
 
 // N stores, each on its own thread, each instance importing one shared memory, each adding 1
 // K times with i32.atomic.rmw.add to the same counter: no increment may be lost.
-TEST(AtomicWait, ConcurrentAtomicAddsOnOneSharedMemoryLoseNothing) {
+TEST_P(AtomicWait, ConcurrentAtomicAddsOnOneSharedMemoryLoseNothing) {
   constexpr uint32_t kThreads = 4;
   constexpr uint32_t kAdds = 100'000;
-  Guest home(kHome);
+  Guest home(kHome, GetParam());
   ASSERT_NE(home.memory, nullptr);
   std::vector<std::unique_ptr<Guest>> workers;
   for (uint32_t i = 0; i < kThreads; ++i) {
-    workers.push_back(std::make_unique<Guest>(kWorker, home.memory));
+    workers.push_back(std::make_unique<Guest>(kWorker, GetParam(), home.memory));
     ASSERT_NE(workers.back()->instance, nullptr);
   }
   std::atomic<uint32_t> traps{0};
@@ -296,6 +331,43 @@ TEST(AtomicWait, ConcurrentAtomicAddsOnOneSharedMemoryLoseNothing) {
   uint64_t total = 0;
   EXPECT_EQ(home.call("load", 0, &total).trap, Trap::kNone);
   EXPECT_EQ(static_cast<uint32_t>(total), kThreads * kAdds);
+}
+
+// A shared memory grown through one store is seen at once by the code of another store that
+// imports it, in both bounds modes: explicit bounds read the size on every access (compiled
+// code must not keep its own copy), guard pages are opened in place (the base never moves).
+constexpr const char* kGrower = R"((module
+  (memory (export "mem") 1 3 shared)
+  (func (export "grow") (param i64) (result i32) (memory.grow (i32.const 1))))
+)";
+constexpr const char* kToucher = R"((module
+  (import "env" "mem" (memory 1 3 shared))
+  (func (export "touch") (param $at i64) (result i32)
+    (i32.atomic.store (i32.wrap_i64 (local.get $at)) (i32.const 42))
+    (i32.atomic.rmw.add (i32.wrap_i64 (local.get $at)) (i32.const 1))))
+)";
+
+TEST_P(AtomicWait, AnotherStoresGrowOfASharedMemoryIsSeenByItsImporters) {
+  for (BoundsChecks bounds : {BoundsChecks::kGuardPages, BoundsChecks::kExplicit}) {
+    SCOPED_TRACE(bounds == BoundsChecks::kExplicit ? "explicit bounds" : "guard pages");
+    Guest grower(kGrower, GetParam(), nullptr, bounds);
+    ASSERT_NE(grower.memory, nullptr);
+    Guest toucher(kToucher, GetParam(), grower.memory, bounds);
+    ASSERT_NE(toucher.instance, nullptr);
+    const uint64_t second_page = 65536 + 8;
+    uint64_t result = 0;
+    EXPECT_EQ(toucher.call("touch", second_page, &result).trap, Trap::kOutOfBoundsMemory);
+    // Grown on another thread, as a wasi-threads sibling would.
+    std::thread([&] {
+      uint64_t old_pages = 0;
+      EXPECT_EQ(grower.call("grow", 0, &old_pages).trap, Trap::kNone);
+      EXPECT_EQ(static_cast<uint32_t>(old_pages), 1u);
+    }).join();
+    EXPECT_EQ(toucher.call("touch", second_page, &result).trap, Trap::kNone);
+    EXPECT_EQ(static_cast<uint32_t>(result), 42u);
+    EXPECT_EQ(grower.memory->base[second_page], 43);
+    EXPECT_EQ(toucher.call("touch", 2 * 65536, &result).trap, Trap::kOutOfBoundsMemory);
+  }
 }
 
 }  // namespace

@@ -7,4 +7,11 @@
     (call $down (i32.add (local.get 0) (i32.const 1))))
   (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "mix") (param i64 f32 f64) (result i64 f32 f64)
-    (local.get 0) (local.get 1) (local.get 2)))
+    (local.get 0) (local.get 1) (local.get 2))
+  ;; Traps raised inside the runtime (memory.fill's check, last in its function, and
+  ;; call_indirect's), with a caller each: both frames belong in the stack, on either tier.
+  (table 1 funcref)
+  (func $fill_inner (param i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 16)))
+  (func $fill_outer (export "fill") (param i32) (call $fill_inner (local.get 0)))
+  (func $indirect_inner (param i32) (call_indirect (local.get 0)))
+  (func $indirect_outer (export "indirect") (param i32) (call $indirect_inner (local.get 0))))
