@@ -168,15 +168,25 @@ void FuncGen::branch_to(Ctl& target) {
   }
 }
 
+void FuncGen::store_sink() {
+  if (sink_ == nullptr) return;
+  llvm::StoreInst* st = b_.CreateStore(
+      b_.CreateLoad(g_.i64, sink_),
+      b_.CreateConstInBoundsGEP1_64(g_.i8, ts_, offsetof(NativeThreadState, load_sink)));
+  st->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+}
+
 void FuncGen::emit_return() {
-  if (sink_ != nullptr) {
-    llvm::StoreInst* st = b_.CreateStore(b_.CreateLoad(g_.i64, sink_),
-                                         b_.CreateConstInBoundsGEP1_64(
-                                             g_.i8, ts_, offsetof(NativeThreadState, load_sink)));
-    st->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
-  }
+  store_sink();
   const size_t n = type_.results.size();
-  if (n == 0) {
+  if (results_ != nullptr) {
+    size_t slot = 0;
+    for (size_t i = 0; i < n; ++i) {
+      store_slot(b_, g_, results_, slot, stack_[stack_.size() - n + i]);
+      slot += slot_count(type_.results[i]);
+    }
+    b_.CreateRetVoid();
+  } else if (n == 0) {
     b_.CreateRetVoid();
   } else if (n == 1) {
     b_.CreateRet(stack_.back());
@@ -190,28 +200,56 @@ void FuncGen::emit_return() {
 }
 
 void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value* callee_func,
-                        bool direct) {
+                        bool direct, bool tail) {
+  if (tail) store_sink();  // this frame ends here: its loads must be observed first
   const size_t np = ft.params.size();
   std::vector<Value*> args = pop_n(np);
   llvm::FunctionType* fty = g_.native_type(ft);
   std::vector<Value*> call_args{ts_, callee_vm};
+  Value* results_area = nullptr;
+  if (ModuleGen::results_in_memory(ft)) {
+    if (tail) {
+      // The same types: the callee writes where this function's caller reads.
+      results_area = results_;
+    } else {
+      llvm::IRBuilder<> eb(entry_, entry_->begin());
+      llvm::AllocaInst* area =
+          eb.CreateAlloca(g_.i64, llvm::ConstantInt::get(g_.i32, call_slots(ft)));
+      area->setAlignment(llvm::Align(8));
+      results_area = area;
+    }
+    call_args.push_back(results_area);
+  }
   call_args.insert(call_args.end(), args.begin(), args.end());
   auto unpack = [&](Value* ret, std::vector<Value*>* out) {
-    if (ft.results.size() == 1) {
+    if (results_area != nullptr) {
+      size_t slot = 0;
+      for (ValType t : ft.results) {
+        out->push_back(load_slot(b_, g_, results_area, slot, g_.value_type(t)));
+        slot += slot_count(t);
+      }
+    } else if (ft.results.size() == 1) {
       out->push_back(ret);
     } else {
       for (unsigned i = 0; i < ft.results.size(); ++i) out->push_back(b_.CreateExtractValue(ret, {i}));
     }
   };
-  // Calls stay calls: a frame per wasm call keeps stacks whole for captures, and a runaway
-  // recursion must exhaust the stack rather than become a loop (tail call elimination).
+  // A tail call returns its callee's result as it is (the types agree): nothing may come
+  // between the call and the return.
   auto call = [&](Value* target) {
-    llvm::CallInst* c = b_.CreateCall(fty, target, call_args);
-    c->setTailCallKind(llvm::CallInst::TCK_NoTail);
+    llvm::CallInst* c = g_.call_body(b_, fty, target, call_args, tail);
+    if (tail) {
+      if (c->getType()->isVoidTy()) {
+        b_.CreateRetVoid();
+      } else {
+        b_.CreateRet(c);
+      }
+    }
     return c;
   };
   if (direct) {
     Value* ret = call(body);
+    if (tail) return end_unreachable();
     std::vector<Value*> results;
     unpack(ret, &results);
     for (Value* v : results) push(v);
@@ -220,7 +258,7 @@ void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value
   // A callee with a native body is called directly; any other through the slot convention.
   BasicBlock* native = new_block("call.native");
   BasicBlock* slow = new_block("call.slots");
-  BasicBlock* join = new_block("call.join");
+  BasicBlock* join = tail ? nullptr : new_block("call.join");
   // The native body directly only within one instance: a call into another instance goes
   // through the runtime, which gives its frames an activation record naming that instance.
   b_.CreateCondBr(b_.CreateAnd(b_.CreateIsNotNull(body), b_.CreateICmpEQ(callee_vm, vm_)),
@@ -228,9 +266,12 @@ void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value
   b_.SetInsertPoint(native);
   Value* ret = call(body);
   std::vector<Value*> fast_results;
-  unpack(ret, &fast_results);
-  BasicBlock* native_end = b_.GetInsertBlock();
-  b_.CreateBr(join);
+  BasicBlock* native_end = nullptr;
+  if (!tail) {
+    unpack(ret, &fast_results);
+    native_end = b_.GetInsertBlock();
+    b_.CreateBr(join);
+  }
 
   b_.SetInsertPoint(slow);
   const size_t slots = std::max<size_t>(call_slots(ft), 1);
@@ -249,6 +290,12 @@ void FuncGen::emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value
   for (ValType t : ft.results) {
     slow_results.push_back(load_slot(b_, g_, area, slot, g_.value_type(t)));
     slot += slot_count(t);
+  }
+  if (tail) {
+    // No native body: a call and a return (the slot convention cannot reuse the frame).
+    for (Value* v : slow_results) push(v);
+    emit_return();
+    return end_unreachable();
   }
   BasicBlock* slow_end = b_.GetInsertBlock();
   b_.CreateBr(join);
@@ -345,6 +392,7 @@ Result<void> FuncGen::generate() {
   auto arg = f_->arg_begin();
   ts_ = &*arg++;
   vm_ = &*arg++;
+  if (ModuleGen::results_in_memory(type_)) results_ = &*arg++;
   // Locals: parameters, then the declared ones, zeroed.
   for (ValType t : type_.params) {
     Type* lt = g_.value_type(t);
@@ -628,7 +676,9 @@ Result<void> FuncGen::instruction(const Instr& in) {
       emit_return();
       end_unreachable();
       return {};
-    case Op::Call: {
+    case Op::Call:
+    case Op::ReturnCall: {
+      const bool tail = op == Op::ReturnCall;
       const uint32_t callee = in.index;
       const FuncType* ft;
       if (callee < g_.m.imported_funcs) {
@@ -640,15 +690,16 @@ Result<void> FuncGen::instruction(const Instr& in) {
             g_.helper("ws_import_target", g_.ptr, {g_.ptr, g_.i32, g_.ptr, g_.ptr}),
             {vm_, u32(callee), vm_slot, func_slot});
         emit_call(*ft, body, b_.CreateLoad(g_.ptr, vm_slot), b_.CreateLoad(g_.ptr, func_slot),
-                  false);
+                  false, tail);
       } else {
         const uint32_t defined = callee - g_.m.imported_funcs;
         ft = &g_.m.types[g_.m.functions[defined].type];
-        emit_call(*ft, g_.bodies[defined], vm_, nullptr, true);
+        emit_call(*ft, g_.bodies[defined], vm_, nullptr, true, tail);
       }
       return {};
     }
-    case Op::CallIndirect: {
+    case Op::CallIndirect:
+    case Op::ReturnCallIndirect: {
       const FuncType& ft = g_.m.types[in.index];
       Value* elem = pop();
       llvm::IRBuilder<> eb(entry_, entry_->begin());
@@ -658,7 +709,8 @@ Result<void> FuncGen::instruction(const Instr& in) {
           g_.helper("ws_indirect_target", g_.ptr,
                     {g_.ptr, g_.i32, g_.i32, g_.i32, g_.ptr, g_.ptr}),
           {vm_, u32(in.index2), elem, u32(in.index), vm_slot, func_slot});
-      emit_call(ft, body, b_.CreateLoad(g_.ptr, vm_slot), b_.CreateLoad(g_.ptr, func_slot), false);
+      emit_call(ft, body, b_.CreateLoad(g_.ptr, vm_slot), b_.CreateLoad(g_.ptr, func_slot), false,
+                op == Op::ReturnCallIndirect);
       return {};
     }
 
@@ -974,12 +1026,19 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
   Value* vm = &*arg++;
   Value* slots = &*arg++;
   std::vector<Value*> args{ts, vm};
+  // Results in memory go straight to the slots (after the arguments are read from them).
+  const bool in_memory = ModuleGen::results_in_memory(ft);
+  if (in_memory) args.push_back(slots);
   size_t slot = 0;
   for (ValType t : ft.params) {
     args.push_back(load_slot(b, g, slots, slot, g.value_type(t)));
     slot += slot_count(t);
   }
-  Value* ret = b.CreateCall(g.bodies[i], args);
+  Value* ret = g.call_body(b, g.bodies[i]->getFunctionType(), g.bodies[i], args, false);
+  if (in_memory) {
+    b.CreateRetVoid();
+    return;
+  }
   slot = 0;
   for (size_t k = 0; k < ft.results.size(); ++k) {
     Value* v = ft.results.size() == 1 ? ret : b.CreateExtractValue(ret, {static_cast<unsigned>(k)});
@@ -1020,8 +1079,7 @@ template <class MakeSubprogram>
 void declare_bodies(ModuleGen& g, const std::vector<bool>& here, MakeSubprogram subprogram) {
   for (uint32_t i = 0; i < g.m.functions.size(); ++i) {
     const FuncType& ft = g.m.types[g.m.functions[i].type];
-    llvm::Function* fn = llvm::Function::Create(g.native_type(ft), llvm::Function::ExternalLinkage,
-                                                code_symbol('f', i), g.mod);
+    llvm::Function* fn = g.declare_body(i);
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
@@ -1121,7 +1179,10 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
               (*tm)->getTargetTriple().isX86() &&
                   (*tm)->getMCSubtargetInfo()->checkFeatures("+ssse3"),
               {},
-              {}};
+              {},
+              (*tm)->getTargetTriple().isAArch64() ? 8u : 6u,
+              8u,
+              0};
   g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32, g.i64});
   for (const Import& imp : m.imports) {
     if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
@@ -1148,6 +1209,9 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
                                              : llvm::DISubprogram::SPFlagZero));
   };
 
+  for (const FuncType& ft : m.types) {
+    g.body_arg_area = std::max(g.body_arg_area, g.stack_arg_bytes(g.native_params(ft)));
+  }
   std::vector<bool> here(m.functions.size(), false);
   for (uint32_t i : functions) here[i] = true;
   declare_bodies(g, here, subprogram);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <llvm/IR/DebugInfoMetadata.h>
+#include <llvm/IR/CallingConv.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
@@ -73,11 +74,58 @@ struct ModuleGen {
     return nullptr;
   }
 
-  llvm::FunctionType* native_type(const FuncType& ft) {
+  /// Registers for arguments under the bodies' convention: integers and pointers, floats and
+  /// vectors (x86-64 SysV: rdi..r9, xmm0..7; AArch64: x0..7, v0..7).
+  unsigned arg_gprs;
+  unsigned arg_fprs;
+  /// Bytes of stack arguments every body takes (see {native_type}).
+  size_t body_arg_area;
+
+  /// Whether a body of type {ft} returns its results through memory, a pointer after {vm} to
+  /// one slot per result (engine/native_abi.h's slot convention). More results than two
+  /// might not fit the return registers, and LLVM would then return them through a hidden
+  /// pointer into the caller's frame, which silently keeps a tail call from reusing that
+  /// frame; a tail call passes its own results pointer on instead.
+  static bool results_in_memory(const FuncType& ft) { return ft.results.size() > 2; }
+
+  /// The parameters of a body of type {ft}, before padding.
+  std::vector<Type*> native_params(const FuncType& ft) const {
     std::vector<Type*> params{ptr, ptr};
+    if (results_in_memory(ft)) params.push_back(ptr);
     for (ValType t : ft.params) params.push_back(value_type(t));
+    return params;
+  }
+
+  /// Bytes of stack the arguments {params} take when the registers are used up.
+  size_t stack_arg_bytes(const std::vector<Type*>& params) const {
+    unsigned gprs = 0;
+    unsigned fprs = 0;
+    size_t bytes = 0;
+    for (Type* t : params) {
+      const bool fp = t->isFloatingPointTy() || t->isVectorTy();
+      unsigned& used = fp ? fprs : gprs;
+      if (used < (fp ? arg_fprs : arg_gprs)) {
+        ++used;
+        continue;
+      }
+      const size_t size = t->isVectorTy() ? 16 : 8;
+      bytes = (bytes + size - 1) / size * size + size;
+    }
+    return bytes;
+  }
+
+  /// The native type of a body of wasm type {ft}. Every body of a module takes the same bytes
+  /// of stack arguments, {body_arg_area}, padded with unused trailing i64s: a tail call to a
+  /// callee with more stack arguments than its caller would make LLVM reserve room above the
+  /// return address in the caller's prologue, and the frame-pointer walk would no longer find
+  /// the return address next to the saved frame pointer.
+  llvm::FunctionType* native_type(const FuncType& ft) {
+    std::vector<Type*> params = native_params(ft);
+    while (stack_arg_bytes(params) < body_arg_area) params.push_back(i64);
     Type* ret = void_type;
-    if (ft.results.size() == 1) {
+    if (results_in_memory(ft)) {
+      // void
+    } else if (ft.results.size() == 1) {
       ret = value_type(ft.results[0]);
     } else if (ft.results.size() > 1) {
       std::vector<Type*> fields;
@@ -86,6 +134,36 @@ struct ModuleGen {
     }
     return llvm::FunctionType::get(ret, params, false);
   }
+
+  /// Declares the body of defined function {i} (its definition or, from another module, a
+  /// declaration): the one place that sets the bodies' calling convention.
+  llvm::Function* declare_body(uint32_t i) {
+    const FuncType& ft = m.types[m.functions[i].type];
+    std::string name = "f";  // not "f" + ...: g++ 12 warns falsely (-Wrestrict) once inlined
+    name += std::to_string(i);
+    llvm::Function* fn = llvm::Function::Create(native_type(ft), llvm::Function::ExternalLinkage,
+                                                name, mod);
+    fn->setCallingConv(kBodyCallingConv);
+    return fn;
+  }
+
+  /// Calls a body, {callee} (a function or a pointer from {ws_indirect_target}) of native type
+  /// {fty}, with {args} (the padding is added here). {tail}: a wasm return_call, which must
+  /// reuse the caller's frame; the caller returns the result at once. Other calls stay calls:
+  /// a frame per wasm call keeps stacks whole for captures, and a runaway recursion must
+  /// exhaust the stack rather than become a loop.
+  llvm::CallInst* call_body(llvm::IRBuilder<>& b, llvm::FunctionType* fty, Value* callee,
+                            std::vector<Value*> args, bool tail) {
+    while (args.size() < fty->getNumParams()) args.push_back(llvm::PoisonValue::get(i64));
+    llvm::CallInst* c = b.CreateCall(fty, callee, args);
+    c->setCallingConv(kBodyCallingConv);
+    c->setTailCallKind(tail ? llvm::CallInst::TCK_Tail : llvm::CallInst::TCK_NoTail);
+    return c;
+  }
+
+  /// LLVM's {tailcc}: a call marked `tail` in tail position is guaranteed not to grow the stack,
+  /// as wasm's return_call must be, at every optimization level.
+  static constexpr llvm::CallingConv::ID kBodyCallingConv = llvm::CallingConv::Tail;
 
   llvm::FunctionCallee helper(const char* name, Type* ret, std::vector<Type*> params) {
     return mod.getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
@@ -161,6 +239,8 @@ class FuncGen {
   /// Every loaded value is added into {sink_}, which each return stores to the thread state and
   /// each trap passes to ws_trap: one add per load, and loads keep their optimizations.
   void keep_load(Value* v);
+  /// Stores the load sink to the thread state: before every return and tail call.
+  void store_sink();
   /// The host address of effective address {ea} (i64) in memory 0, for an access of {size}
   /// bytes: bounds-checked when {check_bounds} (else the guard pages catch it).
   Value* memory_address_at(Value* ea, uint32_t size, bool check_bounds);
@@ -174,8 +254,11 @@ class FuncGen {
     llvm::Function* fn = llvm::Intrinsic::getDeclaration(&g_.mod, id, types);
     return b_.CreateCall(fn, args);
   }
+  /// A call to a function of type {ft}: {body} its native body ({direct}) or a pointer that may
+  /// be null (then {callee_func} through {ws_call_func}). {tail}: return_call and
+  /// return_call_indirect, which end the function.
   void emit_call(const FuncType& ft, Value* body, Value* callee_vm, Value* callee_func,
-                 bool direct);
+                 bool direct, bool tail);
   Value* trunc_checked(Value* x, Type* to, bool is_signed);
   /// {v}, hidden from constant folding when it is a constant that makes float operation
   /// {which} (add, sub, mul, div) an identity: LLVM folds x - 0.0 or x * 1.0 to x, but wasm
@@ -206,6 +289,7 @@ class FuncGen {
   Value* ts_ = nullptr;
   Value* vm_ = nullptr;
   Value* memory0_ = nullptr;
+  Value* results_ = nullptr;  ///< Where the results go ({ModuleGen::results_in_memory}), or null.
   BasicBlock* entry_ = nullptr;
   std::vector<llvm::AllocaInst*> locals_;
   llvm::AllocaInst* sink_ = nullptr;  ///< Guard-page mode: see {keep_load}.

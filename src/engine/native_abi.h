@@ -3,7 +3,10 @@
 // Every defined function of a compiled module exists twice in native code:
 // - its body, with the native signature {R f(NativeThreadState* ts, NativeView* vm, P...)}
 //   (i32 -> i32, i64 -> i64, f32 -> float, f64 -> double, references -> i64 holding the slot;
-//   several results come back as a struct), called directly by other compiled code;
+//   one or two results come back in registers (two as a struct), more through a pointer
+//   after {vm} to one slot each; LLVM's tailcc convention, so that return_call reuses the
+//   frame; trailing unused arguments give every body of a module the same stack-argument
+//   bytes (compiler/func_gen.h explains why), called directly by other compiled code;
 // - an entry, {NativeEntry}, that reads the arguments from slots and writes the results back
 //   to the same slots: how the engine (invoke) and untyped callers enter it.
 // {ts} is the running thread's part of its {ExecContext}; {vm} the callee's instance's view.

@@ -1,0 +1,70 @@
+;; Guaranteed tail calls: mutual return_call / return_call_indirect recursion, ten million
+;; calls deep, through functions of different signatures (stack arguments, a v128 on the
+;; stack, results in registers and in memory). Without guaranteed tail calls every script
+;; below exhausts the call stack.
+
+(module
+  (type $ta (func (param i64 i32) (result i64)))
+  (type $tb (func (param f64 i64 i32) (result i64)))
+  (type $tc (func (param i64 i32 i32 i32 i32 i32 i32 i32 v128) (result i64)))
+  (type $te (func (param v128 v128 v128 v128 v128 v128 v128 v128 v128 i64 i32) (result i64)))
+  (type $tm (func (param i64) (result i64 i64 i64)))
+  (type $tm2 (func (param f32 i64) (result i64 i64 i64)))
+  (type $tp (func (param i64) (result i32 f64)))
+  (type $tp2 (func (param i32 i64 f32) (result i32 f64)))
+  (table funcref (elem $a $b $c $e $m2 $p2))
+
+  ;; a -> b -> c (indirect) -> e -> a (indirect): each adds 1 to the count.
+  (func $a (type $ta) (param $n i64) (param $acc i32) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (i64.extend_i32_u (local.get $acc)))
+      (else (return_call $b (f64.const 1.5) (i64.sub (local.get $n) (i64.const 1))
+                             (i32.add (local.get $acc) (i32.const 1))))))
+  (func $b (type $tb) (param $x f64) (param $n i64) (param $acc i32) (result i64)
+    (return_call_indirect (type $tc)
+      (local.get $n) (i32.add (local.get $acc) (i32.trunc_f64_s (local.get $x)))
+      (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6)
+      (v128.const i32x4 1 2 3 4)
+      (i32.const 2)))
+  (func $c (type $tc) (param $n i64) (param $acc i32) (param i32 i32 i32 i32 i32 i32)
+        (param $v v128) (result i64)
+    ;; The sixth extra argument (6) is on the stack: minus 5 is one.
+    (return_call $e (local.get $v) (local.get $v) (local.get $v) (local.get $v) (local.get $v) (local.get $v) (local.get $v) (local.get $v)
+      (i32x4.add (local.get $v) (v128.const i32x4 -1 0 0 0))
+      (local.get $n) (i32.add (local.get $acc) (i32.sub (local.get 7) (i32.const 5)))))
+  (func $e (type $te) (param v128 v128 v128 v128 v128 v128 v128 v128 v128) (param $n i64)
+        (param $acc i32) (result i64)
+    ;; The ninth vector is on the stack: its lane 1 is two, lane 0 zero.
+    (return_call_indirect (type $ta)
+      (local.get $n)
+      (i32.add (local.get $acc) (i32.sub (i32x4.extract_lane 1 (local.get 8))
+                                           (i32.add (i32.const 1) (i32x4.extract_lane 0 (local.get 8)))))
+      (i32.const 0)))
+  (func (export "run") (param i64) (result i64)
+    (call $a (local.get 0) (i32.const 0)))
+
+  ;; Three results (returned through memory) and two (in registers).
+  (func $m1 (type $tm) (param $n i64) (result i64 i64 i64)
+    (if (result i64 i64 i64) (i64.eqz (local.get $n))
+      (then (i64.const 1) (i64.const 2) (i64.const 3))
+      (else (return_call_indirect (type $tm2) (f32.const 0.5)
+              (i64.sub (local.get $n) (i64.const 1)) (i32.const 4)))))
+  (func $m2 (type $tm2) (param f32 i64) (result i64 i64 i64)
+    (return_call $m1 (local.get 1)))
+  (func (export "multi") (param i64) (result i64 i64 i64)
+    (call $m1 (local.get 0)))
+  (func $p1 (type $tp) (param $n i64) (result i32 f64)
+    (if (result i32 f64) (i64.eqz (local.get $n))
+      (then (i32.const 7) (f64.const 2.5))
+      (else (return_call_indirect (type $tp2) (i32.const 1)
+              (i64.sub (local.get $n) (i64.const 1)) (f32.const 0.5) (i32.const 5)))))
+  (func $p2 (type $tp2) (param i32 i64 f32) (result i32 f64)
+    (return_call $p1 (local.get 1)))
+  (func (export "pair") (param i64) (result i32 f64)
+    (call $p1 (local.get 0)))
+)
+
+(assert_return (invoke "run" (i64.const 2500000)) (i64.const 10000000))
+(assert_return (invoke "multi" (i64.const 5000000)) (i64.const 1) (i64.const 2) (i64.const 3))
+(assert_return (invoke "pair" (i64.const 5000000)) (i32.const 7) (f64.const 2.5))
+(assert_return (invoke "run" (i64.const 3)) (i64.const 12))
