@@ -87,16 +87,13 @@ void FuncGen::trap_if(Value* cond, Trap trap) {
 
 void FuncGen::keep_load(Value* v) {
   if (sink_ == nullptr) return;
-  Type* t = v->getType();
+  // All of the value's bits (so that LLVM cannot narrow the load either), folded into an i64.
+  const unsigned width = static_cast<unsigned>(v->getType()->getPrimitiveSizeInBits().getFixedValue());
+  if (!v->getType()->isIntegerTy()) v = b_.CreateBitCast(v, b_.getIntNTy(width));
   Value* bits;
-  if (t->isVectorTy()) {
-    Value* halves = b_.CreateBitCast(v, llvm::FixedVectorType::get(g_.i64, 2));
-    bits = b_.CreateAdd(b_.CreateExtractElement(halves, uint64_t{0}),
-                        b_.CreateExtractElement(halves, uint64_t{1}));
+  if (width > 64) {
+    bits = b_.CreateAdd(b_.CreateTrunc(v, g_.i64), b_.CreateTrunc(b_.CreateLShr(v, 64), g_.i64));
   } else {
-    if (t->isFloatingPointTy()) {
-      v = b_.CreateBitCast(v, b_.getIntNTy(t->getPrimitiveSizeInBits().getFixedValue()));
-    }
     bits = b_.CreateZExtOrTrunc(v, g_.i64);
   }
   b_.CreateStore(b_.CreateAdd(b_.CreateLoad(g_.i64, sink_), bits), sink_);
@@ -438,6 +435,17 @@ Result<void> FuncGen::generate() {
     offset_ = in.offset;
     b_.SetCurrentDebugLocation(llvm::DILocation::get(g_.ctx, in.offset, 0, subprogram_));
     WS_TRY(instruction(in));
+  }
+  // No sibling calls but wasm's return_call: a runtime helper or host call in tail position
+  // would otherwise lose this function's frame from trap and capture stacks. (Not the
+  // "disable-tail-calls" attribute: it would also turn tailcc's guaranteed tail calls off.)
+  for (BasicBlock& bb : *f_) {
+    for (llvm::Instruction& inst : bb) {
+      if (auto* call = llvm::dyn_cast<llvm::CallInst>(&inst);
+          call != nullptr && call->getTailCallKind() != llvm::CallInst::TCK_Tail) {
+        call->setTailCallKind(llvm::CallInst::TCK_NoTail);
+      }
+    }
   }
   return {};
 }
@@ -1078,15 +1086,11 @@ Result<llvm::orc::JITTargetMachineBuilder> host_target(unsigned level) {
 template <class MakeSubprogram>
 void declare_bodies(ModuleGen& g, const std::vector<bool>& here, MakeSubprogram subprogram) {
   for (uint32_t i = 0; i < g.m.functions.size(); ++i) {
-    const FuncType& ft = g.m.types[g.m.functions[i].type];
     llvm::Function* fn = g.declare_body(i);
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
     fn->addFnAttr(llvm::Attribute::NoInline);
-    // Nor sibling calls to runtime helpers (a memory.fill or host call in tail position):
-    // the frame would be gone from the trap's or the capture's stack.
-    fn->addFnAttr("disable-tail-calls", "true");
     if (here[i]) fn->setSubprogram(subprogram(code_symbol('f', i), g.m.functions[i].code.begin));
     g.bodies.push_back(fn);
   }
