@@ -21,6 +21,10 @@ std::atomic<uint32_t> g_next_context_id{1};
 
 __attribute__((tls_model("initial-exec"))) constinit thread_local ExecContext* t_current = nullptr;
 
+/// How often suspend and terminate signal again a thread running compiled code that has not
+/// answered (the signal found it in a runtime helper).
+constexpr uint64_t kResignalNs = 1'000'000;
+
 constexpr uint32_t word_of(ThreadState state) { return static_cast<uint32_t>(state); }
 
 uint64_t monotonic_ns() {
@@ -241,6 +245,7 @@ SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
   ctx->requests.fetch_or(kRequestSuspend, std::memory_order_seq_cst);
   const timespec deadline = monotonic_deadline(std::chrono::nanoseconds(timeout_ns));
   bool signalled = false;
+  uint64_t signalled_ns = 0;
   for (;;) {
     uint32_t word = ctx->state_word.load(std::memory_order_acquire);
     const auto state = static_cast<ThreadState>(word & kStateMask);
@@ -261,13 +266,17 @@ SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
     }
     // Running guest code: it parks at its next safepoint (function entry or loop back-edge);
     // compiled code has none, and parks in the runtime signal's handler instead.
-    if (!signalled && state == ThreadState::kRunningWasm) {
+    // A signal that lands in a runtime helper (outside compiled code) is not answered there,
+    // so it is sent again every millisecond until the thread parks.
+    if (state == ThreadState::kRunningWasm &&
+        (!signalled || monotonic_ns() - signalled_ns >= kResignalNs)) {
       install_runtime_signal_handler();
       if (lock_state(ctx) == ThreadState::kRunningWasm) {
         (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
       }
       unlock_state(ctx);
       signalled = true;
+      signalled_ns = monotonic_ns();
       continue;
     }
     const timespec pause = {0, 20'000};
@@ -319,6 +328,24 @@ void request_terminate(ExecContext* ctx) {
     (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
   }
   unlock_state(ctx);
+  // Compiled code answers in the signal's handler, which acts only when the signal finds the
+  // thread in compiled code: one landing in a runtime helper (an indirect call's lookup, a
+  // memory.fill) is not answered, and the code it returns to has no safepoint to see the
+  // request later. So, while the thread runs compiled code and the request is pending, send
+  // the signal again each millisecond; the interpreter (no activation) sees it at its next
+  // safepoint, and any other state ends the wait (a host call or wait sees it on return).
+  for (;;) {
+    const timespec pause = {0, static_cast<long>(kResignalNs)};
+    nanosleep(&pause, nullptr);
+    if ((ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) == 0) return;
+    if (lock_state(ctx) != ThreadState::kRunningWasm ||
+        ctx->native.activation.load(std::memory_order_acquire) == nullptr) {
+      unlock_state(ctx);
+      return;
+    }
+    (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
+    unlock_state(ctx);
+  }
 }
 
 }  // namespace wasmscope::internal

@@ -34,6 +34,33 @@ constexpr uintptr_t kStackReserve = 256u << 10;
   trap_at(static_cast<uint32_t>(trap), frame[1] - 1, frame[0], false);
 }
 
+/// Answers a suspend or terminate request at the end of a runtime helper that may run long
+/// (bulk memory and table operations, memory.grow): the runtime signal's handler acts only on
+/// compiled code, and a thread that spends most of its time in such a helper would seldom be
+/// found there. Suspend parks here, with the compiled caller published as the exit (as for a
+/// host call), terminate raises "interrupted" from the caller. One load when nothing is asked.
+// A macro: the frame must be the helper's own.
+#define WS_ANSWER_REQUESTS() answer_requests_from(__builtin_frame_address(0))
+void answer_requests_from(const void* helper_frame) {
+  ExecContext* ctx = current_context();
+  if (ctx == nullptr ||
+      (ctx->requests.load(std::memory_order_acquire) & (kRequestSuspend | kRequestTerminate)) == 0) {
+    return;
+  }
+  const auto* frame = static_cast<const uintptr_t*>(helper_frame);
+  NativeActivation* act = ctx->native.activation.load(std::memory_order_relaxed);
+  if (act != nullptr) {
+    act->exit_fp.store(frame[0], std::memory_order_relaxed);
+    act->exit_pc.store(frame[1], std::memory_order_relaxed);
+  }
+  const Trap t = service_requests(ctx);
+  if (act != nullptr) {
+    act->exit_pc.store(0, std::memory_order_relaxed);
+    act->exit_fp.store(0, std::memory_order_relaxed);
+  }
+  if (t != Trap::kNone) raise_from(t, helper_frame);
+}
+
 MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
 TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
 
@@ -256,7 +283,9 @@ void* ws_import_target(NativeView* vm, uint32_t func_index, NativeView** callee_
 
 uint32_t ws_memory_grow(NativeView* vm, uint32_t index, uint32_t delta_pages) {
   MemoryData* m = memory(vm, index);
-  return static_cast<uint32_t>(m->grow(m, delta_pages));
+  const auto old = static_cast<uint32_t>(m->grow(m, delta_pages));
+  WS_ANSWER_REQUESTS();
+  return old;
 }
 
 uint32_t ws_memory_size(NativeView* vm, uint32_t index) {
@@ -267,6 +296,7 @@ void ws_memory_fill(NativeView* vm, uint32_t index, uint32_t d, uint32_t value, 
   MemoryData* m = memory(vm, index);
   if (uint64_t{d} + n > atomic::current_size(m)) WS_RAISE(Trap::kOutOfBoundsMemory);
   std::memset(m->base + d, static_cast<int>(value & 0xff), n);
+  WS_ANSWER_REQUESTS();
 }
 
 void ws_memory_copy(NativeView* vm, uint32_t dst_memory, uint32_t src_memory, uint32_t d,
@@ -277,6 +307,7 @@ void ws_memory_copy(NativeView* vm, uint32_t dst_memory, uint32_t src_memory, ui
     WS_RAISE(Trap::kOutOfBoundsMemory);
   }
   std::memmove(dst->base + d, src->base + s, n);
+  WS_ANSWER_REQUESTS();
 }
 
 void ws_memory_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d, uint32_t s,
@@ -290,6 +321,7 @@ void ws_memory_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d
     WS_RAISE(Trap::kOutOfBoundsMemory);
   }
   if (n != 0) std::memcpy(m->base + d, module.at(init.begin) + s, n);
+  WS_ANSWER_REQUESTS();
 }
 
 void ws_data_drop(NativeView* vm, uint32_t segment) { vm->instance->data_dropped[segment] = 1; }
@@ -312,6 +344,7 @@ uint32_t ws_table_size(NativeView* vm, uint32_t index) {
 
 uint32_t ws_table_grow(NativeView* vm, uint32_t index, uint64_t init, uint32_t n) {
   const int64_t old = grow_table(table(vm, index), n, init);
+  WS_ANSWER_REQUESTS();
   return old < 0 ? UINT32_MAX : static_cast<uint32_t>(old);
 }
 
@@ -319,6 +352,7 @@ void ws_table_fill(NativeView* vm, uint32_t index, uint32_t i, uint64_t value, u
   TableData* t = table(vm, index);
   if (uint64_t{i} + n > t->elems.size()) WS_RAISE(Trap::kOutOfBoundsTable);
   std::fill_n(t->elems.begin() + i, n, value);
+  WS_ANSWER_REQUESTS();
 }
 
 void ws_table_copy(NativeView* vm, uint32_t dst_table, uint32_t src_table, uint32_t d,
@@ -329,6 +363,7 @@ void ws_table_copy(NativeView* vm, uint32_t dst_table, uint32_t src_table, uint3
     WS_RAISE(Trap::kOutOfBoundsTable);
   }
   if (n != 0) std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(Slot));
+  WS_ANSWER_REQUESTS();
 }
 
 void ws_table_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d, uint32_t s,
@@ -339,6 +374,7 @@ void ws_table_init(NativeView* vm, uint32_t index, uint32_t segment, uint32_t d,
     WS_RAISE(Trap::kOutOfBoundsTable);
   }
   if (n != 0) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(Slot));
+  WS_ANSWER_REQUESTS();
 }
 
 void ws_elem_drop(NativeView* vm, uint32_t segment) {

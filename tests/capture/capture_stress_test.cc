@@ -419,5 +419,82 @@ TEST(CaptureStress, CompiledSuspendResumeCyclesWhileRunning) {
   run_suspend_resume_cycles(Tier::kCompiled);
 }
 
+// Compiled code answers suspend and terminate in the runtime signal's handler, which can act
+// only when the signal finds the thread in compiled code. These guests spend most of their
+// time in runtime helpers instead (an indirect call's table lookup; a memory.fill of 1 MiB),
+// where a single signal would be lost and the request with it: every terminate must still end
+// the call and every suspend park the thread (the controller signals again each millisecond,
+// and long helpers answer on their way out).
+constexpr const char* kHelperLoops = R"((module $helpers
+  (type $v (func))
+  (table 1 funcref)
+  (elem (i32.const 0) $leaf)
+  (memory 16)
+  (func $leaf)
+  (func (export "indirect")
+    (loop $l (call_indirect (type $v) (i32.const 0)) (br $l)))
+  (func (export "fill")
+    (loop $l (memory.fill (i32.const 0) (i32.const 0) (i32.const 1048576)) (br $l))))
+)";
+
+void terminate_and_suspend_in_helpers(const char* export_name, uint32_t rounds) {
+  Config config;
+  config.tier = Tier::kCompiled;
+  Store store(config);
+  auto module = Module::compile_text(kHelperLoops, config);
+  ASSERT_TRUE(module.ok()) << module.error().to_string();
+  auto instance = store.instantiate(*module, std::vector<Extern>{});
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  Thread thread = store.thread();
+  uint32_t failed_suspends = 0, not_interrupted = 0;
+  for (uint32_t i = 0; i < rounds; ++i) {
+    CallResult outcome(std::vector<Value>{});
+    std::atomic<bool> done{false};
+    std::thread guest([&] {
+      outcome = instance->func(export_name).call({});
+      done = true;
+    });
+    for (auto until = Clock::now() + 10s;
+         thread.state() != ThreadState::kRunningWasm && Clock::now() < until;) {
+      std::this_thread::sleep_for(100us);
+    }
+    if (i % 2 == 1) {
+      if (thread.suspend(5s).ok()) {
+        EXPECT_EQ(thread.state(), ThreadState::kParked);
+        auto c = thread.capture(8, 1s, false);
+        // The loop's frame, and $leaf's when parked in it.
+        EXPECT_TRUE(c.ok() && !c->frames.empty() && c->frames.size() <= 2)
+            << "a parked guest shows its frames";
+        thread.resume();
+      } else {
+        ++failed_suspends;
+      }
+    }
+    thread.terminate();
+    // A lost request leaves the guest looping forever: give up after 20 s rather than hang.
+    for (auto until = Clock::now() + 20s; !done && Clock::now() < until;) {
+      std::this_thread::sleep_for(1ms);
+    }
+    if (!done) {
+      ADD_FAILURE() << "round " << i << ": terminate did not end the call within 20 s";
+      std::_Exit(1);  // the guest thread cannot be joined
+    }
+    guest.join();
+    if (outcome.ok() || outcome.trap().message != "interrupted") ++not_interrupted;
+  }
+  EXPECT_EQ(failed_suspends, 0u);
+  EXPECT_EQ(not_interrupted, 0u);
+}
+
+TEST(CaptureStress, CompiledTerminateAndSuspendReachAThreadInALongHelper) {
+  terminate_and_suspend_in_helpers("fill", 40);
+}
+TEST(CaptureStress, CompiledTerminateAndSuspendReachAThreadInShortHelpers) {
+#if WASMSCOPE_TEST_TSAN
+  GTEST_SKIP() << "ThreadSanitizer defers signals while uninstrumented (JIT) code runs";
+#endif
+  terminate_and_suspend_in_helpers("indirect", 200);
+}
+
 }  // namespace
 }  // namespace wasmscope
