@@ -4,9 +4,10 @@
 #  1. Overhead: the kernels of bench/kernels/ under `wasmscope run`, built with
 #     WASMSCOPE_CAPTURE=ON and =OFF, alternating ON/OFF per kernel and repetition; median
 #     user+sys CPU time per kernel, the ratio ON/OFF and its geomean, with the spread.
-#  2. Latency: bench/capture/latency.cc, built against the ON build's libraries: capture of a
-#     guest 100 frames deep (signal and safepoint paths), suspend of a running and of a
-#     sleeping guest, terminate of a running guest and of one blocked in a WASI wait.
+#  2. Latency: bench/capture/latency.cc, built in the ON tree (target capture_latency), on
+#     each tier: capture of a guest 100 frames deep (signal and, interpreted, safepoint
+#     paths), suspend of a running and of a sleeping guest, terminate of a running guest and
+#     of one blocked in a WASI wait.
 #
 # It configures and builds its own trees, build-bench-capture-on and build-bench-capture-off
 # (Release, tests off, target wasmscope), compiles the kernels into bench/build/capture/, and
@@ -26,6 +27,8 @@ BUILD_ON="$ROOT/build-bench-capture-on"
 BUILD_OFF="$ROOT/build-bench-capture-off"
 
 RUNS=7
+TIER=interp
+INSTRUCTIONS=0
 ONLY_KERNELS=""
 DO_OVERHEAD=1
 DO_LATENCY=1
@@ -39,6 +42,12 @@ usage() {
 usage: bench/capture.sh [options]
   --runs N             repetitions per kernel and build; the median is reported (default $RUNS)
   --kernels A,B,...    only these kernels (default: every bench/kernels/*.c but empty)
+  --tier interp|compiled
+                       the tier of the overhead part (default interp). compiled: each tree
+                       compiles every kernel to a .cwasm once (WASMSCOPE_CAPTURE=OFF compiles
+                       without frame pointers and lets LLVM inline), and the .cwasm runs
+  --instructions       also count each kernel's instructions once per build, with
+                       valgrind --tool=cachegrind --cache-sim=no (deterministic)
   --overhead-only      skip the latency part
   --latency-only       skip the overhead part (builds only the ON tree)
   --captures N         captures per path (default 10000)       } passed to
@@ -54,6 +63,8 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS=${2:?}; shift 2 ;;
     --kernels) ONLY_KERNELS=${2:?}; shift 2 ;;
+    --tier) TIER=${2:?}; shift 2 ;;
+    --instructions) INSTRUCTIONS=1; shift ;;
     --overhead-only) DO_LATENCY=0; shift ;;
     --latency-only) DO_OVERHEAD=0; shift ;;
     --captures|--cycles|--terminates|--depth) LATENCY_ARGS+=("$1" "${2:?}"); shift 2 ;;
@@ -63,6 +74,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "capture.sh: --runs needs a positive integer" >&2; exit 2; }
+[[ "$TIER" == interp || "$TIER" == compiled ]] \
+  || { echo "capture.sh: --tier is interp or compiled" >&2; exit 2; }
 
 LOAD_AT_START=$(loadavg)
 mkdir -p "$WORK" "$(dirname "$OUT_FILE")"
@@ -78,21 +91,12 @@ build_tree() {  # build_tree DIR ON|OFF
 build_tree "$BUILD_ON" ON
 [[ $DO_OVERHEAD -eq 1 ]] && build_tree "$BUILD_OFF" OFF
 
-# The latency program, against the ON tree's static libraries (dependents before dependencies).
+# The latency program (bench/capture/CMakeLists.txt), in the ON tree.
+LATENCY_EXE="$BUILD_ON/bench/capture/capture_latency"
 if [[ $DO_LATENCY -eq 1 ]]; then
-  log "compiling bench/capture/latency ..."
-  LIBS=()
-  for lib in wasi/libwasmscope_wasi runtime/libwasmscope_runtime stack/libwasmscope_stack \
-             text/libwasmscope_text engine/libwasmscope_engine \
-             validate/libwasmscope_validate binary/libwasmscope_binary spec/libwasmscope_spec \
-             base/platform/libwasmscope_platform base/libwasmscope_base; do
-    [[ -f "$BUILD_ON/src/$lib.a" ]] || die "$BUILD_ON/src/$lib.a is missing"
-    LIBS+=("$BUILD_ON/src/$lib.a")
-  done
-  "$CXX" -std=c++20 -O2 -DNDEBUG -I "$ROOT/include" -I "$ROOT/src" -I "$BENCH_DIR/capture" \
-    "$BENCH_DIR/capture/latency.cc" "$BENCH_DIR/capture/wasi_terminate.cc" \
-    -o "$WORK/latency" "${LIBS[@]}" -lpthread \
-    || die "compiling the latency program failed"
+  log "building bench/capture/latency (target capture_latency) ..."
+  cmake --build "$BUILD_ON" --target capture_latency -j "$JOBS" >"$WORK/build-latency.log" 2>&1 \
+    || die "building the latency program failed; see $WORK/build-latency.log"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -107,14 +111,43 @@ RUN_OUT=""
 run_kernel() {
   local exe=$1/src/tools/wasmscope k=$2 out="$WORK/out.txt"
   kernel_run_args "$WORK" "$k"
+  # Compiled: the .cwasm this tree wrote (compile_kernels), not the .wasm.
+  [[ $TIER == compiled ]] && KERNEL_ARGV[0]="$WORK/$k.$(basename "$1").cwasm"
   time_command "$out" "$out" "$exe" run "${KERNEL_ARGV[@]}"
   [[ $RUN_RC -eq 0 ]] || die "$exe failed on $k: $(head -c 300 "$out")"
   RUN_OUT=$(grep -a -v '^[[:space:]]*$' "$out" | tail -n1)
 }
 
+# compile_kernels: with --tier compiled, each tree compiles each kernel to its own .cwasm.
+compile_kernels() {
+  [[ $TIER == compiled ]] || return 0
+  local b k
+  for b in "$BUILD_ON" "$BUILD_OFF"; do
+    for k in "${KERNELS[@]}"; do
+      "$b/src/tools/wasmscope" compile "$WORK/$k.wasm" -o "$WORK/$k.$(basename "$b").cwasm" \
+        >"$WORK/compile.txt" 2>&1 || die "compiling $k in ${b#"$ROOT/"} failed: $(head -c 300 "$WORK/compile.txt")"
+    done
+  done
+}
+
+# count_instructions BUILD_DIR KERNEL: instructions of one run under cachegrind (no cache
+# simulation), in INSTR.
+INSTR=""
+count_instructions() {
+  local exe=$1/src/tools/wasmscope k=$2 out="$WORK/cg.txt"
+  kernel_run_args "$WORK" "$k"
+  [[ $TIER == compiled ]] && KERNEL_ARGV[0]="$WORK/$k.$(basename "$1").cwasm"
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+    "$exe" run "${KERNEL_ARGV[@]}" >"$out" 2>&1 </dev/null || die "cachegrind failed on $k: $(tail -c 300 "$out")"
+  INSTR=$(sed -nE 's/^==[0-9]+== I +refs: +([0-9,]+).*/\1/p' "$out" | tr -d ,)
+  [[ -n "$INSTR" ]] || die "no instruction count for $k in $out"
+}
+
+declare -A INSTR_ON=() INSTR_OFF=()
 if [[ $DO_OVERHEAD -eq 1 ]]; then
   find_kernels "$ONLY_KERNELS"
   build_kernels "$WORK"
+  compile_kernels
 
   log "overhead: $RUNS repetitions of ${#KERNELS[@]} kernels, ON and OFF alternating ..."
   declare -A TIMES_ON=() TIMES_OFF=()
@@ -154,6 +187,14 @@ if [[ $DO_OVERHEAD -eq 1 ]]; then
     # shellcheck disable=SC2086
     RRANGE[$k]=$(range $r)
   done
+  if [[ $INSTRUCTIONS -eq 1 ]]; then
+    log "instructions (cachegrind, one run per kernel and build) ..."
+    for k in "${KERNELS[@]}"; do
+      count_instructions "$BUILD_ON" "$k"; INSTR_ON[$k]=$INSTR
+      count_instructions "$BUILD_OFF" "$k"; INSTR_OFF[$k]=$INSTR
+      log "  $(printf '%-16s' "$k") on ${INSTR_ON[$k]} off ${INSTR_OFF[$k]}"
+    done
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -161,9 +202,12 @@ fi
 
 LATENCY_TABLE=""
 if [[ $DO_LATENCY -eq 1 ]]; then
-  log "latency ..."
-  LATENCY_TABLE=$("$WORK/latency" ${LATENCY_ARGS[@]+"${LATENCY_ARGS[@]}"}) \
-    || die "the latency program failed"
+  log "latency, interpreter ..."
+  LATENCY_TABLE=$("$LATENCY_EXE" --tier interp ${LATENCY_ARGS[@]+"${LATENCY_ARGS[@]}"}) \
+    || die "the latency program failed (interpreter)"
+  log "latency, compiled tier ..."
+  LATENCY_TABLE+=$'\n\n'$("$LATENCY_EXE" --tier compiled ${LATENCY_ARGS[@]+"${LATENCY_ARGS[@]}"}) \
+    || die "the latency program failed (compiled tier)"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -192,6 +236,20 @@ overhead_table() {
   } | render_table
 }
 
+instructions_table() {
+  {
+    printf 'kernel\tON instructions\tOFF instructions\tON / OFF\n'
+    local k ratios=()
+    for k in "${KERNELS[@]}"; do
+      local r
+      r=$(awk -v a="${INSTR_ON[$k]}" -v b="${INSTR_OFF[$k]}" 'BEGIN { printf "%.4f", a / b }')
+      ratios+=("$r")
+      printf '%s\t%s\t%s\t%s\n' "$k" "${INSTR_ON[$k]}" "${INSTR_OFF[$k]}" "$r"
+    done
+    printf '**geomean**\t\t\t**%s**\n' "$(geomean "${ratios[@]}")"
+  } | render_table
+}
+
 {
   echo "## wasmscope stack capture benchmark"
   echo
@@ -202,7 +260,12 @@ overhead_table() {
     echo
     echo "### Overhead of the capture bookkeeping (WASMSCOPE_CAPTURE=ON against OFF)"
     echo
-    echo "\`wasmscope run K.wasm --invoke ...\` of each kernel (built as bench/run.sh builds them);"
+    if [[ $TIER == compiled ]]; then
+      echo "Compiled tier: each build compiled each kernel to a .cwasm (\`wasmscope compile\`, default"
+      echo "opt level; OFF: no frame pointers, inlining allowed), then \`wasmscope run K.cwasm --invoke ...\`;"
+    else
+      echo "Interpreter: \`wasmscope run K.wasm --invoke ...\` of each kernel (built as bench/run.sh builds them);"
+    fi
     echo "user+sys CPU time of the whole process, median of $RUNS runs per build, ON and OFF run"
     echo "back to back per kernel, alternating which goes first. ON / OFF above 1: the"
     echo "bookkeeping costs time. \"per-run\" is the range of the ON / OFF ratios of single"
@@ -211,10 +274,17 @@ overhead_table() {
     echo
     overhead_table
     [[ -n "$MISMATCH" ]] && echo && echo "**ON and OFF printed different results for:$MISMATCH**"
+    if [[ $INSTRUCTIONS -eq 1 ]]; then
+      echo
+      echo "Instructions of one run per kernel and build (\`valgrind --tool=cachegrind --cache-sim=no\`,"
+      echo "deterministic; the whole process, start-up included):"
+      echo
+      instructions_table
+    fi
   fi
   if [[ $DO_LATENCY -eq 1 ]]; then
     echo
-    echo "### Capture, suspend and terminate latency (bench/capture/latency.cc, ON build)"
+    echo "### Capture, suspend and terminate latency (bench/capture/latency.cc, ON build, both tiers)"
     echo
     echo "$LATENCY_TABLE"
   fi

@@ -6,7 +6,12 @@
 // each call with the steady clock. Prints a markdown table of median, p99 and max in
 // microseconds. These are measurements, not tests: nothing here fails on a slow figure.
 //
-//   latency [--depth 100] [--captures 10000] [--cycles 200] [--terminates 100]
+//   latency [--tier interp|compiled] [--depth 100] [--captures 10000] [--cycles 200]
+//           [--terminates 100]
+//
+// With --tier compiled the guest runs as LLVM-compiled code, which has no safepoints: captures
+// always take the signal path (the safepoint row is left out) and suspend parks in the
+// signal's handler.
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -24,7 +29,7 @@
 
 namespace wasmscope_bench {
 
-Series measure_wasi_terminate(int runs, int depth);  // wasi_terminate.cc
+Series measure_wasi_terminate(int runs, int depth, bool compiled);  // wasi_terminate.cc
 
 namespace {
 
@@ -53,6 +58,7 @@ struct Options {
   int captures = 10000;
   int cycles = 200;
   int terminates = 100;
+  bool compiled = false;
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -71,8 +77,8 @@ std::string load_average() {
 /// thread; {stop} terminates it and joins.
 class Guest {
  public:
-  explicit Guest(int depth) : depth_(depth) {
-    auto module = Module::compile_text(kGuest);
+  Guest(int depth, const Config& config) : depth_(depth), store_(config) {
+    auto module = Module::compile_text(kGuest, config);
     if (!module.ok()) die("compile: " + module.error().to_string());
     Func sleep = store_.define_func(
         FuncType{{}, {}},
@@ -277,18 +283,27 @@ int main(int argc, char** argv) {
     else if (a == "--captures") o.captures = positive("--captures", v), ++i;
     else if (a == "--cycles") o.cycles = positive("--cycles", v), ++i;
     else if (a == "--terminates") o.terminates = positive("--terminates", v), ++i;
-    else die("unknown argument '" + a + "' (--depth, --captures, --cycles, --terminates)");
+    else if (a == "--tier" && v != nullptr && (std::strcmp(v, "interp") == 0 ||
+                                               std::strcmp(v, "compiled") == 0)) {
+      o.compiled = std::strcmp(v, "compiled") == 0;
+      ++i;
+    } else {
+      die("unknown argument '" + a +
+          "' (--tier interp|compiled, --depth, --captures, --cycles, --terminates)");
+    }
   }
   if (o.depth < 2) die("--depth must be at least 2");
 
   const std::string load_before = load_average();
   std::vector<Series> rows;
-  Guest g(o.depth);
+  Config config;
+  config.tier = o.compiled ? Tier::kCompiled : Tier::kInterpreter;
+  Guest g(o.depth, config);
 
   std::fprintf(stderr, "captures of a running guest %d frames deep ...\n", o.depth);
   g.start(0);
   rows.push_back(measure_captures(g, true, o.captures));
-  rows.push_back(measure_captures(g, false, o.captures));
+  if (!o.compiled) rows.push_back(measure_captures(g, false, o.captures));
   std::fprintf(stderr, "suspend/resume of the running guest ...\n");
   rows.push_back(measure_suspends(g, true, o.cycles));
   if (!g.stop()) die("the spinning guest did not stop with 'interrupted'");
@@ -315,11 +330,11 @@ int main(int argc, char** argv) {
 
   std::fprintf(stderr, "terminate of a guest blocked in WASI poll_oneoff, %d times ...\n",
                o.terminates);
-  rows.push_back(measure_wasi_terminate(o.terminates, o.depth));
+  rows.push_back(measure_wasi_terminate(o.terminates, o.depth, o.compiled));
 
-  std::printf("Guest %d frames deep; %d captures per path, %d suspend cycles, %d terminates "
+  std::printf("%s tier. Guest %d frames deep; %d captures per path, %d suspend cycles, %d terminates "
               "per case. Load average before: %s, after: %s (%u CPUs).\n\n",
-              o.depth, o.captures, o.cycles, o.terminates, load_before.c_str(),
+              o.compiled ? "Compiled" : "Interpreter", o.depth, o.captures, o.cycles, o.terminates, load_before.c_str(),
               load_average().c_str(), std::thread::hardware_concurrency());
   print_table(rows);
   return 0;

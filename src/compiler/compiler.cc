@@ -1087,10 +1087,16 @@ template <class MakeSubprogram>
 void declare_bodies(ModuleGen& g, const std::vector<bool>& here, MakeSubprogram subprogram) {
   for (uint32_t i = 0; i < g.m.functions.size(); ++i) {
     llvm::Function* fn = g.declare_body(i);
-    fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
+#if WASMSCOPE_CAPTURE
+    fn->addFnAttr("frame-pointer", "all");
     // A frame per wasm function, so stacks name every caller (no inlined frames to recover).
     fn->addFnAttr(llvm::Attribute::NoInline);
+#else
+    // The capture switch off (to measure what observability costs): no frame pointers, and
+    // LLVM may inline. Traps then name only the innermost function (engine/code_map.cc).
+    fn->addFnAttr("frame-pointer", "none");
+#endif
     if (here[i]) fn->setSubprogram(subprogram(code_symbol('f', i), g.m.functions[i].code.begin));
     g.bodies.push_back(fn);
   }
@@ -1225,7 +1231,7 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
     if (auto generated = fg.generate(); !generated.ok()) return fail(generated.take_error(), i);
     llvm::Function* entry = llvm::Function::Create(entry_type, llvm::Function::ExternalLinkage,
                                                    code_symbol('e', i), mod);
-    entry->addFnAttr("frame-pointer", "all");
+    entry->addFnAttr("frame-pointer", WASMSCOPE_CAPTURE ? "all" : "none");
     entry->addFnAttr(llvm::Attribute::NoUnwind);
     entry->setSubprogram(subprogram(code_symbol('e', i), 0));
     generate_entry(g, i, entry);

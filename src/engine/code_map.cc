@@ -119,6 +119,10 @@ uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t f
     const Func* f = instance->funcs[instance->module->module.imported_funcs + range->defined_index];
     if (n < max) out[n] = FrameRecord{f, reinterpret_cast<const uint64_t*>(pc), nullptr};
     ++n;
+#if !WASMSCOPE_CAPTURE
+    // Built without frame pointers (the capture switch off): rbp is data, not a chain.
+    break;
+#endif
     uintptr_t next_pc;
     uintptr_t next_fp;
 #if defined(__x86_64__)

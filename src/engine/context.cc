@@ -328,23 +328,33 @@ void request_terminate(ExecContext* ctx) {
     (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
   }
   unlock_state(ctx);
+  if (state != ThreadState::kRunningWasm) return;
   // Compiled code answers in the signal's handler, which acts only when the signal finds the
   // thread in compiled code: one landing in a runtime helper (an indirect call's lookup, a
   // memory.fill) is not answered, and the code it returns to has no safepoint to see the
   // request later. So, while the thread runs compiled code and the request is pending, send
-  // the signal again each millisecond; the interpreter (no activation) sees it at its next
-  // safepoint, and any other state ends the wait (a host call or wait sees it on return).
+  // the signal again each millisecond (also while the thread is about to enter compiled code,
+  // its activation not yet published, when the handler cannot act either); the interpreter
+  // consumes the request at its next safepoint, and any other state ends the wait (a host
+  // call or wait sees it on return).
+  // Bounded (5 s; a thread in compiled code answers within a signal or two), so a controller
+  // is never stuck: a request still pending then is seen when the thread leaves a helper.
+  const uint64_t start_ns = monotonic_ns();
+  uint64_t signalled_ns = start_ns;
   for (;;) {
-    const timespec pause = {0, static_cast<long>(kResignalNs)};
+    const timespec pause = {0, 50'000};  // checks often, signals again each kResignalNs
     nanosleep(&pause, nullptr);
     if ((ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) == 0) return;
-    if (lock_state(ctx) != ThreadState::kRunningWasm ||
-        ctx->native.activation.load(std::memory_order_acquire) == nullptr) {
+    const uint64_t now = monotonic_ns();
+    if (now - start_ns > 5'000'000'000ull) return;
+    if (now - signalled_ns < kResignalNs) continue;
+    if (lock_state(ctx) != ThreadState::kRunningWasm) {
       unlock_state(ctx);
       return;
     }
     (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
     unlock_state(ctx);
+    signalled_ns = monotonic_ns();
   }
 }
 
