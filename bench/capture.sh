@@ -131,12 +131,17 @@ compile_kernels() {
 }
 
 # count_instructions BUILD_DIR KERNEL: instructions of one run under cachegrind (no cache
-# simulation), in INSTR.
+# simulation), in INSTR. Compiled: the .cwasm is compiled under valgrind too (valgrind's
+# virtual CPU lacks some of this one's features, so a .cwasm for this CPU is refused there).
 INSTR=""
 count_instructions() {
   local exe=$1/src/tools/wasmscope k=$2 out="$WORK/cg.txt"
   kernel_run_args "$WORK" "$k"
-  [[ $TIER == compiled ]] && KERNEL_ARGV[0]="$WORK/$k.$(basename "$1").cwasm"
+  if [[ $TIER == compiled ]]; then
+    KERNEL_ARGV[0]="$WORK/$k.$(basename "$1").vg.cwasm"
+    valgrind --tool=none -q "$exe" compile "$WORK/$k.wasm" -o "${KERNEL_ARGV[0]}" >"$out" 2>&1 \
+      || die "compiling $k under valgrind failed: $(tail -c 300 "$out")"
+  fi
   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
     "$exe" run "${KERNEL_ARGV[@]}" >"$out" 2>&1 </dev/null || die "cachegrind failed on $k: $(tail -c 300 "$out")"
   INSTR=$(sed -nE 's/^==[0-9]+== I +refs: +([0-9,]+).*/\1/p' "$out" | tr -d ,)
@@ -146,7 +151,13 @@ count_instructions() {
 declare -A INSTR_ON=() INSTR_OFF=()
 if [[ $DO_OVERHEAD -eq 1 ]]; then
   find_kernels "$ONLY_KERNELS"
+  # For instructions, the empty kernel too: its count (start-up and exit) is subtracted.
+  if [[ $INSTRUCTIONS -eq 1 ]]; then
+    add_kernel "" empty "$BENCH_DIR/kernels/empty.c" \
+      "$(grep -m1 '^// bench:' "$BENCH_DIR/kernels/empty.c")" ""
+  fi
   build_kernels "$WORK"
+  [[ $INSTRUCTIONS -eq 1 ]] && unset 'KERNELS[${#KERNELS[@]}-1]'
   compile_kernels
 
   log "overhead: $RUNS repetitions of ${#KERNELS[@]} kernels, ON and OFF alternating ..."
@@ -189,7 +200,7 @@ if [[ $DO_OVERHEAD -eq 1 ]]; then
   done
   if [[ $INSTRUCTIONS -eq 1 ]]; then
     log "instructions (cachegrind, one run per kernel and build) ..."
-    for k in "${KERNELS[@]}"; do
+    for k in empty "${KERNELS[@]}"; do
       count_instructions "$BUILD_ON" "$k"; INSTR_ON[$k]=$INSTR
       count_instructions "$BUILD_OFF" "$k"; INSTR_OFF[$k]=$INSTR
       log "  $(printf '%-16s' "$k") on ${INSTR_ON[$k]} off ${INSTR_OFF[$k]}"
@@ -238,15 +249,19 @@ overhead_table() {
 
 instructions_table() {
   {
-    printf 'kernel\tON instructions\tOFF instructions\tON / OFF\n'
-    local k ratios=()
+    printf 'kernel\tON instructions\tOFF instructions\tON / OFF\tnet ON / OFF\n'
+    local k ratios=() nets=()
+    printf '%s\t%s\t%s\t\t\n' "empty (start-up)" "${INSTR_ON[empty]}" "${INSTR_OFF[empty]}"
     for k in "${KERNELS[@]}"; do
-      local r
+      local r n
       r=$(awk -v a="${INSTR_ON[$k]}" -v b="${INSTR_OFF[$k]}" 'BEGIN { printf "%.4f", a / b }')
+      n=$(awk -v a="${INSTR_ON[$k]}" -v b="${INSTR_OFF[$k]}" -v ea="${INSTR_ON[empty]}" \
+            -v eb="${INSTR_OFF[empty]}" 'BEGIN { printf "%.4f", (a - ea) / (b - eb) }')
       ratios+=("$r")
-      printf '%s\t%s\t%s\t%s\n' "$k" "${INSTR_ON[$k]}" "${INSTR_OFF[$k]}" "$r"
+      nets+=("$n")
+      printf '%s\t%s\t%s\t%s\t%s\n' "$k" "${INSTR_ON[$k]}" "${INSTR_OFF[$k]}" "$r" "$n"
     done
-    printf '**geomean**\t\t\t**%s**\n' "$(geomean "${ratios[@]}")"
+    printf '**geomean**\t\t\t**%s**\t**%s**\n' "$(geomean "${ratios[@]}")" "$(geomean "${nets[@]}")"
   } | render_table
 }
 
@@ -277,7 +292,8 @@ instructions_table() {
     if [[ $INSTRUCTIONS -eq 1 ]]; then
       echo
       echo "Instructions of one run per kernel and build (\`valgrind --tool=cachegrind --cache-sim=no\`,"
-      echo "deterministic; the whole process, start-up included):"
+      echo "deterministic; the whole process, start-up included; \"net\" subtracts each build's count"
+      echo "for the empty kernel, leaving the kernel's own work):"
       echo
       instructions_table
     fi

@@ -12,6 +12,10 @@
 // With --tier compiled the guest runs as LLVM-compiled code, which has no safepoints: captures
 // always take the signal path (the safepoint row is left out) and suspend parks in the
 // signal's handler.
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -221,6 +225,45 @@ Series measure_suspends(Guest& g, bool spinning, int cycles) {
   return s;
 }
 
+/// The floor under any signal-path capture on this machine: a spinning thread signalled with
+/// pthread_kill, whose handler posts a semaphore the sender waits on. Nothing of wasmscope's.
+sem_t g_round_trip_done;
+std::atomic<bool> g_round_trip_stop{false};
+void round_trip_handler(int) { sem_post(&g_round_trip_done); }
+
+Series measure_signal_round_trip(int count) {
+  Series s;
+  s.name = "baseline: bare signal round trip";
+  s.note = "pthread_kill of a spinning thread whose handler (SIGUSR2) posts a semaphore the "
+           "sender waits on: what any signal-path capture pays on this machine before it "
+           "reads a frame";
+  sem_init(&g_round_trip_done, 0, 0);
+  struct sigaction sa = {};
+  sa.sa_handler = round_trip_handler;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old = {};
+  sigaction(SIGUSR2, &sa, &old);
+  g_round_trip_stop = false;
+  std::thread spinner([] {
+    while (!g_round_trip_stop.load(std::memory_order_relaxed)) {
+    }
+  });
+  std::this_thread::sleep_for(10ms);
+  const pthread_t target = spinner.native_handle();
+  for (int i = 0; i < count; ++i) {
+    const Clock::time_point t0 = Clock::now();
+    pthread_kill(target, SIGUSR2);
+    while (sem_wait(&g_round_trip_done) != 0) {
+    }
+    s.samples.push_back(micros(t0, Clock::now()));
+  }
+  g_round_trip_stop = true;
+  spinner.join();
+  sigaction(SIGUSR2, &old, nullptr);
+  sem_destroy(&g_round_trip_done);
+  return s;
+}
+
 std::string fmt_us(double v) {
   if (std::isnan(v)) return "n/a";
   char buf[32];
@@ -300,6 +343,8 @@ int main(int argc, char** argv) {
   config.tier = o.compiled ? Tier::kCompiled : Tier::kInterpreter;
   Guest g(o.depth, config);
 
+  std::fprintf(stderr, "bare signal round trips ...\n");
+  rows.push_back(measure_signal_round_trip(o.captures));
   std::fprintf(stderr, "captures of a running guest %d frames deep ...\n", o.depth);
   g.start(0);
   rows.push_back(measure_captures(g, true, o.captures));

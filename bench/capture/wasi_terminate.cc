@@ -47,7 +47,7 @@ constexpr const char* kWasiGuest = R"((module $bench_wasi
 /// Runs {runs} times: a guest thread {depth} guest frames deep (counting the sleeping
 /// function) blocks in a 100 s poll_oneoff; once it is in the host call and has had 2 ms to
 /// block, the time from request_terminate to the call returning is one sample.
-Series measure_wasi_terminate(int runs, int depth, bool compiled) {
+Series measure_wasi_terminate(int runs, int depth, bool compiled_tier) {
   Series series;
   series.name = "terminate, blocked in WASI poll_oneoff (100 s)";
   series.goal = "";
@@ -56,7 +56,7 @@ Series measure_wasi_terminate(int runs, int depth, bool compiled) {
                 std::to_string(depth) + " frames deep in a 100 s WASI poll_oneoff clock wait";
 
   wi::StoreConfig config;
-  if (compiled) config.tier = wi::Tier::kCompiled;
+  if (compiled_tier) config.tier = wi::Tier::kCompiled;
   wi::Store store(config);
   auto wasi = wi::wasi::WasiContext::create({});
   if (!wasi.ok()) {

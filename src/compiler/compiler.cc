@@ -409,8 +409,13 @@ Result<void> FuncGen::generate() {
   }
   // The stack check: compiled frames live on the thread's own stack.
   {
+#if WASMSCOPE_CAPTURE
     Value* frame = call_intrinsic(llvm::Intrinsic::frameaddress, {g_.ptr},
                                   {llvm::ConstantInt::get(g_.i32, 0)});
+#else
+    // No frame pointer to compare (llvm.frameaddress would force one back): the stack pointer.
+    Value* frame = call_intrinsic(llvm::Intrinsic::stacksave, {g_.ptr}, {});
+#endif
     Value* limit = load_runtime(g_.i64, ts_, offsetof(NativeThreadState, stack_limit));
     trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, g_.i64), limit), Trap::kCallStackExhausted);
   }
