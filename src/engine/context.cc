@@ -21,8 +21,8 @@ std::atomic<uint32_t> g_next_context_id{1};
 
 __attribute__((tls_model("initial-exec"))) constinit thread_local ExecContext* t_current = nullptr;
 
-/// How often suspend and terminate signal again a thread running compiled code that has not
-/// answered (the signal found it in a runtime helper).
+/// How often suspend and terminate signal again a thread running wasm that has not answered
+/// (the signal found it in a runtime helper, or about to enter compiled code).
 constexpr uint64_t kResignalNs = 1'000'000;
 
 constexpr uint32_t word_of(ThreadState state) { return static_cast<uint32_t>(state); }
@@ -241,6 +241,15 @@ void unlock_state(ExecContext* ctx) {
   futex_wake_all(&ctx->state_word);
 }
 
+/// Sends the runtime signal to the owner if it runs wasm, with the state locked so it cannot
+/// finish its call (or its thread exit) meanwhile. False if it was not running wasm.
+static bool signal_if_running(ExecContext* ctx) {
+  const bool running = lock_state(ctx) == ThreadState::kRunningWasm;
+  if (running) (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
+  unlock_state(ctx);
+  return running;
+}
+
 SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
   ctx->requests.fetch_or(kRequestSuspend, std::memory_order_seq_cst);
   const timespec deadline = monotonic_deadline(std::chrono::nanoseconds(timeout_ns));
@@ -271,10 +280,7 @@ SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
     if (state == ThreadState::kRunningWasm &&
         (!signalled || monotonic_ns() - signalled_ns >= kResignalNs)) {
       install_runtime_signal_handler();
-      if (lock_state(ctx) == ThreadState::kRunningWasm) {
-        (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
-      }
-      unlock_state(ctx);
+      (void)signal_if_running(ctx);
       signalled = true;
       signalled_ns = monotonic_ns();
       continue;
@@ -348,12 +354,7 @@ void request_terminate(ExecContext* ctx) {
     const uint64_t now = monotonic_ns();
     if (now - start_ns > 5'000'000'000ull) return;
     if (now - signalled_ns < kResignalNs) continue;
-    if (lock_state(ctx) != ThreadState::kRunningWasm) {
-      unlock_state(ctx);
-      return;
-    }
-    (void)send_signal(ctx->owner.load(std::memory_order_relaxed), capture_signal());
-    unlock_state(ctx);
+    if (!signal_if_running(ctx)) return;
     signalled_ns = monotonic_ns();
   }
 }
