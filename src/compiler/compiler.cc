@@ -1,5 +1,6 @@
 #include "compiler/compiler.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -1358,61 +1359,41 @@ void initialize_llvm() {
 
 Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code) {
   const Module& m = cm->module;
-  auto target = host_target(code->opt_level > 3 ? 3 : code->opt_level);
-  if (!target.ok()) return target.take_error();
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*target)).create();
-  if (!jit) return tier_error(llvm_error(jit.takeError()));
-  auto& lljit = **jit;
-  llvm::orc::SymbolMap symbols;
   size_t helper_count = 0;
   const NativeHelper* helpers = native_helpers(&helper_count);
-  for (size_t i = 0; i < helper_count; ++i) {
-    symbols[lljit.mangleAndIntern(helpers[i].name)] = llvm::orc::ExecutorSymbolDef(
-        llvm::orc::ExecutorAddr::fromPtr(helpers[i].address),
-        llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-  }
-  if (auto e = lljit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
-    return tier_error(llvm_error(std::move(e)));
-  }
-  // memcpy, memset and the like, which code generation may call.
-  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-      lljit.getDataLayout().getGlobalPrefix());
-  if (!process) return tier_error(llvm_error(process.takeError()));
-  lljit.getMainJITDylib().addGenerator(std::move(*process));
-
-  for (const auto& object : code->objects) {
-    // The JIT reads the object in place; {code} keeps it (for a .cwasm) past the link.
-    if (auto e = lljit.addObjectFile(llvm::MemoryBuffer::getMemBuffer(object->getMemBufferRef(), false))) {
-      return tier_error(llvm_error(std::move(e)));
+  // The runtime's helpers by name; anything else (memcpy, memset and the like, which code
+  // generation may call) from the process.
+  auto resolve = [&](std::string_view name) -> void* {
+    for (size_t i = 0; i < helper_count; ++i) {
+      if (name == helpers[i].name) return helpers[i].address;
     }
+    return dlsym(RTLD_DEFAULT, std::string(name).c_str());
+  };
+  std::vector<std::span<const uint8_t>> objects;
+  for (const auto& object : code->objects) {
+    objects.push_back(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(object->getBufferStart()), object->getBufferSize()));
   }
-  // One lookup for every body and entry: the objects are linked once, together.
+  auto image = load_objects(objects, resolve);
+  if (!image.ok()) return tier_error("loading the code: " + image.error().message);
   const size_t n = m.functions.size();
-  std::vector<llvm::orc::SymbolStringPtr> names;
-  llvm::orc::SymbolLookupSet wanted;
-  for (size_t i = 0; i < n; ++i) {
-    names.push_back(lljit.mangleAndIntern(code_symbol('f', i)));
-    names.push_back(lljit.mangleAndIntern(code_symbol('e', i)));
-    wanted.add(names[2 * i]);
-    wanted.add(names[2 * i + 1]);
-  }
   cm->native_bodies.resize(n);
   cm->native_entries.resize(n);
-  if (n > 0) {
-    auto found = lljit.getExecutionSession().lookup(
-        llvm::orc::makeJITDylibSearchOrder(&lljit.getMainJITDylib()), std::move(wanted));
-    if (!found) return tier_error(llvm_error(found.takeError()));
-    for (size_t i = 0; i < n; ++i) {
-      cm->native_bodies[i] = (*found)[names[2 * i]].getAddress().toPtr<void*>();
-      cm->native_entries[i] = (*found)[names[2 * i + 1]].getAddress().toPtr<NativeEntry>();
+  for (size_t i = 0; i < n; ++i) {
+    const uintptr_t body = (*image)->symbol(code_symbol('f', i));
+    const uintptr_t entry = (*image)->symbol(code_symbol('e', i));
+    if (body == 0 || entry == 0) {
+      return tier_error("loading the code: no code for function " + std::to_string(i));
     }
+    cm->native_bodies[i] = reinterpret_cast<void*>(body);
+    cm->native_entries[i] = reinterpret_cast<NativeEntry>(entry);
   }
-  code->jit = std::move(*jit);
+  code->image = std::move(*image);
   code->map.module = cm;
   if (n > 0) {
-    std::vector<llvm::MemoryBufferRef> objects;
-    for (const auto& object : code->objects) objects.push_back(object->getMemBufferRef());
-    WS_TRY(build_code_map(objects, cm->native_bodies, &code->map));
+    std::vector<llvm::MemoryBufferRef> refs;
+    for (const auto& object : code->objects) refs.push_back(object->getMemBufferRef());
+    WS_TRY(build_code_map(refs, cm->native_bodies, &code->map));
     register_code_map(&code->map);
     code->registered = true;
   }

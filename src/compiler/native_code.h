@@ -3,7 +3,6 @@
 // .cwasm file (load_native, cwasm.cc); both end in {link_native}. Internal to compiler/.
 #pragma once
 
-#include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/Support/MemoryBuffer.h>
 
 #include <memory>
@@ -11,31 +10,33 @@
 
 #include "engine/code_map.h"
 #include "engine/compiled.h"
+#include "engine/object_loader.h"
 #include "wasmscope/features.h"
 #include "wasmscope/result.h"
 
 namespace wasmscope::internal::compiler {
 
-/// The JIT session that owns one module's code, and the relocatable objects it was linked
-/// from (one per partition), kept because they are what a .cwasm file stores.
+/// The loaded image that owns one module's code (engine/object_loader.h), and the relocatable
+/// objects it was loaded from (one per partition), kept because they are what a .cwasm file
+/// stores.
 struct NativeCode {
   Features features;        ///< What the module was compiled with.
   unsigned opt_level = 2;
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
-  std::unique_ptr<llvm::orc::LLJIT> jit;
+  std::unique_ptr<LoadedImage> image;
   CodeMap map;
   bool registered = false;
   ~NativeCode() {
     // No capture may find the code once it is gone.
     if (registered) unregister_code_map(&map);
-    jit.reset();
+    image.reset();
   }
 };
 
 /// Sets up LLVM's native target once per process; thread-safe.
 void initialize_llvm();
 
-/// Links {code->objects} (no code generation) into a new JIT session, points {cm}'s native
+/// Loads {code->objects} (no code generation, no LLVM) into executable memory, points {cm}'s native
 /// bodies and entries at the code, registers the code map and hands {code} to {cm}.
 Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code);
 
