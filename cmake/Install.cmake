@@ -3,6 +3,7 @@
 #   include/...                           the public headers (the whole include/ tree)
 #   lib/libwasmscope.so.0.2.0, .so.0.2, .so the shared library (soname libwasmscope.so.0.2)
 #   lib/libwasmscope.a                    every library of src/ in one archive
+#   lib/wasmscope/libwasmscope-llvm.so    the compiler plugin (LLVM), opened when compiling
 #   lib/cmake/wasmscope/                  find_package(wasmscope CONFIG): wasmscope::wasmscope,
 #                                         wasmscope::wasmscope_static
 #   lib/pkgconfig/wasmscope.pc            pkg-config, shared; wasmscope-static.pc: the archive
@@ -14,6 +15,10 @@ include(CMakePackageConfigHelpers)
 install(TARGETS wasmscope RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h" PATTERN "*.hh")
+
+if(TARGET wasmscope_llvm)
+  install(TARGETS wasmscope_llvm LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/wasmscope)
+endif()
 
 if(NOT TARGET wasmscope_shared)
   return()

@@ -3,7 +3,6 @@
 #include <dlfcn.h>
 #include <pthread.h>
 
-#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/DIBuilder.h>
@@ -11,7 +10,6 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/Passes/PassBuilder.h>
-#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 
@@ -29,9 +27,15 @@
 #include "compiler/func_gen.h"
 #include "compiler/native_code.h"
 #include "compiler/object_map.h"
+#include "compiler/plugin.h"
 #include "engine/interpreter.h"
 
 namespace wasmscope::internal {
+
+/// A hash of this build's runtime sources and toolchain (build_fingerprint.cc): the plugin's
+/// own copy, which the runtime compares with its own before using the plugin.
+extern const char kBuildFingerprint[];
+
 namespace compiler {
 
 Result<void> FuncGen::block_signature(const BlockType& bt, std::vector<Type*>* params,
@@ -1064,14 +1068,6 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
 
 std::string llvm_error(llvm::Error e) { return llvm::toString(std::move(e)); }
 
-/// "f<i>" (body) or "e<i>" (entry): the symbol of defined function {i}'s code in the objects.
-/// (Appended, not "f" + ...: g++ 12 reports a false -Wrestrict in that operator+ here.)
-std::string code_symbol(char kind, size_t i) {
-  std::string name(1, kind);
-  name += std::to_string(i);
-  return name;
-}
-
 /// The target every partition compiles for: this host, at optimization level {level}, with
 /// the position-independent small code model that LLJIT's linker (JITLink) expects.
 Result<llvm::orc::JITTargetMachineBuilder> host_target(unsigned level) {
@@ -1128,7 +1124,7 @@ void optimize(llvm::Module& mod, llvm::TargetMachine& tm, unsigned level) {
 }
 
 /// Code generation: {mod} as a relocatable ELF object.
-Result<std::unique_ptr<llvm::MemoryBuffer>> emit_object(llvm::Module& mod, llvm::TargetMachine& tm) {
+Result<std::vector<uint8_t>> emit_object(llvm::Module& mod, llvm::TargetMachine& tm) {
   llvm::SmallVector<char, 0> bytes;
   llvm::raw_svector_ostream out(bytes);
   llvm::legacy::PassManager pm;
@@ -1136,15 +1132,14 @@ Result<std::unique_ptr<llvm::MemoryBuffer>> emit_object(llvm::Module& mod, llvm:
     return tier_error("the target cannot emit object files");
   }
   pm.run(mod);
-  return std::unique_ptr<llvm::MemoryBuffer>(
-      std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(bytes), "wasm.o", false));
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
 
 /// One partition's outcome: its object, or why it failed and at which defined function
 /// (UINT32_MAX when not at a function), so that the error reported is the first in index
 /// order whatever the partitioning.
 struct PartitionResult {
-  std::unique_ptr<llvm::MemoryBuffer> object;
+  std::vector<uint8_t> object;
   std::optional<Error> error;
   uint32_t failed_at = UINT32_MAX;
 };
@@ -1349,6 +1344,7 @@ unsigned threads_from_environment() {
   return n > 0 && n <= 1024 ? static_cast<unsigned>(n) : 0;
 }
 
+/// Sets up LLVM's native target once per process; thread-safe.
 void initialize_llvm() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -1357,77 +1353,36 @@ void initialize_llvm() {
   });
 }
 
-Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code) {
-  const Module& m = cm->module;
-  size_t helper_count = 0;
-  const NativeHelper* helpers = native_helpers(&helper_count);
-  // The runtime's helpers by name; anything else (memcpy, memset and the like, which code
-  // generation may call) from the process.
-  auto resolve = [&](std::string_view name) -> void* {
-    for (size_t i = 0; i < helper_count; ++i) {
-      if (name == helpers[i].name) return helpers[i].address;
-    }
-    return dlsym(RTLD_DEFAULT, std::string(name).c_str());
-  };
-  std::vector<std::span<const uint8_t>> objects;
-  for (const auto& object : code->objects) {
-    objects.push_back(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(object->getBufferStart()), object->getBufferSize()));
-  }
-  auto image = load_objects(objects, resolve);
-  if (!image.ok()) return tier_error("loading the code: " + image.error().message);
-  const size_t n = m.functions.size();
-  cm->native_bodies.resize(n);
-  cm->native_entries.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    const uintptr_t body = (*image)->symbol(code_symbol('f', i));
-    const uintptr_t entry = (*image)->symbol(code_symbol('e', i));
-    if (body == 0 || entry == 0) {
-      return tier_error("loading the code: no code for function " + std::to_string(i));
-    }
-    cm->native_bodies[i] = reinterpret_cast<void*>(body);
-    cm->native_entries[i] = reinterpret_cast<NativeEntry>(entry);
-  }
-  code->image = std::move(*image);
-  code->map.module = cm;
-  if (n > 0) {
-    std::vector<llvm::MemoryBufferRef> refs;
-    for (const auto& object : code->objects) refs.push_back(object->getMemBufferRef());
-    WS_TRY(build_code_map(refs, cm->native_bodies, &code->map));
-    register_code_map(&code->map);
-    code->registered = true;
-  }
-  cm->native = std::shared_ptr<NativeCode>(std::move(code));
-  return {};
-}
-
-}  // namespace compiler
-
-using namespace compiler;
-
-bool compiler_available() { return true; }
-
-Result<void> compile_native(CompiledModule* cm, Features features, const NativeOptions& options) {
+/// CompilerPlugin::compile.
+Result<NativeObjects> compile_objects(const CompiledModule& cm, Features features,
+                                      const NativeOptions& options) {
   initialize_llvm();
   const unsigned level = options.opt_level > 3 ? 3 : options.opt_level;
   auto target = host_target(level);
   if (!target.ok()) return target.take_error();
   const unsigned requested = options.threads != 0 ? options.threads : threads_from_environment();
-  const auto parts = partition_functions(cm->module, partition_count(cm->module, requested));
-  std::vector<PartitionResult> results = compile_partitions(*cm, features, level, *target, parts);
+  const auto parts = partition_functions(cm.module, partition_count(cm.module, requested));
+  std::vector<PartitionResult> results = compile_partitions(cm, features, level, *target, parts);
 
-  auto code = std::make_unique<NativeCode>();
-  code->features = features;
-  code->opt_level = level;
+  NativeObjects out;
   PartitionResult* first_failure = nullptr;
   for (PartitionResult& r : results) {
     if (r.error && (first_failure == nullptr || r.failed_at < first_failure->failed_at)) {
       first_failure = &r;
     }
-    if (r.object) code->objects.push_back(std::move(r.object));
+    if (!r.object.empty()) out.objects.push_back(std::move(r.object));
   }
   if (first_failure != nullptr) return std::move(*first_failure->error);
-  return link_native(cm, std::move(code));
+  WS_ASSIGN(out.layout, read_layout(out.objects, cm.module.functions.size()));
+  return out;
 }
 
+const CompilerPlugin kPlugin = {kCompilerPluginAbi, kBuildFingerprint, &compile_objects};
+
+}  // namespace compiler
 }  // namespace wasmscope::internal
+
+extern "C" __attribute__((visibility("default"))) const wasmscope::internal::compiler::CompilerPlugin*
+wasmscope_compiler_plugin_v1() {
+  return &wasmscope::internal::compiler::kPlugin;
+}

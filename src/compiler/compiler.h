@@ -1,6 +1,8 @@
-// The compiled tier: validated module -> LLVM IR -> native code in this process (ORC LLJIT),
-// and the .cwasm files that carry that code ahead of time (cwasm.cc; format in
-// docs/compiled-tier.md). The calling convention with the engine is engine/native_abi.h.
+// The compiled tier: validated module -> LLVM IR -> relocatable objects (the compiler plugin,
+// plugin.h and compiler.cc) -> native code loaded in this process (link.cc, with
+// engine/object_loader.h), and the .cwasm files that carry that code ahead of time (cwasm.cc;
+// format in docs/compiled-tier.md). The calling convention with the engine is
+// engine/native_abi.h.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +23,8 @@ struct NativeOptions {
   unsigned threads = 0;
 };
 
-/// True when this build has the compiled tier.
+/// True when this build has the compiled tier (compiling also needs its plugin, which
+/// compile_native opens on first use).
 bool compiler_available();
 
 /// Compiles every defined function of {module} (decoded, validated and translated) to native
@@ -43,6 +46,7 @@ struct CwasmFile {
   CwasmSettings settings;
   std::span<const uint8_t> wasm;
   std::vector<std::span<const uint8_t>> objects;
+  std::span<const uint8_t> layout;  ///< Where each function's code is (load_native reads it).
 };
 
 /// The first bytes of every .cwasm file (a wasm binary starts "\0asm").

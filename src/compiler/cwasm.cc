@@ -1,9 +1,7 @@
 // .cwasm files: a compiled module's wasm bytes and native objects, with what must match for
 // this process to map that code (format: docs/compiled-tier.md, "The .cwasm format").
-// Every check runs before any object reaches the JIT.
-#include <llvm/ADT/StringMap.h>
-#include <llvm/Support/SHA256.h>
-#include <llvm/TargetParser/Host.h>
+// Every check runs before any object is loaded. No LLVM here: running a .cwasm file does not
+// load the compiler plugin.
 
 #include <algorithm>
 #include <array>
@@ -11,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "base/sha256.h"
 #include "compiler/compiler.h"
+#include "compiler/host_cpu.h"
 #include "compiler/native_code.h"
 
 namespace wasmscope::internal {
@@ -23,17 +23,14 @@ extern const char kBuildFingerprint[];
 namespace compiler {
 namespace {
 
-constexpr uint32_t kFormatVersion = 1;
+/// 2: the code layout follows the objects, and the CPU is described by host_cpu.h.
+constexpr uint32_t kFormatVersion = 2;
 /// Magic, format version, file size.
 constexpr size_t kPreambleSize = sizeof kCwasmMagic + 4 + 8;
 constexpr size_t kHashSize = 32;
 using Hash = std::array<uint8_t, kHashSize>;
 
-Hash sha256(std::span<const uint8_t> bytes) {
-  llvm::SHA256 h;
-  h.update(llvm::ArrayRef<uint8_t>(bytes.data(), bytes.size()));
-  return h.final();
-}
+Hash digest(std::span<const uint8_t> bytes) { return sha256(bytes); }
 
 /// What the code was made for, and must match to run: the build and the CPU.
 struct Origin {
@@ -41,7 +38,7 @@ struct Origin {
   std::string fingerprint;
   std::string triple;
   std::string cpu;
-  std::string cpu_features;  ///< "+avx2,-avx512f,...", sorted.
+  std::string cpu_features;  ///< "aes,avx,...,cpuid:<words>" (host_cpu.h).
 
   /// This process's.
   static const Origin& here() {
@@ -49,19 +46,10 @@ struct Origin {
       Origin o;
       o.version = WASMSCOPE_VERSION_STRING;
       o.fingerprint = kBuildFingerprint;
-      o.triple = llvm::sys::getProcessTriple();
-      o.cpu = llvm::sys::getHostCPUName().str();
-      std::vector<std::string> features;
-      for (const auto& f : llvm::sys::getHostCPUFeatures()) {
-        std::string feature(1, f.second ? '+' : '-');
-        feature.append(f.first().data(), f.first().size());
-        features.push_back(std::move(feature));
-      }
-      std::sort(features.begin(), features.end());
-      for (const std::string& f : features) {
-        if (!o.cpu_features.empty()) o.cpu_features += ',';
-        o.cpu_features += f;
-      }
+      const HostCpu& cpu = host_cpu();
+      o.triple = cpu.triple;
+      o.cpu = cpu.cpu;
+      o.cpu_features = cpu.features;
       return o;
     }();
     return origin;
@@ -130,7 +118,7 @@ Error refused(const std::string& what) {
                    "; compile the .wasm again with this wasmscope ('wasmscope compile')"};
 }
 
-/// The features of {a} missing from {b}, for a message ("+avx512f,..."), at most a few.
+/// The features of {a} missing from {b}, for a message ("avx512f,..."), at most a few.
 std::string features_missing(const std::string& a, const std::string& b) {
   std::vector<std::string> missing;
   size_t start = 0;
@@ -193,7 +181,7 @@ Result<void> check_integrity(std::span<const uint8_t> bytes) {
     return malformed("corrupt: " + std::to_string(bytes.size() - size) +
                      " bytes past its recorded end");
   }
-  const Hash want = sha256(bytes.first(bytes.size() - kHashSize));
+  const Hash want = digest(bytes.first(bytes.size() - kHashSize));
   if (std::memcmp(want.data(), bytes.data() + bytes.size() - kHashSize, kHashSize) != 0) {
     return malformed("corrupt: its checksum does not match its contents");
   }
@@ -225,19 +213,33 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   w.u32(cm.bounds == BoundsChecks::kExplicit ? 1 : 0);
   w.u32(code->features.bits());
   const std::vector<uint8_t>& wasm = cm.module.bytes;
-  w.bytes(sha256(wasm));
+  w.bytes(digest(wasm));
   w.u64(wasm.size());
   w.bytes(wasm);
-  w.u32(static_cast<uint32_t>(code->objects.size()));
-  for (const auto& object : code->objects) {
-    const llvm::StringRef b = object->getBuffer();
-    w.u64(b.size());
-    w.bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+  w.u32(static_cast<uint32_t>(code->compiled.objects.size()));
+  for (const std::vector<uint8_t>& object : code->compiled.objects) {
+    w.u64(object.size());
+    w.bytes(object);
+  }
+  const CodeLayout& layout = code->compiled.layout;
+  const size_t layout_start = w.out().size() + 8;
+  w.u64(0);  // the layout's size, known at its end
+  w.u32(static_cast<uint32_t>(layout.body_sizes.size()));
+  for (uint64_t size : layout.body_sizes) w.u64(size);
+  w.u64(layout.lines.size());
+  for (const CodeLayout::Line& line : layout.lines) {
+    w.u32(line.function);
+    w.u32(line.offset);
+    w.u32(line.wasm_offset);
+  }
+  const uint64_t layout_size = w.out().size() - layout_start;
+  for (int i = 0; i < 8; ++i) {
+    w.out()[layout_start - 8 + i] = static_cast<uint8_t>(layout_size >> (8 * i));
   }
   std::vector<uint8_t>& out = w.out();
   const uint64_t size = out.size() + kHashSize;
   for (int i = 0; i < 8; ++i) out[sizeof kCwasmMagic + 4 + i] = static_cast<uint8_t>(size >> (8 * i));
-  const Hash sum = sha256(out);
+  const Hash sum = digest(out);
   out.insert(out.end(), sum.begin(), sum.end());
   return std::move(out);
 }
@@ -263,13 +265,14 @@ Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
   file.wasm = r.bytes(r.u64());
   const uint32_t objects = r.u32();
   for (uint32_t i = 0; i < objects && !r.failed; ++i) file.objects.push_back(r.bytes(r.u64()));
+  file.layout = r.bytes(r.u64());
   if (r.failed || !r.at_end()) return malformed("corrupt: its parts do not add up to its size");
   if (file.settings.opt_level > 3 || bounds > 1 || (features & ~Features::kAll) != 0) {
     return malformed("corrupt: unknown settings");
   }
   file.settings.bounds = bounds == 1 ? BoundsChecks::kExplicit : BoundsChecks::kGuardPages;
   file.settings.features = Features(features);
-  const Hash actual = sha256(file.wasm);
+  const Hash actual = digest(file.wasm);
   if (std::memcmp(actual.data(), wasm_hash.data(), kHashSize) != 0) {
     return malformed("corrupt: the embedded module does not match its SHA-256");
   }
@@ -277,16 +280,33 @@ Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
 }
 
 Result<void> load_native(CompiledModule* module, const CwasmFile& file) {
-  initialize_llvm();
   auto code = std::make_unique<NativeCode>();
   code->features = file.settings.features;
   code->opt_level = file.settings.opt_level;
   for (std::span<const uint8_t> object : file.objects) {
-    // A copy of its own: the file's bytes need not outlive the module, nor be aligned as the
-    // object reader wants.
-    code->objects.push_back(llvm::MemoryBuffer::getMemBufferCopy(
-        llvm::StringRef(reinterpret_cast<const char*>(object.data()), object.size()), "wasm.o"));
+    // A copy of its own: the file's bytes need not outlive the module.
+    code->compiled.objects.emplace_back(object.begin(), object.end());
   }
+  CodeLayout& layout = code->compiled.layout;
+  Reader r(file.layout);
+  const uint32_t functions = r.u32();
+  if (functions != module->module.functions.size()) {
+    return malformed("corrupt: its code layout has " + std::to_string(functions) +
+                     " functions, its module " + std::to_string(module->module.functions.size()));
+  }
+  for (uint32_t i = 0; i < functions && !r.failed; ++i) layout.body_sizes.push_back(r.u64());
+  const uint64_t lines = r.u64();
+  // Each line takes 12 bytes: a count beyond what is left cannot be right.
+  if (r.failed || lines > file.layout.size() / 12) return malformed("corrupt: its code layout");
+  layout.lines.reserve(static_cast<size_t>(lines));
+  for (uint64_t i = 0; i < lines && !r.failed; ++i) {
+    CodeLayout::Line line;
+    line.function = r.u32();
+    line.offset = r.u32();
+    line.wasm_offset = r.u32();
+    layout.lines.push_back(line);
+  }
+  if (r.failed || !r.at_end()) return malformed("corrupt: its code layout");
   return link_native(module, std::move(code));
 }
 

@@ -1,11 +1,12 @@
 // What owns a compiled module's native code ({CompiledModule::native}), and the two ways to
-// make it: generate objects from wasm (compile_native, compiler.cc) or take them from a
-// .cwasm file (load_native, cwasm.cc); both end in {link_native}. Internal to compiler/.
+// make it: objects generated from wasm by the compiler plugin (compile_native, link.cc) or
+// taken from a .cwasm file (load_native, cwasm.cc); both end in {link_native}. Nothing here
+// needs LLVM: only the plugin (compiler.cc, libwasmscope-llvm.so) does. Internal to compiler/.
 #pragma once
 
-#include <llvm/Support/MemoryBuffer.h>
-
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/code_map.h"
@@ -16,13 +17,32 @@
 
 namespace wasmscope::internal::compiler {
 
-/// The loaded image that owns one module's code (engine/object_loader.h), and the relocatable
-/// objects it was loaded from (one per partition), kept because they are what a .cwasm file
-/// stores.
+/// Where each defined function's code lies relative to its symbol "f<i>" and which wasm
+/// instruction each piece of it comes from: what the code map (engine/code_map.h) needs, read
+/// from the objects' symbols and line tables when they are generated, so that loading them
+/// needs no DWARF reader.
+struct CodeLayout {
+  struct Line {
+    uint32_t function;     ///< Defined-function index.
+    uint32_t offset;       ///< From the start of the function's body.
+    uint32_t wasm_offset;  ///< Code offset of the wasm instruction.
+  };
+  std::vector<uint64_t> body_sizes;  ///< One per defined function.
+  std::vector<Line> lines;
+};
+
+/// The compiler's output: relocatable ELF objects (one per partition) and their layout.
+struct NativeObjects {
+  std::vector<std::vector<uint8_t>> objects;
+  CodeLayout layout;
+};
+
+/// One module's loaded code, with the objects it was loaded from, kept because they are what
+/// a .cwasm file stores.
 struct NativeCode {
-  Features features;        ///< What the module was compiled with.
+  Features features;  ///< What the module was compiled with.
   unsigned opt_level = 2;
-  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+  NativeObjects compiled;
   std::unique_ptr<LoadedImage> image;
   CodeMap map;
   bool registered = false;
@@ -33,12 +53,18 @@ struct NativeCode {
   }
 };
 
-/// Sets up LLVM's native target once per process; thread-safe.
-void initialize_llvm();
-
-/// Loads {code->objects} (no code generation, no LLVM) into executable memory, points {cm}'s native
-/// bodies and entries at the code, registers the code map and hands {code} to {cm}.
+/// Loads {code->compiled} (no code generation, no LLVM) into executable memory, points
+/// {cm}'s native bodies and entries at the code, registers the code map and hands {code} to
+/// {cm}.
 Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code);
+
+/// "f<i>" (body) or "e<i>" (entry): the symbol of defined function {i}'s code in the objects.
+/// (Appended, not "f" + ...: g++ 12 reports a false -Wrestrict in that operator+.)
+inline std::string code_symbol(char kind, size_t i) {
+  std::string name(1, kind);
+  name += std::to_string(i);
+  return name;
+}
 
 /// An error of the compiled tier: "compiled tier: {what}".
 inline Error tier_error(const std::string& what) {

@@ -1,4 +1,4 @@
-// The code map of a compiled module (engine/code_map.h), read from the relocatable object LLVM
+// The code layout of a compiled module (native_code.h), read from the relocatable objects LLVM
 // emitted for it: each function body's symbol gives its extent, and the DWARF line table (whose
 // "line" is the wasm code offset, see FuncGen::generate) gives each instruction's origin.
 #include "compiler/object_map.h"
@@ -30,12 +30,13 @@ struct Symbol {
 };
 
 Error fail(const std::string& why) {
-  return Error{ErrorKind::kUnsupported, 0, "compiled tier: reading the code map: " + why};
+  return Error{ErrorKind::kUnsupported, 0, "compiled tier: reading the code layout: " + why};
 }
 
-/// Adds the line rows of the bodies {obj} defines ({order}, indices into {symbols}) to {map}.
+/// Adds the line rows of the bodies {obj} defines ({order}, indices into {symbols}) to
+/// {layout}.
 void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& symbols,
-               std::vector<size_t> order, const std::vector<void*>& bodies, CodeMap* map) {
+               std::vector<size_t> order, CodeLayout* layout) {
   // The bodies by section, sorted by offset, to place each line row.
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return symbols[a].section != symbols[b].section ? symbols[a].section < symbols[b].section
@@ -59,26 +60,29 @@ void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& s
       if (it == order.begin()) continue;
       const Symbol& s = symbols[*std::prev(it)];
       if (s.section != section || offset >= s.offset + s.size) continue;
-      const uintptr_t address =
-          reinterpret_cast<uintptr_t>(bodies[*std::prev(it)]) + (offset - s.offset);
       // Line 0: code no wasm instruction owns (spills, merged paths); the previous row's
       // offset is the better guess, so such rows are left out.
       if (row.Line == 0) continue;
-      map->lines.push_back({address, row.Line});
+      layout->lines.push_back({static_cast<uint32_t>(*std::prev(it)),
+                               static_cast<uint32_t>(offset - s.offset), row.Line});
     }
   }
 }
 
 }  // namespace
 
-Result<void> build_code_map(const std::vector<llvm::MemoryBufferRef>& objects,
-                            const std::vector<void*>& bodies, CodeMap* map) {
-  std::vector<bool> found(bodies.size(), false);
-  for (llvm::MemoryBufferRef object : objects) {
+Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects,
+                               size_t functions) {
+  CodeLayout layout;
+  layout.body_sizes.assign(functions, 0);
+  std::vector<bool> found(functions, false);
+  for (const std::vector<uint8_t>& bytes : objects) {
+    const llvm::MemoryBufferRef object(
+        llvm::StringRef(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "wasm.o");
     auto file = llvm::object::ObjectFile::createObjectFile(object);
     if (!file) return fail(llvm::toString(file.takeError()));
     const llvm::object::ObjectFile& obj = **file;
-    std::vector<Symbol> symbols(bodies.size());
+    std::vector<Symbol> symbols(functions);
     std::vector<size_t> defined;
     for (const llvm::object::SymbolRef& sym : obj.symbols()) {
       auto name = sym.getName();
@@ -87,7 +91,7 @@ Result<void> build_code_map(const std::vector<llvm::MemoryBufferRef>& objects,
         continue;
       }
       const int64_t index = body_index(*name);
-      if (index < 0 || static_cast<size_t>(index) >= bodies.size()) continue;
+      if (index < 0 || static_cast<size_t>(index) >= functions) continue;
       auto section = sym.getSection();
       auto value = sym.getValue();
       if (!section || !value || *section == obj.section_end()) {
@@ -102,19 +106,14 @@ Result<void> build_code_map(const std::vector<llvm::MemoryBufferRef>& objects,
       s.found = true;
       found[static_cast<size_t>(index)] = true;
       defined.push_back(static_cast<size_t>(index));
-      const auto begin = reinterpret_cast<uintptr_t>(bodies[static_cast<size_t>(index)]);
-      map->ranges.push_back({begin, begin + s.size, static_cast<uint32_t>(index)});
+      layout.body_sizes[static_cast<size_t>(index)] = s.size;
     }
-    add_lines(obj, symbols, std::move(defined), bodies, map);
+    add_lines(obj, symbols, std::move(defined), &layout);
   }
-  for (size_t i = 0; i < bodies.size(); ++i) {
+  for (size_t i = 0; i < functions; ++i) {
     if (!found[i]) return fail("no symbol for function " + std::to_string(i));
   }
-  std::sort(map->ranges.begin(), map->ranges.end(),
-            [](const CodeMap::Range& a, const CodeMap::Range& b) { return a.begin < b.begin; });
-  std::stable_sort(map->lines.begin(), map->lines.end(),
-                   [](const CodeMap::Line& a, const CodeMap::Line& b) { return a.address < b.address; });
-  return {};
+  return layout;
 }
 
 }  // namespace wasmscope::internal::compiler

@@ -1,19 +1,18 @@
-// Reads a compiled module's code map (engine/code_map.h) from the object file LLVM emitted.
+// Reads a compiled module's code layout (native_code.h) from the object files LLVM emitted:
+// each body's extent from its symbol, each instruction's wasm offset from the DWARF line table
+// (whose "line" is the wasm code offset, see FuncGen::generate). Part of the plugin.
 #pragma once
 
-#include <llvm/Support/MemoryBuffer.h>
-
+#include <cstdint>
 #include <vector>
 
-#include "engine/code_map.h"
+#include "compiler/native_code.h"
 #include "wasmscope/result.h"
 
 namespace wasmscope::internal::compiler {
 
-/// Fills {map}'s ranges and lines for the function bodies "f<i>" defined in relocatable
-/// {objects} (each body in exactly one of them: the partitions of one module), which the JIT
-/// placed at {bodies}[i].
-Result<void> build_code_map(const std::vector<llvm::MemoryBufferRef>& objects,
-                            const std::vector<void*>& bodies, CodeMap* map);
+/// The layout of the function bodies "f<i>", i < {functions}, defined in relocatable
+/// {objects} (each body in exactly one of them: the partitions of one module).
+Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects, size_t functions);
 
 }  // namespace wasmscope::internal::compiler

@@ -93,6 +93,35 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
     grep -qiE "malformed|unexpected end" <<<"$out" || fail "no reason given"
     [ "$(cat "$work/out.cwasm")" = old ] || fail "the old file was replaced"
     [ -z "$(ls "$work" | grep -v '^out.cwasm$')" ] || fail "a temporary file was left" ;;
+  cwasm_runs_without_llvm)
+    # Running a .cwasm opens neither the compiler plugin nor LLVM (the dynamic loader's own
+    # log of every object it opens), and needs no plugin at all.
+    "$cli" compile "$wasi/echo_env.wasm" -o "$work/e.cwasm" || fail compile
+    LD_DEBUG=files "$cli" run "$work/e.cwasm" hi >"$work/out" 2>"$work/ld.log" || fail run
+    grep -qF 'arg 1=[hi]' "$work/out" || fail "wrong output"
+    grep -q 'libstdc++' "$work/ld.log" || fail "LD_DEBUG logged nothing"
+    if grep -E 'libLLVM|libwasmscope-llvm' "$work/ld.log"; then fail "LLVM was loaded"; fi
+    WASMSCOPE_COMPILER_PLUGIN=/nonexistent "$cli" run "$work/e.cwasm" hi | grep -qF 'arg 1=[hi]' ||
+      fail "a .cwasm needs the plugin"
+    # The JIT does open it.
+    LD_DEBUG=files "$cli" run --tier compiled "$wasi/echo_env.wasm" hi 2>"$work/ld.log" |
+      grep -qF 'arg 1=[hi]' || fail "JIT run"
+    grep -q 'libwasmscope-llvm' "$work/ld.log" || fail "the JIT did not open the plugin" ;;
+  plugin_missing|plugin_not_a_plugin)
+    # Compiling without a usable plugin: an error naming what was tried, exit status 1.
+    plugin=/nonexistent/libwasmscope-llvm.so want="cannot open shared object file"
+    if [ "$case" = plugin_not_a_plugin ]; then
+      plugin=$(ldd "$cli" | awk '/libz\.so/ {print $3}') want="not a wasmscope compiler plugin"
+      [ -n "$plugin" ] || fail "no libz to stand in for a plugin"
+    fi
+    for command in "run --tier compiled" "compile -o $work/x.cwasm"; do
+      out=$(WASMSCOPE_COMPILER_PLUGIN=$plugin "$cli" $command "$wasi/echo_env.wasm" 2>&1); status=$?
+      echo "$out"
+      [ "$status" = 1 ] || fail "$command: exit status $status, expected 1"
+      grep -q "no usable compiler plugin" <<<"$out" || fail "$command: no reason given"
+      grep -qF -- "$plugin: " <<<"$out" && grep -q "$want" <<<"$out" || fail "$command: not why"
+    done
+    [ ! -e "$work/x.cwasm" ] || fail "a .cwasm was written" ;;
   refuse_empty) refused empty "the file is empty" ;;
   refuse_random) refused random "does not start with the .cwasm magic" ;;
   refuse_magic_random) refused magic-random "not a usable .cwasm file|refusing the .cwasm file" ;;
@@ -107,6 +136,8 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
   refuse_flipped_checksum) refused flip-checksum "corrupt: its checksum does not match" ;;
   refuse_other_build) refused other-build "compiled by another wasmscope build" ;;
   refuse_other_version) refused other-version "compiled by another wasmscope build" ;;
+  refuse_forged_layout_count) refused forged-layout-count "code layout has [0-9]+ functions, its module" ;;
+  refuse_forged_layout_line) refused forged-layout-line "code map has a line outside its function" ;;
   refuse_other_cpu) refused other-cpu "compiled for another CPU \\(file: some-other-cpu" ;;
   *) fail "unknown case $case" ;;
 esac

@@ -7,7 +7,7 @@ C++ reader, so that a change to either shows up here.
 
 KIND: empty | random | magic-random | truncate:N (keep N bytes; negative: drop -N) |
 flip-header | flip-wasm | flip-object | flip-checksum | other-build | other-cpu |
-other-version
+other-version | forged-layout-count | forged-layout-line
 """
 import hashlib
 import os
@@ -45,6 +45,9 @@ def parse(data):
         (size,) = struct.unpack_from("<Q", data, pos)
         fields["object%d" % i] = (pos + 8, pos + 8 + size)
         pos += 8 + size
+    (size,) = struct.unpack_from("<Q", data, pos)
+    fields["layout"] = (pos + 8, pos + 8 + size)
+    pos += 8 + size
     fields["checksum"] = (pos, pos + 32)
     if pos + 32 != len(data):
         raise SystemExit("cwasm_edit: the parts do not add up (%d != %d)" % (pos + 32, len(data)))
@@ -94,6 +97,22 @@ def main():
         out = replace_field(data, fields, "fingerprint", bytes(b"0" * len(old)))
     elif kind == "other-cpu":
         out = replace_field(data, fields, "cpu", b"some-other-cpu")
+    elif kind in ("forged-layout-count", "forged-layout-line"):
+        # A file whose checksum is right but whose code layout is not (made by hand, not by
+        # damage): one function more than the module has, or a line past its function's end.
+        out = bytearray(data)
+        start = fields["layout"][0]
+        (functions,) = struct.unpack_from("<I", data, start)
+        if kind == "forged-layout-count":
+            struct.pack_into("<I", out, start, functions + 1)
+        else:
+            lines_at = start + 4 + 8 * functions
+            (lines,) = struct.unpack_from("<Q", data, lines_at)
+            if lines == 0:
+                raise SystemExit("cwasm_edit: the layout has no line to move")
+            struct.pack_into("<I", out, lines_at + 8 + 4, 0x7FFFFFF0)  # the first line's offset
+        out[-32:] = hashlib.sha256(bytes(out[:-32])).digest()
+        out = bytes(out)
     elif kind == "other-version":
         out = replace_field(data, fields, "version", b"0.0.0-other")
     else:

@@ -158,6 +158,25 @@ say "prefix moved to $prefix"
 printf '(module (func (export "f") (result i32) (i32.const 7)))\n' >"$work/seven.wat"
 expect_output "installed CLI" ".*seven.wat: valid" -- "$prefix/bin/wasmscope" validate "$work/seven.wat"
 
+# The compiler plugin, when the build has the compiled tier: installed in <libdir>/wasmscope/,
+# and what the moved CLI opens to compile (not the build tree's copy).
+if [ -f "$build/lib/wasmscope/libwasmscope-llvm.so" ]; then
+  plugin=$libdir/wasmscope/libwasmscope-llvm.so
+  if [ ! -f "$plugin" ]; then
+    fail "the compiler plugin is not installed in $libdir/wasmscope"
+  else
+    out=$(LD_DEBUG=files "$prefix/bin/wasmscope" run --tier compiled "$work/seven.wat" \
+      --invoke f 2>"$work/ld.log") || fail "the installed CLI cannot compile: $out"
+    [ "$out" = 7 ] || fail "the installed CLI's compiled f() printed '$out', not 7"
+    # The dynamic loader's log names every path tried; the one it mapped gets a link map.
+    opened=$(grep -oE 'file=[^ ]*libwasmscope-llvm\.so \[0\];  generating link map' \
+      "$work/ld.log" | head -1 | sed 's/ \[0\].*//')
+    [ -n "$opened" ] && [ "$(readlink -f "${opened#file=}")" = "$(readlink -f "$plugin")" ] ||
+      fail "the installed CLI opened '${opened#file=}', not $plugin"
+    say "the installed CLI compiles with $plugin"
+  fi
+fi
+
 # The version file: SameMajorVersion.
 cat >"$work/version_check.cmake" <<EOF2
 include("$libdir/cmake/wasmscope/wasmscopeConfigVersion.cmake")

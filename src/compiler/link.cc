@@ -1,0 +1,182 @@
+// The runtime's side of the compiled tier, without LLVM: finding and opening the compiler
+// plugin (plugin.h) when something must be compiled, and loading compiled objects, whether
+// just generated or read from a .cwasm file, into executable memory with their code map.
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/compiler.h"
+#include "compiler/native_code.h"
+#include "compiler/plugin.h"
+#include "engine/native_abi.h"
+
+namespace wasmscope::internal {
+
+/// A hash of this build's runtime sources and toolchain (build_fingerprint.cc).
+extern const char kBuildFingerprint[];
+
+namespace compiler {
+namespace {
+
+/// Where the plugin may be, in order: $WASMSCOPE_COMPILER_PLUGIN; beside the library or
+/// program this code is in (<libdir>/wasmscope/ from libwasmscope.so, <bindir>/<bin to lib>/
+/// wasmscope/ from the CLI or a program that links the archive); the configured install
+/// directory; this build tree.
+std::vector<std::string> plugin_candidates() {
+  std::vector<std::string> paths;
+  if (const char* env = std::getenv("WASMSCOPE_COMPILER_PLUGIN"); env != nullptr && *env != 0) {
+    paths.push_back(env);
+    return paths;  // asked for this one: no other
+  }
+  const std::string name = WASMSCOPE_PLUGIN_NAME;
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&plugin_candidates), &info) != 0 &&
+      info.dli_fname != nullptr) {
+    std::string dir = info.dli_fname;
+    const size_t slash = dir.rfind('/');
+    dir = slash == std::string::npos ? "." : dir.substr(0, slash);
+    paths.push_back(dir + "/wasmscope/" + name);
+    paths.push_back(dir + "/" WASMSCOPE_PLUGIN_BIN_TO_LIB "/wasmscope/" + name);
+  }
+  paths.push_back(WASMSCOPE_PLUGIN_INSTALL_DIR "/" + name);
+  paths.push_back(WASMSCOPE_PLUGIN_BUILD_PATH);
+  return paths;
+}
+
+struct PluginState {
+  const CompilerPlugin* plugin = nullptr;
+  std::string error;
+};
+
+/// Opens the plugin once per process (and keeps it: code it made may still run).
+const PluginState& plugin_state() {
+  static PluginState state;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    std::string tried;
+    for (const std::string& path : plugin_candidates()) {
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (handle == nullptr) {
+        const char* why = dlerror();
+        tried += "\n  " + path + ": " + (why != nullptr ? why : "cannot be opened");
+        continue;
+      }
+      using Entry = const CompilerPlugin* (*)();
+      auto entry = reinterpret_cast<Entry>(dlsym(handle, WASMSCOPE_COMPILER_PLUGIN_ENTRY));
+      const CompilerPlugin* plugin = entry != nullptr ? entry() : nullptr;
+      if (plugin == nullptr) {
+        tried += "\n  " + path + ": not a wasmscope compiler plugin";
+      } else if (plugin->abi != kCompilerPluginAbi ||
+                 std::strcmp(plugin->fingerprint, kBuildFingerprint) != 0) {
+        tried += "\n  " + path + ": from another wasmscope build (" +
+                 std::string(plugin->fingerprint).substr(0, 16) + ", this: " +
+                 std::string(kBuildFingerprint).substr(0, 16) + ")";
+      } else {
+        state.plugin = plugin;
+        return;
+      }
+      dlclose(handle);
+    }
+    state.error = "compiled tier: no usable compiler plugin (" WASMSCOPE_PLUGIN_NAME
+                  "; set WASMSCOPE_COMPILER_PLUGIN to its path); tried:" + tried;
+  });
+  return state;
+}
+
+/// The code map of {code}'s loaded image, from its layout: ranges sorted by address, lines
+/// sorted by address.
+Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& bodies,
+                            CodeMap* map) {
+  if (layout.body_sizes.size() != bodies.size()) {
+    return tier_error("the code map has " + std::to_string(layout.body_sizes.size()) +
+                      " functions, the module " + std::to_string(bodies.size()));
+  }
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    const auto begin = reinterpret_cast<uintptr_t>(bodies[i]);
+    map->ranges.push_back({begin, begin + layout.body_sizes[i], static_cast<uint32_t>(i)});
+  }
+  for (const CodeLayout::Line& line : layout.lines) {
+    if (line.function >= bodies.size() || line.offset >= layout.body_sizes[line.function]) {
+      return tier_error("the code map has a line outside its function");
+    }
+    map->lines.push_back(
+        {reinterpret_cast<uintptr_t>(bodies[line.function]) + line.offset, line.wasm_offset});
+  }
+  std::sort(map->ranges.begin(), map->ranges.end(),
+            [](const CodeMap::Range& a, const CodeMap::Range& b) { return a.begin < b.begin; });
+  for (size_t i = 1; i < map->ranges.size(); ++i) {
+    if (map->ranges[i].begin < map->ranges[i - 1].end) {
+      return tier_error("the code map has overlapping functions");
+    }
+  }
+  std::stable_sort(map->lines.begin(), map->lines.end(),
+                   [](const CodeMap::Line& a, const CodeMap::Line& b) { return a.address < b.address; });
+  return {};
+}
+
+}  // namespace
+
+Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code) {
+  const Module& m = cm->module;
+  size_t helper_count = 0;
+  const NativeHelper* helpers = native_helpers(&helper_count);
+  // The runtime's helpers by name; anything else (memcpy, memset and the like, which code
+  // generation may call) from the process.
+  auto resolve = [&](std::string_view name) -> void* {
+    for (size_t i = 0; i < helper_count; ++i) {
+      if (name == helpers[i].name) return helpers[i].address;
+    }
+    return dlsym(RTLD_DEFAULT, std::string(name).c_str());
+  };
+  std::vector<std::span<const uint8_t>> objects;
+  for (const auto& object : code->compiled.objects) objects.push_back(object);
+  auto image = load_objects(objects, resolve);
+  if (!image.ok()) return tier_error("loading the code: " + image.error().message);
+  const size_t n = m.functions.size();
+  cm->native_bodies.resize(n);
+  cm->native_entries.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uintptr_t body = (*image)->symbol(code_symbol('f', i));
+    const uintptr_t entry = (*image)->symbol(code_symbol('e', i));
+    if (body == 0 || entry == 0) {
+      return tier_error("loading the code: no code for function " + std::to_string(i));
+    }
+    cm->native_bodies[i] = reinterpret_cast<void*>(body);
+    cm->native_entries[i] = reinterpret_cast<NativeEntry>(entry);
+  }
+  code->image = std::move(*image);
+  code->map.module = cm;
+  if (n > 0) {
+    WS_TRY(build_code_map(code->compiled.layout, cm->native_bodies, &code->map));
+    register_code_map(&code->map);
+    code->registered = true;
+  }
+  cm->native = std::shared_ptr<NativeCode>(std::move(code));
+  return {};
+}
+
+}  // namespace compiler
+
+using namespace compiler;
+
+bool compiler_available() { return true; }
+
+Result<void> compile_native(CompiledModule* cm, Features features, const NativeOptions& options) {
+  const PluginState& state = plugin_state();
+  if (state.plugin == nullptr) return Error{ErrorKind::kUnsupported, 0, state.error};
+  auto compiled = state.plugin->compile(*cm, features, options);
+  if (!compiled.ok()) return compiled.take_error();
+  auto code = std::make_unique<NativeCode>();
+  code->features = features;
+  code->opt_level = options.opt_level > 3 ? 3 : options.opt_level;
+  code->compiled = std::move(*compiled);
+  return link_native(cm, std::move(code));
+}
+
+}  // namespace wasmscope::internal
