@@ -46,10 +46,10 @@ struct Origin {
       Origin o;
       o.version = WASMSCOPE_VERSION_STRING;
       o.fingerprint = kBuildFingerprint;
-      const HostCpu& cpu = host_cpu();
-      o.triple = cpu.triple;
-      o.cpu = cpu.cpu;
-      o.cpu_features = cpu.features;
+      const HostCpu& host = host_cpu();
+      o.triple = host.triple;
+      o.cpu = host.cpu;
+      o.cpu_features = host.features;
       return o;
     }();
     return origin;
