@@ -46,6 +46,8 @@ usage: bench/capture.sh [options]
                        the tier of the overhead part (default interp). compiled: each tree
                        compiles every kernel to a .cwasm once (WASMSCOPE_CAPTURE=OFF compiles
                        without frame pointers and lets LLVM inline), and the .cwasm runs
+                       and the report gives each .cwasm's native code size (bench/cwasm_size.py),
+                       plus CoreMark's when bench/build/coremark/coremark.wasm exists
   --instructions       also count each kernel's instructions once per build, with
                        valgrind --tool=cachegrind --cache-sim=no (deterministic)
   --overhead-only      skip the latency part
@@ -130,6 +132,30 @@ compile_kernels() {
   done
 }
 
+# code_sizes: with --tier compiled, the native code size of each kernel's .cwasm in each tree
+# (and of CoreMark's, when bench/coremark.sh has built its .wasm), in CODE_ON / CODE_OFF.
+declare -A CODE_ON=() CODE_OFF=()
+SIZE_NAMES=()
+code_sizes() {
+  [[ $TIER == compiled ]] || return 0
+  SIZE_NAMES=("${KERNELS[@]}")
+  local coremark="$BENCH_DIR/build/coremark/coremark.wasm" b k
+  if [[ -f "$coremark" ]]; then
+    cp "$coremark" "$WORK/coremark.wasm"
+    for b in "$BUILD_ON" "$BUILD_OFF"; do
+      "$b/src/tools/wasmscope" compile "$WORK/coremark.wasm" \
+        -o "$WORK/coremark.$(basename "$b").cwasm" >"$WORK/compile.txt" 2>&1 \
+        || die "compiling CoreMark in ${b#"$ROOT/"} failed: $(head -c 300 "$WORK/compile.txt")"
+    done
+    SIZE_NAMES+=(coremark)
+  fi
+  for k in "${SIZE_NAMES[@]}"; do
+    CODE_ON[$k]=$(python3 "$BENCH_DIR/cwasm_size.py" "$WORK/$k.$(basename "$BUILD_ON").cwasm" | awk '{ print $2 }')
+    CODE_OFF[$k]=$(python3 "$BENCH_DIR/cwasm_size.py" "$WORK/$k.$(basename "$BUILD_OFF").cwasm" | awk '{ print $2 }')
+    [[ -n "${CODE_ON[$k]}" && -n "${CODE_OFF[$k]}" ]] || die "no code size for $k"
+  done
+}
+
 # count_instructions BUILD_DIR KERNEL: instructions of one run under cachegrind (no cache
 # simulation), in INSTR. Compiled: the .cwasm is compiled under valgrind too (valgrind's
 # virtual CPU lacks some of this one's features, so a .cwasm for this CPU is refused there).
@@ -159,6 +185,7 @@ if [[ $DO_OVERHEAD -eq 1 ]]; then
   build_kernels "$WORK"
   [[ $INSTRUCTIONS -eq 1 ]] && unset 'KERNELS[${#KERNELS[@]}-1]'
   compile_kernels
+  code_sizes
 
   log "overhead: $RUNS repetitions of ${#KERNELS[@]} kernels, ON and OFF alternating ..."
   declare -A TIMES_ON=() TIMES_OFF=()
@@ -247,6 +274,20 @@ overhead_table() {
   } | render_table
 }
 
+code_size_table() {
+  {
+    printf 'module\tON code bytes\tOFF code bytes\tON / OFF\n'
+    local k ratios=()
+    for k in "${SIZE_NAMES[@]}"; do
+      local r
+      r=$(awk -v a="${CODE_ON[$k]}" -v b="${CODE_OFF[$k]}" 'BEGIN { printf "%.3f", a / b }')
+      ratios+=("$r")
+      printf '%s\t%s\t%s\t%s\n' "$k" "${CODE_ON[$k]}" "${CODE_OFF[$k]}" "$r"
+    done
+    printf '**geomean**\t\t\t**%s**\n' "$(geomean "${ratios[@]}")"
+  } | render_table
+}
+
 instructions_table() {
   {
     printf 'kernel\tON instructions\tOFF instructions\tON / OFF\tnet ON / OFF\n'
@@ -289,6 +330,13 @@ instructions_table() {
     echo
     overhead_table
     [[ -n "$MISMATCH" ]] && echo && echo "**ON and OFF printed different results for:$MISMATCH**"
+    if [[ $TIER == compiled ]]; then
+      echo
+      echo "Native code size of each .cwasm (bytes of executable sections in its objects,"
+      echo "bench/cwasm_size.py; OFF: no frame pointers, inlining allowed):"
+      echo
+      code_size_table
+    fi
     if [[ $INSTRUCTIONS -eq 1 ]]; then
       echo
       echo "Instructions of one run per kernel and build (\`valgrind --tool=cachegrind --cache-sim=no\`,"

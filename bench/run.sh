@@ -32,7 +32,7 @@ ONLY_ENGINES=""
 METRIC=wall
 OUT_FILE="$RESULTS_DIR/latest.md"
 
-ALL_ENGINES=(wasmscope wasmscope-compiled wasm3 iwasm wasm-interp node wasm2c)
+ALL_ENGINES=(wasmscope wasmscope-compiled wasmscope-cwasm wasm3 iwasm wasm-interp node wasm2c)
 
 usage() {
   cat <<EOF
@@ -231,8 +231,11 @@ locate() {  # locate ENGINE VAR DEFAULT... : honours VAR when set (empty disable
 }
 
 locate wasmscope WASMSCOPE "$ROOT/build/src/tools/wasmscope"
-# The same binary on its compiled tier (LLVM JIT; compile time is part of each run's time).
+# The same binary on its compiled tier (LLVM JIT; compile time is part of each run's time),
+# and running .cwasm files that `wasmscope compile` wrote before the runs (compile time not
+# included); both at the default level (2, LLVM's -O2).
 locate wasmscope-compiled WASMSCOPE "$ROOT/build/src/tools/wasmscope"
+locate wasmscope-cwasm WASMSCOPE "$ROOT/build/src/tools/wasmscope"
 locate wasm3 WASM3 /tmp/wasm3/build/wasm3 wasm3
 locate iwasm IWASM /tmp/wamr/product-mini/platforms/linux/build/iwasm iwasm
 locate wasm-interp WASM_INTERP wasm-interp
@@ -283,6 +286,14 @@ if [[ -n "${ENGINE_PATH[wasm2c]:-}" ]] && { [[ -z "$ONLY_ENGINES" ]] || [[ ",$ON
   fi
 fi
 
+if [[ -n "${ENGINE_PATH[wasmscope-cwasm]:-}" ]] && { [[ -z "$ONLY_ENGINES" ]] || [[ ",$ONLY_ENGINES," == *",wasmscope-cwasm,"* ]]; }; then
+  log "compiling the kernels ahead of time (wasmscope compile) ..."
+  for k in empty "${KERNELS[@]}"; do
+    "${ENGINE_PATH[wasmscope-cwasm]}" compile "$BUILD_DIR/$k.wasm" -o "$BUILD_DIR/$k.cwasm" \
+      >"$BUILD_DIR/$k.cwasm.log" 2>&1 || log "wasmscope-cwasm: $k not compiled: $(head -c 200 "$BUILD_DIR/$k.cwasm.log")"
+  done
+fi
+
 # engine_cmd ENGINE KERNEL: fills CMD with the command line that runs KERNEL on ENGINE.
 engine_cmd() {
   local e=$1 k=$2 wasm="$BUILD_DIR/$2.wasm" name=${K_EXPORT[$2]}
@@ -296,6 +307,8 @@ engine_cmd() {
     wasmscope) CMD=("${ENGINE_PATH[$e]}" run "$wasm" --invoke "$name" "${vals[@]}") ;;
     wasmscope-compiled)
       CMD=("${ENGINE_PATH[$e]}" run --tier compiled "$wasm" --invoke "$name" "${vals[@]}") ;;
+    wasmscope-cwasm)
+      CMD=("${ENGINE_PATH[$e]}" run "$BUILD_DIR/$k.cwasm" --invoke "$name" "${vals[@]}") ;;
     wasm3) CMD=("${ENGINE_PATH[$e]}" --func "$name" "$wasm" "${vals[@]}") ;;
     iwasm) CMD=("${ENGINE_PATH[$e]}" -f "$name" "$wasm" "${vals[@]}") ;;
     wasm-interp) CMD=("${ENGINE_PATH[$e]}" "$BUILD_DIR/$k.fixed.wasm" --run-all-exports) ;;
@@ -510,7 +523,7 @@ version_of() {
     iwasm) v=$("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1) ;;
     wasm-interp) v="wabt $("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1)" ;;
     node) v="node $("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1)" ;;
-    wasmscope | wasmscope-compiled)
+    wasmscope | wasmscope-compiled | wasmscope-cwasm)
       v=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || true); v="commit ${v:-?}" ;;
   esac
   echo "$v"

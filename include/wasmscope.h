@@ -101,7 +101,8 @@ typedef enum wasmscope_tier {
 /* False also for WASMSCOPE_TIER_COMPILED in a build without the compiled tier. */
 WASMSCOPE_API bool wasmscope_config_set_tier(wasm_config_t* config,
                                              wasmscope_tier_t tier) WASMSCOPE_NOEXCEPT;
-/* The compiled tier's optimization level, LLVM's 0 to 3 (default 2). */
+/* The compiled tier's optimization level: 0 none, 1 light (fast to compile), 2 LLVM's -O2 (the
+   default) and 3 its -O3. */
 WASMSCOPE_API bool wasmscope_config_set_opt_level(wasm_config_t* config,
                                                   uint32_t level) WASMSCOPE_NOEXCEPT;
 

@@ -10,6 +10,8 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 
@@ -1073,8 +1075,11 @@ std::string llvm_error(llvm::Error e) { return llvm::toString(std::move(e)); }
 Result<llvm::orc::JITTargetMachineBuilder> host_target(unsigned level) {
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!jtmb) return tier_error(llvm_error(jtmb.takeError()));
+  // Level 1 generates code as level 0 does (fast instruction selection and register
+  // allocation: LLVM's code generation above None costs 3 to 4 times as much on large modules,
+  // docs/compiled-tier.md), from IR that its light pipeline (optimize) has cleaned up.
   static const llvm::CodeGenOptLevel kLevels[] = {
-      llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Less, llvm::CodeGenOptLevel::Default,
+      llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Default,
       llvm::CodeGenOptLevel::Aggressive};
   jtmb->setCodeGenOptLevel(kLevels[level]);
   jtmb->setRelocationModel(llvm::Reloc::PIC_);
@@ -1104,7 +1109,8 @@ void declare_bodies(ModuleGen& g, const std::vector<bool>& here, MakeSubprogram 
   }
 }
 
-/// Runs LLVM's default pipeline for {level} over {mod}.
+/// Runs the IR pipeline of {level} (1..3) over {mod}: the light one at 1, LLVM's per-module
+/// default pipeline at 2 and 3.
 void optimize(llvm::Module& mod, llvm::TargetMachine& tm, unsigned level) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
@@ -1116,6 +1122,24 @@ void optimize(llvm::Module& mod, llvm::TargetMachine& tm, unsigned level) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  if (level == 1) {
+    // The light pipeline: locals out of memory into registers and common
+    // subexpressions folded, which shrinks what code generation sees. No inlining (bodies
+    // are noinline anyway), no loop transformations, no vectorization. Adding InstCombine,
+    // GVN and LICM cost half as much compile time again and did not reduce CoreMark's
+    // instructions with level 1's code generation (docs/compiled-tier.md, "Optimization
+    // levels"). Not SimplifyCFG: it merges a return_call's `ret` with others, and without
+    // the optimizing code generator's CodeGenPrepare (which duplicates returns back) the
+    // call is then no longer in tail position and tailcc's guarantee is silently lost
+    // (spectest_tailcall_deep_compiled_o1 and the tail-call capture stress tests catch it).
+    llvm::FunctionPassManager fpm;
+    fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+    fpm.addPass(llvm::EarlyCSEPass(/*UseMemorySSA=*/false));
+    llvm::ModulePassManager mpm;
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+    mpm.run(mod, mam);
+    return;
+  }
   static const llvm::OptimizationLevel kOpt[] = {
       llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
       llvm::OptimizationLevel::O3};

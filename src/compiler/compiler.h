@@ -17,7 +17,7 @@
 namespace wasmscope::internal {
 
 struct NativeOptions {
-  unsigned opt_level = 2;  ///< 0..3, LLVM's optimization level (IR passes and code generation).
+  unsigned opt_level = 2;  ///< 0..3: none, light, LLVM's -O2 (the default), -O3 (docs/compiled-tier.md).
   /// Threads that compile partitions of the module at once; 0: the environment's
   /// WASMSCOPE_COMPILE_THREADS, else one per hardware thread (one for small modules).
   unsigned threads = 0;

@@ -143,7 +143,7 @@ TEST(Api, CompileAndLinkErrors) {
 TEST(Api, CompiledModulesSerializeWithTheirNativeCode) {
   Config config;
   config.tier = Tier::kCompiled;
-  config.opt_level = 1;
+  config.opt_level = 3;  // not the default, so that the round trip shows
   auto m = Module::compile_text(R"((module
     (func $twice (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
     (func (export "f") (param i32) (result i32) (call $twice (i32.add (local.get 0) (i32.const 1))))))",
@@ -157,7 +157,7 @@ TEST(Api, CompiledModulesSerializeWithTheirNativeCode) {
   auto again = Module::deserialize(*bytes, &loaded_config);
   ASSERT_TRUE(again.ok()) << again.error().to_string();
   EXPECT_EQ(loaded_config.tier, Tier::kCompiled);
-  EXPECT_EQ(loaded_config.opt_level, 1u);
+  EXPECT_EQ(loaded_config.opt_level, 3u);
   Store store(loaded_config);
   auto instance = store.instantiate(*again);
   ASSERT_TRUE(instance.ok()) << instance.error().to_string();

@@ -31,7 +31,7 @@ struct StoreConfig {
   BoundsChecks bounds = BoundsChecks::kGuardPages;
   ContextLimits limits;
   Tier tier = Tier::kInterp;
-  unsigned opt_level = 2;  ///< The compiled tier's optimization level, 0..3.
+  unsigned opt_level = 2;  ///< The compiled tier's optimization level, 0..3 (docs/compiled-tier.md).
 };
 
 /// Decodes, validates and translates {bytes}.
