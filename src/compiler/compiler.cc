@@ -1397,7 +1397,7 @@ Result<NativeObjects> compile_objects(const CompiledModule& cm, Features feature
     if (!r.object.empty()) out.objects.push_back(std::move(r.object));
   }
   if (first_failure != nullptr) return std::move(*first_failure->error);
-  WS_ASSIGN(out.layout, read_layout(out.objects, cm.module.functions.size()));
+  WS_ASSIGN(out.layout, read_layout(out.objects, cm.module.functions.size(), level <= 1));
   return out;
 }
 

@@ -34,9 +34,9 @@ Error fail(const std::string& why) {
 }
 
 /// Adds the line rows of the bodies {obj} defines ({order}, indices into {symbols}) to
-/// {layout}.
+/// {layout}. {zero_takes_next}: see read_layout.
 void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& symbols,
-               std::vector<size_t> order, CodeLayout* layout) {
+               std::vector<size_t> order, bool zero_takes_next, CodeLayout* layout) {
   // The bodies by section, sorted by offset, to place each line row.
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return symbols[a].section != symbols[b].section ? symbols[a].section < symbols[b].section
@@ -46,8 +46,13 @@ void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& s
   for (const auto& unit : dwarf->compile_units()) {
     const llvm::DWARFDebugLine::LineTable* table = dwarf->getLineTableForUnit(unit.get());
     if (table == nullptr) continue;
+    // Line-0 rows waiting for the next row of their function (zero_takes_next).
+    std::vector<CodeLayout::Line> pending;
     for (const llvm::DWARFDebugLine::Row& row : table->Rows) {
-      if (row.EndSequence) continue;
+      if (row.EndSequence) {
+        pending.clear();
+        continue;
+      }
       const uint64_t section = row.Address.SectionIndex;
       const uint64_t offset = row.Address.Address;
       // The function whose [offset, offset + size) holds the row.
@@ -60,11 +65,25 @@ void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& s
       if (it == order.begin()) continue;
       const Symbol& s = symbols[*std::prev(it)];
       if (s.section != section || offset >= s.offset + s.size) continue;
-      // Line 0: code no wasm instruction owns (spills, merged paths); the previous row's
-      // offset is the better guess, so such rows are left out.
-      if (row.Line == 0) continue;
-      layout->lines.push_back({static_cast<uint32_t>(*std::prev(it)),
-                               static_cast<uint32_t>(offset - s.offset), row.Line});
+      const auto function = static_cast<uint32_t>(*std::prev(it));
+      if (!pending.empty() && pending.front().function != function) pending.clear();
+      // Line 0: code no wasm instruction owns (spills, reloads, merged paths). With the
+      // optimizing code generator the previous row's offset is the better guess, so such
+      // rows are left out. Unoptimized code generation starts blocks with such code (the
+      // reloads of a loop's values at its head, whose previous row may be the function's
+      // first instruction): there it belongs to the instruction the block goes on to run.
+      if (row.Line == 0) {
+        if (zero_takes_next) {
+          pending.push_back({function, static_cast<uint32_t>(offset - s.offset), 0});
+        }
+        continue;
+      }
+      for (CodeLayout::Line& line : pending) {
+        line.wasm_offset = row.Line;
+        layout->lines.push_back(line);
+      }
+      pending.clear();
+      layout->lines.push_back({function, static_cast<uint32_t>(offset - s.offset), row.Line});
     }
   }
 }
@@ -72,7 +91,7 @@ void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& s
 }  // namespace
 
 Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects,
-                               size_t functions) {
+                               size_t functions, bool zero_takes_next) {
   CodeLayout layout;
   layout.body_sizes.assign(functions, 0);
   std::vector<bool> found(functions, false);
@@ -108,7 +127,7 @@ Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects,
       defined.push_back(static_cast<size_t>(index));
       layout.body_sizes[static_cast<size_t>(index)] = s.size;
     }
-    add_lines(obj, symbols, std::move(defined), &layout);
+    add_lines(obj, symbols, std::move(defined), zero_takes_next, &layout);
   }
   for (size_t i = 0; i < functions; ++i) {
     if (!found[i]) return fail("no symbol for function " + std::to_string(i));

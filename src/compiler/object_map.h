@@ -13,6 +13,9 @@ namespace wasmscope::internal::compiler {
 
 /// The layout of the function bodies "f<i>", i < {functions}, defined in relocatable
 /// {objects} (each body in exactly one of them: the partitions of one module).
-Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects, size_t functions);
+/// {zero_takes_next}: code of line 0 (no wasm instruction's) counts as the next row's
+/// instruction, for unoptimized code generation (levels 0 and 1); otherwise as the previous.
+Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects, size_t functions,
+                               bool zero_takes_next);
 
 }  // namespace wasmscope::internal::compiler

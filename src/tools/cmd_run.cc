@@ -62,7 +62,8 @@ constexpr const char* kRunUsage =
     "                       first (LLVM, in process; docs/compiled-tier.md)\n"
     "  --opt-level 0..3     the compiled tier's optimization level: 0 none, 1 light (fast\n"
     "                       to compile), 2 LLVM's -O2 (the default), 3 LLVM's -O3\n"
-    "                       (environment: WASMSCOPE_TIER sets the default tier)\n"
+    "                       (environment: WASMSCOPE_TIER and WASMSCOPE_OPT_LEVEL set the\n"
+    "                       defaults)\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
     "  --max-threads N      at most N live wasi-threads threads (default 1024); past it\n"
     "                       thread-spawn returns an error to the program\n"
@@ -344,6 +345,9 @@ RunOptions parse_run_args(const Args& args) {
   // unchanged on the compiled tier; --tier overrides it.
   if (const char* tier = std::getenv("WASMSCOPE_TIER"); tier != nullptr && *tier != '\0') {
     choose_tier(tier, &o.config);
+  }
+  if (const char* level = std::getenv("WASMSCOPE_OPT_LEVEL"); level != nullptr && *level != '\0') {
+    choose_opt_level(level, &o.config);
   }
   size_t i = 0;
   auto value_of = [&](const std::string& option) -> const std::string& {

@@ -5,7 +5,7 @@
 #
 # CASE is one of: interrupt, slow_interrupt, report, json, abort, sigquit, stack,
 # stack_other_user (it needs root, to run the client as user nobody; CMake registers it only
-# then), wait_interrupt, wait_report, recurse_interrupt, recurse_report. Each checks exit status and output; "report",
+# then), wait_interrupt, wait_report, recurse_interrupt, recurse_report, loop_line. Each checks exit status and output; "report",
 # "sigquit", "wait_report" and "recurse_report" also check the program's own output is what it
 # is without them. The recurse cases also require the text report to cap a deep stack (the
 # innermost 48 and outermost 16 frames, the rest counted in one line).
@@ -106,6 +106,26 @@ case "$case_name" in
     expect_match "$work/err" "^    at spin!level1\+0x[0-9a-f]+ \(.*spin\.c:12\)$"
     expect_match "$work/err" "^    at spin!__original_main\+0x[0-9a-f]+ \(.*spin\.c:17\)$"
     expect_match "$work/err" "^trap: interrupted$"
+    ;;
+  loop_line)
+    # Thirty live captures (`wasmscope stack PID`, each by signal, wherever in the loop it
+    # lands) of the spinning loop: every one names the loop's line, 8. (Compiled at levels 0
+    # and 1, the loop starts with reloads that have no line of their own.)
+    "$wasmscope" run "$examples/spin.wasm" >"$work/out" 2>"$work/err" &
+    pid=$!
+    for _ in $(seq 100); do grep -q "spin: starting" "$work/out" && break; sleep 0.1; done
+    grep -q "spin: starting" "$work/out" || { kill -9 "$pid"; fail "spin did not start"; }
+    bad=0
+    for i in $(seq 30); do
+      "$wasmscope" stack "$pid" >"$work/stack" 2>&1 || { bad=1; echo "stack $i failed"; break; }
+      if ! grep -qE "^    at spin!stuck_here\+0x[0-9a-f]+ \(.*spin\.c:8\)$" "$work/stack"; then
+        bad=1
+        echo "capture $i:"; grep -m1 "stuck_here" "$work/stack"
+      fi
+    done
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    [ "$bad" -eq 0 ] || fail "a capture did not name the loop's line"
     ;;
   slow_interrupt)
     # The long computation, interrupted at the deadline: its report names fib at its source
