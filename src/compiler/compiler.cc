@@ -4,7 +4,6 @@
 #include <pthread.h>
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
-#include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -1071,7 +1070,7 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
 std::string llvm_error(llvm::Error e) { return llvm::toString(std::move(e)); }
 
 /// The target every partition compiles for: this host, at optimization level {level}, with
-/// the position-independent small code model that LLJIT's linker (JITLink) expects.
+/// the position-independent small code model that engine/object_loader.cc loads.
 Result<llvm::orc::JITTargetMachineBuilder> host_target(unsigned level) {
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!jtmb) return tier_error(llvm_error(jtmb.takeError()));

@@ -27,10 +27,7 @@ namespace {
 constexpr uint32_t kFormatVersion = 2;
 /// Magic, format version, file size.
 constexpr size_t kPreambleSize = sizeof kCwasmMagic + 4 + 8;
-constexpr size_t kHashSize = 32;
-using Hash = std::array<uint8_t, kHashSize>;
-
-Hash digest(std::span<const uint8_t> bytes) { return sha256(bytes); }
+constexpr size_t kHashSize = sizeof(Sha256Digest);
 
 /// What the code was made for, and must match to run: the build and the CPU.
 struct Origin {
@@ -181,7 +178,7 @@ Result<void> check_integrity(std::span<const uint8_t> bytes) {
     return malformed("corrupt: " + std::to_string(bytes.size() - size) +
                      " bytes past its recorded end");
   }
-  const Hash want = digest(bytes.first(bytes.size() - kHashSize));
+  const Sha256Digest want = sha256(bytes.first(bytes.size() - kHashSize));
   if (std::memcmp(want.data(), bytes.data() + bytes.size() - kHashSize, kHashSize) != 0) {
     return malformed("corrupt: its checksum does not match its contents");
   }
@@ -213,7 +210,7 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   w.u32(cm.bounds == BoundsChecks::kExplicit ? 1 : 0);
   w.u32(code->features.bits());
   const std::vector<uint8_t>& wasm = cm.module.bytes;
-  w.bytes(digest(wasm));
+  w.bytes(sha256(wasm));
   w.u64(wasm.size());
   w.bytes(wasm);
   w.u32(static_cast<uint32_t>(code->compiled.objects.size()));
@@ -239,7 +236,7 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   std::vector<uint8_t>& out = w.out();
   const uint64_t size = out.size() + kHashSize;
   for (int i = 0; i < 8; ++i) out[sizeof kCwasmMagic + 4 + i] = static_cast<uint8_t>(size >> (8 * i));
-  const Hash sum = digest(out);
+  const Sha256Digest sum = sha256(out);
   out.insert(out.end(), sum.begin(), sum.end());
   return std::move(out);
 }
@@ -272,7 +269,7 @@ Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
   }
   file.settings.bounds = bounds == 1 ? BoundsChecks::kExplicit : BoundsChecks::kGuardPages;
   file.settings.features = Features(features);
-  const Hash actual = digest(file.wasm);
+  const Sha256Digest actual = sha256(file.wasm);
   if (std::memcmp(actual.data(), wasm_hash.data(), kHashSize) != 0) {
     return malformed("corrupt: the embedded module does not match its SHA-256");
   }
