@@ -10,7 +10,11 @@
 #   WASMSCOPE    default: build/src/tools/wasmscope under the repository root
 #   WASM3        default: /tmp/wasm3/build/wasm3 if present, else wasm3 on PATH
 #   IWASM        default: /tmp/wamr/product-mini/platforms/linux/build/iwasm if present,
-#                else iwasm on PATH
+#                else iwasm on PATH; runs the iwasm engine (.wasm, WAMR's interpreter) and the
+#                iwasm-aot engine (.aot files, so this iwasm needs WAMR_BUILD_AOT=1)
+#   WAMRC        default: /tmp/wamr/wamr-compiler/build/wamrc if present, else wamrc on PATH:
+#                WAMR's ahead-of-time compiler, for iwasm-aot; each kernel is compiled once,
+#                before the timed runs (default options: host CPU and features, -O3), to K.aot
 #   WASM_INTERP  default: wasm-interp on PATH
 #   NODE         default: node on PATH
 #   WASM2C       default: wasm2c on PATH (Debian's wabt): each kernel translated to C and
@@ -32,7 +36,7 @@ ONLY_ENGINES=""
 METRIC=wall
 OUT_FILE="$RESULTS_DIR/latest.md"
 
-ALL_ENGINES=(wasmscope wasmscope-compiled wasmscope-cwasm wasm3 iwasm wasm-interp node wasm2c)
+ALL_ENGINES=(wasmscope wasmscope-compiled wasmscope-cwasm wasm3 iwasm iwasm-aot wasm-interp node wasm2c)
 
 usage() {
   cat <<EOF
@@ -45,8 +49,8 @@ usage: bench/run.sh [options]
                      CPU time, which is steadier on a busy machine
   --out FILE         markdown output (default bench/results/latest.md)
   -h, --help         this help
-Engines are located through WASMSCOPE, WASM3, IWASM, WASM_INTERP, NODE (see the top of this
-script); CLANG names the C compiler (default clang-16).
+Engines are located through WASMSCOPE, WASM3, IWASM (and WAMRC for iwasm-aot), WASM_INTERP,
+NODE, WASM2C (see the top of this script); CLANG names the C compiler (default clang-16).
 EOF
 }
 
@@ -238,6 +242,18 @@ locate wasmscope-compiled WASMSCOPE "$ROOT/build/src/tools/wasmscope"
 locate wasmscope-cwasm WASMSCOPE "$ROOT/build/src/tools/wasmscope"
 locate wasm3 WASM3 /tmp/wasm3/build/wasm3 wasm3
 locate iwasm IWASM /tmp/wamr/product-mini/platforms/linux/build/iwasm iwasm
+# The same iwasm running .aot files that WAMR's wamrc compiled before the runs (compile time not
+# included), with wamrc's default options. The engine needs both binaries.
+locate iwasm-aot IWASM /tmp/wamr/product-mini/platforms/linux/build/iwasm iwasm
+WAMRC_PATH=""
+locate wamrc WAMRC /tmp/wamr/wamr-compiler/build/wamrc wamrc
+if [[ -n "${ENGINE_PATH[wamrc]:-}" ]]; then
+  WAMRC_PATH=${ENGINE_PATH[wamrc]}
+elif [[ -n "${ENGINE_PATH[iwasm-aot]:-}" ]]; then
+  ENGINE_WHY[iwasm-aot]="wamrc ${ENGINE_WHY[wamrc]}"
+  unset "ENGINE_PATH[iwasm-aot]"
+fi
+unset "ENGINE_PATH[wamrc]" "ENGINE_WHY[wamrc]"
 locate wasm-interp WASM_INTERP wasm-interp
 locate node NODE node
 locate wasm2c WASM2C wasm2c
@@ -294,6 +310,15 @@ if [[ -n "${ENGINE_PATH[wasmscope-cwasm]:-}" ]] && { [[ -z "$ONLY_ENGINES" ]] ||
   done
 fi
 
+if [[ -n "${ENGINE_PATH[iwasm-aot]:-}" ]] && { [[ -z "$ONLY_ENGINES" ]] || [[ ",$ONLY_ENGINES," == *",iwasm-aot,"* ]]; }; then
+  log "compiling the kernels ahead of time (wamrc) ..."
+  for k in empty "${KERNELS[@]}"; do
+    rm -f "$BUILD_DIR/$k.aot"  # never run a stale one
+    "$WAMRC_PATH" -o "$BUILD_DIR/$k.aot" "$BUILD_DIR/$k.wasm" >"$BUILD_DIR/$k.aot.log" 2>&1 \
+      || log "iwasm-aot: $k not compiled (see $BUILD_DIR/$k.aot.log): $({ grep -a -m1 -iE 'error|fail' "$BUILD_DIR/$k.aot.log" || tail -n1 "$BUILD_DIR/$k.aot.log"; } | head -c 200)"
+  done
+fi
+
 # engine_cmd ENGINE KERNEL: fills CMD with the command line that runs KERNEL on ENGINE.
 engine_cmd() {
   local e=$1 k=$2 wasm="$BUILD_DIR/$2.wasm" name=${K_EXPORT[$2]}
@@ -311,6 +336,7 @@ engine_cmd() {
       CMD=("${ENGINE_PATH[$e]}" run "$BUILD_DIR/$k.cwasm" --invoke "$name" "${vals[@]}") ;;
     wasm3) CMD=("${ENGINE_PATH[$e]}" --func "$name" "$wasm" "${vals[@]}") ;;
     iwasm) CMD=("${ENGINE_PATH[$e]}" -f "$name" "$wasm" "${vals[@]}") ;;
+    iwasm-aot) CMD=("${ENGINE_PATH[$e]}" -f "$name" "$BUILD_DIR/$k.aot" "${vals[@]}") ;;
     wasm-interp) CMD=("${ENGINE_PATH[$e]}" "$BUILD_DIR/$k.fixed.wasm" --run-all-exports) ;;
     node) CMD=("${ENGINE_PATH[$e]}" "$BENCH_DIR/drivers/run.mjs" "$wasm" "$name" "${typed[@]}") ;;
     wasm2c) CMD=("$BUILD_DIR/$k.wasm2c" "${vals[@]}") ;;
@@ -521,6 +547,7 @@ version_of() {
   case "$1" in
     wasm3) v=$("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1) ;;
     iwasm) v=$("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1) ;;
+    iwasm-aot) v="$("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1); compiled by $WAMRC_PATH ($("$WAMRC_PATH" --version 2>&1 | head -n1), default options)" ;;
     wasm-interp) v="wabt $("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1)" ;;
     node) v="node $("${ENGINE_PATH[$1]}" --version 2>&1 | head -n1)" ;;
     wasmscope | wasmscope-compiled | wasmscope-cwasm)
