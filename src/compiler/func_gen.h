@@ -56,6 +56,7 @@ struct ModuleGen {
   llvm::MDNode* tbaa_memory;   ///< Linear memory bytes.
   llvm::MDNode* tbaa_runtime;  ///< The runtime's structures (views, memory descriptors).
   llvm::FunctionCallee helper_trap;
+  llvm::FunctionCallee load_sink_marker;  ///< load_sink.h: called with the sink, then removed.
   const char* fp_register_constraint;          ///< Inline asm: a float in and out, same register.
   bool has_ssse3;  ///< x86 with SSSE3: pshufb and pmulhrsw for swizzle and q15mulr_sat_s.
   std::vector<uint32_t> import_func_types;   ///< Type index per imported function.
@@ -236,10 +237,15 @@ class FuncGen {
   Value* memory_address(Value* index, uint32_t offset, uint32_t size);
   /// Makes the value of linear-memory load {v} observable (guard-page mode): LLVM deletes a load
   /// whose value is dead, and with it the fault that is the trap of an out-of-bounds access.
-  /// Every loaded value is added into {sink_}, which each return stores to the thread state and
-  /// each trap passes to ws_trap: one add per load, and loads keep their optimizations.
+  /// Every loaded value is added into a sink of its own width (i32 for loads of up to 32 bits,
+  /// i64, or a v128 added lane by lane), which each return, tail call and trap passes to
+  /// {ModuleGen::load_sink_marker}: during the IR pipeline no load can be deleted or moved
+  /// below a trap, and the sums, in the loads' own widths, vectorize with the loops. After the
+  /// pipeline, lower_load_sinks (load_sink.h) replaces the sums by free uses of the values.
   void keep_load(Value* v);
-  /// Stores the load sink to the thread state: before every return and tail call.
+  /// The sinks folded into one i64, at {b}'s insertion point.
+  Value* sink_total(llvm::IRBuilder<>& b);
+  /// Passes the load sink to the marker: before every return and tail call.
   void store_sink();
   /// The host address of effective address {ea} (i64) in memory 0, for an access of {size}
   /// bytes: bounds-checked when {check_bounds} (else the guard pages catch it).
@@ -292,7 +298,10 @@ class FuncGen {
   Value* results_ = nullptr;  ///< Where the results go ({ModuleGen::results_in_memory}), or null.
   BasicBlock* entry_ = nullptr;
   std::vector<llvm::AllocaInst*> locals_;
-  llvm::AllocaInst* sink_ = nullptr;  ///< Guard-page mode: see {keep_load}.
+  // Guard-page mode: see {keep_load}. Null in explicit-bounds mode.
+  llvm::AllocaInst* sink32_ = nullptr;
+  llvm::AllocaInst* sink64_ = nullptr;
+  llvm::AllocaInst* sinkv_ = nullptr;
   std::vector<Type*> local_types_;
   std::vector<Value*> stack_;
   std::vector<Ctl> ctls_;

@@ -37,10 +37,6 @@ struct NativeThreadState {
   /// The innermost entry into compiled code on this thread (engine/code_map.h), or null.
   /// Written by the owner only; others read it to know the thread has no safepoints.
   std::atomic<NativeActivation*> activation{nullptr};
-  /// Written on every return from compiled code and never read: it keeps the values of linear
-  /// memory loads alive, so LLVM cannot delete a load (and its out-of-bounds trap) whose value
-  /// the guest does not use (compiler/func_gen.h, keep_load).
-  uint64_t load_sink = 0;
 };
 
 /// An instance as compiled code sees it (engine/native_abi.h): raw arrays of its index spaces,

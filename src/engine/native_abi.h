@@ -38,9 +38,8 @@ uintptr_t native_stack_limit();
 
 extern "C" {
 /// Raises {trap} (a {Trap} value) at wasm code offset {offset} on the calling thread: jumps to
-/// its landing pad. {load_sink} is ignored: compiled code passes the sum of the values it
-/// loaded so far, so that no load before a trap can be deleted (compiler/func_gen.h).
-[[noreturn]] void ws_trap(uint32_t trap, uint32_t offset, uint64_t load_sink);
+/// its landing pad.
+[[noreturn]] void ws_trap(uint32_t trap, uint32_t offset);
 /// Calls {callee} with arguments in {args} (one slot each), results written back there. For
 /// callees with no native code of the caller's kind: host functions (the thread is in_host
 /// meanwhile) and compiled functions through their entries. Traps propagate.

@@ -171,7 +171,7 @@ uintptr_t native_stack_limit() {
 
 extern "C" {
 
-void ws_trap(uint32_t trap, uint32_t, uint64_t) {
+void ws_trap(uint32_t trap, uint32_t) {
   // From our caller: the compiled code that trapped (its return address less one lies in the
   // trapping instruction's call).
   const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
