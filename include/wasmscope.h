@@ -86,9 +86,10 @@ WASMSCOPE_API bool wasmscope_config_set_max_call_depth(wasm_config_t* config,
 WASMSCOPE_API bool wasmscope_config_set_value_stack_bytes(wasm_config_t* config,
                                                           uint32_t bytes) WASMSCOPE_NOEXCEPT;
 
-/* Which engine runs the modules of a store: the interpreter (the default), or native code
- * compiled through LLVM when the module is made (docs/compiled-tier.md). A store refuses
- * modules made for the other tier. Compiled modules serialize (wasm_module_serialize) with
+/* Which engine runs the modules made with a config: the interpreter (the default), or native
+ * code compiled through LLVM when the module is made (docs/compiled-tier.md). Modules of
+ * either tier instantiate in any store of the same bounds mode and link to each other
+ * freely. Compiled modules serialize (wasm_module_serialize) with
  * their native code, as a .cwasm file; wasm_module_deserialize then links that code without
  * compiling, after checking that this very build of wasmscope made it for this CPU (NULL
  * otherwise, with the reason in wasmscope_last_error()). Mapping native code is running it:

@@ -53,8 +53,9 @@ struct Instance;
 
 class Func;
 
-/// Which engine runs a store's modules: the interpreter, or native code compiled through LLVM
-/// when the module is compiled (docs/compiled-tier.md).
+/// Which engine runs a module: the interpreter, or native code compiled through LLVM when the
+/// module is compiled (docs/compiled-tier.md). Instances of either tier link to each other
+/// freely in one store.
 enum class Tier : uint8_t { kInterpreter, kCompiled };
 
 /// Options of a store (and of the modules compiled for it).
@@ -153,9 +154,9 @@ class WASMSCOPE_API Module {
   /// linked without compiling. Everything is checked before any code is mapped: bytes made by
   /// another build of wasmscope or for another CPU are refused ({kUnsupported}), damaged or
   /// truncated ones too ({kMalformed}). Mapping native code is running it: deserialize only
-  /// bytes you trust like an executable. It runs only in a store of {Tier::kCompiled} with the
-  /// bounds mode it was compiled with: when {config} is given, its tier, bounds, features and
-  /// opt level are set to the module's, for that store.
+  /// bytes you trust like an executable. It runs in a store of either tier with the bounds
+  /// mode it was compiled with: when {config} is given, its tier, bounds, features and opt
+  /// level are set to the module's.
   static Result<Module> deserialize(std::span<const uint8_t> bytes, Config* config = nullptr);
 
   struct ImportDesc {

@@ -619,13 +619,10 @@ extern "C" void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec
 namespace {
 
 /// wasm_module_deserialize of a .cwasm file: checked whole, then its code linked, for a
-/// store of the compiled tier and the file's bounds mode only.
+/// store of the file's bounds mode. A store of either tier takes it: the module runs compiled
+/// and links to interpreted instances freely.
 wasm_module_t* load_cwasm(wasm_store_t* store, std::span<const uint8_t> bytes) {
   const internal::StoreConfig& wanted = store->store->config();
-  if (wanted.tier != internal::Tier::kCompiled) {
-    set_last_error("a serialized compiled module runs only in a store of the compiled tier");
-    return nullptr;
-  }
   internal::StoreConfig settings = wanted;
   auto loaded = internal::load_compiled_module(bytes, &settings);
   if (!loaded.ok()) {

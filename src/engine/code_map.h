@@ -38,9 +38,9 @@ struct NativeActivation {
 
 /// True for an activation record (see above).
 inline bool is_activation(const FrameRecord& r) { return r.pc == nullptr && r.fp != nullptr; }
-/// True for an expanded compiled frame: its {pc} is a native address. (A store runs every
-/// module in one tier, so a compiled function's frames are always native; records rebuilt
-/// from public frames carry no {fp}, so that cannot be the mark.)
+/// True for an expanded compiled frame: its {pc} is a native address. (A function with native
+/// code always runs it, even called from the interpreter, so its frames are always native;
+/// records rebuilt from public frames carry no {fp}, so that cannot be the mark.)
 inline bool is_native_frame(const FrameRecord& r) {
   return r.pc != nullptr && r.func != nullptr && r.func->native_entry != nullptr;
 }

@@ -179,6 +179,9 @@ class ExecContext {
   /// walked before the jump to the landing pad unwound it (outermost first).
   std::vector<FrameRecord> native_trap_frames;
   uint32_t native_trap_depth = 0;
+  /// An interpreted callee of compiled code trapped (ws_call_func): its frames, outermost
+  /// first, which the trap raised in the compiled caller appends to {native_trap_frames}.
+  std::vector<FrameRecord> nested_trap_frames;
 
  private:
   ContextLimits limits_;

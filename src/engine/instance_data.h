@@ -72,6 +72,9 @@ struct Func {
   InstanceData* instance = nullptr;  ///< Defining instance; null for host functions.
   uint32_t index = 0;                ///< Index in the defining instance's function space.
   const CompiledFunc* code = nullptr;
+  /// What the interpreter runs when it calls this function: {code} for interpreted functions,
+  /// null for host and compiled ones, which it calls out to (one test on its call path).
+  const CompiledFunc* interp_code = nullptr;
   HostCallback host = nullptr;
   void* host_user = nullptr;
   std::string host_name;             ///< For host functions: "module.name" for stack traces.

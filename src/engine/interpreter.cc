@@ -89,6 +89,16 @@ Trap call_host(ExecContext* ctx, const Func* callee, Slot* args) {
 
 namespace {
 
+/// A call from interpreted code to a function it does not interpret: a host function, or
+/// compiled code of another instance (a compiled module linked to an interpreted one). A trap
+/// in compiled code jumps to the landing pad of the enclosing {invoke}, having walked every
+/// frame above it, the interpreted ones included.
+[[gnu::noinline]] Trap call_out(ExecContext* ctx, const Func* callee, Slot* args) {
+  if (callee->native_entry == nullptr) return call_host(ctx, callee, args);
+  if (ctx->native.stack_limit == 0) ctx->native.stack_limit = native_stack_limit();
+  return call_native_entry(ctx, callee, args);
+}
+
 struct HandlerTables {
   const void* guard[kIOpCount];
   const void* explicit_bounds[kIOpCount];
@@ -306,16 +316,16 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
 
   // Calls {callee} with arguments at {args}, returning to {next}.
 do_call: {
-  if (callee->code == nullptr) {
+  if (callee->interp_code == nullptr) [[unlikely]] {
     STOP_AT(pc);
     ctx->stack_top = args + callee->arg_slots;
-    const Trap t = call_host(ctx, callee, args);
+    const Trap t = call_out(ctx, callee, args);
     if (t != Trap::kNone) TRAP(t);
     RELOAD_MEMORY();
     pc = next;
     DISPATCH();
   }
-  const CompiledFunc* code = callee->code;
+  const CompiledFunc* code = callee->interp_code;
   if (depth >= ctx->max_frames() || args + code->frame_slots > ctx->stack_end()) [[unlikely]] {
     TRAP(Trap::kCallStackExhausted);
   }
@@ -335,17 +345,17 @@ do_call: {
 
   // Replaces the current frame by a call to {callee} with arguments at {args}.
 do_tail_call: {
-  if (callee->code == nullptr) {
-    // A host function cannot reuse the frame: call it, then return its results.
+  if (callee->interp_code == nullptr) [[unlikely]] {
+    // A host or compiled function cannot reuse the frame: call it, then return its results.
     next = nullptr;
     STOP_AT(pc);
     ctx->stack_top = args + callee->arg_slots;
-    const Trap t = call_host(ctx, callee, args);
+    const Trap t = call_out(ctx, callee, args);
     if (t != Trap::kNone) TRAP(t);
     std::memmove(fp, args, callee->arg_slots * sizeof(Slot));
     goto L_Return;
   }
-  const CompiledFunc* code = callee->code;
+  const CompiledFunc* code = callee->interp_code;
   if (fp + code->frame_slots > ctx->stack_end()) [[unlikely]] TRAP(Trap::kCallStackExhausted);
   std::memmove(fp, args, code->param_slots * sizeof(Slot));
   std::memset(fp + code->param_slots, 0, code->local_slots * sizeof(Slot));
@@ -917,7 +927,11 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     trap = func->host(call);
     now = ThreadState::kInHost;
   } else {
-    transition(ctx, saved_state, ThreadState::kRunningWasm);
+    // Called from compiled code (ws_call_func) the thread already runs wasm: no state change,
+    // which would restart the state's clock.
+    if (saved_state != ThreadState::kRunningWasm) {
+      transition(ctx, saved_state, ThreadState::kRunningWasm);
+    }
     // Faults on guarded memory land here (see base/platform/fault_handler.h).
     TrapLandingPad pad;
     pad.entry_depth = entry_depth;
@@ -937,15 +951,16 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     } else {
       trap = pad.trap != 0 ? static_cast<Trap>(pad.trap) : Trap::kOutOfBoundsMemory;
       if (pad.trap == 0) ctx->trap_depth = ctx->depth.load(std::memory_order_relaxed);
-      if (func->native_entry != nullptr) {
-        // Compiled code trapped: its frames were walked before the jump ({ws_trap}).
-        ctx->native.activation.store(saved_activation, std::memory_order_relaxed);
-        native_trap = true;
-      }
+      // The jump unwound any compiled frames, those of this function or of a compiled
+      // function an interpreted one called.
+      ctx->native.activation.store(saved_activation, std::memory_order_relaxed);
+      // Compiled code trapped (pad.trap set): the frames were walked before the jump
+      // ({ws_trap}, the fault handler); a fault in interpreted code leaves them in place.
+      native_trap = pad.trap != 0;
     }
     now = ThreadState::kRunningWasm;
   }
-  transition(ctx, now, saved_state);
+  if (now != saved_state) transition(ctx, now, saved_state);
   if (saved_state == ThreadState::kIdle) set_current_context(previous_context);
   ctx->stack_top = saved_top;
   if (trap == Trap::kNone) {

@@ -42,7 +42,8 @@ extern "C" {
 [[noreturn]] void ws_trap(uint32_t trap, uint32_t offset);
 /// Calls {callee} with arguments in {args} (one slot each), results written back there. For
 /// callees with no native code of the caller's kind: host functions (the thread is in_host
-/// meanwhile) and compiled functions through their entries. Traps propagate.
+/// meanwhile), compiled functions of other instances through their entries, and interpreted
+/// functions (a nested invoke). Traps propagate, with the callee's frames.
 void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args);
 /// call_indirect: the function at {index} of table {table_index} of {vm}, checked against
 /// the signature of the module's type {type_index} (traps otherwise). Returns its native body

@@ -12,6 +12,7 @@
 #include "engine/compiled.h"
 #include "engine/context.h"
 #include "engine/interpreter.h"
+#include "engine/interpreter.h"
 #include "engine/native_abi.h"
 #include "engine/waiter_table.h"
 
@@ -212,6 +213,14 @@ namespace {
         caller.pc = reinterpret_cast<const uint64_t*>(reinterpret_cast<uintptr_t>(caller.pc) - 1);
       }
     }
+    // Raised by ws_call_func for an interpreted callee's trap: that callee's frames, already
+    // unwound, are the innermost.
+    if (!ctx->nested_trap_frames.empty()) {
+      ctx->native_trap_frames.insert(ctx->native_trap_frames.end(),
+                                     ctx->nested_trap_frames.begin(),
+                                     ctx->nested_trap_frames.end());
+      ctx->nested_trap_frames.clear();
+    }
     ctx->native_trap_depth = from;
   }
   pad->trap = trap;
@@ -255,10 +264,27 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
     if (t != Trap::kNone) WS_RAISE(t);
     return;
   }
-  // An interpreted function called from compiled code: not linked so far (a store compiles
-  // every module with one tier), so refuse rather than run it on a frame we do not have.
-  ctx->trap_message = "calling an interpreted function from compiled code is not supported yet";
-  WS_RAISE(Trap::kHostTrap);
+  // An interpreted function (an instance of a module compiled for the interpreter): a
+  // nested {invoke}, its frames above this activation's, as a host function's callback
+  // would run. Captures meanwhile walk this activation from where it left compiled code.
+  NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
+  const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+  if (act != nullptr) {
+    act->exit_fp.store(frame[0], std::memory_order_relaxed);
+    act->exit_pc.store(frame[1], std::memory_order_relaxed);
+  }
+  InvokeOutcome outcome = invoke(ctx, callee, args);
+  if (act != nullptr) {
+    act->exit_pc.store(0, std::memory_order_relaxed);
+    act->exit_fp.store(0, std::memory_order_relaxed);
+  }
+  if (outcome.trap != Trap::kNone) {
+    // Raised here, so the compiled frames are walked from this call; the interpreted ones,
+    // already unwound, follow them on the trap's stack.
+    ctx->nested_trap_frames = std::move(outcome.frames);
+    if (outcome.trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
+    WS_RAISE(outcome.trap);
+  }
 }
 
 void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index,

@@ -430,10 +430,6 @@ Result<Instance> Store::instantiate(const Module& module, const std::vector<Exte
     return Error{ErrorKind::kUnlinkable, 0,
                  "module was compiled for another bounds-check mode than this store's"};
   }
-  if (module.impl_->native_entries.empty() != (impl_->config().tier == internal::Tier::kInterp) &&
-      !module.impl_->module.functions.empty()) {
-    return Error{ErrorKind::kUnlinkable, 0, "module was compiled for another tier than this store's"};
-  }
   internal::TrapInfo trap;
   auto instance = impl_->instantiate(module.impl_, resolved, &trap);
   if (!instance.ok()) {

@@ -169,9 +169,14 @@ TEST(Api, CompiledModulesSerializeWithTheirNativeCode) {
   ASSERT_TRUE(bytes_again.ok());
   EXPECT_EQ(*bytes_again, *bytes);
 
-  // An interpreter's store refuses the module; an interpreted module has no code to give.
+  // An interpreter's store runs it too, compiled (tiers link freely, tests/capture/
+  // mixed_tiers_test.cc); an interpreted module has no code to give.
   Store interp_store;
-  EXPECT_FALSE(interp_store.instantiate(*again).ok());
+  auto in_interp_store = interp_store.instantiate(*again);
+  ASSERT_TRUE(in_interp_store.ok()) << in_interp_store.error().to_string();
+  r = in_interp_store->func("f").call({Value::i32(1)});
+  ASSERT_TRUE(r.ok()) << r.trap().to_string();
+  EXPECT_EQ(r.values()[0].i32(), 4);
   auto interpreted = Module::compile_text("(module)");
   ASSERT_TRUE(interpreted.ok());
   EXPECT_FALSE(interpreted->serialize().ok());

@@ -359,6 +359,8 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       f.native_body = module->native_bodies[i];
       f.native_entry = module->native_entries[i];
       f.native_vm = &data.view;
+    } else {
+      f.interp_code = f.code;
     }
     data.funcs.push_back(&f);
   }
