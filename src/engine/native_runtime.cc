@@ -273,18 +273,23 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
     act->exit_fp.store(frame[0], std::memory_order_relaxed);
     act->exit_pc.store(frame[1], std::memory_order_relaxed);
   }
-  InvokeOutcome outcome = invoke(ctx, callee, args);
+  Trap trap;
+  {
+    // Scoped: the raise below jumps over this frame, so nothing here may need a destructor.
+    InvokeOutcome outcome = invoke(ctx, callee, args);
+    trap = outcome.trap;
+    if (trap != Trap::kNone) {
+      // Raised below, so the compiled frames are walked from this call; the interpreted
+      // ones, already unwound, follow them on the trap's stack.
+      ctx->nested_trap_frames = std::move(outcome.frames);
+      if (trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
+    }
+  }
   if (act != nullptr) {
     act->exit_pc.store(0, std::memory_order_relaxed);
     act->exit_fp.store(0, std::memory_order_relaxed);
   }
-  if (outcome.trap != Trap::kNone) {
-    // Raised here, so the compiled frames are walked from this call; the interpreted ones,
-    // already unwound, follow them on the trap's stack.
-    ctx->nested_trap_frames = std::move(outcome.frames);
-    if (outcome.trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
-    WS_RAISE(outcome.trap);
-  }
+  if (trap != Trap::kNone) WS_RAISE(trap);
 }
 
 void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index,
