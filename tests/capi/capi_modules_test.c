@@ -205,6 +205,18 @@ static void* run_job(void* arg) {
   return NULL;
 }
 
+/* {module} instantiated and called in a store of its own of {engine}, as run_job does: the
+ * job's result. */
+static int run_shared(wasm_engine_t* engine, const wasm_module_t* module) {
+  thread_job job;
+  job.engine = engine;
+  job.shared = wasm_module_share(module);
+  job.result = 0;
+  run_job(&job);
+  wasm_shared_module_delete(job.shared);
+  return job.result;
+}
+
 /* A compiled module serializes with its native code (as a .cwasm file) and deserializes into
  * stores of either tier without compiling; damaged and truncated bytes are refused, with the
  * reason in wasmscope_last_error(). */
@@ -214,7 +226,6 @@ static void test_serialize_compiled(void) {
   wasm_store_t *store, *other, *interp;
   wasm_module_t *module, *again, *in_interp;
   wasm_byte_vec_t serialized;
-  thread_job job;
   CHECK(!wasmscope_config_set_opt_level(config, 4));
   CHECK(wasmscope_config_set_opt_level(config, 1));
   CHECK(!wasmscope_config_set_tier(config, (wasmscope_tier_t)7));
@@ -234,27 +245,14 @@ static void test_serialize_compiled(void) {
   other = wasm_store_new(engine);
   again = wasm_module_deserialize(other, &serialized);
   CHECK(again != NULL);
-  if (again != NULL) {
-    /* Instantiated and called in a store of its own, as run_job does. */
-    job.engine = engine;
-    job.shared = wasm_module_share(again);
-    job.result = 0;
-    run_job(&job);
-    CHECK(job.result == 7);
-    wasm_shared_module_delete(job.shared);
-  }
+  if (again != NULL) CHECK(run_shared(engine, again) == 7);
   /* An interpreter's store takes it too, and runs it compiled. */
   interp_engine = wasm_engine_new();
   interp = wasm_store_new(interp_engine);
   in_interp = wasm_module_deserialize(interp, &serialized);
   CHECK(in_interp != NULL);
   if (in_interp != NULL) {
-    job.engine = interp_engine;
-    job.shared = wasm_module_share(in_interp);
-    job.result = 0;
-    run_job(&job);
-    CHECK(job.result == 7);
-    wasm_shared_module_delete(job.shared);
+    CHECK(run_shared(interp_engine, in_interp) == 7);
     wasm_module_delete(in_interp);
   }
   serialized.data[serialized.size / 2] ^= 1;

@@ -18,18 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "sanitizers.h"
 #include "wasmscope/wasmscope.hh"
-
-#if defined(__SANITIZE_THREAD__)
-#define WASMSCOPE_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define WASMSCOPE_TEST_TSAN 1
-#endif
-#endif
-#ifndef WASMSCOPE_TEST_TSAN
-#define WASMSCOPE_TEST_TSAN 0
-#endif
 
 #ifndef CAPTURE_STRESS_DEFAULT_COUNT
 #define CAPTURE_STRESS_DEFAULT_COUNT 100000

@@ -13,18 +13,8 @@
 #include <vector>
 
 #include "guest_call.h"
+#include "sanitizers.h"
 #include "wasmscope/wasmscope.hh"
-
-#if defined(__SANITIZE_THREAD__)
-#define WASMSCOPE_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define WASMSCOPE_TEST_TSAN 1
-#endif
-#endif
-#ifndef WASMSCOPE_TEST_TSAN
-#define WASMSCOPE_TEST_TSAN 0
-#endif
 
 namespace wasmscope {
 
