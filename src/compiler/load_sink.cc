@@ -49,21 +49,25 @@ class Lowering {
       llvm::Instruction* i = work.pop_back_val();
       for (llvm::Value* op : i->operands()) reach(op);
     }
-    // Less those with a use outside the slice: their value is the program's, not only the sink's.
-    for (bool changed = true; changed;) {
-      changed = false;
-      llvm::SmallVector<llvm::Instruction*, 16> used;
-      for (llvm::Instruction* i : slice) {
-        for (llvm::User* u : i->users()) {
-          auto* ui = llvm::cast<llvm::Instruction>(u);
-          if (!slice.contains(ui) && !root_set.contains(ui)) {
-            used.push_back(i);
-            break;
-          }
-        }
+    // Less those with a use outside the slice: their value is the program's, not only the
+    // sink's. Each one taken out gives its operands a use outside, so they are checked again
+    // (a worklist: linear in the slice, where rescanning it until stable was quadratic).
+    auto used_outside = [&](llvm::Instruction* i) {
+      for (llvm::User* u : i->users()) {
+        auto* ui = llvm::cast<llvm::Instruction>(u);
+        if (!slice.contains(ui) && !root_set.contains(ui)) return true;
       }
-      for (llvm::Instruction* i : used) slice.erase(i);
-      changed = !used.empty();
+      return false;
+    };
+    for (llvm::Instruction* i : slice) work.push_back(i);
+    while (!work.empty()) {
+      llvm::Instruction* i = work.pop_back_val();
+      if (!slice.contains(i) || !used_outside(i)) continue;
+      slice.erase(i);
+      for (llvm::Value* op : i->operands()) {
+        auto* oi = llvm::dyn_cast<llvm::Instruction>(op);
+        if (oi != nullptr && slice.contains(oi)) work.push_back(oi);
+      }
     }
     // What the remaining sum reads from outside it, in program order (so that the output does
     // not depend on pointer values).
