@@ -109,8 +109,12 @@ void FuncGen::keep_load(Value* v) {
     sink = sink32_;
     t = g_.i32;
   }
-  if (!v->getType()->isIntegerTy() || width > 64) v = b_.CreateBitCast(v, b_.getIntNTy(width));
-  v = width > 64 ? b_.CreateBitCast(v, t) : b_.CreateZExt(v, t);
+  if (width > 64) {
+    v = b_.CreateBitCast(v, t);
+  } else {
+    if (!v->getType()->isIntegerTy()) v = b_.CreateBitCast(v, b_.getIntNTy(width));
+    v = b_.CreateZExt(v, t);
+  }
   b_.CreateStore(b_.CreateAdd(b_.CreateLoad(t, sink), v), sink);
 }
 

@@ -129,9 +129,8 @@ class Lowering {
     if (vt == nullptr) return spill(b, v);
     llvm::Type* e = vt->getElementType();
     const bool lane_ok = e->isIntegerTy(8) || e->isIntegerTy(16) || e->isIntegerTy(32) ||
-                         e->isIntegerTy(64) || e->isFloatTy() || e->isDoubleTy() ||
-                         e->isPointerTy();
-    if (!lane_ok || e->isPointerTy()) return spill(b, v);
+                         e->isIntegerTy(64) || e->isFloatTy() || e->isDoubleTy();
+    if (!lane_ok) return spill(b, v);
     const uint64_t lane_bits = e->getPrimitiveSizeInBits().getFixedValue();
     const uint64_t lanes = vt->getNumElements();
     // Whole registers: a vector narrower than one is padded, a wider one split (the pieces of

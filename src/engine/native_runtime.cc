@@ -40,6 +40,21 @@ constexpr uintptr_t kStackReserve = 256u << 10;
 /// compiled code, and a thread that spends most of its time in such a helper would seldom be
 /// found there. Suspend parks here, with the compiled caller published as the exit (as for a
 /// host call), terminate raises "interrupted" from the caller. One load when nothing is asked.
+/// Compiled code left for a runtime helper, a host function or an interpreted callee whose
+/// frame is {frame} (its saved frame pointer and return address): where from, so that captures
+/// meanwhile walk {act} from there. No-op without an activation.
+inline void publish_exit(NativeActivation* act, const uintptr_t* frame) {
+  if (act == nullptr) return;
+  act->exit_fp.store(frame[0], std::memory_order_relaxed);
+  act->exit_pc.store(frame[1], std::memory_order_relaxed);
+}
+/// Back in compiled code: {act}'s frames are walked from the registers again.
+inline void clear_exit(NativeActivation* act) {
+  if (act == nullptr) return;
+  act->exit_pc.store(0, std::memory_order_relaxed);
+  act->exit_fp.store(0, std::memory_order_relaxed);
+}
+
 // A macro: the frame must be the helper's own.
 #define WS_ANSWER_REQUESTS() answer_requests_from(__builtin_frame_address(0))
 void answer_requests_from(const void* helper_frame) {
@@ -50,15 +65,9 @@ void answer_requests_from(const void* helper_frame) {
   }
   const auto* frame = static_cast<const uintptr_t*>(helper_frame);
   NativeActivation* act = ctx->native.activation.load(std::memory_order_relaxed);
-  if (act != nullptr) {
-    act->exit_fp.store(frame[0], std::memory_order_relaxed);
-    act->exit_pc.store(frame[1], std::memory_order_relaxed);
-  }
+  publish_exit(act, frame);
   const Trap t = service_requests(ctx);
-  if (act != nullptr) {
-    act->exit_pc.store(0, std::memory_order_relaxed);
-    act->exit_fp.store(0, std::memory_order_relaxed);
-  }
+  clear_exit(act);
   if (t != Trap::kNone) raise_from(t, helper_frame);
 }
 
@@ -245,15 +254,9 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
     // in call_host publishes it).
     NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
     const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
-    if (act != nullptr) {
-      act->exit_fp.store(frame[0], std::memory_order_relaxed);
-      act->exit_pc.store(frame[1], std::memory_order_relaxed);
-    }
+    publish_exit(act, frame);
     Trap t = call_host(ctx, callee, args);
-    if (act != nullptr) {
-      act->exit_pc.store(0, std::memory_order_relaxed);
-      act->exit_fp.store(0, std::memory_order_relaxed);
-    }
+    clear_exit(act);
     // A terminate request whose signal came while the host ran: compiled code has no
     // safepoint to see it later, so the return to it is where it takes effect.
     if (t == Trap::kNone &&
@@ -269,10 +272,7 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
   // would run. Captures meanwhile walk this activation from where it left compiled code.
   NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
   const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
-  if (act != nullptr) {
-    act->exit_fp.store(frame[0], std::memory_order_relaxed);
-    act->exit_pc.store(frame[1], std::memory_order_relaxed);
-  }
+  publish_exit(act, frame);
   Trap trap;
   {
     // Scoped: the raise below jumps over this frame, so nothing here may need a destructor.
@@ -285,10 +285,7 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
       if (trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
     }
   }
-  if (act != nullptr) {
-    act->exit_pc.store(0, std::memory_order_relaxed);
-    act->exit_fp.store(0, std::memory_order_relaxed);
-  }
+  clear_exit(act);
   if (trap != Trap::kNone) WS_RAISE(trap);
 }
 
@@ -431,16 +428,10 @@ uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint64_t a
   // waiting (the state change to waiting in wait_as_guest publishes it).
   NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
   const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
-  if (act != nullptr) {
-    act->exit_fp.store(frame[0], std::memory_order_relaxed);
-    act->exit_pc.store(frame[1], std::memory_order_relaxed);
-  }
+  publish_exit(act, frame);
   WaitOutcome outcome =
       wait_as_guest(ctx, m, address, m->base + address, expected, width, timeout_ns);
-  if (act != nullptr) {
-    act->exit_pc.store(0, std::memory_order_relaxed);
-    act->exit_fp.store(0, std::memory_order_relaxed);
-  }
+  clear_exit(act);
   // A terminate request that ended the wait, or whose signal came while this helper ran (the
   // signal handler acts only on compiled code): compiled code has no safepoint to see it
   // later, so it takes effect here. wait_as_guest left the request set; consume it.
