@@ -86,6 +86,18 @@ WASMSCOPE_API bool wasmscope_config_set_max_call_depth(wasm_config_t* config,
 WASMSCOPE_API bool wasmscope_config_set_value_stack_bytes(wasm_config_t* config,
                                                           uint32_t bytes) WASMSCOPE_NOEXCEPT;
 
+/* Limits on what guests take in the stores made with {config} (0, the default: none beyond
+ * the spec's). A module whose declared minimum passes a limit fails to instantiate (NULL, the
+ * reason in wasmscope_last_error()); memory.grow and table.grow past one return -1 to the
+ * guest, as at a declared maximum. Memories count in 64 KiB pages ({bytes} rounded down; a
+ * limit below one page allows none); wasi-threads' instances count among the instances. */
+WASMSCOPE_API bool wasmscope_config_set_max_memory_bytes(wasm_config_t* config,
+                                                         uint64_t bytes) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API bool wasmscope_config_set_max_table_elements(wasm_config_t* config,
+                                                           uint64_t elements) WASMSCOPE_NOEXCEPT;
+WASMSCOPE_API bool wasmscope_config_set_max_instances(wasm_config_t* config,
+                                                      uint32_t instances) WASMSCOPE_NOEXCEPT;
+
 /* Which engine runs the modules made with a config: the interpreter (the default), or native
  * code compiled through LLVM when the module is made (docs/compiled-tier.md). Modules of
  * either tier instantiate in any store of the same bounds mode and link to each other

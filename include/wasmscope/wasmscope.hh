@@ -70,6 +70,17 @@ struct Config {
   uint32_t opt_level = 2;                    ///< The compiled tier's optimization level, 0..3.
 };
 
+/// What a store's guests may take ({Store(const Config&, const StoreLimits&)}); 0 is no limit
+/// beyond the spec's. A module whose declared minimum passes a limit fails to instantiate
+/// (kUnlinkable, naming the limit); memory.grow and table.grow past one return -1 (and
+/// {Memory::grow} fails), as at a declared maximum. (Apart from {Config}, whose layout
+/// embedders compiled against earlier versions rely on.)
+struct StoreLimits {
+  uint64_t max_memory_bytes = 0;    ///< Per memory, rounded down to 64 KiB pages.
+  uint64_t max_table_elements = 0;  ///< Per table.
+  uint32_t max_instances = 0;       ///< Instances in the store (wasi-threads' count too).
+};
+
 /// A WebAssembly value of any type. A plain value: copy it freely; not synchronized.
 class WASMSCOPE_API Value {
  public:
@@ -414,6 +425,7 @@ using HostFunction =
 class WASMSCOPE_API Store {
  public:
   explicit Store(const Config& config = {});
+  Store(const Config& config, const StoreLimits& limits);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

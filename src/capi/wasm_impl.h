@@ -229,16 +229,18 @@ struct wasmscope_wasi {
 
 struct wasm_config_t {
   wasmscope::Config config;
+  wasmscope::StoreLimits limits;
 };
 struct wasm_engine_t {
   wasmscope::Config config;
+  wasmscope::StoreLimits limits;
 };
 
 /// Reference-counted: wasm_store_delete drops the embedder's reference, each handle of an
 /// object in it holds one more. When the last goes, the internal store (and every object in
 /// it) is destroyed, then the finalizers run.
 struct wasm_store_t {
-  explicit wasm_store_t(const wasmscope::Config& config);
+  explicit wasm_store_t(const wasm_engine_t& engine);
   ~wasm_store_t();
   wasm_store_t(const wasm_store_t&) = delete;
   wasm_store_t& operator=(const wasm_store_t&) = delete;

@@ -251,7 +251,10 @@ extern "C" wasm_engine_t* wasm_engine_new() noexcept {
 }
 extern "C" wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) noexcept {
   auto* engine = new (std::nothrow) wasm_engine_t{};
-  if (engine != nullptr && config != nullptr) engine->config = config->config;
+  if (engine != nullptr && config != nullptr) {
+    engine->config = config->config;
+    engine->limits = config->limits;
+  }
   delete config;
   return engine;
 }
@@ -259,8 +262,8 @@ extern "C" void wasm_engine_delete(wasm_engine_t* engine) noexcept {
   delete engine;
 }
 
-wasm_store_t::wasm_store_t(const wasmscope::Config& config)
-    : store(std::make_unique<internal::Store>(internal::to_internal(config))) {}
+wasm_store_t::wasm_store_t(const wasm_engine_t& engine)
+    : store(std::make_unique<internal::Store>(internal::to_internal(engine.config, engine.limits))) {}
 
 wasm_store_t::~wasm_store_t() {
   // The WASI programs first (each stops the guest threads it started and waits for them),
@@ -275,7 +278,7 @@ wasm_store_t::~wasm_store_t() {
 }
 
 extern "C" wasm_store_t* wasm_store_new(wasm_engine_t* engine) noexcept {
-  return engine == nullptr ? nullptr : new (std::nothrow) wasm_store_t(engine->config);
+  return engine == nullptr ? nullptr : new (std::nothrow) wasm_store_t(*engine);
 }
 extern "C" void wasm_store_delete(wasm_store_t* store) noexcept {
   release(store);

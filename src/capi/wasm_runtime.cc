@@ -420,7 +420,10 @@ extern "C" wasm_memory_t* wasm_memory_new(wasm_store_t* store,
   const std::optional<wasmscope::Limits> limits = from_c(type->limits, wasmscope::kMaxMemoryPages);
   if (!limits) return nullptr;
   auto memory = store->store->create_memory({*limits});
-  if (!memory.ok()) return nullptr;
+  if (!memory.ok()) {
+    set_last_error("wasm_memory_new: " + memory.error().message);  // a store limit, say
+    return nullptr;
+  }
   return static_cast<wasm_memory_t*>(make_handle(RefKind::kMemory, store, *memory));
 }
 

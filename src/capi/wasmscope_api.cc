@@ -178,6 +178,27 @@ extern "C" bool wasmscope_config_set_value_stack_bytes(wasm_config_t* config,
   return true;
 }
 
+extern "C" bool wasmscope_config_set_max_memory_bytes(wasm_config_t* config,
+                                                      uint64_t bytes) noexcept {
+  if (config == nullptr) return fail(false, "null config");
+  config->limits.max_memory_bytes = bytes;
+  return true;
+}
+
+extern "C" bool wasmscope_config_set_max_table_elements(wasm_config_t* config,
+                                                        uint64_t elements) noexcept {
+  if (config == nullptr) return fail(false, "null config");
+  config->limits.max_table_elements = elements;
+  return true;
+}
+
+extern "C" bool wasmscope_config_set_max_instances(wasm_config_t* config,
+                                                   uint32_t instances) noexcept {
+  if (config == nullptr) return fail(false, "null config");
+  config->limits.max_instances = instances;
+  return true;
+}
+
 extern "C" bool wasmscope_config_set_tier(wasm_config_t* config, wasmscope_tier_t tier) noexcept {
   if (config == nullptr) return fail(false, "null config");
   switch (raw_enum(tier)) {

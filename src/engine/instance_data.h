@@ -99,6 +99,8 @@ struct TableData {
   ValType elem_type = ValType::kFuncRef;
   std::vector<Slot> elems;
   std::optional<uint64_t> max;
+  /// The store's limit on elements (StoreLimits), below the declared maximum or none.
+  uint64_t limit = UINT64_MAX;
 };
 
 /// Largest table {grow_table} makes: ample for real programs, small enough that a guest (or an
@@ -106,12 +108,13 @@ struct TableData {
 inline constexpr uint64_t kMaxTableElements = 10'000'000;
 
 /// Grows {table} by {n} elements set to {init}: {table.grow}'s rule, for the interpreter and
-/// the embedding APIs alike. Returns the old size, or -1 when the table would pass its maximum
-/// or {kMaxTableElements}.
+/// the embedding APIs alike. Returns the old size, or -1 when the table would pass its maximum,
+/// the store's limit or {kMaxTableElements}.
 inline int64_t grow_table(TableData* table, uint64_t n, Slot init) {
   const uint64_t old = table->elems.size();
-  const uint64_t max = table->max.value_or(UINT32_MAX);
-  const uint64_t limit = max < kMaxTableElements ? max : kMaxTableElements;
+  uint64_t limit = table->max.value_or(UINT32_MAX);
+  if (limit > kMaxTableElements) limit = kMaxTableElements;
+  if (limit > table->limit) limit = table->limit;
   if (n > limit || old > limit - n) return -1;
   table->elems.resize(old + n, init);
   return static_cast<int64_t>(old);

@@ -40,7 +40,8 @@ wasmscope::CaptureMethod internal::to_public(internal::CaptureMethod method) {
   return wasmscope::CaptureMethod::kIdle;
 }
 
-internal::StoreConfig internal::to_internal(const Config& config) {
+internal::StoreConfig internal::to_internal(const Config& config,
+                                             const wasmscope::StoreLimits& limits) {
   internal::StoreConfig out;
   out.features = config.features;
   out.bounds = config.bounds;
@@ -49,6 +50,9 @@ internal::StoreConfig internal::to_internal(const Config& config) {
   out.tier = config.tier == wasmscope::Tier::kCompiled ? internal::Tier::kCompiled
                                                       : internal::Tier::kInterp;
   out.opt_level = std::min<uint32_t>(config.opt_level, 3);
+  out.store_limits.max_memory_bytes = limits.max_memory_bytes;
+  out.store_limits.max_table_elements = limits.max_table_elements;
+  out.store_limits.max_instances = limits.max_instances;
   return out;
 }
 
@@ -386,8 +390,10 @@ struct Store::HostFuncs {
   }
 };
 
-Store::Store(const Config& config)
-    : impl_(std::make_unique<internal::Store>(internal::to_internal(config))),
+Store::Store(const Config& config) : Store(config, StoreLimits{}) {}
+
+Store::Store(const Config& config, const StoreLimits& limits)
+    : impl_(std::make_unique<internal::Store>(internal::to_internal(config, limits))),
       config_(config),
       host_funcs_(std::make_unique<HostFuncs>()) {}
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "base/platform/fault_handler.h"
+#include "base/platform/platform_error.h"
 #include "binary/decoder.h"
 #include "compiler/compiler.h"
 #include "binary/instr_reader.h"
@@ -17,6 +18,16 @@
 
 namespace wasmscope::internal {
 namespace {
+
+using platform_internal::describe_bytes;
+
+/// A memory of {min_pages} asked for in a store whose limit is {limit_pages} per memory.
+Error memory_over_limit(uint64_t min_pages, uint64_t limit_pages) {
+  return Error{ErrorKind::kUnlinkable, 0,
+               "memory of " + std::to_string(min_pages) + " pages (" +
+                   describe_bytes(min_pages * kPageSize) + ") exceeds the store's limit of " +
+                   describe_bytes(limit_pages * kPageSize) + " per memory"};
+}
 
 Error unlinkable(uint32_t offset, std::string message) {
   return Error{ErrorKind::kUnlinkable, offset, std::move(message)};
@@ -38,7 +49,7 @@ int64_t grow_memory(MemoryData* data, uint64_t delta_pages) {
   if (memory->shared) lock.lock();
   const uint64_t old_pages = atomic::current_size(memory) / kPageSize;
   const uint64_t new_pages = old_pages + delta_pages;
-  if (new_pages > memory->max_pages) return -1;
+  if (new_pages > memory->max_pages || new_pages > memory->limit_pages) return -1;
   if (delta_pages == 0) return static_cast<int64_t>(old_pages);
   // A shared memory must never move (other threads hold its base); others may, in the
   // explicit-bounds mode, and only their own thread reads {base}.
@@ -205,13 +216,19 @@ Result<MemoryData*> Store::create_memory(const MemoryType& type) {
 
 Result<MemoryData*> Store::create_memory_locked(const MemoryType& type) {
   const uint64_t initial = type.limits.min * kPageSize;
+  const uint64_t limit_pages = memory_limit_pages();
+  if (type.limits.min > limit_pages) {
+    return memory_over_limit(type.limits.min, limit_pages);
+  }
   MemoryObject& memory = memories_.emplace_back();
+  memory.limit_pages = limit_pages;
   if (config_.bounds == BoundsChecks::kGuardPages) {
     WS_ASSIGN(memory.region, GuardedRegion::reserve(kWasm32GuardedReservation, initial));
   } else if (type.limits.shared) {
     // Never moves: its maximum (validation requires one) is reserved up front, pages are
     // committed as it grows.
-    const uint64_t max_bytes = type.limits.max.value_or(kMaxMemoryPages) * kPageSize;
+    const uint64_t max_bytes =
+        std::min(type.limits.max.value_or(kMaxMemoryPages), limit_pages) * kPageSize;
     WS_ASSIGN(memory.region,
               GuardedRegion::reserve_unguarded(std::max(max_bytes, kPageSize), initial));
   } else {
@@ -236,6 +253,9 @@ TableData* Store::create_table_locked(const TableType& type, Slot init) {
   table.elem_type = type.elem;
   table.elems.assign(type.limits.min, init);
   table.max = type.limits.max;
+  if (config_.store_limits.max_table_elements != 0) {
+    table.limit = config_.store_limits.max_table_elements;
+  }
   return &table;
 }
 
@@ -250,6 +270,53 @@ GlobalData* Store::create_global_locked(const GlobalType& type, Slot lo, Slot hi
   global.value[0] = lo;
   global.value[1] = hi;
   return &global;
+}
+
+bool Store::reserve_instance() {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  const uint32_t max = config_.store_limits.max_instances;
+  if (max != 0 && instances_.size() + reserved_instances_ >= max) return false;
+  ++reserved_instances_;
+  return true;
+}
+
+void Store::release_instance() {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  if (reserved_instances_ > 0) --reserved_instances_;
+}
+
+uint64_t Store::memory_limit_pages() const {
+  const uint64_t bytes = config_.store_limits.max_memory_bytes;
+  return bytes == 0 ? kMaxMemoryPages : std::min(bytes / kPageSize, kMaxMemoryPages);
+}
+
+/// What instantiating {m} would take beyond the store's limits, checked before anything of
+/// the instance is made (under the object lock).
+Result<void> Store::check_limits(const Module& m, bool reserved) const {
+  const StoreLimits& limits = config_.store_limits;
+  if (!reserved && limits.max_instances != 0 &&
+      instances_.size() + reserved_instances_ >= limits.max_instances) {
+    return Error{ErrorKind::kUnlinkable, 0,
+                 "the store's limit of " + std::to_string(limits.max_instances) +
+                     " instances is reached"};
+  }
+  if (limits.max_table_elements != 0) {
+    for (const TableType& t : m.tables) {
+      if (t.limits.min > limits.max_table_elements) {
+        return Error{ErrorKind::kUnlinkable, 0,
+                     "table of " + std::to_string(t.limits.min) +
+                         " elements exceeds the store's limit of " +
+                         std::to_string(limits.max_table_elements) + " per table"};
+      }
+    }
+  }
+  const uint64_t limit_pages = memory_limit_pages();
+  for (const MemoryType& t : m.memories) {
+    if (t.limits.min > limit_pages) {
+      return memory_over_limit(t.limits.min, limit_pages);
+    }
+  }
+  return {};
 }
 
 Instance* Store::instance_of(const InstanceData* data) {
@@ -304,8 +371,12 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
 Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> module,
                                      const std::vector<Extern>& imports, TrapInfo* trap,
                                      const InstantiateOptions& options) {
-  WS_TRY(link(module->module, imports));
-  WS_ASSIGN(Instance * instance, allocate(std::move(module), imports, options.shared_memory));
+  if (Result<void> linked = link(module->module, imports); !linked.ok()) {
+    if (options.reserved) release_instance();
+    return linked.error();
+  }
+  WS_ASSIGN(Instance * instance,
+            allocate(std::move(module), imports, options.shared_memory, options.reserved));
   // Outside the object lock: the start function may call host functions that create objects.
   if (options.context != nullptr) {
     WS_TRY(initialize(instance, trap, options.context));
@@ -327,9 +398,13 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> modul
 /// Creates the instance's objects and evaluates globals and segments (spec 4.5.4, up to
 /// step 13), under the object lock.
 Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
-                                  const std::vector<Extern>& imports, MemoryData* shared_memory) {
+                                  const std::vector<Extern>& imports, MemoryData* shared_memory,
+                                  bool reserved) {
   std::lock_guard<std::mutex> lock(objects_mutex_);
   const Module& m = module->module;
+  // A reserved place turns into the instance (or is given back if it fails) under this lock.
+  if (reserved && reserved_instances_ > 0) --reserved_instances_;
+  WS_TRY(check_limits(m, reserved));
   Instance& instance = instances_.emplace_back();
   instance.module = module;
   InstanceData& data = instance.data;

@@ -26,10 +26,20 @@ namespace wasmscope::internal {
 enum class Tier : uint8_t { kInterp, kCompiled };
 
 /// Options fixed for a store's lifetime.
+/// What a store lets its guests take (0: no limit of the store's own; the spec's and the
+/// runtime's limits always apply). A declared minimum above a limit fails instantiation, and
+/// growth past one fails as if at the declared maximum (memory.grow and table.grow give -1).
+struct StoreLimits {
+  uint64_t max_memory_bytes = 0;    ///< Per memory the store creates, rounded down to pages.
+  uint64_t max_table_elements = 0;  ///< Per table the store creates.
+  uint32_t max_instances = 0;       ///< Instances in the store (wasi-threads' included).
+};
+
 struct StoreConfig {
   Features features;
   BoundsChecks bounds = BoundsChecks::kGuardPages;
   ContextLimits limits;
+  StoreLimits store_limits;
   Tier tier = Tier::kInterp;
   unsigned opt_level = 2;  ///< The compiled tier's optimization level, 0..3 (docs/compiled-tier.md).
 };
@@ -69,6 +79,8 @@ struct Extern {
 /// A linear memory and the mapping behind it.
 struct MemoryObject : MemoryData {
   GuardedRegion region;
+  /// The store's limit in pages (StoreLimits::max_memory_bytes): memory.grow past it fails.
+  uint64_t limit_pages = kMaxMemoryPages;
   /// Serializes growers of a shared memory (any thread may run memory.grow on it).
   std::mutex grow_mutex;
 };
@@ -97,6 +109,9 @@ struct InstantiateOptions {
   /// without an imported memory): the memory its first defined memory is, instead of a new
   /// one, so every thread's instance shares it. Ignored unless both are shared.
   MemoryData* shared_memory = nullptr;
+  /// The instance takes a place held by {Store::reserve_instance} (which instantiation gives
+  /// back whether it succeeds or not).
+  bool reserved = false;
 };
 
 /// Starts {body} on a new native thread; false if no thread could be started.
@@ -125,6 +140,12 @@ class Store {
   Func* create_host_func(const FuncType& type, HostCallback callback, void* user,
                          std::string name);
   Result<MemoryData*> create_memory(const MemoryType& type);
+  /// Holds a place for one more instance under StoreLimits::max_instances, for an
+  /// instantiation to come on another thread (wasi-threads: the spawning thread learns at once
+  /// that the new thread's instance would pass the limit). False when there is none left.
+  /// Give it back with {release_instance}, or use it with {InstantiateOptions::reserved}.
+  bool reserve_instance();
+  void release_instance();
   TableData* create_table(const TableType& type, Slot init);
   GlobalData* create_global(const GlobalType& type, Slot lo, Slot hi = 0);
 
@@ -153,15 +174,20 @@ class Store {
   Result<void> link(const Module& m, const std::vector<Extern>& imports) const;
   Result<void> initialize(Instance* instance, TrapInfo* trap, ExecContext* ctx);
   Result<Instance*> allocate(std::shared_ptr<const CompiledModule> module,
-                             const std::vector<Extern>& imports, MemoryData* shared_memory);
+                             const std::vector<Extern>& imports, MemoryData* shared_memory,
+                             bool reserved);
   Result<MemoryData*> create_memory_locked(const MemoryType& type);
+  /// StoreLimits::max_memory_bytes in pages (kMaxMemoryPages when unlimited).
+  uint64_t memory_limit_pages() const;
+  Result<void> check_limits(const Module& m, bool reserved) const;
   TableData* create_table_locked(const TableType& type, Slot init);
   GlobalData* create_global_locked(const GlobalType& type, Slot lo, Slot hi);
 
   StoreConfig config_;
   ThreadRegistry threads_;
   ThreadStarter starter_;
-  std::mutex objects_mutex_;  // guards the lists below (their elements never move)
+  mutable std::mutex objects_mutex_;  // guards the lists below (their elements never move)
+  uint32_t reserved_instances_ = 0;   // places held by reserve_instance()
   std::deque<FuncType> host_types_;
   std::deque<Func> funcs_;
   std::deque<MemoryObject> memories_;

@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -16,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "base/platform/guarded_memory.h"
 #include "compiler/compiler.h"
 #include "diag/coredump.h"
 #include "runtime/store.h"
@@ -67,6 +70,13 @@ constexpr const char* kRunUsage =
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
     "  --max-threads N      at most N live wasi-threads threads (default 1024); past it\n"
     "                       thread-spawn returns an error to the program\n"
+    "  --max-memory SIZE    at most SIZE bytes per memory (suffix K, M, G: KiB, MiB, GiB;\n"
+    "                       rounded down to 64 KiB pages): a module declaring more fails to\n"
+    "                       start, memory.grow past it returns -1 to the program\n"
+    "  --max-table-elements N  at most N elements per table (the same way)\n"
+    "  --max-instances N    at most N instances (each wasi-threads thread takes one)\n"
+    "  --timeout DURATION   end the program after DURATION of wall-clock time (5s, 500ms,\n"
+    "                       ...), printing every thread's stack first; exit status 124\n"
     "  --watchdog DURATION  report a call into the guest still running after DURATION (5s,\n"
     "                       500ms, ...): its stack, state and times (see docs/reports.md)\n"
     "  --on-hang POLICY     report (default: the program goes on and is reported again at\n"
@@ -92,7 +102,8 @@ constexpr const char* kRunUsage =
     "exit status: the program's own (proc_exit) for WASI commands, else 0 on success; 1 if the\n"
     "module fails to load or link or the program exits with a status above 255; 2 on usage\n"
     "errors; 134 if the guest traps on any thread (the trap and that thread's guest stack go\n"
-    "to stderr). A program ended by proc_raise exits with 128 + the signal's number.\n";
+    "to stderr). A program ended by proc_raise exits with 128 + the signal's number; one ended\n"
+    "by --timeout with 124.\n";
 
 constexpr int kTrapExitStatus = 134;
 
@@ -318,7 +329,49 @@ struct RunOptions {
   RunDiagOptions diag;
   std::string coredump_path;  ///< --coredump-on-trap; empty: none.
   std::optional<uint64_t> deadlock_grace;  ///< --deadlock-grace (0: off); unset: the default.
+  bool bounds_chosen = false;              ///< --explicit-bounds given.
+  uint64_t timeout_ns = 0;                 ///< --timeout; 0: none.
+  std::string timeout_text;                ///< --timeout as written, for the message.
 };
+
+/// The exit status of a program ended by --timeout (GNU timeout's).
+constexpr int kTimeoutExitStatus = 124;
+
+/// "SIZE": a byte count, optionally with K, M or G (or KiB, MiB, GiB) for powers of 1024.
+bool parse_size(const std::string& text, uint64_t* out) {
+  uint64_t value = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (value > (UINT64_MAX - 9) / 10) return false;
+    value = value * 10 + static_cast<uint64_t>(text[i] - '0');
+  }
+  if (i == 0) return false;
+  const std::string unit = text.substr(i);
+  unsigned shift = 0;
+  if (unit.empty()) {
+    shift = 0;
+  } else if (unit == "K" || unit == "k" || unit == "KiB") {
+    shift = 10;
+  } else if (unit == "M" || unit == "MiB") {
+    shift = 20;
+  } else if (unit == "G" || unit == "GiB") {
+    shift = 30;
+  } else {
+    return false;
+  }
+  if (value > (UINT64_MAX >> shift)) return false;
+  *out = value << shift;
+  return true;
+}
+
+/// "N": a count that fits {bits} bits, no sign.
+uint64_t parse_count(const std::string& option, const std::string& value, unsigned bits) {
+  uint64_t n = 0;
+  if (value.empty() || value[0] == '-' || !parse_int(value.c_str(), bits, &n)) {
+    throw UsageError(option + " needs a number, got '" + value + "'");
+  }
+  return n;
+}
 
 /// How long every thread must wait with no way out before a deadlock is reported, when
 /// neither --deadlock-grace nor --watchdog says.
@@ -361,6 +414,7 @@ RunOptions parse_run_args(const Args& args) {
       o.have_invoke = true;
     } else if (a == "--explicit-bounds") {
       o.config.bounds = BoundsChecks::kExplicit;
+      o.bounds_chosen = true;
     } else if (a == "--tier") {
       choose_tier(value_of(a), &o.config);
     } else if (a == "--opt-level") {
@@ -368,12 +422,29 @@ RunOptions parse_run_args(const Args& args) {
     } else if (a == "--disable") {
       disable_feature(value_of(a), &o.config.features);
     } else if (a == "--max-threads") {
+      o.wasi.max_threads = static_cast<uint32_t>(parse_count(a, value_of(a), 32));
+    } else if (a == "--max-memory") {
       const std::string& value = value_of(a);
-      uint64_t n = 0;
-      if (!parse_int(value.c_str(), 32, &n) || value[0] == '-') {
-        throw UsageError("--max-threads needs a number, got '" + value + "'");
+      if (!parse_size(value, &o.config.store_limits.max_memory_bytes) ||
+          o.config.store_limits.max_memory_bytes == 0) {
+        throw UsageError("--max-memory needs a size like 64M, 1G or 65536, got '" + value + "'");
       }
-      o.wasi.max_threads = static_cast<uint32_t>(n);
+    } else if (a == "--max-table-elements") {
+      o.config.store_limits.max_table_elements = parse_count(a, value_of(a), 64);
+      if (o.config.store_limits.max_table_elements == 0) {
+        throw UsageError("--max-table-elements needs at least 1");
+      }
+    } else if (a == "--max-instances") {
+      o.config.store_limits.max_instances = static_cast<uint32_t>(parse_count(a, value_of(a), 32));
+      if (o.config.store_limits.max_instances == 0) {
+        throw UsageError("--max-instances needs at least 1");
+      }
+    } else if (a == "--timeout") {
+      o.timeout_text = value_of(a);
+      if (!diag::parse_duration(o.timeout_text, &o.timeout_ns)) {
+        throw UsageError("--timeout needs a duration like 5s or 500ms, got '" + o.timeout_text +
+                         "'");
+      }
     } else if (a == "--dir") {
       o.wasi.preopens.push_back(parse_dir(value_of(a)));
     } else if (a == "--env") {
@@ -576,6 +647,48 @@ class ProgramEnding {
 };
 
 
+/// --timeout: ends the program once {ns} of wall-clock time have passed since construction,
+/// unless destroyed first. The end is the program's exit with status 124, recorded like a
+/// proc_exit on no thread (every thread is asked to stop; ProgramEnding's watcher exits the
+/// process if the main thread does not come back), after a thread dump says where each
+/// thread was.
+class RunTimeout {
+ public:
+  RunTimeout(uint64_t ns, std::string text, Store& store, wasi::WasiContext& wasi,
+             const RunDiagnostics& diagnostics)
+      : thread_([this, ns, text = std::move(text), &store, &wasi, &diagnostics] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (wake_.wait_for(lock, std::chrono::nanoseconds(ns), [this] { return done_; })) return;
+          lock.unlock();
+          if (wasi.program_end()) return;  // ended meanwhile: nothing to report
+          const std::string dump = diagnostics.dump_text(
+              "wasmscope: timeout: the program ran longer than " + text + " (--timeout)");
+          std::fwrite(dump.data(), 1, dump.size(), stderr);
+          std::fflush(stderr);
+          wasi::ProgramEnd end;
+          end.status = kTimeoutExitStatus;
+          (void)wasi.end_program(std::move(end), nullptr);
+          // WASI asks the threads to stop only in a program that has threads.
+          store.threads().terminate_program(nullptr);
+        }) {}
+  ~RunTimeout() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  RunTimeout(const RunTimeout&) = delete;
+  RunTimeout& operator=(const RunTimeout&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
+
 }  // namespace
 
 int cmd_run(const Args& args) {
@@ -603,6 +716,15 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
       return 1;
     }
     compiled = std::move(*loaded);
+  }
+  // Guard pages need 8 GiB of address space per memory: where a limit (ulimit -v) denies it,
+  // a .wasm runs with explicit checks instead, unless guard pages were asked for explicitly
+  // (a .cwasm's code was compiled for one mode and fails to instantiate with the reason).
+  if (compiled == nullptr && !o.bounds_chosen && o.config.bounds == BoundsChecks::kGuardPages &&
+      !GuardedRegion::reserve(kWasm32GuardedReservation, 0).ok()) {
+    std::fprintf(stderr, "wasmscope: no address space for guard pages (ulimit -v?); checking "
+                         "memory bounds explicitly\n");
+    o.config.bounds = BoundsChecks::kExplicit;
   }
   Store store(o.config);
   if (compiled == nullptr) {
@@ -642,6 +764,9 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     profile.emplace(request, diag::store_thread_lister(store));
     if (!profile->start()) return 1;
   }
+  // From here on (the start function included) the run is timed.
+  std::optional<RunTimeout> timeout;
+  if (o.timeout_ns != 0) timeout.emplace(o.timeout_ns, o.timeout_text, store, **wasi, diagnostics);
   TrapInfo trap;
   auto instance = store.instantiate(compiled, *imports, &trap);
   if (!instance.ok()) {
@@ -652,6 +777,11 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
       return trapped(outcome);
     }
     std::fprintf(stderr, "%s: %s\n", path.c_str(), instance.error().to_string().c_str());
+    if (instance.error().kind == ErrorKind::kIo && store.config().bounds == BoundsChecks::kGuardPages) {
+      std::fprintf(stderr, "wasmscope: guard pages take 8 GiB of address space per memory; "
+                           "where that is limited, use --explicit-bounds (for a .cwasm, when "
+                           "compiling it)\n");
+    }
     return 1;
   }
   diagnostics.set_instance(&(*instance)->data, path);  // `wasmscope stack --coredump` dumps it

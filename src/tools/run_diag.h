@@ -65,13 +65,16 @@ class RunDiagnostics {
   /// Thread-safe.
   void set_instance(const InstanceData* instance, const std::string& module_path);
 
+  /// A thread dump of the program (every live guest thread's stack and state) under {title}.
+  /// Thread-safe.
+  std::string dump_text(const std::string& title) const;
+
  private:
   void dump_on_sigquit();
   void serve_dumps();
   void serve_request(int client);
   void serve_coredump(int client);
   void serve_profile(int client, const std::string& request);
-  std::string dump_text(const std::string& title) const;
 
   diag::ThreadLister threads_;
   std::string module_name_;

@@ -61,6 +61,7 @@ InvokeOutcome run_thread_start(const SpawnedThread& t) {
   InstantiateOptions options;
   options.context = t.context;
   options.shared_memory = t.defined_memory;
+  options.reserved = true;  // by spawn_thread
   Result<Instance*> instance = t.store->instantiate(t.module, t.imports, &trap, options);
   InvokeOutcome outcome;
   if (!instance.ok()) {
@@ -82,7 +83,11 @@ InvokeOutcome run_thread_start(const SpawnedThread& t) {
 /// the store.
 void run_spawned_thread(const SpawnedThread& t) {
   InvokeOutcome outcome;
-  if (!t.wasi->program_end()) outcome = run_thread_start(t);
+  if (!t.wasi->program_end()) {
+    outcome = run_thread_start(t);
+  } else {
+    t.store->release_instance();  // the place spawn_thread held for its instance
+  }
   if (outcome.trap != Trap::kNone) {
     ProgramEnd end;
     end.trapped = true;
@@ -167,11 +172,18 @@ int32_t WasiContext::spawn_thread(ExecContext* parent, uint32_t start_arg) {
   SpawnedThread t{this, store_, instance->module, imports_of(*instance), nullptr, nullptr, 0,
                   start_arg};
   if (m.imported_memories == 0) t.defined_memory = caller->memories[0];
+  // The thread's instance would pass the store's instance limit: an error the guest can
+  // handle, as past --max-threads, rather than the thread's trap when it instantiates.
+  if (!store_->reserve_instance()) return negative(Errno::kAgain);
   t.context = store_->threads().add_spawned(options_.max_threads, &t.tid);
-  if (t.context == nullptr) return negative(Errno::kAgain);
+  if (t.context == nullptr) {
+    store_->release_instance();
+    return negative(Errno::kAgain);
+  }
   const uint32_t tid = t.tid;
   ExecContext* context = t.context;
   if (!store_->start_thread([t = std::move(t)] { run_spawned_thread(t); })) {
+    store_->release_instance();
     store_->threads().retire(context);
     return negative(Errno::kAgain);
   }

@@ -609,6 +609,61 @@ static void test_call_depth(void) {
   wasm_engine_delete(engine);
 }
 
+/* The store limits set in the config: memories and tables the host makes, their growth, and
+ * the number of instances. */
+static void test_limits(void) {
+  wasm_config_t* config = wasm_config_new();
+  wasm_engine_t* engine;
+  wasm_store_t* store;
+  wasm_limits_t over = {17, 100}, under = {2, 100}, elements = {4, 100};
+  wasm_memorytype_t* type;
+  wasm_memory_t* memory;
+  wasm_valtype_t* funcref = wasm_valtype_new(WASM_FUNCREF);
+  wasm_tabletype_t* table_type = wasm_tabletype_new(funcref, &elements); /* takes funcref */
+  wasm_table_t* table;
+  wasm_instance_t* instance;
+
+  CHECK(!wasmscope_config_set_max_memory_bytes(NULL, 1));
+  CHECK(wasmscope_config_set_max_memory_bytes(config, (1u << 20) + 5)); /* 16 pages */
+  CHECK(wasmscope_config_set_max_table_elements(config, 10));
+  CHECK(wasmscope_config_set_max_instances(config, 1));
+  engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+
+  type = wasm_memorytype_new(&over);
+  CHECK(wasm_memory_new(store, type) == NULL);
+  CHECK(contains(wasmscope_last_error(), "exceeds the store's limit of 1 MiB"));
+  wasm_memorytype_delete(type);
+  type = wasm_memorytype_new(&under);
+  memory = wasm_memory_new(store, type);
+  CHECK(memory != NULL);
+  if (memory != NULL) {
+    CHECK(!wasm_memory_grow(memory, 15)); /* to 17 pages */
+    CHECK(wasm_memory_size(memory) == 2);
+    CHECK(wasm_memory_grow(memory, 14));
+    CHECK(wasm_memory_size(memory) == 16);
+    wasm_memory_delete(memory);
+  }
+  wasm_memorytype_delete(type);
+
+  table = wasm_table_new(store, table_type, NULL);
+  CHECK(table != NULL);
+  if (table != NULL) {
+    CHECK(!wasm_table_grow(table, 7, NULL));
+    CHECK(wasm_table_grow(table, 6, NULL));
+    CHECK(wasm_table_size(table) == 10);
+    wasm_table_delete(table);
+  }
+  wasm_tabletype_delete(table_type);
+
+  instance = instantiate_spin(store);
+  CHECK(instance != NULL);
+  CHECK(instantiate_spin(store) == NULL); /* the second instance */
+  wasm_instance_delete(instance);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 /* Guest threads through WASI: a spawned thread is listed, named, captured and dumped, and
  * deleting the store stops it. */
 static void test_guest_threads(void) {
@@ -671,6 +726,7 @@ int main(void) {
   test_wasi();
   test_threads();
   test_call_depth();
+  test_limits();
   test_guest_threads();
   test_profiler();
   return check_report("capi_wasmscope_test");

@@ -433,8 +433,9 @@ def run_wasmscope(args, features, path):
     for name, _ in runs[1:]:
         if results["guard"] != results[name]:
             what = "bounds modes" if name == "explicit" else f"tiers ({args.tiers[0]}, {name})"
-            return None, f"wasmscope's {what} differ: " + str(compare_normal(
-                results["guard"], results[name], False, name))
+            detail = compare_normal(results["guard"], results[name], False, name)
+            # compare_normal takes any NaN for any NaN: None means only NaN bits differ.
+            return None, f"wasmscope's {what} differ: " + (detail or "in NaN bits only")
     for e in results["guard"]:
         if e[0] == "error":
             return None, "wasmscope: " + e[1]

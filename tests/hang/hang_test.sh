@@ -5,7 +5,7 @@
 #
 # CASE is one of: interrupt, slow_interrupt, report, json, abort, sigquit, stack,
 # stack_other_user (it needs root, to run the client as user nobody; CMake registers it only
-# then), wait_interrupt, wait_report, recurse_interrupt, recurse_report, loop_line. Each checks exit status and output; "report",
+# then), timeout, timeout_wait, wait_interrupt, wait_report, recurse_interrupt, recurse_report, loop_line. Each checks exit status and output; "report",
 # "sigquit", "wait_report" and "recurse_report" also check the program's own output is what it
 # is without them. The recurse cases also require the text report to cap a deep stack (the
 # innermost 48 and outermost 16 frames, the rest counted in one line).
@@ -236,6 +236,31 @@ case "$case_name" in
     [ "$status" -eq "$(cat "$work/ref.status")" ] || fail "exit status $status differs"
     cmp -s "$work/out" "$work/ref.out" || fail "stdout differs from the run without a dump"
     [ -e "/tmp/wasmscope-$(id -u)/$pid.sock" ] && fail "the socket was left behind"
+    ;;
+  timeout)
+    # --timeout ends a spinning program: every thread's stack first, then exit status 124.
+    timeout -k 5 "$limit" "$wasmscope" run --timeout 500ms "$examples/spin.wasm" \
+      >"$work/out" 2>"$work/err"
+    status=$?
+    [ "$status" -eq 124 ] || fail "exit status $status, expected 124 (--timeout)"
+    expect_match "$work/out" "^spin: starting$"
+    expect_match "$work/err" "^wasmscope: timeout: the program ran longer than 500ms \(--timeout\)$"
+    expect_match "$work/err" "^\"main\" #[0-9]+ running for "
+    expect_match "$work/err" "^    at spin!stuck_here\+0x[0-9a-f]+ \(.*spin\.c:8\)$"
+    expect_match "$work/err" "^    at spin!__original_main\+0x[0-9a-f]+ \(.*spin\.c:17\)$"
+    grep -q "did not stop" "$work/err" && fail "the main thread had to be abandoned"
+    grep -q "^trap:" "$work/err" && fail "a timeout is not reported as a trap"
+    ;;
+  timeout_wait)
+    # The same for a program asleep in WASI between tries: the sleep is cut short.
+    mkdir "$work/dir"
+    timeout -k 5 "$limit" "$wasmscope" run --timeout 500ms --dir "$work/dir::/work" \
+      "$examples/wait_file.wasm" /work/ready >"$work/out" 2>"$work/err"
+    status=$?
+    [ "$status" -eq 124 ] || fail "exit status $status, expected 124 (--timeout)"
+    expect_match "$work/err" "^wasmscope: timeout: the program ran longer than 500ms \(--timeout\)$"
+    expect_match "$work/err" "^    at wait_file!read_config\+0x[0-9a-f]+ \(.*wait_file\.c:25\)$"
+    grep -q "did not stop" "$work/err" && fail "the main thread had to be abandoned"
     ;;
   wait_interrupt)
     mkdir "$work/dir"  # the file the program waits for never appears in it

@@ -80,6 +80,11 @@ case "$case_name" in
     run --max-threads 0 "$src/spawn_limit.wat"
     expect_status 0
     ;;
+  spawn_instances_3)
+    # The main instance and three threads' make four: the fourth spawn fails with EAGAIN.
+    run --max-instances 4 "$src/spawn_limit.wat"
+    expect_status 3
+    ;;
   prodcons | prodcons_imported)
     run "$guests/$case_name.wasm"
     expect_status 0

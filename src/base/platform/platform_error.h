@@ -1,4 +1,5 @@
-// Builds {Error}s for failed system calls: "what: strerror(err)". Private to base/platform.
+// Builds {Error}s for failed system calls: "what: strerror(err)" (private to base/platform),
+// and spells byte counts for messages (runtime/ uses that too).
 #pragma once
 
 #include <cstdint>
