@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages wasmscope needs to build and test, if any is missing, then the
-# npm packages pinned in tests/profile/package-lock.json (the profile formats' own readers), if
-# they are missing or older than the lock file. Runs apt-get and npm only when something is
+# npm packages pinned in tests/profile/package-lock.json (the profile formats' own readers) and
+# tests/sqlite/package-lock.json (SQLite's sources), if they are missing or older than the lock
+# file. Runs apt-get and npm only when something is
 # missing; apt works as root or through sudo. Quiet: one line per phase; the tools' own output
 # goes to a log that is printed in full only if a step fails.
 # Every program any script or test runs is listed here (scripts/fresh-check.sh proves it on a
@@ -83,6 +84,17 @@ if [ ! -f "$profile_tests/node_modules/.package-lock.json" ] ||
     npm ci --prefix "$profile_tests" --no-audit --no-fund --loglevel=error
 else
   echo "install-deps: the npm packages of tests/profile are installed"
+fi
+# SQLite's C sources for tests/sqlite (a large real program for the runtime's tests), from the
+# npm package better-sqlite3 as tests/sqlite/package-lock.json pins it. --ignore-scripts: its
+# install script would build a node addon; only deps/sqlite3/sqlite3.c and .h are used.
+sqlite_tests=$(cd "$(dirname "$0")/../tests/sqlite" && pwd)
+if [ ! -f "$sqlite_tests/node_modules/.package-lock.json" ] ||
+    [ "$sqlite_tests/package-lock.json" -nt "$sqlite_tests/node_modules/.package-lock.json" ]; then
+  step "installing SQLite's sources for tests/sqlite (npm ci --ignore-scripts)" \
+    npm ci --prefix "$sqlite_tests" --ignore-scripts --no-audit --no-fund --loglevel=error
+else
+  echo "install-deps: SQLite's sources for tests/sqlite are installed"
 fi
 rm -f "$log"
 echo "install-deps: done"
