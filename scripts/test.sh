@@ -85,11 +85,11 @@ else
   status=1
 fi
 # The two slowest whole-program comparisons (the differential fuzzing run against binaryen
-# and node, and every C guest in both tiers), SQLite compiled, the wasi-threads guests on the
-# compiled tier and the compiled spec suite's second bounds mode (it changes only generated
-# code, which the sanitizers do not instrument) run in the g++ configuration only: CI's time
-# is bounded.
-GCC_ONLY='^(diff_fuzz|tier_diff|threads_compiled_.*|spectest_core_compiled_explicit_bounds|sqlite_compiled)$'
+# and node, and every C guest in both tiers), SQLite compiled and its SIGQUIT storm, the
+# wasi-threads guests on the compiled tier and the compiled spec suite's second bounds mode (it
+# changes only generated code, which the sanitizers do not instrument) run in the g++
+# configuration only: CI's time is bounded.
+GCC_ONLY='^(diff_fuzz|tier_diff|threads_compiled_.*|spectest_core_compiled_explicit_bounds|sqlite_compiled|sqlite_sigquit_storm)$'
 # AddressSanitizer and UBSan over every other test, the spec suite included; any report
 # fails. clang-16 with the portable SIMD path: the g++ build covers the x86 one.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -5,7 +5,8 @@
 #
 # CASE: interp or compiled (as a .cwasm; the answers of a native build, in memory and in a file database in
 # a preopened directory), max_memory (out of memory under --max-memory: SQLite's own error and
-# exit status 1, no trap, no signal), max_memory_min (a limit below the module's declared memory:
+# exit status 1, no trap, no signal), sigquit_storm (1,000 thread dumps on demand while it
+# runs: the same output), max_memory_min (a limit below the module's declared memory:
 # refused before it starts), mutants (byte-flipped copies of the module: validate and run end
 # with a status and a message, never a signal or a hang; SQLITE_MUTANTS of them, default 150).
 set -u
@@ -67,6 +68,14 @@ case $case_name in
     grep -qE "unlinkable at 0x0: memory of [0-9]+ pages \(.*\) exceeds the store's limit of 64 KiB per memory$" \
       "$work/err" || fail "no message naming the limit"
     [ -s "$work/out" ] && fail "the program ran"
+    ;;
+  sigquit_storm)
+    # 1,000 SIGQUITs, each after the previous dump came out, while SQLite works in the
+    # interpreter (about 9 s at 200,000 rows; the dumps need 2 to 5): the same output.
+    "$native" 200000 >"$work/expected" || fail "the native build failed"
+    python3 "$(dirname "$0")/storm.py" 1000 "$work/expected" "$wasmscope" run --tier interp \
+      "$wasm" 200000 >"$work/out" 2>&1 || fail "the storm changed something (see above)"
+    cat "$work/out"
     ;;
   mutants)
     python3 "$(dirname "$0")/mutants.py" "$wasmscope" "$wasm" "${SQLITE_MUTANTS:-150}" \
