@@ -666,7 +666,10 @@ class Runner:
                 shutil.copy(path, kept)
             print(f"DIFFERENT [{self.features}] {kept}: {difference}", flush=True)
             return
-        if difference and nan_explains(self.args, self.features, path):
+        # Only a difference in values can be NaN bits: wasmscope failing to run the module (an
+        # exit status, a timeout, an error) is a difference whatever the recheck says.
+        run_failure = difference is not None and difference.startswith(("wasmscope (", "wasmscope: "))
+        if difference and not run_failure and nan_explains(self.args, self.features, path):
             engine = "node" if difference.startswith("vs node") else "binaryen"
             if engine == "binaryen" and node_agrees:
                 engine = "binaryen; V8 agrees with wasmscope bit for bit"
