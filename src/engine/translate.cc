@@ -254,6 +254,15 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
   type_ = &m_.types[f.type];
   out->func_index = m_.imported_funcs + defined_index;
 
+  // An implementation limit (V8's and Wasmtime's), checked before anything is expanded: valid
+  // up to 2^32 - 1, but both tiers keep a slot per local, and a function declaring four
+  // billion of them (exec_fuzz found one) made this vector ask for 4 GiB.
+  if (uint64_t{type_->params.size()} + f.local_count > kMaxFunctionLocals) {
+    return Error{ErrorKind::kUnsupported, f.body.begin,
+                 "too many locals: " + std::to_string(type_->params.size() + uint64_t{f.local_count}) +
+                     ", and wasmscope runs at most " + std::to_string(kMaxFunctionLocals) +
+                     " per function"};
+  }
   local_types_ = type_->params;
   for (const LocalRun& run : f.locals) local_types_.insert(local_types_.end(), run.count, run.type);
   local_slots_.clear();

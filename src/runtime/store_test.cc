@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "binary/decoder.h"
 #include "stack/symbolizer.h"
+#include "validate/validator.h"
 #include "text/wat.h"
 
 namespace wasmscope::internal {
@@ -286,4 +288,68 @@ INSTANTIATE_TEST_SUITE_P(BothBoundsModes, RuntimeTest,
                          ::testing::Values(BoundsChecks::kGuardPages, BoundsChecks::kExplicit));
 
 }  // namespace
+}  // namespace wasmscope::internal
+
+namespace wasmscope::internal {
+namespace {
+
+/// A module of one function () -> () whose locals are the runs {runs} (count, type byte).
+std::vector<uint8_t> module_with_locals(const std::vector<std::pair<uint32_t, uint8_t>>& runs) {
+  auto leb = [](std::vector<uint8_t>& out, uint32_t v) {
+    do {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      out.push_back(v != 0 ? (b | 0x80) : b);
+    } while (v != 0);
+  };
+  std::vector<uint8_t> body;
+  leb(body, static_cast<uint32_t>(runs.size()));
+  for (const auto& [count, type] : runs) {
+    leb(body, count);
+    body.push_back(type);
+  }
+  body.push_back(0x0b);  // end
+  std::vector<uint8_t> m = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                            0x01, 0x04, 0x01, 0x60, 0x00, 0x00,  // type () -> ()
+                            0x03, 0x02, 0x01, 0x00};             // one function
+  std::vector<uint8_t> code;
+  leb(code, 1);
+  leb(code, static_cast<uint32_t>(body.size()));
+  code.insert(code.end(), body.begin(), body.end());
+  m.push_back(0x0a);
+  leb(m, static_cast<uint32_t>(code.size()));
+  m.insert(m.end(), code.begin(), code.end());
+  return m;
+}
+
+}  // namespace
+
+// exec_fuzz's out-of-memory input (fuzz/crashes/oom-four-billion-locals.wasm): 4,294,967,231
+// i32 locals and 2 i64 are valid by the spec (below 2^32) but no engine keeps that many; like
+// V8 and Wasmtime, wasmscope runs at most 50,000 per function, checked before the translator
+// expands them (compile_module translates for both tiers).
+TEST(TranslateLimits, FourBillionLocalsAreRefusedAsAnImplementationLimit) {
+  const std::vector<uint8_t> bytes = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03,
+      0x02, 0x01, 0x00, 0x0a, 0x0c, 0x01, 0x0a, 0x02, 0xbf, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0x02,
+      0x7e, 0x0b};
+  Result<Module> module = decode_module(bytes);
+  ASSERT_TRUE(module.ok()) << module.error().to_string();  // well-formed: the count fits 32 bits
+  ASSERT_TRUE(validate_module(*module).ok());               // and valid
+  auto compiled = compile_module(bytes, StoreConfig{});
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_EQ(compiled.error().kind, ErrorKind::kUnsupported);
+  EXPECT_EQ(compiled.error().message,
+            "too many locals: 4294967233, and wasmscope runs at most 50000 per function");
+}
+
+TEST(TranslateLimits, FiftyThousandLocalsAreTheLimit) {
+  auto at = compile_module(module_with_locals({{49'990, 0x7f}, {10, 0x7c}}), StoreConfig{});
+  EXPECT_TRUE(at.ok()) << at.error().to_string();
+  auto over = compile_module(module_with_locals({{49'990, 0x7f}, {11, 0x7c}}), StoreConfig{});
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().message,
+            "too many locals: 50001, and wasmscope runs at most 50000 per function");
+}
+
 }  // namespace wasmscope::internal
