@@ -272,10 +272,14 @@ GlobalData* Store::create_global_locked(const GlobalType& type, Slot lo, Slot hi
   return &global;
 }
 
+bool Store::instances_full_locked() const {
+  const uint32_t max = config_.store_limits.max_instances;
+  return max != 0 && instances_.size() + reserved_instances_ >= max;
+}
+
 bool Store::reserve_instance() {
   std::lock_guard<std::mutex> lock(objects_mutex_);
-  const uint32_t max = config_.store_limits.max_instances;
-  if (max != 0 && instances_.size() + reserved_instances_ >= max) return false;
+  if (instances_full_locked()) return false;
   ++reserved_instances_;
   return true;
 }
@@ -294,8 +298,7 @@ uint64_t Store::memory_limit_pages() const {
 /// the instance is made (under the object lock).
 Result<void> Store::check_limits(const Module& m, bool reserved) const {
   const StoreLimits& limits = config_.store_limits;
-  if (!reserved && limits.max_instances != 0 &&
-      instances_.size() + reserved_instances_ >= limits.max_instances) {
+  if (!reserved && instances_full_locked()) {
     return Error{ErrorKind::kUnlinkable, 0,
                  "the store's limit of " + std::to_string(limits.max_instances) +
                      " instances is reached"};

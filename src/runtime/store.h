@@ -180,6 +180,8 @@ class Store {
   /// StoreLimits::max_memory_bytes in pages (kMaxMemoryPages when unlimited).
   uint64_t memory_limit_pages() const;
   Result<void> check_limits(const Module& m, bool reserved) const;
+  /// Whether instances and held places fill StoreLimits::max_instances (object lock held).
+  bool instances_full_locked() const;
   TableData* create_table_locked(const TableType& type, Slot init);
   GlobalData* create_global_locked(const GlobalType& type, Slot lo, Slot hi);
 
