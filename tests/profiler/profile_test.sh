@@ -48,22 +48,35 @@ case "$case_name" in
     # 3 points of all samples of the program, sampling CPU time and elapsed time. (CPU-time
     # timers fire on the scheduler tick, 250 times per CPU second at HZ=250: the run is long
     # enough for ~1500 of them, so a share's standard error is about 1.1 points.)
+    #
+    # A tick that comes late stands for all the periods it missed (1 + the timer's overruns),
+    # all attributed to the one place the thread was at: unbiased, but on a VM whose ticks
+    # stall (CI once saw one 20.9 % / 79.1 % with --cpu, alone on the machine, wall exact)
+    # a few heavy ticks widen the spread. So a mode that misses runs again, up to 3 runs, and
+    # the pooled samples must fall within the bounds: more samples, same bounds. A profiler
+    # with a bias (samples only at calls or loop headers, the wrong frame) misses every run.
     for mode in cpu wall; do
-      profile "--$mode" -o "$work/ratio-$mode.folded" "$here/ratio.wat" || fail "--$mode: exit status $?"
-      # Shares of the samples kept: a lost sample (a wall tick the collector missed on a busy
-      # machine) is counted as such, not attributed.
-      total=$(kept "$work/ratio-$mode.folded")
-      one=$(samples "$work/ratio-$mode.folded" 'ratio!one;ratio!work ')
-      three=$(samples "$work/ratio-$mode.folded" 'ratio!three;ratio!work ')
-      echo "--$mode samples: one $one, three $three, total $total"
-      [ "$total" -ge 500 ] || fail "--$mode: only $total samples"
-      if [ "$total" -gt 0 ]; then
-        awk -v a="$one" -v b="$three" -v t="$total" -v m="$mode" 'BEGIN {
-          p1 = 100 * a / t; p3 = 100 * b / t
-          printf "--%s shares: one %.1f %%, three %.1f %%\n", m, p1, p3
-          exit !(p1 >= 22 && p1 <= 28 && p3 >= 72 && p3 <= 78) }' ||
-          fail "--$mode: the shares are not 25 % and 75 % within 3 points"
-      fi
+      p_one=0; p_three=0; p_total=0; ok=0
+      for run in 1 2 3; do
+        rm -f "$work/ratio-$mode.folded"
+        profile "--$mode" -o "$work/ratio-$mode.folded" "$here/ratio.wat" ||
+          { fail "--$mode: exit status $?"; break; }
+        # Shares of the samples kept: a lost sample (a wall tick the collector missed on a
+        # busy machine) is counted as such, not attributed.
+        total=$(kept "$work/ratio-$mode.folded")
+        one=$(samples "$work/ratio-$mode.folded" 'ratio!one;ratio!work ')
+        three=$(samples "$work/ratio-$mode.folded" 'ratio!three;ratio!work ')
+        echo "--$mode run $run samples: one $one, three $three, total $total"
+        [ "$total" -ge 500 ] || { fail "--$mode: only $total samples"; break; }
+        p_one=$((p_one + one)); p_three=$((p_three + three)); p_total=$((p_total + total))
+        if awk -v a="$p_one" -v b="$p_three" -v t="$p_total" -v m="$mode" -v r="$run" 'BEGIN {
+            p1 = 100 * a / t; p3 = 100 * b / t
+            printf "--%s shares over %d run(s): one %.1f %%, three %.1f %%\n", m, r, p1, p3
+            exit !(p1 >= 22 && p1 <= 28 && p3 >= 72 && p3 <= 78) }'; then
+          ok=1; break
+        fi
+      done
+      [ "$ok" = 1 ] || fail "--$mode: the shares are not 25 % and 75 % within 3 points"
     done
     ;;
 
