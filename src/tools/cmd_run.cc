@@ -1,4 +1,5 @@
 // wasmscope run [OPTIONS] FILE [ARGS...]: run a WASI command, or call an export (--invoke).
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -18,6 +20,7 @@
 
 #include <unistd.h>
 
+#include "base/leb128.h"
 #include "base/platform/guarded_memory.h"
 #include "compiler/compiler.h"
 #include "diag/coredump.h"
@@ -31,6 +34,10 @@
 
 namespace wasmscope::internal::tools {
 namespace {
+
+/// The most code (bytes of the code section) that `run --tier compiled` compiles at level 2
+/// when no level is chosen: about 3 s of compiling on this project's 2-core machines.
+constexpr uint64_t kJitFullLevelMaxCodeBytes = 256 * 1024;
 
 constexpr const char* kRunUsage =
     "usage: wasmscope run [OPTIONS] FILE [ARGS...]\n"
@@ -64,7 +71,9 @@ constexpr const char* kRunUsage =
     "  --tier interp|compiled  run in the interpreter (default) or compile to native code\n"
     "                       first (LLVM, in process; docs/compiled-tier.md)\n"
     "  --opt-level 0..3     the compiled tier's optimization level: 0 none, 1 light (fast\n"
-    "                       to compile), 2 LLVM's -O2 (the default), 3 LLVM's -O3\n"
+    "                       to compile), 2 LLVM's -O2, 3 LLVM's -O3; default 2, or 1 for a\n"
+    "                       .wasm with over 256 KiB of code (-O2 would take seconds to\n"
+    "                       compile it: use 'wasmscope compile' for its fast code)\n"
     "                       (environment: WASMSCOPE_TIER and WASMSCOPE_OPT_LEVEL set the\n"
     "                       defaults)\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
@@ -330,6 +339,7 @@ struct RunOptions {
   std::string coredump_path;  ///< --coredump-on-trap; empty: none.
   std::optional<uint64_t> deadlock_grace;  ///< --deadlock-grace (0: off); unset: the default.
   bool bounds_chosen = false;              ///< --explicit-bounds given.
+  bool opt_level_chosen = false;           ///< --opt-level or WASMSCOPE_OPT_LEVEL given.
   uint64_t timeout_ns = 0;                 ///< --timeout; 0: none.
   std::string timeout_text;                ///< --timeout as written, for the message.
 };
@@ -401,6 +411,7 @@ RunOptions parse_run_args(const Args& args) {
   }
   if (const char* level = std::getenv("WASMSCOPE_OPT_LEVEL"); level != nullptr && *level != '\0') {
     choose_opt_level(level, &o.config);
+    o.opt_level_chosen = true;
   }
   size_t i = 0;
   auto value_of = [&](const std::string& option) -> const std::string& {
@@ -419,6 +430,7 @@ RunOptions parse_run_args(const Args& args) {
       choose_tier(value_of(a), &o.config);
     } else if (a == "--opt-level") {
       choose_opt_level(value_of(a), &o.config);
+      o.opt_level_chosen = true;
     } else if (a == "--disable") {
       disable_feature(value_of(a), &o.config.features);
     } else if (a == "--max-threads") {
@@ -699,6 +711,25 @@ int cmd_run(const Args& args) {
   return run_program(args, nullptr);
 }
 
+/// The size of {wasm}'s code section (the function bodies), or 0 when it has none or the
+/// bytes are not a well-formed section sequence (the decoder then says what is wrong).
+uint64_t code_section_bytes(std::span<const uint8_t> wasm) {
+  constexpr uint8_t kCodeSection = 10;
+  const uint8_t* p = wasm.data() + std::min<size_t>(wasm.size(), 8);  // magic, version
+  const uint8_t* end = wasm.data() + wasm.size();
+  while (p < end) {
+    const uint8_t id = *p++;
+    uint64_t size = 0;
+    size_t length = 0;
+    if (read_uleb(p, end, 32, &size, &length) != LebStatus::kOk) return 0;
+    p += length;
+    if (size > static_cast<uint64_t>(end - p)) return 0;
+    if (id == kCodeSection) return size;
+    p += size;
+  }
+  return 0;
+}
+
 int run_program(const Args& args, const ProfileRequest* profile_request) {
   RunOptions o = parse_run_args(args);
   const std::string& path = o.path;
@@ -726,12 +757,33 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
                          "memory bounds explicitly\n");
     o.config.bounds = BoundsChecks::kExplicit;
   }
+  // The JIT's default level follows the module's size: LLVM's -O2 takes about 12 s per MB of
+  // code on 2 cores (SQLite's 1.3 MB: 16 s), paid before the program starts, so past
+  // kJitFullLevelMaxCodeBytes of code the JIT compiles at level 1 (SQLite: 2.7 s, its code
+  // about half as fast). Compiling ahead of time (`wasmscope compile`) keeps level 2 for any
+  // size; --opt-level or WASMSCOPE_OPT_LEVEL choose any level (docs/compiled-tier.md).
+  if (compiled == nullptr && !o.opt_level_chosen && o.config.tier == Tier::kCompiled &&
+      code_section_bytes(*bytes) > kJitFullLevelMaxCodeBytes) {
+    o.config.opt_level = 1;
+  }
   Store store(o.config);
   if (compiled == nullptr) {
+    // WASMSCOPE_COMPILE_LOG: one line on stderr saying what the JIT did and what it cost.
+    const char* log = std::getenv("WASMSCOPE_COMPILE_LOG");
+    const bool log_compile = log != nullptr && *log != '\0' && o.config.tier == Tier::kCompiled;
+    const uint64_t code_bytes = log_compile ? code_section_bytes(*bytes) : 0;
+    const auto start = std::chrono::steady_clock::now();
     auto fresh = compile_module(std::move(*bytes), store.config());
     if (!fresh.ok()) {
       std::fprintf(stderr, "%s: %s\n", path.c_str(), fresh.error().to_string().c_str());
       return 1;
+    }
+    if (log_compile) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr,
+                   "wasmscope: compiled %s (%" PRIu64 " bytes of code) at level %u in %.2f s\n",
+                   path.c_str(), code_bytes, store.config().opt_level, seconds);
     }
     compiled = std::move(*fresh);
   }

@@ -37,6 +37,18 @@ printf '\x00asm\x01\x00\x00\x00\x01\x05\xff\xff\xff\xff\x0f' >"$out/huge-count.w
   head -c 33554432 /dev/zero
 } >"$out/huge.wasm"
 
+# A module with 300 KiB of code (300 functions of 341 `i32.const 1; i32.add`, 1 KiB each):
+# more than `run --tier compiled` compiles at level 2 by default. f0(x) = x + 341.
+awk 'BEGIN {
+  print "(module"
+  for (f = 0; f < 300; f++) {
+    printf "  (func (export \"f%d\") (param i32) (result i32)\n    local.get 0\n", f
+    for (i = 0; i < 341; i++) print "    i32.const 1\n    i32.add"
+    print "  )"
+  }
+  print ")"
+}' >"$out/big-code.wat"
+
 # Text: a valid module, and one with a syntax error on line 3.
 printf '(module\n  (func (export "f") (result i32)\n    (i32.const 1)))\n' >"$out/ok.wat"
 printf '(module\n  (func (result i32)\n    (i32.const)))\n' >"$out/bad-syntax.wat"
