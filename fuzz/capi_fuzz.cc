@@ -249,17 +249,19 @@ class Harness {
 
   wasm_engine_t* make_engine() {
     const uint8_t b = in_.byte();
-    if ((b & 0x80) == 0x80) return wasm_engine_new();  // defaults: guard pages, no limits...
+    if ((b & 0xc0) == 0xc0) return wasm_engine_new();  // defaults: guard pages, no limits...
     wasm_config_t* config = wasm_config_new();
     // ...so a fuzzed engine always has memory limits: guard pages reserve address space only,
-    // but explicit checks would allocate whatever a module declares.
+    // but explicit checks would allocate whatever a module declares. A small value stack
+    // keeps store creation cheap (each thread context clears its stack).
     static constexpr uint64_t kMemoryLimits[] = {1, 64 << 10, 1 << 20, 16 << 20};
+    static constexpr uint32_t kStackBytes[] = {64 << 10, 256 << 10, 1 << 20, 100'000};
     (void)wasmscope_config_set_max_memory_bytes(config, kMemoryLimits[b & 3]);
     (void)wasmscope_config_set_bounds(config, static_cast<wasmscope_bounds_t>((b >> 2) & 1));
     (void)wasmscope_config_set_tier(config, WASMSCOPE_TIER_INTERPRETER);
+    (void)wasmscope_config_set_value_stack_bytes(config, kStackBytes[(b >> 4) & 3]);
     if (b & 0x08) (void)wasmscope_config_set_features(config, in_.u32() & 0x1ff);
-    if (b & 0x10) (void)wasmscope_config_set_max_call_depth(config, in_.u32() % 5000);
-    if (b & 0x20) (void)wasmscope_config_set_value_stack_bytes(config, in_.u32() % (1u << 21));
+    if (b & 0x80) (void)wasmscope_config_set_max_call_depth(config, in_.u32() % 5000);
     if (b & 0x40) {
       (void)wasmscope_config_set_max_table_elements(config, in_.u32() % 100'000);
       (void)wasmscope_config_set_max_instances(config, in_.byte() % 8);
