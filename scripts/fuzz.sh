@@ -1,71 +1,147 @@
 #!/usr/bin/env bash
-# Builds a libFuzzer target with clang-16 (ASan + UBSan) in build-fuzz and runs it for SECONDS
-# seconds.
+# Builds libFuzzer targets with clang-16 (ASan + UBSan) and runs them.
 #
-#   scripts/fuzz.sh [TARGET] SECONDS
+#   scripts/fuzz.sh [TARGET] SECONDS       build TARGET in build-fuzz, run it for SECONDS
+#   scripts/fuzz.sh --ci BUILD_DIR SECONDS  build every target in BUILD_DIR, run each for SECONDS
 #
 # TARGET (default decode_validate_fuzz):
 #   decode_validate_fuzz  decode + validate + the DWARF readers + the text parser
 #   exec_fuzz             instantiate and call every export, guard pages against explicit checks
 #   readers_fuzz          the coredump and .cwasm readers
+#   wasi_paths_fuzz       the WASI path sandbox and the path_* functions against a scratch tree
+#   capi_fuzz             sequences of C API calls (wasm.h, wasmscope.h)
 # The first two are seeded with every module of the spec suite (WASM_TESTSUITE, default
-# ../shared/wasm-testsuite beside the checkout), readers_fuzz with fuzz/corpus/readers. New
-# inputs accumulate in build-fuzz/corpus-TARGET; crashes are written to build-fuzz/ as crash-*
-# (keep each in fuzz/crashes/ with its fix and regression test).
+# ../shared/wasm-testsuite beside the checkout), the others with fuzz/corpus/TARGET. New
+# inputs accumulate in BUILD_DIR/corpus-TARGET; crashes are written to BUILD_DIR as crash-*
+# (keep each in fuzz/crashes/ with its fix and regression test). A report of any sanitizer,
+# UBSan's included, ends the run as a failure.
+#
+# --ci is CI's fuzzing step (scripts/test.sh): one configuration, then every target in turn,
+# each printing "fuzz.sh: result TARGET passed|failed"; the exit status is non-zero if the
+# build or any target failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+all_targets=(decode_validate_fuzz exec_fuzz readers_fuzz wasi_paths_fuzz capi_fuzz)
+usage="usage: scripts/fuzz.sh [$(IFS='|'; echo "${all_targets[*]}")] SECONDS
+       scripts/fuzz.sh --ci BUILD_DIR SECONDS"
+
+# configure_and_build DIR TARGET...: the clang-16 fuzzing configuration, built for TARGETs.
+configure_and_build() {
+  local dir=$1
+  shift
+  local -a targets=()
+  for t in "$@"; do targets+=(--target "$t"); done
+  CC=clang-16 CXX=clang++-16 cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DWASMSCOPE_FUZZ=ON -DWASMSCOPE_TESTS=OFF &&
+    cmake --build "$dir" "${targets[@]}"
+}
+
+# suite_seeds DIR: every module (binary and text) that wast2json writes out of the spec suite's
+# scripts, into DIR.
+suite_seeds() {
+  local out=$1 suite=${WASM_TESTSUITE:-$(pwd)/../shared/wasm-testsuite}
+  if [ ! -d "$suite" ]; then
+    echo "fuzz.sh: spec suite not found at $suite (set WASM_TESTSUITE)" >&2
+    return 1
+  fi
+  local n=0
+  while IFS= read -r -d '' wast; do
+    n=$((n + 1))
+    wast2json --enable-all "$wast" -o "$out/s$n.json" >/dev/null 2>&1 || true
+  done < <(find "$suite" -name '*.wast' -print0 | sort -z)
+  rm -f "$out"/*.json
+}
+
+# seed_target TARGET SEEDS SUITE: fills the empty directory SEEDS with TARGET's seed inputs;
+# SUITE is a directory of suite_seeds output (made on first use if empty).
+seed_target() {
+  local target=$1 seeds=$2 suite=$3
+  case $target in
+    decode_validate_fuzz | exec_fuzz)
+      if [ -z "$(ls -A "$suite")" ]; then suite_seeds "$suite" || return 1; fi
+      cp "$suite"/* "$seeds/"
+      # exec_fuzz runs modules: the text ones only slow it down.
+      if [ "$target" = exec_fuzz ]; then rm -f "$seeds"/*.wat; fi
+      ;;
+    *) cp "fuzz/corpus/${target%_fuzz}"/* "$seeds/" ;;
+  esac
+}
+
+# run_target DIR TARGET SECONDS SUITE: seeds and runs DIR/fuzz/TARGET for SECONDS; its log is
+# DIR/fuzz-TARGET.log. Returns libFuzzer's exit status.
+run_target() {
+  local dir=$1 target=$2 seconds=$3 suite=$4
+  local seeds
+  seeds=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-seeds.XXXXXX")
+  if ! seed_target "$target" "$seeds" "$suite"; then
+    rm -rf "$seeds"
+    return 1
+  fi
+  echo "fuzz.sh: $(find "$seeds" -type f | wc -l) seed inputs for $target"
+  mkdir -p "$dir/corpus-$target"
+  local log=$dir/fuzz-$target.log status
+  # wasi_paths_fuzz rebuilds its scratch tree under $TMPDIR after most inputs: on tmpfs that
+  # runs ten times as many inputs as on /tmp's ext4 (whose inode allocation dominates).
+  local tmp=${TMPDIR:-/tmp}
+  if [ "$target" = wasi_paths_fuzz ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then tmp=/dev/shm; fi
+  set +e
+  (cd "$dir" && TMPDIR=$tmp UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+    "./fuzz/$target" "corpus-$target" "$seeds" -max_total_time="$seconds" \
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1) 2>&1 | tee "$log" |
+    grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)'
+  status=${PIPESTATUS[0]}
+  set -e
+  rm -rf "$seeds"
+  local runs
+  runs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' | tail -n 1)
+  echo "fuzz.sh: $target: ${runs:-unknown} executions in ${seconds}s, exit status $status"
+  return "$status"
+}
+
+ci=false
+dir=build-fuzz
 target=decode_validate_fuzz
-if [ $# -eq 2 ]; then
+if [ "${1:-}" = --ci ]; then
+  if [ $# -ne 3 ]; then echo "$usage" >&2; exit 2; fi
+  ci=true
+  dir=$2
+  shift 2
+elif [ $# -eq 2 ]; then
   target=$1
   shift
 fi
 if [ $# -ne 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
-  echo "usage: scripts/fuzz.sh [decode_validate_fuzz|exec_fuzz|readers_fuzz] SECONDS" >&2
+  echo "$usage" >&2
   exit 2
 fi
-case $target in
-  decode_validate_fuzz | exec_fuzz | readers_fuzz) ;;
-  *) echo "fuzz.sh: unknown target $target" >&2; exit 2 ;;
-esac
 seconds=$1
+if ! $ci && ! [[ " ${all_targets[*]} " == *" $target "* ]]; then
+  echo "fuzz.sh: unknown target $target" >&2
+  exit 2
+fi
 
 scripts/install-deps.sh
-CC=clang-16 CXX=clang++-16 cmake -G Ninja -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DWASMSCOPE_FUZZ=ON -DWASMSCOPE_TESTS=OFF
-cmake --build build-fuzz --target "$target"
+suite=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-suite-seeds.XXXXXX")
+trap 'rm -rf "$suite"' EXIT
 
-seeds=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-seeds.XXXXXX")
-trap 'rm -rf "$seeds"' EXIT
-if [ "$target" = readers_fuzz ]; then
-  cp fuzz/corpus/readers/* "$seeds/"
-else
-  suite=${WASM_TESTSUITE:-$(pwd)/../shared/wasm-testsuite}
-  if [ ! -d "$suite" ]; then
-    echo "fuzz.sh: spec suite not found at $suite (set WASM_TESTSUITE)" >&2
-    exit 1
-  fi
-  # Seeds: every module (binary and text) that wast2json writes out of the suite's scripts.
-  n=0
-  while IFS= read -r -d '' wast; do
-    n=$((n + 1))
-    wast2json --enable-all "$wast" -o "$seeds/s$n.json" >/dev/null 2>&1 || true
-  done < <(find "$suite" -name '*.wast' -print0 | sort -z)
-  rm -f "$seeds"/*.json
-  # exec_fuzz runs modules: the text ones only slow it down.
-  [ "$target" = exec_fuzz ] && rm -f "$seeds"/*.wat
+if ! $ci; then
+  configure_and_build "$dir" "$target"
+  run_target "$dir" "$target" "$seconds" "$suite"
+  exit $?
 fi
-echo "fuzz.sh: $(find "$seeds" -type f | wc -l) seed inputs for $target"
 
-corpus=build-fuzz/corpus-$target
-mkdir -p "$corpus"
-log=build-fuzz/fuzz-$target.log
-set +e
-(cd build-fuzz && "./fuzz/$target" "../$corpus" "$seeds" -max_total_time="$seconds" \
-  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1) 2>&1 | tee "$log" |
-  grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)'
-status=${PIPESTATUS[0]}
-set -e
-runs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' | tail -n 1)
-echo "fuzz.sh: $target: ${runs:-unknown} executions in ${seconds}s, exit status $status"
+if ! configure_and_build "$dir" "${all_targets[@]}"; then
+  echo "fuzz.sh: the fuzzing build FAILED"
+  exit 1
+fi
+status=0
+for t in "${all_targets[@]}"; do
+  if run_target "$dir" "$t" "$seconds" "$suite"; then
+    echo "fuzz.sh: result $t passed"
+  else
+    echo "fuzz.sh: result $t failed"
+    status=1
+  fi
+done
 exit "$status"
