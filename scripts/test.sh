@@ -7,7 +7,9 @@
 # scripts/check-abi.sh compares libwasmscope.so's ABI with the baseline in abi/. A third
 # configuration, clang-16 under ThreadSanitizer in build-ci-tsan, builds and runs only the live
 # stack capture, threads, wasi-threads guest and multi-threaded profiler tests (labels
-# "capture", "threads", "mt-guests", "profiler_mt").
+# "capture", "threads", "mt-guests", "profiler_mt"). The last, clang-16 libFuzzer in
+# build-fuzz-ci, builds the five fuzz targets and runs each for FUZZ_SECONDS (60) from its seeds
+# (scripts/fuzz.sh --ci): each target counts as one test.
 # Exits non-zero if any build or test fails. The last line sums all runs as
 # "N passed, N failed, N skipped": a skipped test is not counted as passed, and a
 # configuration that does not build counts as one failure. No test may run longer than
@@ -115,6 +117,26 @@ BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_soak_t
   run_config "clang-16 TSan (capture, threads and mt-guests tests)" build-ci-tsan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=thread || status=1
 echo "=== (TSan configuration done: $SECONDS s since the start)"
+
+# libFuzzer: decode_validate_fuzz, exec_fuzz, readers_fuzz, wasi_paths_fuzz and capi_fuzz, each
+# for FUZZ_SECONDS from its seeds, built and run by scripts/fuzz.sh --ci (the configuration and
+# flags of scripts/fuzz.sh; RelWithDebInfo, ASan+UBSan). A crash, hang, leak or sanitizer report
+# fails its target; inputs are kept in build-fuzz-ci (crash-*, corpus-TARGET). Each target is
+# one test; a build that fails counts as one failure.
+echo "=== clang-16 libFuzzer: build in build-fuzz-ci, each target for ${FUZZ_SECONDS:-60} s"
+fuzz_log=$(mktemp "${TMPDIR:-/tmp}/wasmscope-fuzz-ci.XXXXXX")
+scripts/fuzz.sh --ci build-fuzz-ci "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
+fuzz_status=${PIPESTATUS[0]}
+fuzz_passed=$(grep -cE '^fuzz.sh: result [a-z_]+ passed$' "$fuzz_log")
+fuzz_failed=$(grep -cE '^fuzz.sh: result [a-z_]+ failed$' "$fuzz_log")
+if [ "$fuzz_status" -ne 0 ] && [ "$fuzz_failed" -eq 0 ]; then
+  fuzz_failed=1  # the build (or the script itself) failed before any target ran
+fi
+rm -f "$fuzz_log"
+total_passed=$((total_passed + fuzz_passed))
+total_failed=$((total_failed + fuzz_failed))
+if [ "$fuzz_status" -ne 0 ]; then status=1; fi
+echo "=== clang-16 libFuzzer: $fuzz_passed passed, $fuzz_failed failed ($SECONDS s since the start)"
 
 echo
 if [ "$status" -eq 0 ]; then
