@@ -9,7 +9,7 @@
 // WASI programs, thread dumps, and deletion of any handle at any point and of the rest in a
 // fuzzed order at the end. The harness never uses a handle after deleting it; the library may
 // not crash, trip a sanitizer, leak (LeakSanitizer), or run a finalizer other than exactly
-// once. A watchdog interrupts guest code that runs past 50 ms (a spin, a deep recursion).
+// once. A watchdog interrupts guest code that runs past 10 ms (a spin, a deep recursion).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -281,7 +281,7 @@ class Harness {
     wasm_store_t* store = wasm_store_new(engines_[in_.byte() & 1]);
     if (store == nullptr) violation("wasm_store_new failed");
     wasmscope_watchdog_options_t options{};
-    options.deadline_ms = 50;
+    options.deadline_ms = 10;
     options.policy = WASMSCOPE_HANG_INTERRUPT;
     options.on_report = silent_report;
     stores_.push_back({store, wasmscope_watchdog_new(store, &options), nullptr});
@@ -575,10 +575,22 @@ class Harness {
     wasm_val_delete(&v);
     wasm_val_delete(&copy);
     wasm_globaltype_t* type = wasm_global_type(g);
-    const wasm_valkind_t kind = (in_.byte() & 7) == 0 ? WASM_I64 : wasm_valtype_kind(wasm_globaltype_content(type));
+    const wasm_valkind_t content = wasm_valtype_kind(wasm_globaltype_content(type));
+    const bool mutable_global = wasm_globaltype_mutability(type) == WASM_VAR;
     wasm_globaltype_delete(type);
+    const wasm_valkind_t kind = (in_.byte() & 7) == 0 ? WASM_I64 : content;
     wasm_val_t value = value_of(kind, store_or_null(), false);
     wasm_global_set(g, &value);
+    // A mutable global of that kind now holds the number set (references may be refused:
+    // another store's function, say).
+    if (!mutable_global || kind != content || wasm_valkind_is_ref(kind) || kind == WASMSCOPE_V128) {
+      return;
+    }
+    wasm_val_t now;
+    wasm_global_get(g, &now);
+    if (now.kind != kind || std::memcmp(&now.of, &value.of, kind == WASM_I32 || kind == WASM_F32 ? 4 : 8) != 0) {
+      violation("wasm_global_get does not return what wasm_global_set set");
+    }
   }
 
   void table() {
@@ -594,8 +606,11 @@ class Harness {
       case 0: wasm_ref_delete(wasm_table_get(t, index)); break;
       case 1: (void)wasm_table_set(t, index, ref); break;
       case 2: (void)wasm_table_grow(t, index % 300, ref); break;
-      default: (void)wasm_table_size(t); break;
+      default: break;
     }
+    wasm_tabletype_t* after = wasm_table_type(t);
+    if (wasm_tabletype_limits(after)->min != wasm_table_size(t)) violation("table size mismatch");
+    wasm_tabletype_delete(after);
   }
 
   void memory() {
