@@ -195,9 +195,29 @@ struct StoreEntry {
 };
 
 enum class Op : uint8_t {
-  kNewStore, kNewModule, kNewModuleFromInput, kValidate, kReflect, kSerialize, kShare,
-  kInstantiate, kExports, kExportByName, kCall, kGlobal, kTable, kMemory, kNewObject,
-  kForeign, kHostInfo, kTrapInspect, kCopyVectors, kCopyHandle, kDelete, kWasi, kDump,
+  kNewStore,
+  kNewModule,
+  kNewModuleFromInput,
+  kValidate,
+  kReflect,
+  kSerialize,
+  kShare,
+  kInstantiate,
+  kExports,
+  kExportByName,
+  kCall,
+  kGlobal,
+  kTable,
+  kMemory,
+  kNewObject,
+  kForeign,
+  kHostInfo,
+  kTrapInspect,
+  kCopyVectors,
+  kCopyHandle,
+  kDelete,
+  kWasi,
+  kDump,
   kCount
 };
 
@@ -207,7 +227,8 @@ class Harness {
 
   void run() {
     make_engines();
-    for (int i = 0; i < kMaxOps && !in_.done(); ++i) step();
+    for (int i = 0; i < kMaxOps && !in_.done(); ++i)
+      step();
     delete_everything();
   }
 
@@ -225,7 +246,8 @@ class Harness {
   std::vector<wasm_val_t> args_for(const wasm_functype_t* type, wasm_store_t* store) {
     const wasm_valtype_vec_t* params = wasm_functype_params(type);
     std::vector<wasm_val_t> args(params->size);
-    for (size_t i = 0; i < params->size; ++i) args[i] = value_of(wasm_valtype_kind(params->data[i]), store, false);
+    for (size_t i = 0; i < params->size; ++i)
+      args[i] = value_of(wasm_valtype_kind(params->data[i]), store, false);
     return args;
   }
   /// A value of {kind}; an {owned} reference is a new handle, else one borrowed from the pools.
@@ -233,13 +255,26 @@ class Harness {
     wasm_val_t v{};
     v.kind = kind;
     switch (kind) {
-      case WASM_I32: v.of.i32 = static_cast<int32_t>(small_or_any()); break;
-      case WASM_I64: v.of.i64 = static_cast<int64_t>(small_or_any()) * ((in_.byte() & 1) ? -1 : 1); break;
-      case WASM_F32: v.of.f32 = static_cast<float>(small_or_any()) / 3.0f; break;
-      case WASM_F64: v.of.f64 = static_cast<double>(in_.u64()); break;
-      case WASM_EXTERNREF: v.of.ref = ref_of(store, false, owned); break;
-      case WASM_FUNCREF: v.of.ref = ref_of(store, true, owned); break;
-      default: break;
+      case WASM_I32:
+        v.of.i32 = static_cast<int32_t>(small_or_any());
+        break;
+      case WASM_I64:
+        v.of.i64 = static_cast<int64_t>(small_or_any()) * ((in_.byte() & 1) ? -1 : 1);
+        break;
+      case WASM_F32:
+        v.of.f32 = static_cast<float>(small_or_any()) / 3.0f;
+        break;
+      case WASM_F64:
+        v.of.f64 = static_cast<double>(in_.u64());
+        break;
+      case WASM_EXTERNREF:
+        v.of.ref = ref_of(store, false, owned);
+        break;
+      case WASM_FUNCREF:
+        v.of.ref = ref_of(store, true, owned);
+        break;
+      default:
+        break;
     }
     return v;
   }
@@ -297,7 +332,9 @@ class Harness {
   T* pick(const std::vector<T*>& pool) {
     return pool.empty() ? nullptr : pool[in_.pick(pool.size())];
   }
-  StoreEntry* pick_store() { return stores_.empty() ? nullptr : &stores_[in_.pick(stores_.size())]; }
+  StoreEntry* pick_store() {
+    return stores_.empty() ? nullptr : &stores_[in_.pick(stores_.size())];
+  }
 
   /// A reference for a value of {store}: null, a function, or a foreign object (externref).
   wasm_ref_t* ref_of(wasm_store_t* store, bool func, bool owned) {
@@ -333,30 +370,54 @@ class Harness {
     const auto op = static_cast<Op>(in_.pick(static_cast<size_t>(Op::kCount)));
     if (trace()) std::fprintf(stderr, "capi_fuzz: op %d\n", static_cast<int>(op));
     switch (op) {
-      case Op::kNewStore: return new_store();
-      case Op::kNewModule: return new_module(builtins()[in_.pick(builtins().size())]);
-      case Op::kNewModuleFromInput: return new_module_from_input();
-      case Op::kValidate: return validate();
-      case Op::kReflect: return reflect();
-      case Op::kSerialize: return serialize();
-      case Op::kShare: return share();
-      case Op::kInstantiate: return instantiate();
-      case Op::kExports: return exports();
-      case Op::kExportByName: return export_by_name();
-      case Op::kCall: return call();
-      case Op::kGlobal: return global();
-      case Op::kTable: return table();
-      case Op::kMemory: return memory();
-      case Op::kNewObject: return new_object();
-      case Op::kForeign: return keep(&foreigns_, wasm_foreign_new(store_or_null()), wasm_foreign_delete);
-      case Op::kHostInfo: return host_info();
-      case Op::kTrapInspect: return trap_inspect();
-      case Op::kCopyVectors: return copy_vectors();
-      case Op::kCopyHandle: return copy_handle();
-      case Op::kDelete: return delete_one();
-      case Op::kWasi: return wasi();
-      case Op::kDump: return dump();
-      case Op::kCount: break;
+      case Op::kNewStore:
+        return new_store();
+      case Op::kNewModule:
+        return new_module(builtins()[in_.pick(builtins().size())]);
+      case Op::kNewModuleFromInput:
+        return new_module_from_input();
+      case Op::kValidate:
+        return validate();
+      case Op::kReflect:
+        return reflect();
+      case Op::kSerialize:
+        return serialize();
+      case Op::kShare:
+        return share();
+      case Op::kInstantiate:
+        return instantiate();
+      case Op::kExports:
+        return exports();
+      case Op::kExportByName:
+        return export_by_name();
+      case Op::kCall:
+        return call();
+      case Op::kGlobal:
+        return global();
+      case Op::kTable:
+        return table();
+      case Op::kMemory:
+        return memory();
+      case Op::kNewObject:
+        return new_object();
+      case Op::kForeign:
+        return keep(&foreigns_, wasm_foreign_new(store_or_null()), wasm_foreign_delete);
+      case Op::kHostInfo:
+        return host_info();
+      case Op::kTrapInspect:
+        return trap_inspect();
+      case Op::kCopyVectors:
+        return copy_vectors();
+      case Op::kCopyHandle:
+        return copy_handle();
+      case Op::kDelete:
+        return delete_one();
+      case Op::kWasi:
+        return wasi();
+      case Op::kDump:
+        return dump();
+      case Op::kCount:
+        break;
     }
   }
 
@@ -368,8 +429,8 @@ class Harness {
   void new_module(const std::vector<uint8_t>& bytes) {
     wasm_store_t* store = store_or_null();
     if (store == nullptr) return;
-    const wasm_byte_vec_t binary{bytes.size(),
-                                 const_cast<wasm_byte_t*>(reinterpret_cast<const wasm_byte_t*>(bytes.data()))};
+    const wasm_byte_vec_t binary{
+        bytes.size(), const_cast<wasm_byte_t*>(reinterpret_cast<const wasm_byte_t*>(bytes.data()))};
     keep(&modules_, wasm_module_new(store, &binary), wasm_module_delete);
   }
 
@@ -510,10 +571,12 @@ class Harness {
     std::vector<wasm_extern_t*> imports = imports_for(s->store, module, &made);
     const wasm_extern_vec_t vec{imports.size(), imports.data()};
     wasm_trap_t* trap = nullptr;
-    wasm_instance_t* instance = wasm_instance_new(s->store, module, &vec, in_.bit() ? &trap : nullptr);
+    wasm_instance_t* instance =
+        wasm_instance_new(s->store, module, &vec, in_.bit() ? &trap : nullptr);
     keep(&instances_, instance, wasm_instance_delete);
     keep_trap(trap);
-    for (wasm_extern_t* e : made) keep_extern(e);
+    for (wasm_extern_t* e : made)
+      keep_extern(e);
   }
 
   void exports() {
@@ -532,11 +595,11 @@ class Harness {
   }
 
   void export_by_name() {
-    static constexpr const char* kNames[] = {"add", "call_host", "div", "load", "store", "grow",
-                                             "pass_refs", "call_table", "etable_set", "spin",
-                                             "recurse", "multi", "v128", "memory", "table",
-                                             "etable", "g_i32", "g_ext", "g_fun", "g_f64",
-                                             "size", "peek", "_start", "write", "", "nope"};
+    static constexpr const char* kNames[] = {
+        "add",        "call_host",  "div",   "load",    "store", "grow",  "pass_refs",
+        "call_table", "etable_set", "spin",  "recurse", "multi", "v128",  "memory",
+        "table",      "etable",     "g_i32", "g_ext",   "g_fun", "g_f64", "size",
+        "peek",       "_start",     "write", "",        "nope"};
     keep_extern(wasmscope_instance_export(pick(instances_), kNames[in_.pick(std::size(kNames))]));
   }
 
@@ -548,7 +611,8 @@ class Harness {
     std::vector<wasm_val_t> args = args_for(type, store_or_null());
     const uint8_t b = in_.byte();
     if ((b & 15) == 1) args.push_back(value_of(WASM_I32, nullptr, false));
-    if ((b & 15) == 2 && !args.empty()) args[0].kind = args[0].kind == WASM_I32 ? WASM_F64 : WASM_I32;
+    if ((b & 15) == 2 && !args.empty())
+      args[0].kind = args[0].kind == WASM_I32 ? WASM_F64 : WASM_I32;
     const size_t room = (b & 0x30) == 0x30 ? 0 : wasm_func_result_arity(func);
     std::vector<wasm_val_t> results(room);
     const wasm_val_vec_t arg_vec{args.size(), args.data()};
@@ -561,7 +625,8 @@ class Harness {
       wasm_byte_vec_delete(&message);
     }
     keep_trap(trap);
-    for (wasm_val_t& v : results) wasm_val_delete(&v);
+    for (wasm_val_t& v : results)
+      wasm_val_delete(&v);
     wasm_functype_delete(type);
   }
 
@@ -588,7 +653,8 @@ class Harness {
     }
     wasm_val_t now;
     wasm_global_get(g, &now);
-    if (now.kind != kind || std::memcmp(&now.of, &value.of, kind == WASM_I32 || kind == WASM_F32 ? 4 : 8) != 0) {
+    if (now.kind != kind ||
+        std::memcmp(&now.of, &value.of, kind == WASM_I32 || kind == WASM_F32 ? 4 : 8) != 0) {
       violation("wasm_global_get does not return what wasm_global_set set");
     }
   }
@@ -603,10 +669,17 @@ class Harness {
     wasm_tabletype_delete(type);
     wasm_ref_t* ref = ref_of(store_or_null(), funcs && (b & 4) == 0, false);
     switch (b & 3) {
-      case 0: wasm_ref_delete(wasm_table_get(t, index)); break;
-      case 1: (void)wasm_table_set(t, index, ref); break;
-      case 2: (void)wasm_table_grow(t, index % 300, ref); break;
-      default: break;
+      case 0:
+        wasm_ref_delete(wasm_table_get(t, index));
+        break;
+      case 1:
+        (void)wasm_table_set(t, index, ref);
+        break;
+      case 2:
+        (void)wasm_table_grow(t, index % 300, ref);
+        break;
+      default:
+        break;
     }
     wasm_tabletype_t* after = wasm_table_type(t);
     if (wasm_tabletype_limits(after)->min != wasm_table_size(t)) violation("table size mismatch");
@@ -634,14 +707,15 @@ class Harness {
   void new_object() {
     wasm_store_t* store = store_or_null();
     const uint8_t b = in_.byte();
-    static constexpr wasm_valkind_t kKinds[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64,
-                                                WASM_EXTERNREF, WASM_FUNCREF};
-    const wasm_limits_t limits{in_.byte() % 4u, (b & 0x80) ? wasm_limits_max_default : in_.byte() % 8u};
+    static constexpr wasm_valkind_t kKinds[] = {WASM_I32, WASM_I64,       WASM_F32,
+                                                WASM_F64, WASM_EXTERNREF, WASM_FUNCREF};
+    const wasm_limits_t limits{in_.byte() % 4u,
+                               (b & 0x80) ? wasm_limits_max_default : in_.byte() % 8u};
     wasm_externtype_t* type = nullptr;
     switch (b & 3) {
       case 0:
-        type = wasm_globaltype_as_externtype(wasm_globaltype_new(
-            wasm_valtype_new(kKinds[(b >> 2) % 6]), (b >> 5) & 1));
+        type = wasm_globaltype_as_externtype(
+            wasm_globaltype_new(wasm_valtype_new(kKinds[(b >> 2) % 6]), (b >> 5) & 1));
         break;
       case 1:
         type = wasm_tabletype_as_externtype(
@@ -655,8 +729,10 @@ class Harness {
         const size_t np = (b >> 2) & 3, nr = (b >> 4) & 3;
         wasm_valtype_vec_new_uninitialized(&params, np);
         wasm_valtype_vec_new_uninitialized(&results, nr);
-        for (size_t i = 0; i < np; ++i) params.data[i] = wasm_valtype_new(kKinds[in_.pick(6)]);
-        for (size_t i = 0; i < nr; ++i) results.data[i] = wasm_valtype_new(kKinds[in_.pick(6)]);
+        for (size_t i = 0; i < np; ++i)
+          params.data[i] = wasm_valtype_new(kKinds[in_.pick(6)]);
+        for (size_t i = 0; i < nr; ++i)
+          results.data[i] = wasm_valtype_new(kKinds[in_.pick(6)]);
         type = wasm_functype_as_externtype(wasm_functype_new(&params, &results));
         break;
       }
@@ -668,10 +744,18 @@ class Harness {
   void host_info() {
     wasm_ref_t* ref = nullptr;
     switch (in_.byte() & 3) {
-      case 0: ref = wasm_extern_as_ref(pick(externs_)); break;
-      case 1: ref = wasm_instance_as_ref(pick(instances_)); break;
-      case 2: ref = wasm_module_as_ref(pick(modules_)); break;
-      default: ref = wasm_trap_as_ref(pick(traps_)); break;
+      case 0:
+        ref = wasm_extern_as_ref(pick(externs_));
+        break;
+      case 1:
+        ref = wasm_instance_as_ref(pick(instances_));
+        break;
+      case 2:
+        ref = wasm_module_as_ref(pick(modules_));
+        break;
+      default:
+        ref = wasm_trap_as_ref(pick(traps_));
+        break;
     }
     if (ref == nullptr) return;
     (void)wasm_ref_get_host_info(ref);
@@ -702,7 +786,8 @@ class Harness {
     (void)wasm_frame_func_index(copy);
     (void)wasm_frame_module_offset(copy);
     wasm_instance_t* frame_instance = wasm_frame_instance(origin);
-    if (frame_instance != nullptr && in_.bit()) keep(&instances_, wasm_instance_copy(frame_instance), wasm_instance_delete);
+    if (frame_instance != nullptr && in_.bit())
+      keep(&instances_, wasm_instance_copy(frame_instance), wasm_instance_delete);
     wasm_frame_delete(origin);
     wasm_frame_delete(copy);
     wasm_frame_vec_t trace;
@@ -736,10 +821,18 @@ class Harness {
 
   void copy_handle() {
     switch (in_.byte() % 5) {
-      case 0: keep_extern(wasm_extern_copy(pick(externs_))); break;
-      case 1: keep(&instances_, wasm_instance_copy(pick(instances_)), wasm_instance_delete); break;
-      case 2: keep(&modules_, wasm_module_copy(pick(modules_)), wasm_module_delete); break;
-      case 3: keep_trap(wasm_trap_copy(pick(traps_))); break;
+      case 0:
+        keep_extern(wasm_extern_copy(pick(externs_)));
+        break;
+      case 1:
+        keep(&instances_, wasm_instance_copy(pick(instances_)), wasm_instance_delete);
+        break;
+      case 2:
+        keep(&modules_, wasm_module_copy(pick(modules_)), wasm_module_delete);
+        break;
+      case 3:
+        keep_trap(wasm_trap_copy(pick(traps_)));
+        break;
       default: {
         wasm_ref_t* ref = wasm_extern_as_ref(pick(externs_));
         wasm_ref_t* copy = wasm_ref_copy(ref);
@@ -767,12 +860,18 @@ class Harness {
       const size_t i = (first + k) % 6;
       if (!pools[i]) continue;
       switch (i) {
-        case 0: return delete_from(&externs_, wasm_extern_delete);
-        case 1: return delete_from(&instances_, wasm_instance_delete);
-        case 2: return delete_from(&modules_, wasm_module_delete);
-        case 3: return delete_from(&traps_, wasm_trap_delete);
-        case 4: return delete_from(&foreigns_, wasm_foreign_delete);
-        default: return delete_store();
+        case 0:
+          return delete_from(&externs_, wasm_extern_delete);
+        case 1:
+          return delete_from(&instances_, wasm_instance_delete);
+        case 2:
+          return delete_from(&modules_, wasm_module_delete);
+        case 3:
+          return delete_from(&traps_, wasm_trap_delete);
+        case 4:
+          return delete_from(&foreigns_, wasm_foreign_delete);
+        default:
+          return delete_store();
       }
     }
   }
@@ -802,7 +901,8 @@ class Harness {
       (void)wasmscope_wasi_config_set_stdio(config, dev_null(), dev_null(), dev_null());
       s->wasi = wasmscope_wasi_new(s->store, config);
       wasmscope_wasi_config_delete(config);
-      if (s->wasi == nullptr) violation(std::string("wasmscope_wasi_new: ") + wasmscope_last_error());
+      if (s->wasi == nullptr)
+        violation(std::string("wasmscope_wasi_new: ") + wasmscope_last_error());
     }
     wasm_module_t* module = pick(modules_);
     if (module == nullptr) return;
@@ -844,7 +944,8 @@ class Harness {
            !traps_.empty() || !foreigns_.empty()) {
       delete_one();
     }
-    for (wasmscope_watchdog_t* w : orphan_watchdogs_) wasmscope_watchdog_delete(w);
+    for (wasmscope_watchdog_t* w : orphan_watchdogs_)
+      wasmscope_watchdog_delete(w);
     wasm_engine_delete(engines_[0]);
     wasm_engine_delete(engines_[1]);
   }
@@ -886,7 +987,8 @@ wasm_trap_t* host_callback(void* env, const wasm_val_vec_t* args, wasm_val_vec_t
       ++g_depth;
       wasm_trap_t* trap = wasm_func_call(f, &arg_vec, &result_vec);
       --g_depth;
-      for (wasm_val_t& v : inner_results) wasm_val_delete(&v);
+      for (wasm_val_t& v : inner_results)
+        wasm_val_delete(&v);
       wasm_functype_delete(type);
       if (trap != nullptr) return trap;  // the inner trap ends the outer call too
       break;
@@ -896,8 +998,10 @@ wasm_trap_t* host_callback(void* env, const wasm_val_vec_t* args, wasm_val_vec_t
       char text[256];
       const int32_t n = wasmscope_copy_callstack(wasmscope_current_thread(), frames, 8, 0, 100,
                                                  nullptr, text, sizeof text);
-      for (int32_t i = 0; i < n; ++i) (void)wasmscope_frame_name(&frames[i], text, sizeof text);
-      (void)wasmscope_thread_dump(wasmscope_current_thread(), nullptr, b >> 7, 100, text, sizeof text);
+      for (int32_t i = 0; i < n; ++i)
+        (void)wasmscope_frame_name(&frames[i], text, sizeof text);
+      (void)wasmscope_thread_dump(wasmscope_current_thread(), nullptr, b >> 7, 100, text,
+                                  sizeof text);
       break;
     }
     default:

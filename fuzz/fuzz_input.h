@@ -21,7 +21,8 @@ class FuzzInput {
   bool bit() { return (byte() & 1) != 0; }
   uint32_t u32() {
     uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t{byte()} << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      v |= uint32_t{byte()} << (8 * i);
     return v;
   }
   uint64_t u64() {

@@ -17,6 +17,7 @@
 //   - every fd the resolver returns, and every fd path_open puts in the table, is (by
 //     /proc/self/fd) beneath the directory it was resolved from, and is no inode of outside/;
 //   - open_parent's name is one component (no '/', not empty, not "..");
+//   - a resolution that changes nothing ends the same way (same errno) in both modes;
 //   - filestat and readlink reveal no inode or link of outside/;
 //   - after the input, everything outside root/ (BASE, jail/, outside/: names, types, sizes,
 //     contents, link targets, mtimes, ctimes, link counts) is as it was;
@@ -65,6 +66,12 @@ constexpr const char* kOutsideLinkText = "outside-link-target";
 /// The mtime path_filestat_set_times sets: outside/ never has it.
 constexpr uint64_t kFuzzMtimeNs = 1'234'567'890'123'456'789ull;
 
+/// WASI_PATHS_FUZZ_TRACE=1 prints each resolution and its result (to read what an input does).
+bool trace() {
+  static const bool on = std::getenv("WASI_PATHS_FUZZ_TRACE") != nullptr;
+  return on;
+}
+
 [[noreturn]] void violation(const std::string& what) {
   std::fprintf(stderr, "wasi_paths_fuzz: %s\n", what.c_str());
   std::abort();
@@ -107,7 +114,8 @@ std::string read_file(const std::string& path) {
   if (fd < 0) return "<unreadable>";
   char buf[512];
   ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    text.append(buf, static_cast<size_t>(n));
   ::close(fd);
   return text;
 }
@@ -134,8 +142,8 @@ void snapshot(const std::string& path, const std::string& skip, Snapshot* out) {
     e.content = "<missing>";
     return;
   }
-  e = {st.st_mode, st.st_nlink, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-       st.st_ctim.tv_sec, st.st_ctim.tv_nsec, st.st_dev, st.st_ino, {}};
+  e = {st.st_mode,        st.st_nlink,        st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+       st.st_ctim.tv_sec, st.st_ctim.tv_nsec, st.st_dev,  st.st_ino,         {}};
   if (S_ISREG(st.st_mode)) {
     e.content = read_file(path);
   } else if (S_ISLNK(st.st_mode)) {
@@ -156,7 +164,7 @@ void snapshot(const std::string& path, const std::string& skip, Snapshot* out) {
 struct Scratch {
   std::string base, jail, root, outside;
   int root_fd = -1;
-  Snapshot outside_state;                           ///< BASE without root/'s contents.
+  Snapshot outside_state;                            ///< BASE without root/'s contents.
   std::set<std::pair<dev_t, ino_t>> outside_inodes;  ///< Every inode of {outside_state}.
 };
 
@@ -183,15 +191,15 @@ void populate_root(const Scratch& s) {
   make_dir(r + "/dir/sub");
   make_file(r + "/dir/sub/deep", "deep");
   make_dir(r + "/empty");
-  make_link("file", r + "/rel");                 // inside
-  make_link("dir", r + "/dir_link");             // inside, a directory
-  make_link("dir/", r + "/slash_link");          // inside, with a trailing '/'
-  make_link("../file", r + "/dir/up");           // climbs, stays inside
-  make_link("..", r + "/dir/dotdot");            // root/ itself: one more ".." escapes
+  make_link("file", r + "/rel");         // inside
+  make_link("dir", r + "/dir_link");     // inside, a directory
+  make_link("dir/", r + "/slash_link");  // inside, with a trailing '/'
+  make_link("../file", r + "/dir/up");   // climbs, stays inside
+  make_link("..", r + "/dir/dotdot");    // root/ itself: one more ".." escapes
   make_link("sub/../../dir/sub/deep", r + "/dir/zigzag");
-  make_link("dir/up", r + "/chain");             // a chain ending inside
+  make_link("dir/up", r + "/chain");  // a chain ending inside
   make_link(".", r + "/dot");
-  make_link("..", r + "/dotdot");                // escapes
+  make_link("..", r + "/dotdot");  // escapes
   make_link("../outside/secret", r + "/esc_rel");
   make_link("../outside", r + "/esc_dir");
   make_link("../../outside/secret", r + "/dir/esc_deep");
@@ -243,7 +251,8 @@ Scratch* make_scratch() {
   s->root_fd = ::open(s->root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (s->root_fd < 0) violation("setup: cannot open root");
   snapshot(s->base, s->root, &s->outside_state);
-  for (const auto& [path, e] : s->outside_state) s->outside_inodes.insert({e.dev, e.ino});
+  for (const auto& [path, e] : s->outside_state)
+    s->outside_inodes.insert({e.dev, e.ino});
   std::atexit(remove_scratch);
   std::fprintf(stderr, "wasi_paths_fuzz: scratch tree %s; openat2 %s\n", s->base.c_str(),
                uses_openat2() ? "available" : "unavailable (both modes walk)");
@@ -279,8 +288,8 @@ std::string fd_path(int fd) {
 }
 
 bool beneath(const std::string& path, const std::string& dir) {
-  return path == dir ||
-         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                         path[dir.size()] == '/');
 }
 
 bool is_outside_inode(dev_t dev, ino_t ino) {
@@ -307,13 +316,14 @@ int count_open_fds() {
 
 /// Names that exist somewhere in the tree (or that operations may create).
 constexpr const char* kNames[] = {
-    "file",         "dir",        "inner",     "sub",          "deep",         "empty",
-    "rel",          "dir_link",   "slash_link", "up",          "dotdot",       "zigzag",
-    "chain",        "dot",        "esc_rel",   "esc_dir",      "esc_deep",     "esc_via_link",
-    "abs",          "abs_dir",    "abs_dangling", "abs_dir_slash",       "loop1",        "loop2",
-    "self",         "dangling",   "dangling_dir", "dangling_out", "dangling_jail", "missing",
-    "new",          "new2",       "outside",   "secret",       "jail",         "root",
-    "created",      "link",       "also_secret",
+    "file",         "dir",           "inner",        "sub",           "deep",
+    "empty",        "rel",           "dir_link",     "slash_link",    "up",
+    "dotdot",       "zigzag",        "chain",        "dot",           "esc_rel",
+    "esc_dir",      "esc_deep",      "esc_via_link", "abs",           "abs_dir",
+    "abs_dangling", "abs_dir_slash", "loop1",        "loop2",         "self",
+    "dangling",     "dangling_dir",  "dangling_out", "dangling_jail", "missing",
+    "new",          "new2",          "outside",      "secret",        "jail",
+    "root",         "created",       "link",         "also_secret",
 };
 
 /// One path component.
@@ -368,15 +378,29 @@ std::string read_path(FuzzInput& in) {
 constexpr uint32_t kMemorySize = 64 << 10;
 constexpr uint32_t kPathRoom = 12 << 10;
 constexpr uint32_t kPathA = 0x1000, kPathB = kPathA + kPathRoom, kPathC = kPathB + kPathRoom;
-constexpr uint32_t kOut = 0x100;          // filestat (64 bytes) or the opened fd
-constexpr uint32_t kOutUsed = 0x180;      // readlink's bufused
+constexpr uint32_t kOut = 0x100;      // filestat (64 bytes) or the opened fd
+constexpr uint32_t kOutUsed = 0x180;  // readlink's bufused
 constexpr uint32_t kReadBuf = kPathC + kPathRoom;
 constexpr uint32_t kReadRoom = 4096;
 static_assert(kReadBuf + kReadRoom <= kMemorySize);
 
 enum class Op : uint8_t {
-  kResolve, kOpen, kOpenParent, kPathOpen, kFilestat, kMkdir, kUnlink, kRmdir, kRename,
-  kSymlink, kReadlink, kLink, kSetTimes, kClose, kSwitchMode, kCount
+  kResolve,
+  kOpen,
+  kOpenParent,
+  kPathOpen,
+  kFilestat,
+  kMkdir,
+  kUnlink,
+  kRmdir,
+  kRename,
+  kSymlink,
+  kReadlink,
+  kLink,
+  kSetTimes,
+  kClose,
+  kSwitchMode,
+  kCount
 };
 
 class Session {
@@ -394,22 +418,38 @@ class Session {
   void step(FuzzInput& in) {
     const auto op = static_cast<Op>(in.pick(static_cast<size_t>(Op::kCount)));
     switch (op) {
-      case Op::kResolve: return resolve(in, /*open_flags=*/-1);
-      case Op::kOpen: return resolve(in, open_flags(in.byte()));
-      case Op::kOpenParent: return open_parent_of(in);
-      case Op::kPathOpen: return path_open_of(in);
-      case Op::kFilestat: return filestat(in);
-      case Op::kMkdir: return on_name(in, path_create_directory);
-      case Op::kUnlink: return on_name(in, path_unlink_file);
-      case Op::kRmdir: return on_name(in, path_remove_directory);
-      case Op::kRename: return rename(in);
-      case Op::kSymlink: return symlink(in);
-      case Op::kReadlink: return readlink(in);
-      case Op::kLink: return link(in);
-      case Op::kSetTimes: return set_times(in);
-      case Op::kClose: return close_one(in);
-      case Op::kSwitchMode: return force_manual_resolution_for_testing(uses_openat2());
-      case Op::kCount: break;
+      case Op::kResolve:
+        return resolve(in, /*open_flags=*/-1);
+      case Op::kOpen:
+        return resolve(in, open_flags(in.byte()));
+      case Op::kOpenParent:
+        return open_parent_of(in);
+      case Op::kPathOpen:
+        return path_open_of(in);
+      case Op::kFilestat:
+        return filestat(in);
+      case Op::kMkdir:
+        return on_name(in, path_create_directory);
+      case Op::kUnlink:
+        return on_name(in, path_unlink_file);
+      case Op::kRmdir:
+        return on_name(in, path_remove_directory);
+      case Op::kRename:
+        return rename(in);
+      case Op::kSymlink:
+        return symlink(in);
+      case Op::kReadlink:
+        return readlink(in);
+      case Op::kLink:
+        return link(in);
+      case Op::kSetTimes:
+        return set_times(in);
+      case Op::kClose:
+        return close_one(in);
+      case Op::kSwitchMode:
+        return force_manual_resolution_for_testing(uses_openat2());
+      case Op::kCount:
+        break;
     }
   }
 
@@ -436,6 +476,7 @@ class Session {
     std::vector<Slot> slots(args);
     WasiCall c(*wasi_, nullptr, GuestMemory(memory_.data(), memory_.size()), slots.data());
     const Errno e = fn(c);
+    if (trace()) std::fprintf(stderr, "wasi_paths_fuzz:   path call = %d\n", static_cast<int>(e));
     check_table();
     return e;
   }
@@ -475,9 +516,51 @@ class Session {
       violation("open_beneath returned " + std::to_string(static_cast<int>(e)) + " with fd " +
                 std::to_string(fd) + " for '" + printable(path) + "'");
     }
-    if (fd < 0) return;
-    UniqueFd owned(fd);
-    check_fd(fd, base_path, "open_beneath('" + printable(path) + "')");
+    if (trace()) {
+      std::fprintf(stderr, "wasi_paths_fuzz: open_beneath(%s, '%s', %#x, follow %d) = %d (%s)\n",
+                   base_path.c_str(), printable(path).c_str(), open_flags, follow,
+                   static_cast<int>(e), uses_openat2() ? "openat2" : "walk");
+    }
+    if (fd >= 0) {
+      UniqueFd owned(fd);
+      check_fd(fd, base_path, "open_beneath('" + printable(path) + "')");
+    }
+    // (A base that is no directory is refused at different steps: the walk refuses a ".." at
+    // the base before looking at it, the kernel a non-directory first. The path_* functions
+    // never pass one: they answer kNotDir.)
+    struct stat st;
+    const bool base_is_dir = ::fstat(base, &st) == 0 && S_ISDIR(st.st_mode);
+    if (base_is_dir && changes_nothing(open_flags))
+      compare_modes(base, path, open_flags, follow, e);
+  }
+
+  /// Whether opening with {flags} leaves the tree as it was (so both modes see one tree),
+  /// with flags the callers use: openat2 refuses O_PATH with anything but O_DIRECTORY (and
+  /// O_NOFOLLOW, O_CLOEXEC) where openat ignores the rest, and no caller asks for that.
+  static bool changes_nothing(int flags) {
+    if ((flags & O_PATH) != 0) return (flags & ~(O_PATH | O_DIRECTORY)) == 0;
+    return (flags & (O_CREAT | O_TRUNC)) == 0 && (flags & O_TMPFILE) != O_TMPFILE &&
+           (flags & O_ACCMODE) == O_RDONLY;
+  }
+
+  /// The other resolution mode must end the same way ({got} in this one), as
+  /// SandboxModes.ManualWalkMatchesOpenat2 requires for its fixed cases.
+  static void compare_modes(int base, const std::string& path, int flags, bool follow, Errno got) {
+    const bool walking = !uses_openat2();
+    force_manual_resolution_for_testing(!walking);
+    if (uses_openat2() == walking) {  // openat2 exists: there is another mode to ask
+      int fd = -1;
+      const Errno other = open_beneath(base, path, flags, 0644, follow, &fd);
+      UniqueFd owned(fd);
+      if (other != got) {
+        violation("open_beneath('" + printable(path) + "', flags " + std::to_string(flags) +
+                  ", follow " + std::to_string(follow) +
+                  "): " + (walking ? "the walk" : "openat2") + " says " +
+                  std::to_string(static_cast<int>(got)) + ", " +
+                  (walking ? "openat2 " : "the walk ") + std::to_string(static_cast<int>(other)));
+      }
+    }
+    force_manual_resolution_for_testing(walking);
   }
 
   void open_parent_of(FuzzInput& in) {
@@ -504,10 +587,14 @@ class Session {
     const uint32_t lookup = b & 1;
     const uint16_t oflags = (b >> 1) & 0xF;
     if (oflags & (kOflagCreat | kOflagTrunc)) mutated_ = true;
-    static constexpr uint64_t kRightChoices[] = {
-        0, rights::kFdRead, rights::kFdWrite, rights::kFdRead | rights::kFdWrite,
-        rights::kFdReaddir | rights::kPathOpen, rights::kDirectory, rights::kFile,
-        rights::kDirectory | rights::kFile};
+    static constexpr uint64_t kRightChoices[] = {0,
+                                                 rights::kFdRead,
+                                                 rights::kFdWrite,
+                                                 rights::kFdRead | rights::kFdWrite,
+                                                 rights::kFdReaddir | rights::kPathOpen,
+                                                 rights::kDirectory,
+                                                 rights::kFile,
+                                                 rights::kDirectory | rights::kFile};
     const uint64_t base_rights = kRightChoices[(b >> 5) & 7];
     const uint8_t r = in.byte();
     const uint64_t inheriting = kRightChoices[r & 7];
@@ -515,8 +602,15 @@ class Session {
     if (base_rights & rights::kFdWrite) mutated_ = true;  // O_TRUNC-free, but say so anyway
     const uint32_t dir = pick_dir(in);
     const uint32_t len = put(kPathA, read_path(in));
-    const Errno e = call(path_open, {dir, lookup, kPathA, len, oflags, base_rights, inheriting,
-                                     fdflags, kOut});
+    const Errno e =
+        call(path_open, {dir, lookup, kPathA, len, oflags, base_rights, inheriting, fdflags, kOut});
+    if (trace()) {
+      std::fprintf(
+          stderr, "wasi_paths_fuzz: path_open(%u, '%s', oflags %#x) = %d\n", dir,
+          printable(std::string(reinterpret_cast<const char*>(memory_.data() + kPathA), len))
+              .c_str(),
+          oflags, static_cast<int>(e));
+    }
     if (e != Errno::kSuccess) return;
     uint32_t fd;
     std::memcpy(&fd, memory_.data() + kOut, 4);
@@ -638,7 +732,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool mutated = false;
   {
     Session session(s);
-    for (int i = 0; i < kMaxOps && !in.done(); ++i) session.step(in);
+    for (int i = 0; i < kMaxOps && !in.done(); ++i)
+      session.step(in);
     mutated = session.mutated();
   }
   force_manual_resolution_for_testing(false);
