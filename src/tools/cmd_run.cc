@@ -762,16 +762,16 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   // kJitFullLevelMaxCodeBytes of code the JIT compiles at level 1 (SQLite: 2.7 s, its code
   // about half as fast). Compiling ahead of time (`wasmscope compile`) keeps level 2 for any
   // size; --opt-level or WASMSCOPE_OPT_LEVEL choose any level (docs/compiled-tier.md).
-  if (compiled == nullptr && !o.opt_level_chosen && o.config.tier == Tier::kCompiled &&
-      code_section_bytes(*bytes) > kJitFullLevelMaxCodeBytes) {
+  const bool jit = compiled == nullptr && o.config.tier == Tier::kCompiled;
+  const uint64_t code_bytes = jit ? code_section_bytes(*bytes) : 0;
+  if (jit && !o.opt_level_chosen && code_bytes > kJitFullLevelMaxCodeBytes) {
     o.config.opt_level = 1;
   }
   Store store(o.config);
   if (compiled == nullptr) {
     // WASMSCOPE_COMPILE_LOG: one line on stderr saying what the JIT did and what it cost.
     const char* log = std::getenv("WASMSCOPE_COMPILE_LOG");
-    const bool log_compile = log != nullptr && *log != '\0' && o.config.tier == Tier::kCompiled;
-    const uint64_t code_bytes = log_compile ? code_section_bytes(*bytes) : 0;
+    const bool log_compile = jit && log != nullptr && *log != '\0';
     const auto start = std::chrono::steady_clock::now();
     auto fresh = compile_module(std::move(*bytes), store.config());
     if (!fresh.ok()) {
