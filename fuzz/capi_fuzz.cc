@@ -315,11 +315,18 @@ class Harness {
     if (stores_.size() >= kMaxStores) return;
     wasm_store_t* store = wasm_store_new(engines_[in_.byte() & 1]);
     if (store == nullptr) violation("wasm_store_new failed");
+    stores_.push_back({store, watch(store), nullptr});
+  }
+
+  /// A watchdog that interrupts {store}'s guest calls after 10 ms.
+  static wasmscope_watchdog_t* watch(wasm_store_t* store) {
     wasmscope_watchdog_options_t options{};
     options.deadline_ms = 10;
     options.policy = WASMSCOPE_HANG_INTERRUPT;
     options.on_report = silent_report;
-    stores_.push_back({store, wasmscope_watchdog_new(store, &options), nullptr});
+    wasmscope_watchdog_t* watchdog = wasmscope_watchdog_new(store, &options);
+    if (watchdog == nullptr) violation("wasmscope_watchdog_new failed");
+    return watchdog;
   }
 
   // ---- Picking from the pools ----
@@ -883,6 +890,9 @@ class Harness {
     StoreEntry s = stores_[i];
     stores_.erase(stores_.begin() + static_cast<ptrdiff_t>(i));
     if (in_.bit()) {
+      // Its functions stay callable through the pools: a new watchdog takes over (kept to the
+      // end) before the old one goes while the store still lives, so a spin still ends.
+      orphan_watchdogs_.push_back(watch(s.store));
       wasmscope_watchdog_delete(s.watchdog);
     } else {
       orphan_watchdogs_.push_back(s.watchdog);

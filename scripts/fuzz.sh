@@ -13,7 +13,8 @@
 # The first two are seeded with every module of the spec suite (WASM_TESTSUITE, default
 # ../shared/wasm-testsuite beside the checkout), the others with fuzz/corpus/TARGET. New
 # inputs accumulate in BUILD_DIR/corpus-TARGET; crashes are written to BUILD_DIR as crash-*
-# (keep each in fuzz/crashes/ with its fix and regression test). A report of any sanitizer,
+# (keep each as fuzz/crashes/NAME-WHAT, NAME the target without _fuzz, with its fix and
+# regression test; every run replays them). A report of any sanitizer,
 # UBSan's included, ends the run as a failure.
 #
 # --ci is CI's fuzzing step (scripts/test.sh): one configuration, then every target in turn,
@@ -66,6 +67,12 @@ seed_target() {
       ;;
     *) cp "fuzz/corpus/${target%_fuzz}"/* "$seeds/" ;;
   esac
+  # Every kept crash input of the target (fuzz/crashes/NAME-*, NAME the target without _fuzz)
+  # runs first in every run, CI's included: a regression fails the step at once.
+  local kept
+  for kept in "fuzz/crashes/${target%_fuzz}"-*; do
+    if [ -f "$kept" ]; then cp "$kept" "$seeds/"; fi
+  done
 }
 
 # run_target DIR TARGET SECONDS SUITE: seeds and runs DIR/fuzz/TARGET for SECONDS; its log is

@@ -324,7 +324,7 @@ std::vector<uint8_t> module_with_locals(const std::vector<std::pair<uint32_t, ui
 
 }  // namespace
 
-// exec_fuzz's out-of-memory input (fuzz/crashes/oom-four-billion-locals.wasm): 4,294,967,231
+// exec_fuzz's out-of-memory input (fuzz/crashes/exec-oom-four-billion-locals.wasm): 4,294,967,231
 // i32 locals and 2 i64 are valid by the spec (below 2^32) but no engine keeps that many; like
 // V8 and Wasmtime, wasmscope runs at most 50,000 per function, checked before the translator
 // expands them (compile_module translates for both tiers).
