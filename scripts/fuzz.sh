@@ -96,7 +96,7 @@ run_target() {
   (cd "$dir" && TMPDIR=$tmp UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
     "./fuzz/$target" "corpus-$target" "$seeds" -max_total_time="$seconds" \
     -rss_limit_mb=2048 -timeout=10 -print_final_stats=1) 2>&1 | tee "$log" |
-    grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)'
+    grep -vE '^(#[0-9]+\s+(NEW|REDUCE|pulse)|\s+NEW_FUNC)'
   status=${PIPESTATUS[0]}
   set -e
   rm -rf "$seeds"

@@ -23,6 +23,9 @@ total_passed=0
 total_failed=0
 total_skipped=0
 status=0
+# "CONFIGURATION: TEST" for each failure, repeated at the end beside the sums: CI may show
+# only the last lines of the output.
+failures=()
 
 # run_config NAME BUILD_DIR CC CXX [CMAKE_ARGS...]: configures, builds and tests one
 # configuration. With BUILD_TARGETS set (a space-separated list) it builds only those targets;
@@ -42,11 +45,13 @@ run_config() {
       -DWASMSCOPE_WERROR=ON "$@"; then
     echo "=== $name: configure FAILED"
     total_failed=$((total_failed + 1))
+    failures+=("$name: configure")
     return 1
   fi
   if ! cmake --build "$dir" "${targets[@]}"; then
     echo "=== $name: build FAILED"
     total_failed=$((total_failed + 1))
+    failures+=("$name: build")
     return 1
   fi
   echo "=== $name: ctest"
@@ -59,6 +64,7 @@ run_config() {
   summary=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -n 1)
   if [ -z "$summary" ]; then
     total_failed=$((total_failed + 1))  # ctest itself failed to run
+    failures+=("$name: ctest did not finish")
   else
     local failed all
     failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$summary")
@@ -70,6 +76,12 @@ run_config() {
     total_failed=$((total_failed + failed))
     total_skipped=$((total_skipped + skipped))
     echo "=== $name: $summary ($skipped skipped; tests took $((SECONDS - start)) s)"
+    # ctest lists them after "The following tests FAILED:" as "  12 - name (Failed)".
+    local line
+    while IFS= read -r line; do
+      failures+=("$name: $line")
+    done < <(sed -n '/^The following tests FAILED:/,$p' "$log" |
+             sed -nE 's/^[[:space:]]+[0-9]+ - (.*)$/\1/p' | grep -v '(Skipped)$')
   fi
   return "$result"
 }
@@ -84,6 +96,7 @@ if scripts/check-abi.sh build-ci-gcc; then
   total_passed=$((total_passed + 1))
 else
   total_failed=$((total_failed + 1))
+  failures+=("ABI check")
   status=1
 fi
 # The two slowest whole-program comparisons (the differential fuzzing run against binaryen
@@ -129,8 +142,12 @@ scripts/fuzz.sh --ci build-fuzz-ci "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
 fuzz_status=${PIPESTATUS[0]}
 fuzz_passed=$(grep -cE '^fuzz.sh: result [a-z_]+ passed$' "$fuzz_log")
 fuzz_failed=$(grep -cE '^fuzz.sh: result [a-z_]+ failed$' "$fuzz_log")
+while IFS= read -r target; do
+  failures+=("clang-16 libFuzzer: $target")
+done < <(sed -nE 's/^fuzz.sh: result ([a-z_]+) failed$/\1/p' "$fuzz_log")
 if [ "$fuzz_status" -ne 0 ] && [ "$fuzz_failed" -eq 0 ]; then
   fuzz_failed=1  # the build (or the script itself) failed before any target ran
+  failures+=("clang-16 libFuzzer: the build or fuzz.sh itself")
 fi
 rm -f "$fuzz_log"
 total_passed=$((total_passed + fuzz_passed))
@@ -143,6 +160,7 @@ if [ "$status" -eq 0 ]; then
   echo "test.sh: all builds and tests passed"
 else
   echo "test.sh: FAILED (see above)"
+  for f in "${failures[@]}"; do echo "  failed: $f"; done
 fi
 echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 exit "$status"
