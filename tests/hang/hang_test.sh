@@ -21,17 +21,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Every run of the wait_* and recurse_* cases is bounded, so a broken build fails, not hangs.
 limit=60
 
-# slow.wasm's argument: fib(37) takes seconds in the interpreter, a few hundred milliseconds
-# compiled (WASMSCOPE_TIER=compiled, run's default tier), where fib(42) takes the seconds.
+# slow.wasm's argument: fib(37) takes 0.6 to 3 s in the interpreter (by machine), a few
+# hundred milliseconds compiled (WASMSCOPE_TIER=compiled), where fib(43) takes 1.5 to 5 s.
 # Compiling it first takes about a second: signals sent meanwhile find no guest running yet.
 fib_n=37
-start_delay=0.2
 # recurse.wasm's work per level: the report at 300 ms must find hundreds of frames, but not
 # more than a capture holds (65,536), which compiled code, limited by the native stack, passes.
 recurse_rounds=1000
 if [ "${WASMSCOPE_TIER:-}" = compiled ]; then
   fib_n=43
-  start_delay=2
   recurse_rounds=20000
 fi
 
@@ -191,12 +189,20 @@ case "$case_name" in
     reference
     "$wasmscope" run "$examples/slow.wasm" "$fib_n" >"$work/out" 2>"$work/err" &
     pid=$!
-    sleep "$start_delay"
-    # Until a dump shows the guest running (compiling first takes a while under load).
-    for _ in $(seq 100); do
+    # SIGQUIT is handled from when run opens its dump socket, after compiling (seconds under
+    # load with WASMSCOPE_TIER=compiled); before, it would kill the program. Not a fixed
+    # delay: on a fast machine the compiled fib(43) is over within 2 s.
+    for _ in $(seq 400); do
+      [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] || fail "run opened no dump socket within 20 s"
+    # Until a dump shows the guest running.
+    for _ in $(seq 200); do
       grep -q "^    at slow!fib" "$work/err" && break
-      kill -QUIT "$pid" 2>/dev/null
-      sleep 0.1
+      kill -QUIT "$pid" 2>/dev/null || break
+      sleep 0.05
     done
     for _ in $(seq 20); do
       kill -QUIT "$pid" 2>/dev/null
