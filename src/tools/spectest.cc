@@ -1,5 +1,6 @@
-// wasmscope spectest: runs spec-suite .wast scripts through wast2json, then the decoder and the
-// validator, one script per child process so that no script can crash or hang the whole run.
+// wasmscope spectest: reads spec-suite .wast scripts (with the project's own reader, or through
+// wast2json), then runs their commands, one script per child process so that no script can
+// crash or hang the whole run.
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,13 +8,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "tools/commands.h"
 #include "tools/file_io.h"
 #include "tools/format.h"
 #include "tools/spectest.h"
+#include "tools/wast_reader.h"
 
 namespace wasmscope::internal::tools {
 namespace {
@@ -24,8 +28,9 @@ constexpr const char* kSpectestUsage =
     "usage: wasmscope spectest [OPTIONS] PATH...\n"
     "\n"
     "Runs WebAssembly spec-test scripts. Each PATH is a .wast file or a directory (its *.wast\n"
-    "files, sorted). Every script is converted with 'wast2json --enable-all' (from wabt) into a\n"
-    "fresh temporary directory, then its commands run: 'module' must compile and instantiate,\n"
+    "files, sorted). Every script is read into a fresh temporary directory (by wasmscope's own\n"
+    "reader, or with --reader wast2json by 'wast2json --enable-all' from wabt), then its\n"
+    "commands run: 'module' must compile and instantiate,\n"
     "'assert_malformed' must be rejected as malformed (text by the text parser),\n"
     "'assert_invalid' must be rejected by the validator, actions run and their results, traps\n"
     "and link errors are checked; the totals per command type say where failures are.\n"
@@ -42,18 +47,21 @@ constexpr const char* kSpectestUsage =
     "  --tier interp|compiled      run modules in the interpreter (default) or compiled to\n"
     "                              native code (LLVM)\n"
     "  --opt-level 0..3            the compiled tier's optimization level (default 2)\n"
+    "  --reader own|wast2json      who reads the scripts: wasmscope's reader (default; text\n"
+    "                              modules go to wasmscope's text parser) or wabt's wast2json\n"
     "  --no-fork                   run scripts in this process (for debugging)\n"
     "  --help, -h                  show this help\n"
     "\n"
     "The last line is 'N passed, N failed, N skipped' (nothing is skipped any more: every\n"
     "instruction executes; the column stays for scripts that parse it). Environment: WAST2JSON names the\n"
-    "wast2json program (default: found on PATH).\n"
+    "wast2json program for --reader wast2json (default: found on PATH).\n"
     "\n"
     "exit status: 0 nothing failed, 1 something failed, 2 usage error\n";
 
 struct Options {
   bool verbose = false;
   bool fork = true;
+  bool use_wast2json = false;
   unsigned timeout_seconds = 600;
   StoreConfig config;
   std::optional<std::string> expected_failures_path;
@@ -91,6 +99,12 @@ Options parse_options(const Args& args) {
       options_done = true;
     } else if (arg == "--verbose" || arg == "-v") {
       options.verbose = true;
+    } else if (arg == "--reader") {
+      const std::string& reader = value();
+      if (reader != "own" && reader != "wast2json") {
+        throw UsageError("spectest: --reader is 'own' or 'wast2json', not '" + reader + "'");
+      }
+      options.use_wast2json = reader == "wast2json";
     } else if (arg == "--no-fork") {
       options.fork = false;
     } else if (arg == "--expected-failures") {
@@ -178,20 +192,48 @@ ScriptResult run_script_isolated(const std::string& json_path, const Script& scr
   return read_script_result(result_path);
 }
 
+/// Converts {script} into {json_path} with wast2json; "" or why it failed.
+std::string convert_with_wast2json(const Script& script, const Options& options,
+                                   const std::string& wast2json, const std::string& json_path,
+                                   const std::string& log_path) {
+  const ProcessStatus converted = run_program(
+      {wast2json, "--enable-all", script.path, "-o", json_path}, log_path, options.timeout_seconds);
+  if (converted.ok()) return "";
+  std::string log = read_text_prefix(log_path, 2000);
+  while (!log.empty() && std::isspace(static_cast<unsigned char>(log.back())))
+    log.pop_back();
+  return cat("wast2json failed (", converted.describe(options.timeout_seconds), "): ", log);
+}
+
+/// Converts {script} into {json_path} with the project's reader; "" or why it failed.
+std::string convert_with_own_reader(const Script& script, const std::string& dir,
+                                    const std::string& json_path) {
+  Result<std::vector<uint8_t>> bytes = read_file(script.path);
+  if (!bytes.ok()) return cat("cannot read script: ", bytes.error().message);
+  try {
+    const std::string_view source(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    const nlohmann::json commands = read_wast(source, dir, "x");
+    std::ofstream out(json_path);
+    out << commands.dump();
+    out.close();
+    if (!out) return "cannot write " + json_path;
+  } catch (const std::exception& e) {
+    return cat("cannot read script: ", e.what());
+  }
+  return "";
+}
+
 ScriptResult run_one(const Script& script, const Options& options, const std::string& wast2json,
                      const std::set<uint32_t>& expected_lines) {
   TempDir temp("wasmscope-spectest");
   const std::string json_path = temp.path() + "/x.json";
-  const std::string log_path = temp.path() + "/wast2json.log";
-  const ProcessStatus converted = run_program(
-      {wast2json, "--enable-all", script.path, "-o", json_path}, log_path, options.timeout_seconds);
-  if (!converted.ok()) {
+  const std::string problem =
+      options.use_wast2json ? convert_with_wast2json(script, options, wast2json, json_path,
+                                                     temp.path() + "/wast2json.log")
+                            : convert_with_own_reader(script, temp.path(), json_path);
+  if (!problem.empty()) {
     ScriptResult result;
-    std::string log = read_text_prefix(log_path, 2000);
-    while (!log.empty() && std::isspace(static_cast<unsigned char>(log.back())))
-      log.pop_back();
-    result.fail_script(script.label, cat("wast2json failed (",
-                                         converted.describe(options.timeout_seconds), "): ", log));
+    result.fail_script(script.label, problem);
     return result;
   }
   try {
@@ -250,8 +292,10 @@ int cmd_spectest(const Args& args) {
     }
   }
   const char* override_path = std::getenv("WAST2JSON");
-  const std::optional<std::string> wast2json =
-      find_program(override_path && *override_path ? override_path : "wast2json");
+  std::optional<std::string> wast2json = std::string();
+  if (options.use_wast2json) {
+    wast2json = find_program(override_path && *override_path ? override_path : "wast2json");
+  }
   if (!wast2json) {
     std::fprintf(stderr,
                  "wasmscope spectest: error: wast2json not found on PATH; install the Debian "

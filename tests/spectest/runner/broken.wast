@@ -1,2 +1,3 @@
-;; Not a valid script: wast2json rejects it, and the runner must report that as a failure.
+;; Not a valid script: both readers (wasmscope's and wast2json) reject it, and the runner must
+;; report that as a failure.
 (module (func)
