@@ -338,6 +338,10 @@ Result<void> FunctionTranslator::translate_instr() {
       return translate_call(op, instr_.index);
     case Op::Drop:
       pop();
+      // Dropping the value the last instruction produced emits nothing, so an entry pushed
+      // next (a local.get) would sit where that value was: without this, `i32.const 1;
+      // i32.const 2; drop; local.get 0; i32.add` folded the dropped 2 into the add.
+      if (last_.entry >= stack_.size()) last_.valid = false;
       return {};
     case Op::Select:
     case Op::SelectT: {
