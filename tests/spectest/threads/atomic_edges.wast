@@ -125,3 +125,27 @@
 (assert_trap (invoke "wait64" (i32.const 0) (i64.const 0) (i64.const 0)) "expected shared memory")
 (assert_return (invoke "notify" (i32.const 0) (i32.const 1)) (i32.const 0))
 (assert_trap (invoke "notify" (i32.const 2) (i32.const 1)) "unaligned atomic")
+
+;; Read-modify-writes that cannot change memory, results dropped, out of bounds: they trap all
+;; the same. Compiled, LLVM turned such an access into a locked op on the stack that never
+;; touches the guest's memory, so in guard-page mode there was no fault to trap on
+;; (differential test, threads-64385395299d879c).
+(module
+  (memory 1 1 shared)
+  (func (export "add0") (param i32) (drop (i64.atomic.rmw8.add_u offset=4 (local.get 0) (i64.const 0))))
+  (func (export "sub0") (param i32) (drop (i32.atomic.rmw.sub (local.get 0) (i32.const 0))))
+  (func (export "or0") (param i32) (drop (i32.atomic.rmw16.or_u (local.get 0) (i32.const 0))))
+  (func (export "xor0") (param i32) (drop (i64.atomic.rmw.xor (local.get 0) (i64.const 0))))
+  (func (export "and1") (param i32) (drop (i32.atomic.rmw.and (local.get 0) (i32.const -1))))
+  (func (export "cmpxchg_same") (param i32)
+    (drop (i32.atomic.rmw.cmpxchg (local.get 0) (i32.const 0) (i32.const 0))))
+)
+(assert_trap (invoke "add0" (i32.const -65535)) "out of bounds memory access")
+(assert_trap (invoke "add0" (i32.const 65532)) "out of bounds memory access")
+(assert_return (invoke "add0" (i32.const 65531)))
+(assert_trap (invoke "sub0" (i32.const 65536)) "out of bounds memory access")
+(assert_return (invoke "sub0" (i32.const 65532)))
+(assert_trap (invoke "or0" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "xor0" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "and1" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "cmpxchg_same" (i32.const 65536)) "out of bounds memory access")
