@@ -74,13 +74,18 @@ void answer_requests_from(const void* helper_frame) {
 MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
 TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
 
+void on_guarded_fault(TrapLandingPad* pad, const void* ucontext);
+
 }  // namespace
 
 Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
   const uint32_t d = ctx->depth.load(std::memory_order_relaxed);
   if (d >= ctx->max_frames()) return Trap::kCallStackExhausted;
-  // Room for the frames of a trap raised in a signal handler (terminate), which cannot allocate.
+  // Room for the frames of a trap raised in a signal handler (terminate, a guard-page fault),
+  // which cannot allocate.
   if (ctx->native_trap_frames.capacity() < 4096) ctx->native_trap_frames.reserve(4096);
+  static const bool fault_hook_set = (set_fault_trap_hook(on_guarded_fault), true);
+  (void)fault_hook_set;
   NativeActivation act;
   act.previous = ctx->native.activation.load(std::memory_order_relaxed);
   act.record_index = d;
@@ -124,6 +129,20 @@ void walk_for_trap(ExecContext* ctx, TrapLandingPad* pad, const NativeRegs& regs
   // As the fault handler does: the pad saved no signal mask, so restore the interrupted one.
   pthread_sigmask(SIG_SETMASK, &static_cast<const ucontext_t*>(ucontext)->uc_sigmask, nullptr);
   siglongjmp(pad->jump, 1);
+}
+
+/// The fault handler's hook ({set_fault_trap_hook}): a guard-page fault in compiled code is
+/// an out-of-bounds trap whose frames must be walked before the jump unwinds them, from the
+/// faulting instruction itself (exact). A fault in the interpreter leaves its records in place.
+// async-signal-safe
+void on_guarded_fault(TrapLandingPad* pad, const void* ucontext) {
+  const NativeRegs regs = regs_from_ucontext(ucontext);
+  const CodeMap::Range* range = nullptr;
+  if (regs.pc == 0 || find_code_map(regs.pc, &range) == nullptr) return;
+  ExecContext* ctx = current_context();
+  if (ctx == nullptr) return;
+  walk_for_trap(ctx, pad, regs);
+  pad->trap = static_cast<uint32_t>(Trap::kOutOfBoundsMemory);
 }
 
 }  // namespace

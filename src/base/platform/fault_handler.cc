@@ -27,6 +27,9 @@ namespace {
 __attribute__((tls_model("initial-exec"))) constinit thread_local std::atomic<TrapLandingPad*>
     t_current_pad{nullptr};
 
+std::atomic<FaultTrapHook> g_fault_trap_hook{nullptr};
+static_assert(std::atomic<FaultTrapHook>::is_always_lock_free);
+
 std::mutex g_install_mutex;
 bool g_installed = false;  // Guarded by {g_install_mutex}.
 
@@ -39,6 +42,9 @@ void handle_fault(int sig, siginfo_t* info, void* context) {
     pad->armed.store(false, std::memory_order_relaxed);
     pad->fault_address = info->si_addr;
     pad->signal = sig;
+    if (FaultTrapHook hook = g_fault_trap_hook.load(std::memory_order_acquire)) {
+      hook(pad, context);
+    }
     // The pad saved no mask, so put back the one the thread had when it faulted. With our
     // SA_NODEFER and empty mask the kernel changed nothing, but whoever stands between the
     // kernel and us may have: ThreadSanitizer runs user handlers with every signal blocked,
@@ -53,6 +59,14 @@ void handle_fault(int sig, siginfo_t* info, void* context) {
   chain_to_previous(sig, info, context);
   errno = saved_errno;
 }
+
+}  // namespace
+
+void set_fault_trap_hook(FaultTrapHook hook) {
+  g_fault_trap_hook.store(hook, std::memory_order_release);
+}
+
+namespace {
 
 // Owns the alternate signal stack {ensure_alt_stack} made for this thread.
 struct AltStack {

@@ -85,6 +85,14 @@ Result<void> install_fault_handler();
 /// explicit-bounds-check mode then.
 bool fault_handler_active();
 
+/// Called by the fault handler for a fault that becomes a trap, on the faulting thread, before
+/// it jumps to {pad}: the engine walks compiled frames there (the jump unwinds them), and may
+/// set {pad->trap}. {ucontext} is the fault's signal context.
+using FaultTrapHook = void (*)(TrapLandingPad* pad, const void* ucontext);
+
+/// Sets the one hook (null: none). Set it before the first guest call that may fault.
+void set_fault_trap_hook(FaultTrapHook hook);
+
 /// The calling thread's current landing pad, or null.
 // async-signal-safe
 TrapLandingPad* current_landing_pad();
