@@ -164,8 +164,15 @@ Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
     // Another thread may grow a shared memory: acquire pairs with the grower's release store
     // of the size (store.cc), so the pages it covers are accessible. A shared memory's base
     // never moves (it reserves its maximum), so the base load below needs no order.
-    bytes->setAtomic(memory0_shared_ ? llvm::AtomicOrdering::Acquire
-                                      : llvm::AtomicOrdering::Monotonic);
+    // An unshared memory changes size only on this thread, in a call (memory.grow's helper, a
+    // host function), after which LLVM reloads it: a plain load, like the base's, which LLVM
+    // may hoist out of a loop and share between accesses. As a monotonic atomic it was
+    // reloaded at every access: the kernels ran 1.2-2.5x the instructions (docs/performance.md).
+    if (memory0_shared_) {
+      bytes->setAtomic(llvm::AtomicOrdering::Acquire);
+    } else {
+      bytes->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+    }
     bytes->setAlignment(llvm::Align(8));
     Value* end = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, size));
     trap_if(b_.CreateICmpUGT(end, bytes), Trap::kOutOfBoundsMemory);
