@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/stable_sort.h"
 #include "binary/dwarf_reader.h"
 
 namespace wasmscope::internal {
@@ -400,7 +401,7 @@ class LineProgramParser {
   void end_sequence(const Header& h) {
     auto& rows = table_->rows_;
     auto first = rows.begin() + sequence_first_row_;
-    std::stable_sort(first, rows.end(), [](const LineTable::Row& a, const LineTable::Row& b) {
+    internal::stable_sort(first, rows.end(), [](const LineTable::Row& a, const LineTable::Row& b) {
       return a.address < b.address;
     });
     // Rows at or past the end belong to no range; an empty range keeps no rows.
@@ -442,8 +443,8 @@ Result<LineTable> LineTable::parse(const Module& module) {
   table.code_start_ = *code_start;
   LineProgramParser parser(module, &table);
   WS_TRY(parser.parse_section(section->data));
-  std::stable_sort(table.sequences_.begin(), table.sequences_.end(),
-                   [](const Sequence& a, const Sequence& b) { return a.begin < b.begin; });
+  internal::stable_sort(table.sequences_.begin(), table.sequences_.end(),
+                        [](const Sequence& a, const Sequence& b) { return a.begin < b.begin; });
   return table;
 }
 

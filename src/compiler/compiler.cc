@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/stable_sort.h"
 #include "compiler/func_gen.h"
 #include "compiler/load_sink.h"
 #include "compiler/native_code.h"
@@ -1332,8 +1333,8 @@ std::vector<std::vector<uint32_t>> partition_functions(const Module& m, size_t n
   std::vector<uint32_t> by_size(m.functions.size());
   for (uint32_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
   auto size_of = [&](uint32_t i) { return m.functions[i].code.end - m.functions[i].code.begin; };
-  std::stable_sort(by_size.begin(), by_size.end(),
-                   [&](uint32_t a, uint32_t b) { return size_of(a) > size_of(b); });
+  internal::stable_sort(by_size.begin(), by_size.end(),
+                        [&](uint32_t a, uint32_t b) { return size_of(a) > size_of(b); });
   std::vector<std::vector<uint32_t>> parts(n);
   std::vector<uint64_t> load(n, 0);
   for (uint32_t i : by_size) {

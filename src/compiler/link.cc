@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/stable_sort.h"
 #include "compiler/compiler.h"
 #include "compiler/native_code.h"
 #include "compiler/plugin.h"
@@ -115,8 +116,10 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
       return tier_error("the code map has overlapping functions");
     }
   }
-  std::stable_sort(map->lines.begin(), map->lines.end(),
-                   [](const CodeMap::Line& a, const CodeMap::Line& b) { return a.address < b.address; });
+  internal::stable_sort(map->lines.begin(), map->lines.end(),
+                        [](const CodeMap::Line& a, const CodeMap::Line& b) {
+                          return a.address < b.address;
+                        });
   return {};
 }
 

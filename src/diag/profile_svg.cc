@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/stable_sort.h"
 #include "diag/profile.h"
 #include "diag/profile_format_internal.h"
 
@@ -128,8 +129,8 @@ class FlameTree {
       order.push_back(c);
     // Threads keep the profile's order; frames are sorted by name, as flame graphs are.
     if (nodes_[index].kind != NodeKind::kRoot) {
-      std::stable_sort(order.begin(), order.end(),
-                       [&](size_t a, size_t b) { return nodes_[a].name < nodes_[b].name; });
+      internal::stable_sort(order.begin(), order.end(),
+                            [&](size_t a, size_t b) { return nodes_[a].name < nodes_[b].name; });
     }
     uint64_t at = start;
     for (const size_t c : order) {
