@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "base/platform/fault_handler.h"
 #include "engine/compiled.h"
 #include "engine/instance_data.h"
 
@@ -190,6 +191,8 @@ uint32_t CodeMap::wasm_offset(uintptr_t pc) const {
 
 void register_code_map(const CodeMap* map) {
   if (map->ranges.empty()) return;
+  // Compiled code exists from now on: its guard-page faults need their frames walked.
+  set_fault_trap_hook(on_guarded_fault);
   std::lock_guard<std::mutex> lock(g_writers);
   auto* next = new Snapshot;
   if (Snapshot* now = g_snapshot.load(std::memory_order_acquire)) next->entries = now->entries;

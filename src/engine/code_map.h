@@ -20,6 +20,7 @@
 namespace wasmscope::internal {
 
 struct CompiledModule;
+struct TrapLandingPad;
 
 /// One entry of compiled code into the frames of a thread: where it left for the host, if it
 /// did (the frame pointer and return address of the compiled caller; 0 while compiled code
@@ -103,6 +104,13 @@ uint32_t expand_records(const FrameRecord* records, uint32_t depth, const Native
 /// and jumps to the landing pad with trap "interrupted".
 // async-signal-safe
 void service_native_requests(ExecContext* ctx, const void* ucontext);
+
+/// The fault handler's hook ({set_fault_trap_hook}, set by {register_code_map}): a guard-page
+/// fault in compiled code is an out-of-bounds trap whose frames must be walked before the
+/// jump unwinds them, from the faulting instruction itself (exact). A fault in the
+/// interpreter leaves its records in place.
+// async-signal-safe
+void on_guarded_fault(TrapLandingPad* pad, const void* ucontext);
 
 /// {expand_records} of a thread whose frames are frozen (held in a host call, parked,
 /// waiting), into a vector. Not for signal handlers.

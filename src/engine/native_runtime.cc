@@ -74,8 +74,6 @@ void answer_requests_from(const void* helper_frame) {
 MemoryData* memory(NativeView* vm, uint32_t index) { return vm->memories[index]; }
 TableData* table(NativeView* vm, uint32_t index) { return vm->tables[index]; }
 
-void on_guarded_fault(TrapLandingPad* pad, const void* ucontext);
-
 }  // namespace
 
 Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
@@ -84,8 +82,6 @@ Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
   // Room for the frames of a trap raised in a signal handler (terminate, a guard-page fault),
   // which cannot allocate.
   if (ctx->native_trap_frames.capacity() < 4096) ctx->native_trap_frames.reserve(4096);
-  static const bool fault_hook_set = (set_fault_trap_hook(on_guarded_fault), true);
-  (void)fault_hook_set;
   NativeActivation act;
   act.previous = ctx->native.activation.load(std::memory_order_relaxed);
   act.record_index = d;
@@ -131,10 +127,8 @@ void walk_for_trap(ExecContext* ctx, TrapLandingPad* pad, const NativeRegs& regs
   siglongjmp(pad->jump, 1);
 }
 
-/// The fault handler's hook ({set_fault_trap_hook}): a guard-page fault in compiled code is
-/// an out-of-bounds trap whose frames must be walked before the jump unwinds them, from the
-/// faulting instruction itself (exact). A fault in the interpreter leaves its records in place.
-// async-signal-safe
+}  // namespace
+
 void on_guarded_fault(TrapLandingPad* pad, const void* ucontext) {
   const NativeRegs regs = regs_from_ucontext(ucontext);
   const CodeMap::Range* range = nullptr;
@@ -144,8 +138,6 @@ void on_guarded_fault(TrapLandingPad* pad, const void* ucontext) {
   walk_for_trap(ctx, pad, regs);
   pad->trap = static_cast<uint32_t>(Trap::kOutOfBoundsMemory);
 }
-
-}  // namespace
 
 void service_native_requests(ExecContext* ctx, const void* ucontext) {
   const NativeRegs regs = regs_from_ucontext(ucontext);
