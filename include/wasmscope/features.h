@@ -18,12 +18,13 @@ enum class Feature : uint32_t {
   kSimd = 1u << 5,
   kThreads = 1u << 6,
   kTailCall = 1u << 7,
+  kExtendedConst = 1u << 8,  ///< Arithmetic and more globals in constant expressions (3.0).
 };
 
 /// A set of enabled {Feature}s. The default is everything wasmscope implements.
 class Features {
  public:
-  static constexpr uint32_t kAll = 0xff;
+  static constexpr uint32_t kAll = 0x1ff;
   constexpr Features() = default;
   constexpr explicit Features(uint32_t bits) : bits_(bits) {}
   static constexpr Features none() { return Features(0); }

@@ -110,28 +110,48 @@ void eval_const_expr(const InstanceData& instance, const ConstExpr& expr, Slot o
   Instr in;
   out[0] = 0;
   out[1] = 0;
-  // Validation guarantees one value-producing instruction followed by {end}.
+  // Validation guarantees a well-typed sequence leaving one value: pushes of one value and
+  // (extended constants) i32/i64 add, sub and mul of the top two. Integer arithmetic wraps.
+  std::vector<Slot> stack;  // Scalars; a v128 is always the expression's only value.
+  auto binary = [&stack](auto op) {
+    if (stack.size() < 2) return;
+    const Slot rhs = stack.back();
+    stack.pop_back();
+    stack.back() = op(stack.back(), rhs);
+  };
+  auto i32 = [](Slot v) { return static_cast<uint32_t>(v); };
   while (!reader.at_end()) {
     if (!reader.next(&in).ok()) return;
     switch (in.op) {
-      case Op::I32Const: out[0] = static_cast<uint32_t>(in.i32); break;
-      case Op::I64Const: out[0] = static_cast<uint64_t>(in.i64); break;
-      case Op::F32Const: out[0] = in.f32_bits; break;
-      case Op::F64Const: out[0] = in.f64_bits; break;
+      case Op::I32Const: stack.push_back(static_cast<uint32_t>(in.i32)); break;
+      case Op::I64Const: stack.push_back(static_cast<uint64_t>(in.i64)); break;
+      case Op::F32Const: stack.push_back(in.f32_bits); break;
+      case Op::F64Const: stack.push_back(in.f64_bits); break;
       case Op::V128Const:
         std::memcpy(out, in.v128, 16);
-        break;
-      case Op::RefNull: out[0] = 0; break;
-      case Op::RefFunc: out[0] = reinterpret_cast<uintptr_t>(instance.funcs[in.index]); break;
+        return;
+      case Op::RefNull: stack.push_back(0); break;
+      case Op::RefFunc: stack.push_back(reinterpret_cast<uintptr_t>(instance.funcs[in.index])); break;
       case Op::GlobalGet: {
         const GlobalData* g = instance.globals[in.index];
-        out[0] = g->value[0];
-        out[1] = g->value[1];
+        if (g->type.type == ValType::kV128) {
+          out[0] = g->value[0];
+          out[1] = g->value[1];
+          return;
+        }
+        stack.push_back(g->value[0]);
         break;
       }
+      case Op::I32Add: binary([&](Slot a, Slot b) -> Slot { return i32(i32(a) + i32(b)); }); break;
+      case Op::I32Sub: binary([&](Slot a, Slot b) -> Slot { return i32(i32(a) - i32(b)); }); break;
+      case Op::I32Mul: binary([&](Slot a, Slot b) -> Slot { return i32(i32(a) * i32(b)); }); break;
+      case Op::I64Add: binary([](Slot a, Slot b) -> Slot { return a + b; }); break;
+      case Op::I64Sub: binary([](Slot a, Slot b) -> Slot { return a - b; }); break;
+      case Op::I64Mul: binary([](Slot a, Slot b) -> Slot { return a * b; }); break;
       default: break;
     }
   }
+  if (!stack.empty()) out[0] = stack.back();
 }
 
 namespace {

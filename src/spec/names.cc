@@ -37,6 +37,7 @@ const char* feature_name(Feature f) {
     case Feature::kSimd: return "simd";
     case Feature::kThreads: return "threads";
     case Feature::kTailCall: return "tail-call";
+    case Feature::kExtendedConst: return "extended-const";
   }
   return "?";
 }

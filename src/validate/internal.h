@@ -73,8 +73,11 @@ struct ModuleContext {
 Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type);
 
 /// Checks that {expr} is a constant expression producing exactly one {expected}. Marks the
-/// functions it names with {ref.func} as declared in {ctx}.
-Result<void> validate_const_expr(ModuleContext* ctx, const ConstExpr& expr, ValType expected);
+/// functions it names with {ref.func} as declared in {ctx}. With extended constants,
+/// {global.get} may also name the first {defined_globals_visible} defined globals (those
+/// before the global being initialized; all of them in a segment).
+Result<void> validate_const_expr(ModuleContext* ctx, const ConstExpr& expr, ValType expected,
+                                 uint32_t defined_globals_visible = UINT32_MAX);
 
 /// Validates function bodies one after another, reusing its stacks' storage across them.
 class FunctionValidator {

@@ -99,9 +99,10 @@ Result<void> check_definitions(const ModuleContext& ctx) {
 }
 
 Result<void> check_globals(ModuleContext* ctx) {
+  uint32_t defined = 0;
   for (const Global& global : ctx->module.globals) {
     WS_TRY(check_valtype(*ctx, global.init.range.begin, global.type.type));
-    WS_TRY(validate_const_expr(ctx, global.init, global.type.type));
+    WS_TRY(validate_const_expr(ctx, global.init, global.type.type, defined++));
   }
   return {};
 }

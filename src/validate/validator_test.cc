@@ -327,20 +327,53 @@ TEST(ValidatorReferences, UndeclaredFunctionReference) {
 // --- Module level ------------------------------------------------------------------------
 
 TEST(ValidatorConstExpr, Rules) {
-  EXPECT_INVALID("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+  EXPECT_INVALID("(module (global i32 (i32.div_s (i32.const 1) (i32.const 2))))",
                  "constant expression required");
   EXPECT_INVALID("(module (global i32 (i64.const 0)))", "type mismatch");
   EXPECT_INVALID("(module (global i32 (i32.const 0) (i32.const 0)))", "type mismatch");
-  // Only imported, immutable globals.
-  EXPECT_INVALID("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))",
-                 "unknown global");
+  // Immutable globals only; imported ones always, defined ones before the initialized one.
   EXPECT_INVALID(R"((module (import "m" "g" (global (mut i32)))
       (global i32 (global.get 0))))",
                  "constant expression required");
   EXPECT_VALID(R"((module (import "m" "g" (global i32)) (global i32 (global.get 0))))");
+  EXPECT_VALID("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))");
+  EXPECT_INVALID("(module (global i32 (global.get 1)) (global i32 (i32.const 0)))",
+                 "unknown global 1");
+  EXPECT_INVALID("(module (global i32 (global.get 0)))", "unknown global 0");
+  EXPECT_INVALID("(module (global (mut i32) (i32.const 0)) (global i32 (global.get 0)))",
+                 "constant expression required");
+  // Segments see every global.
+  EXPECT_VALID("(module (memory 1) (data (global.get 0) \"\") (global i32 (i32.const 0)))");
   EXPECT_INVALID("(module (memory 1) (data (i64.const 0) \"\"))", "type mismatch");
   EXPECT_INVALID("(module (table 1 funcref) (elem (i32.const 0) funcref (ref.null extern)))",
                  "type mismatch");
+}
+
+TEST(ValidatorConstExpr, ExtendedConstants) {
+  EXPECT_VALID("(module (global i32 (i32.add (i32.const 1) (i32.mul (i32.const 2) (i32.const 3)))))");
+  EXPECT_VALID("(module (global i64 (i64.sub (i64.const 1) (i64.const 2))))");
+  EXPECT_VALID(R"((module (import "m" "g" (global i32)) (memory 1)
+      (data (i32.add (global.get 0) (i32.const 16)) "")))");
+  EXPECT_INVALID("(module (global i32 (i32.add (i32.const 1) (i64.const 2))))", "type mismatch");
+  EXPECT_INVALID("(module (global i64 (i32.add (i32.const 1) (i32.const 2))))", "type mismatch");
+  EXPECT_INVALID("(module (global i32 (i32.const 1) (i32.add)))", "type mismatch");
+  EXPECT_INVALID("(module (global i32 (i32.add (i32.const 1) (i32.const 2)) (i32.const 3)))",
+                 "type mismatch");
+  EXPECT_INVALID("(module (global f32 (f32.add (f32.const 1) (f32.const 2))))",
+                 "constant expression required");
+
+  // Turned off, WebAssembly 2.0's rules: no arithmetic, only imported globals.
+  Features v2;
+  v2.disable(Feature::kExtendedConst);
+  EXPECT_EQ(error_of("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))", v2),
+            "constant expression required");
+  EXPECT_EQ(error_of("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))", v2),
+            "unknown global 0");
+  EXPECT_EQ(error_of("(module (memory 1) (data (global.get 0) \"\") (global i32 (i32.const 0)))",
+                     v2),
+            "unknown global 0");
+  EXPECT_EQ(error_of(R"((module (import "m" "g" (global i32)) (global i32 (global.get 0))))", v2),
+            "");
 }
 
 TEST(ValidatorModule, LimitsExportsStart) {
