@@ -56,10 +56,33 @@ bool is_signed_op(Op op) {
   return text.ends_with("_s") || text.ends_with("_s_zero");
 }
 
+/// Relaxed SIMD (WebAssembly 3.0) compiles as the interpreter runs it (engine/simd_int.h,
+/// simd_float.h): each relaxed instruction with a non-relaxed counterpart as that one; the
+/// rest (multiply-add, dot products) have cases of their own.
+Op deterministic_op(Op op) {
+  switch (op) {
+    case Op::I8x16RelaxedSwizzle: return Op::I8x16Swizzle;
+    case Op::I32x4RelaxedTruncF32x4S: return Op::I32x4TruncSatF32x4S;
+    case Op::I32x4RelaxedTruncF32x4U: return Op::I32x4TruncSatF32x4U;
+    case Op::I32x4RelaxedTruncF64x2SZero: return Op::I32x4TruncSatF64x2SZero;
+    case Op::I32x4RelaxedTruncF64x2UZero: return Op::I32x4TruncSatF64x2UZero;
+    case Op::I8x16RelaxedLaneselect:
+    case Op::I16x8RelaxedLaneselect:
+    case Op::I32x4RelaxedLaneselect:
+    case Op::I64x2RelaxedLaneselect: return Op::V128Bitselect;
+    case Op::F32x4RelaxedMin: return Op::F32x4Min;
+    case Op::F32x4RelaxedMax: return Op::F32x4Max;
+    case Op::F64x2RelaxedMin: return Op::F64x2Min;
+    case Op::F64x2RelaxedMax: return Op::F64x2Max;
+    case Op::I16x8RelaxedQ15mulrS: return Op::I16x8Q15mulrSatS;
+    default: return op;
+  }
+}
+
 }  // namespace
 
 Result<void> FuncGen::simd_instruction(const Instr& in) {
-  const Op op = in.op;
+  const Op op = deterministic_op(in.op);
   const Shape s = shape_of(op);
   const bool is_signed = is_signed_op(op);
 
@@ -430,7 +453,43 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
       return {};
     }
 
+    case Op::I16x8RelaxedDotI8x16I7x16S: {
+      // Both operands signed; the i16 sum of two products wraps.
+      const Shape wide{16, 16, false};
+      Value* rhs = b_.CreateSExt(pop_as(kI8x16), int_vec(wide));
+      Value* lhs = b_.CreateSExt(pop_as(kI8x16), int_vec(wide));
+      Value* p = b_.CreateMul(lhs, rhs);
+      Value* even = b_.CreateShuffleVector(p, lane_run(0, 8, 2));
+      Value* odd = b_.CreateShuffleVector(p, lane_run(1, 8, 2));
+      result(b_.CreateAdd(even, odd));
+      return {};
+    }
+    case Op::I32x4RelaxedDotI8x16I7x16AddS: {
+      // Both operands signed; four products summed exactly in i32, plus the accumulator.
+      const Shape wide{16, 32, false};
+      Value* acc = pop_as(kI32x4);
+      Value* rhs = b_.CreateSExt(pop_as(kI8x16), int_vec(wide));
+      Value* lhs = b_.CreateSExt(pop_as(kI8x16), int_vec(wide));
+      Value* p = b_.CreateMul(lhs, rhs);
+      Value* sum = acc;
+      for (unsigned k = 0; k < 4; ++k) sum = b_.CreateAdd(sum, b_.CreateShuffleVector(p, lane_run(k, 4, 4)));
+      result(sum);
+      return {};
+    }
+
     // ---- Floating-point arithmetic ----
+    case Op::F32x4RelaxedMadd: case Op::F64x2RelaxedMadd:
+    case Op::F32x4RelaxedNmadd: case Op::F64x2RelaxedNmadd: {
+      // Rounded twice, as the interpreter does: an fmul and an fadd LLVM may not contract.
+      const bool negate = op == Op::F32x4RelaxedNmadd || op == Op::F64x2RelaxedNmadd;
+      Value* addend = pop_as(s);
+      Value* rhs = pop_as(s);
+      Value* lhs = pop_as(s);
+      Value* product = b_.CreateFMul(lhs, rhs);
+      if (negate) product = b_.CreateFNeg(product);
+      result(b_.CreateFAdd(product, addend));
+      return {};
+    }
     case Op::F32x4Abs: case Op::F64x2Abs: intrinsic1(llvm::Intrinsic::fabs); return {};
     case Op::F32x4Neg: case Op::F64x2Neg: unary([&](Value* a) { return b_.CreateFNeg(a); }); return {};
     case Op::F32x4Sqrt: case Op::F64x2Sqrt: intrinsic1(llvm::Intrinsic::sqrt); return {};

@@ -293,4 +293,29 @@ inline V128 F64x2PromoteLowF32x4(V128 a) {
   return float_detail::MapLanes<F64x2, F32x4>(a, num::F64PromoteF32);
 }
 
+// Relaxed SIMD (WebAssembly 3.0). The spec allows each of these a set of results; wasmscope
+// always gives the first, the one 3.0's deterministic profile prescribes, in both tiers and on
+// every CPU: multiply-add rounds twice (no fused multiply-add), min/max and the conversions
+// are their non-relaxed counterparts.
+inline V128 F32x4RelaxedMadd(V128 a, V128 b, V128 c) {
+  return F32x4Add(F32x4Mul(a, b), c);
+}
+inline V128 F32x4RelaxedNmadd(V128 a, V128 b, V128 c) {
+  return F32x4Add(F32x4Neg(F32x4Mul(a, b)), c);
+}
+inline V128 F64x2RelaxedMadd(V128 a, V128 b, V128 c) {
+  return F64x2Add(F64x2Mul(a, b), c);
+}
+inline V128 F64x2RelaxedNmadd(V128 a, V128 b, V128 c) {
+  return F64x2Add(F64x2Neg(F64x2Mul(a, b)), c);
+}
+inline V128 F32x4RelaxedMin(V128 a, V128 b) { return F32x4Min(a, b); }
+inline V128 F32x4RelaxedMax(V128 a, V128 b) { return F32x4Max(a, b); }
+inline V128 F64x2RelaxedMin(V128 a, V128 b) { return F64x2Min(a, b); }
+inline V128 F64x2RelaxedMax(V128 a, V128 b) { return F64x2Max(a, b); }
+inline V128 I32x4RelaxedTruncF32x4S(V128 a) { return I32x4TruncSatF32x4S(a); }
+inline V128 I32x4RelaxedTruncF32x4U(V128 a) { return I32x4TruncSatF32x4U(a); }
+inline V128 I32x4RelaxedTruncF64x2SZero(V128 a) { return I32x4TruncSatF64x2SZero(a); }
+inline V128 I32x4RelaxedTruncF64x2UZero(V128 a) { return I32x4TruncSatF64x2UZero(a); }
+
 }  // namespace wasmscope::internal::simd

@@ -847,4 +847,38 @@ inline V128 I64x2ExtmulHighI32x4U(V128 a, V128 b) {
   return I64x2Mul(I64x2ExtendHighI32x4U(a), I64x2ExtendHighI32x4U(b));
 }
 
+// Relaxed SIMD (WebAssembly 3.0), deterministic (see simd_float.h): swizzle, lane select and
+// the Q15 multiply are their non-relaxed counterparts; the dot products read both operands as
+// signed, the i16x8 one wraps its sum, the i32x4 one adds its four products exactly.
+inline V128 I8x16RelaxedSwizzle(V128 a, V128 b) { return I8x16Swizzle(a, b); }
+inline V128 I8x16RelaxedLaneselect(V128 a, V128 b, V128 m) { return V128Bitselect(a, b, m); }
+inline V128 I16x8RelaxedLaneselect(V128 a, V128 b, V128 m) { return V128Bitselect(a, b, m); }
+inline V128 I32x4RelaxedLaneselect(V128 a, V128 b, V128 m) { return V128Bitselect(a, b, m); }
+inline V128 I64x2RelaxedLaneselect(V128 a, V128 b, V128 m) { return V128Bitselect(a, b, m); }
+inline V128 I16x8RelaxedQ15mulrS(V128 a, V128 b) { return I16x8Q15mulrSatS(a, b); }
+
+inline V128 I16x8RelaxedDotI8x16I7x16S(V128 a, V128 b) {
+  const I8x16 x = detail::As<I8x16>(a);
+  const I8x16 y = detail::As<I8x16>(b);
+  U16x8 r{};
+  for (int i = 0; i < 8; ++i) {
+    const int32_t sum = int32_t{x[2 * i]} * y[2 * i] + int32_t{x[2 * i + 1]} * y[2 * i + 1];
+    r[i] = static_cast<uint16_t>(sum);
+  }
+  return detail::As<V128>(r);
+}
+
+inline V128 I32x4RelaxedDotI8x16I7x16AddS(V128 a, V128 b, V128 c) {
+  const I8x16 x = detail::As<I8x16>(a);
+  const I8x16 y = detail::As<I8x16>(b);
+  const U32x4 acc = detail::As<U32x4>(c);
+  U32x4 r{};
+  for (int i = 0; i < 4; ++i) {
+    int32_t sum = 0;
+    for (int j = 4 * i; j < 4 * i + 4; ++j) sum += int32_t{x[j]} * y[j];
+    r[i] = static_cast<uint32_t>(sum) + acc[i];
+  }
+  return detail::As<V128>(r);
+}
+
 }  // namespace wasmscope::internal::simd

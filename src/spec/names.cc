@@ -38,6 +38,7 @@ const char* feature_name(Feature f) {
     case Feature::kThreads: return "threads";
     case Feature::kTailCall: return "tail-call";
     case Feature::kExtendedConst: return "extended-const";
+    case Feature::kRelaxedSimd: return "relaxed-simd";
   }
   return "?";
 }

@@ -99,7 +99,8 @@ TEST(OpcodesTest, LookupsRejectUnassignedCodes) {
   EXPECT_FALSE(find_op(0x00, 0x1000, &op));
   EXPECT_FALSE(find_op(0xfc, 18, &op));
   EXPECT_FALSE(find_op(0xfd, 0x9a, &op));   // Gap in the SIMD opcode space.
-  EXPECT_FALSE(find_op(0xfd, 0x100, &op));  // Relaxed SIMD; not implemented.
+  EXPECT_FALSE(find_op(0xfd, 0x114, &op));  // After relaxed SIMD's last.
+  EXPECT_FALSE(find_op(0xfd, 0x1ff, &op));
   EXPECT_FALSE(find_op(0xfe, 0x04, &op));
   EXPECT_FALSE(find_op(0xfe, 0x4f, &op));
   EXPECT_FALSE(find_op(0xfb, 0x00, &op));   // GC prefix; not implemented.
@@ -206,9 +207,9 @@ TEST(OpcodesTest, EnumeratorNamesMatchTheirRows) {
 
 // WebAssembly 2.0, document/core/binary/instructions.rst (tag wg-2.0 of WebAssembly/spec) has
 // 236 productions of the form `0xFD n:u32 ...`, one per SIMD instruction; the final SIMD
-// proposal's opcode list agrees.
+// proposal's opcode list agrees. WebAssembly 3.0 adds relaxed SIMD's 20, 0xFD 0x100-0x113.
 TEST(OpcodesTest, InstructionCountsPerPrefix) {
-  EXPECT_EQ(count_prefix(0xfd), 236u);
+  EXPECT_EQ(count_prefix(0xfd), 236u + 20u);
   // 0xFC 0-17: 8 saturating truncations, 4 bulk memory, 3 table bulk, table.grow/size/fill.
   EXPECT_EQ(count_prefix(0xfc), 18u);
   // 0xFE: notify, wait32, wait64, fence; 7 loads, 7 stores; 7 widths x 7 read-modify-writes.
@@ -222,7 +223,12 @@ TEST(OpcodesTest, InstructionCountsPerPrefix) {
 TEST(OpcodesTest, FeaturesFollowPrefixes) {
   for (unsigned i = 0; i < kOpCount; ++i) {
     const OpInfo& info = op_info(op_at(i));
-    EXPECT_EQ(info.prefix == 0xfd, info.feature == Feature::kSimd) << info.text;
+    EXPECT_EQ(info.prefix == 0xfd && info.code < 0x100, info.feature == Feature::kSimd) << info.text;
+    EXPECT_EQ(info.prefix == 0xfd && info.code >= 0x100, info.feature == Feature::kRelaxedSimd)
+        << info.text;
+    if (info.feature == Feature::kRelaxedSimd) {
+      EXPECT_NE(info.text.find(".relaxed_"), std::string_view::npos) << info.text;
+    }
     EXPECT_EQ(info.prefix == 0xfe, info.feature == Feature::kThreads) << info.text;
     if (info.feature == Feature::kSatConv) {
       EXPECT_NE(info.text.find(".trunc_sat_"), std::string_view::npos) << info.text;

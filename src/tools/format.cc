@@ -75,7 +75,8 @@ std::string format_const_expr(const Module& module, const ConstExpr& expr) {
 namespace {
 constexpr Feature kAllFeatures[] = {Feature::kSignExt,    Feature::kSatConv,  Feature::kMultiValue,
                                     Feature::kBulkMemory, Feature::kRefTypes, Feature::kSimd,
-                                    Feature::kThreads,    Feature::kTailCall, Feature::kExtendedConst};
+                                    Feature::kThreads,    Feature::kTailCall, Feature::kExtendedConst,
+                                    Feature::kRelaxedSimd};
 }  // namespace
 
 std::optional<Feature> feature_by_name(std::string_view name) {

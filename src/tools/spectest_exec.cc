@@ -277,7 +277,20 @@ std::string SpecRuntime::match(const std::vector<ScriptValue>& got,
            std::to_string(expected.size());
   }
   for (size_t i = 0; i < got.size(); ++i) {
-    const std::string problem = match_one(got[i], expected[i]);
+    const nlohmann::json& e = expected[i];
+    std::string problem;
+    if (e.is_object() && e.value("type", "") == "either") {
+      // Alternatives (relaxed SIMD): the result must be one of them.
+      problem = "none of the alternatives";
+      for (const auto& alternative : e.at("values")) {
+        if (match_one(got[i], alternative).empty()) {
+          problem.clear();
+          break;
+        }
+      }
+    } else {
+      problem = match_one(got[i], e);
+    }
     if (!problem.empty()) {
       return "result " + std::to_string(i) + " is " + problem + ", expected " +
              expected[i].dump();

@@ -258,8 +258,14 @@ class Reader {
       } else if (!expected) {
         error(open, op + " needs a number as an argument");
       }
+    } else if (op == "either" && expected) {
+      // A result with alternatives (3.0 scripts, relaxed SIMD): any of them may come out.
+      json values = json::array();
+      while (peek().kind == TokenKind::kLParen) values.push_back(value(true));
+      if (values.empty()) error(open, "either needs at least one value");
+      v = {{"type", "either"}, {"values", std::move(values)}};
     } else {
-      // Not a 2.0 value ("either", "ref.host", GC references): kept so that the runner fails
+      // Not a 2.0 value ("ref.host", GC references): kept so that the runner fails
       // the command that uses it.
       v = {{"type", op}};
       skip_to_close(open);
