@@ -51,6 +51,8 @@ class Lexer {
         skip_line_comment();
       } else if (c == '(' && peek(1) == ';') {
         WS_TRY(skip_block_comment());
+      } else if (c == '(' && peek(1) == '@') {
+        WS_TRY(skip_annotation());
       } else if (c == '(' || c == ')') {
         Token t;
         t.kind = c == '(' ? TokenKind::kLParen : TokenKind::kRParen;
@@ -94,6 +96,53 @@ class Lexer {
       }
     }
     return malformed(start, "unclosed comment");
+  }
+
+  /// Skips the annotation at {pos_} ("(@id ...)", WebAssembly 3.0's text format): wasmscope
+  /// gives none of them a meaning, like white space. Its id is identifier characters or a
+  /// non-empty string; its contents are well-formed tokens with balanced parentheses.
+  Result<void> skip_annotation() {
+    const uint32_t start = offset();
+    pos_ += 2;
+    if (peek(0) == '"') {
+      std::string id;
+      WS_TRY(read_string(&id));
+      if (id.empty()) return malformed(start, "empty annotation id");
+      if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(id.data()), id.size())) {
+        return malformed(start, "malformed UTF-8 encoding");
+      }
+    } else {
+      const size_t id = pos_;
+      while (pos_ < text_.size() && is_idchar(text_[pos_]))
+        ++pos_;
+      if (pos_ == id) return malformed(start, "empty annotation id");
+    }
+    size_t depth = 1;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      const auto uc = static_cast<unsigned char>(c);
+      if (is_space(c)) {
+        ++pos_;
+      } else if (c == ';' && peek(1) == ';') {
+        skip_line_comment();
+      } else if (c == '(' && peek(1) == ';') {
+        WS_TRY(skip_block_comment());
+      } else if (c == '(') {
+        ++depth;
+        ++pos_;
+      } else if (c == ')') {
+        ++pos_;
+        if (--depth == 0) return {};
+      } else if (c == '"') {
+        std::string ignored;
+        WS_TRY(read_string(&ignored));
+      } else if (uc < 0x20 || uc >= 0x7f) {
+        return malformed(offset(), "illegal character");
+      } else {
+        ++pos_;
+      }
+    }
+    return malformed(start, "unclosed annotation");
   }
 
   /// Reads a maximal run of identifier characters and strings: one token.

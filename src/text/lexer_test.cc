@@ -89,5 +89,29 @@ TEST(Lexer, BadStrings) {
   EXPECT_TRUE(fails("\"\\"));
 }
 
+/// The message {text} is refused with, or "" if it is accepted.
+std::string refusal(std::string_view text) {
+  auto tokens = tokenize(text);
+  return tokens.ok() ? "" : tokens.error().message;
+}
+
+TEST(Lexer, AnnotationsAreSkippedLikeSpace) {
+  EXPECT_EQ(kinds("(@a) nop (@name \"f\" (x (y)) ;; c\n) (@\"str id\" 1 $x \")\") drop"),
+            (std::vector<K>{K::kKeyword, K::kKeyword, K::kEof}));
+  EXPECT_EQ(kinds("(func (@a (; ) ;) z) (nop))"),
+            (std::vector<K>{K::kLParen, K::kKeyword, K::kLParen, K::kKeyword, K::kRParen,
+                            K::kRParen, K::kEof}));
+  // "( @a)" is a parenthesis and a run (rejected by the parser), not an annotation.
+  EXPECT_EQ(kinds("( @a)"), (std::vector<K>{K::kLParen, K::kNumber, K::kRParen, K::kEof}));
+  EXPECT_EQ(refusal("(@)"), "empty annotation id");
+  EXPECT_EQ(refusal("(@ x)"), "empty annotation id");
+  EXPECT_EQ(refusal("(@\"\")"), "empty annotation id");
+  EXPECT_EQ(refusal("(@\"\\ef\")"), "malformed UTF-8 encoding");
+  EXPECT_EQ(refusal("(@x ()"), "unclosed annotation");
+  EXPECT_EQ(refusal("(@x \x01)"), "illegal character");
+  EXPECT_EQ(refusal("(@x H\xc3\xa9)"), "illegal character");
+  EXPECT_EQ(refusal("(@x \"abc)"), "unclosed string");
+}
+
 }  // namespace
 }  // namespace wasmscope::internal
