@@ -50,12 +50,16 @@ struct KindCounts {
   uint32_t passed = 0;
   uint32_t failed = 0;
   uint32_t skipped = 0;
+  uint32_t unsupported = 0;  ///< Need garbage collection (the reader says so): not run.
 };
 
 struct ScriptResult {
   uint32_t passed = 0;
   uint32_t failed = 0;
   uint32_t skipped = 0;
+  /// Commands that need WebAssembly 3.0's garbage collection, which wasmscope does not
+  /// implement: not run, and counted neither as passed nor as failed.
+  uint32_t unsupported = 0;
   uint32_t expected_failures = 0;
   std::vector<ScriptMessage> messages;
   std::map<std::string, KindCounts> by_kind;  ///< The same counts split by command type.

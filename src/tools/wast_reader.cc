@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <map>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -20,6 +22,20 @@ bool is_module_field(std::string_view keyword) {
                                                  "global", "export", "start", "elem",  "data",
                                                  "tag",   "rec"};
   return std::find(std::begin(kFields), std::end(kFields), keyword) != std::end(kFields);
+}
+
+/// Whether keyword {k} belongs to WebAssembly 3.0's garbage collection: its types (struct,
+/// array, i31, subtyping, recursion groups), heap types and instructions. Typed function
+/// references and exceptions are not garbage collection.
+bool is_gc_keyword(std::string_view k) {
+  static constexpr std::string_view kWords[] = {
+      "struct", "array",    "i31",    "sub",      "rec",       "field",         "final",
+      "any",    "eq",       "none",   "noextern", "nofunc",    "anyref",        "eqref",
+      "i31ref", "structref", "arrayref", "nullref", "nullexternref", "nullfuncref", "ref.eq",
+      "ref.test", "ref.cast", "br_on_cast", "br_on_cast_fail", "any.convert_extern",
+      "extern.convert_any", "ref.i31"};
+  if (std::find(std::begin(kWords), std::end(kWords), k) != std::end(kWords)) return true;
+  return k.starts_with("struct.") || k.starts_with("array.") || k.starts_with("i31.");
 }
 
 class Reader {
@@ -112,6 +128,7 @@ class Reader {
     const bool assertion = head.starts_with("assert_") && peek(2).kind == TokenKind::kLParen;
     const uint32_t line = line_of(assertion ? peek(3) : head.empty() ? open : peek(1));
     json command = {{"type", head}, {"line", line}};
+    gc_value_ = false;
     if (head == "module") {
       module(&command);
     } else if (head == "register") {
@@ -120,6 +137,12 @@ class Reader {
       command["as"] = string_literal("a name to register the module as");
       if (peek().kind == TokenKind::kId) command["name"] = std::string(next().text);
       expect(TokenKind::kRParen, "')' after register");
+      json target = json::object();
+      if (command.contains("name")) target["module"] = command["name"];
+      if (target_gc(target)) {
+        command["needs"] = "gc";
+        gc_registered_.insert(command["as"].get<std::string>());
+      }
     } else if (head == "invoke" || head == "get") {
       command["type"] = "action";
       command["action"] = action();
@@ -155,14 +178,23 @@ class Reader {
       next();
       skip_to_close(open);
     }
+    if (command.contains("action") && (target_gc(command["action"]) || gc_value_)) {
+      command["needs"] = "gc";
+    }
     return command;
   }
 
-  /// Reads "(module $id? ...)" into {command}: its name, file and format.
+  /// Reads "(module $id? ...)" into {command}: its name, file and format. Marks the command
+  /// "needs": "gc" when the module uses garbage collection (its text, or an import from a
+  /// registered module that does); a plain "module" command also makes it the current (and
+  /// named) module for later actions.
   void module(json* command) {
     const Token& open = next();
     next();  // "module"
-    if (peek().kind == TokenKind::kId) (*command)["name"] = std::string(next().text);
+    std::string name;
+    if (peek().kind == TokenKind::kId) name = std::string(next().text);
+    if (!name.empty()) (*command)["name"] = name;
+    bool gc = false;
     if (at_keyword("binary") || at_keyword("quote")) {
       const bool text = next().text == "quote";
       std::string bytes;
@@ -170,6 +202,12 @@ class Reader {
       expect(TokenKind::kRParen, text ? "strings of a quoted module" : "strings of a binary module");
       (*command)["filename"] = write_module(bytes, text);
       (*command)["module_type"] = text ? "text" : "binary";
+      if (text) {
+        // Tokens of a quoted module: unreadable ones are the parser's to reject.
+        Result<std::vector<Token>> quoted = tokenize(bytes);
+        if (quoted.ok()) gc = uses_gc(quoted->data(), quoted->data() + quoted->size());
+      }
+      note_module(command, name, gc);
       return;
     }
     if (at_keyword("definition") || at_keyword("instance")) {
@@ -178,10 +216,40 @@ class Reader {
       skip_to_close(open);
       return;
     }
+    const size_t first = pos_;
     const Token& close = skip_to_close(open);
     const std::string text(source_.substr(open.offset, close.offset + 1 - open.offset));
     (*command)["filename"] = write_module(text, true);
     (*command)["module_type"] = "text";
+    gc = uses_gc(tokens_.data() + first, tokens_.data() + pos_);
+    note_module(command, name, gc);
+  }
+
+  /// Whether the tokens [{begin}, {end}) of a module use garbage collection: a GC keyword,
+  /// or an import from a module registered while it needed it.
+  bool uses_gc(const Token* begin, const Token* end) const {
+    for (const Token* t = begin; t != end; ++t) {
+      if (t->kind == TokenKind::kKeyword && is_gc_keyword(t->text)) return true;
+      if (t->kind == TokenKind::kKeyword && t->text == "import" && t + 1 != end &&
+          t[1].kind == TokenKind::kString && gc_registered_.count(t[1].value) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void note_module(json* command, const std::string& name, bool gc) {
+    if (gc) (*command)["needs"] = "gc";
+    if ((*command)["type"] != "module") return;
+    current_gc_ = gc;
+    if (!name.empty()) named_gc_[name] = gc;
+  }
+
+  /// Whether an action on module {name} ("": the current one) acts on one that needs GC.
+  bool target_gc(const json& action) const {
+    if (!action.contains("module")) return current_gc_;
+    auto it = named_gc_.find(action.at("module").get<std::string>());
+    return it != named_gc_.end() && it->second;
   }
 
   std::string write_module(const std::string& contents, bool text) {
@@ -246,6 +314,7 @@ class Reader {
         v = {{"type", "externref"}, {"value", "null"}};
       } else {
         v = {{"type", "ref.null " + heap}};  // A 3.0 heap type: the runner reports it.
+        if (is_gc_keyword(heap)) gc_value_ = true;
       }
     } else if (op == "ref.extern" || op == "ref.func") {
       v = {{"type", op == "ref.extern" ? "externref" : "funcref"}};
@@ -266,8 +335,13 @@ class Reader {
       v = {{"type", "either"}, {"values", std::move(values)}};
     } else {
       // Not a 2.0 value ("ref.host", GC references): kept so that the runner fails
-      // the command that uses it.
+      // the command that uses it, or reports it as needing GC.
       v = {{"type", op}};
+      static constexpr std::string_view kGcValues[] = {"ref.struct", "ref.array", "ref.i31",
+                                                       "ref.eq",     "ref.any",   "ref.host"};
+      if (std::find(std::begin(kGcValues), std::end(kGcValues), op) != std::end(kGcValues)) {
+        gc_value_ = true;
+      }
       skip_to_close(open);
       return v;
     }
@@ -308,6 +382,10 @@ class Reader {
   std::string stem_;
   size_t pos_ = 0;
   int module_count_ = 0;
+  bool current_gc_ = false;                 ///< The current module needs GC.
+  std::map<std::string, bool> named_gc_;    ///< Named modules: whether each needs GC.
+  std::set<std::string> gc_registered_;     ///< Names registered for modules that need GC.
+  bool gc_value_ = false;                   ///< The command being read has a GC value.
 };
 
 }  // namespace

@@ -162,6 +162,41 @@ TEST(WastReader, UnknownCommandsAndValuesAreKeptNotSkipped) {
   EXPECT_EQ(c[3].at("expected"), json::parse(R"([{"type":"ref.host"}])"));
 }
 
+/// The commands of {c} the reader marks as needing garbage collection, by line.
+std::vector<int> gc_lines(const json& c) {
+  std::vector<int> lines;
+  for (const json& command : c) {
+    if (command.value("needs", "") == "gc") lines.push_back(command.at("line").get<int>());
+  }
+  return lines;
+}
+
+TEST(WastReader, MarksWhatNeedsGarbageCollection) {
+  TempDir dir;
+  const json c = commands_of(R"wast((module $G (type $s (struct (field i32)))
+  (func (export "f") (result i32) (i32.const 1)))
+(assert_return (invoke "f") (i32.const 1))
+(register "g" $G)
+(module $P (func (export "f") (result i32) (i32.const 2)))
+(assert_return (invoke "f") (i32.const 2))
+(assert_return (invoke $G "f") (i32.const 1))
+(module (import "g" "f" (func)))
+(assert_return (invoke $P "f") (ref.i31))
+(assert_return (invoke $P "f") (ref.null any))
+(assert_return (invoke $P "f") (ref.null func))
+(assert_invalid (module (func (drop (ref.cast anyref (ref.null any))))) "x")
+(assert_invalid (module (func (drop (i32.sub (i32.const 1) (i32.const 2))))) "x")
+(module quote "(type (array i8))")
+(module quote "(func $struct)" "(export \"array\" (func 0))")
+(assert_trap (invoke $P "f") "x"))wast",
+                             dir);
+  ASSERT_EQ(c.size(), 15u);
+  // The GC module, an action on it while current and by name, its registration, a module
+  // importing from it, GC values, GC instructions in an assertion's module, a quoted GC
+  // module. Not: a module with "struct" only as an id or a string, i32.sub, ref.null func.
+  EXPECT_EQ(gc_lines(c), (std::vector<int>{1, 3, 4, 7, 8, 9, 10, 12, 14}));
+}
+
 TEST(WastReader, AFileOfModuleFieldsIsOneModule) {
   TempDir dir;
   const json c = commands_of("(func (export \"f\"))\n(memory 1)\n", dir);
