@@ -29,8 +29,9 @@ Bytes module(std::initializer_list<Bytes> sections) {
 }
 
 /// Expects decoding to fail as malformed with a message containing {fragment}.
-void expect_malformed(const Bytes& bytes, const std::string& fragment) {
-  auto result = decode_module(bytes);
+void expect_malformed(const Bytes& bytes, const std::string& fragment,
+                      Features features = Features()) {
+  auto result = decode_module(bytes, features);
   ASSERT_FALSE(result.ok()) << "expected: " << fragment;
   EXPECT_EQ(result.error().kind, ErrorKind::kMalformed);
   EXPECT_NE(result.error().message.find(fragment), std::string::npos)
@@ -172,10 +173,20 @@ TEST(Decoder, BodySyntax) {
   expect_malformed(module({kTypeSection, kFuncSection,
                            section(10, {0x01, 0x05, 0x00, 0x02, 0x40, 0x05, 0x0b})}),
                    "else without if");
-  // memory.size's reserved byte must be zero.
-  expect_malformed(module({kTypeSection, kFuncSection,
-                           section(10, {0x01, 0x05, 0x00, 0x3f, 0x01, 0x1a, 0x0b})}),
-                   "zero byte expected");
+  // memory.size's reserved byte must be zero in WebAssembly 2.0; with multi-memory it is a
+  // memory index (checked by the validator).
+  Features v2;
+  v2.disable(Feature::kMultiMemory);
+  const Bytes size_1 = module({kTypeSection, kFuncSection,
+                               section(10, {0x01, 0x05, 0x00, 0x3f, 0x01, 0x1a, 0x0b})});
+  expect_malformed(size_1, "zero byte expected", v2);
+  EXPECT_TRUE(decode_module(size_1).ok());
+  // Memop flags from 0x80 up are malformed with multi-memory (2.0 left them to the validator).
+  const Bytes flags_80 = module({kTypeSection, kFuncSection,
+                                 section(10, {0x01, 0x09, 0x00, 0x41, 0x00, 0x28, 0x80, 0x01, 0x00,
+                                              0x1a, 0x0b})});
+  expect_malformed(flags_80, "malformed memop flags");
+  EXPECT_TRUE(decode_module(flags_80, v2).ok());
 }
 
 TEST(Decoder, Locals) {

@@ -24,6 +24,7 @@ void append_block_type(const BlockType& block, std::string* out) {
 }
 
 void append_memarg(const Instr& in, std::string* out) {
+  if (in.mem.memory != 0) append(out, " %u", in.mem.memory);
   if (in.mem.offset != 0) append(out, " offset=%u", in.mem.offset);
   const uint32_t natural = op_info(in.op).arg;
   if (in.mem.align_log2 >= 32 || (1u << in.mem.align_log2) != natural) {
@@ -36,8 +37,12 @@ void append_immediates(const Instr& in, std::string* out) {
   switch (op_info(in.op).imm) {
     case ImmKind::kNone:
     case ImmKind::kMemory:
-    case ImmKind::kMemoryCopy:
     case ImmKind::kMemoryFill:
+      if (in.mem.memory != 0) append(out, " %u", in.mem.memory);
+      return;
+    case ImmKind::kMemoryCopy:
+      if (in.mem.memory != 0 || in.index2 != 0) append(out, " %u %u", in.mem.memory, in.index2);
+      return;
     case ImmKind::kAtomicFence:
       return;
     case ImmKind::kBlockType: append_block_type(in.block, out); return;
@@ -57,7 +62,10 @@ void append_immediates(const Instr& in, std::string* out) {
     case ImmKind::kCallIndirect: append(out, " %u (type %u)", in.index2, in.index); return;
     case ImmKind::kTableInit: append(out, " %u %u", in.index2, in.index); return;
     case ImmKind::kTableCopy: append(out, " %u %u", in.index, in.index2); return;
-    case ImmKind::kMemoryInit: append(out, " %u", in.index); return;
+    case ImmKind::kMemoryInit:
+      if (in.mem.memory != 0) append(out, " %u", in.mem.memory);
+      append(out, " %u", in.index);
+      return;
     case ImmKind::kMemArg: append_memarg(in, out); return;
     case ImmKind::kMemArgLane:
       append_memarg(in, out);

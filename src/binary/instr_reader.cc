@@ -18,6 +18,28 @@ Result<void> InstrReader::read_byte(uint8_t* out) {
   return {};
 }
 
+Result<void> InstrReader::read_memarg(MemArg* out) {
+  const uint32_t at = pos_;
+  WS_TRY(read_u32(&out->align_log2));
+  out->memory = 0;
+  // WebAssembly 3.0: flags below 2^6 are the alignment, bit 6 adds a memory index, and
+  // anything from 2^7 up is malformed (2.0 left large flags to the validator).
+  if (features_.has(Feature::kMultiMemory) && out->align_log2 >= 0x80) {
+    return malformed(at, "malformed memop flags");
+  }
+  if (features_.has(Feature::kMultiMemory) && (out->align_log2 & 0x40) != 0) {
+    out->align_log2 &= ~uint32_t{0x40};
+    WS_TRY(read_u32(&out->memory));
+  }
+  return read_u32(&out->offset);
+}
+
+Result<void> InstrReader::read_memory_index(uint32_t* out) {
+  *out = 0;
+  if (features_.has(Feature::kMultiMemory)) return read_u32(out);
+  return read_zero_byte();
+}
+
 Result<void> InstrReader::read_zero_byte() {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
@@ -104,10 +126,10 @@ Result<void> InstrReader::read_immediates(Instr* out) {
       WS_TRY(read_u32(&out->index));
       return read_u32(&out->index2);
     case ImmKind::kMemArg:
-      WS_TRY(read_u32(&out->mem.align_log2));
-      return read_u32(&out->mem.offset);
+      return read_memarg(&out->mem);
     case ImmKind::kMemory:
     case ImmKind::kMemoryFill:
+      return read_memory_index(&out->mem.memory);
     case ImmKind::kAtomicFence:
       return read_zero_byte();
     case ImmKind::kI32: {
@@ -166,15 +188,14 @@ Result<void> InstrReader::read_immediates(Instr* out) {
     }
     case ImmKind::kMemoryInit:
       WS_TRY(read_u32(&out->index));
-      return read_zero_byte();
+      return read_memory_index(&out->mem.memory);
     case ImmKind::kMemoryCopy:
-      WS_TRY(read_zero_byte());
-      return read_zero_byte();
+      WS_TRY(read_memory_index(&out->mem.memory));
+      return read_memory_index(&out->index2);
     case ImmKind::kLane:
       return read_byte(&out->lane);
     case ImmKind::kMemArgLane:
-      WS_TRY(read_u32(&out->mem.align_log2));
-      WS_TRY(read_u32(&out->mem.offset));
+      WS_TRY(read_memarg(&out->mem));
       return read_byte(&out->lane);
   }
   return malformed(out->offset, "illegal opcode");

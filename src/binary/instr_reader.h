@@ -24,6 +24,9 @@ struct BlockType {
 struct MemArg {
   uint32_t align_log2 = 0;
   uint32_t offset = 0;
+  /// The memory (multi-memory): of the access, of memory.size/grow/fill/init, memory.copy's
+  /// destination (its source is {Instr::index2}). Always 0 without multi-memory.
+  uint32_t memory = 0;
 };
 
 /// One decoded instruction. Which fields are meaningful follows {op_info(op).imm}.
@@ -64,6 +67,10 @@ class InstrReader {
   Result<void> read_byte(uint8_t* out);
   Result<void> read_zero_byte();
   Result<void> read_immediates(Instr* out);
+  /// Alignment flags (bit 6: a memory index follows, with multi-memory), index, offset.
+  Result<void> read_memarg(MemArg* out);
+  /// A memory index with multi-memory; without it, the 0x00 byte of WebAssembly 2.0.
+  Result<void> read_memory_index(uint32_t* out);
 
   const uint8_t* base_;
   uint32_t pos_;

@@ -84,7 +84,35 @@ TEST(InstrReader, MalformedImmediates) {
   EXPECT_FALSE(read_one({0xd0, 0x7f}, &in).ok());                   // ref.null i32
   EXPECT_FALSE(read_one({0x02, 0x50}, &in).ok());                   // bad block type
   EXPECT_FALSE(read_one({0x0e, 0xff, 0xff, 0xff, 0xff, 0x0f}, &in).ok());  // huge br_table
-  EXPECT_FALSE(read_one({0xfc, 0x0b, 0x01}, &in).ok());             // memory.fill 1
+  Features v2;
+  v2.disable(Feature::kMultiMemory);
+  EXPECT_FALSE(read_one({0xfc, 0x0b, 0x01}, &in, v2).ok());  // memory.fill 1 in 2.0
+  EXPECT_FALSE(read_one({0x28, 0x80, 0x01, 0x00}, &in).ok());       // memop flags 0x80
+  EXPECT_FALSE(read_one({0x28, 0x40}, &in).ok());                   // memory index missing
+}
+
+TEST(InstrReader, MemoryIndices) {
+  Instr in;
+  ASSERT_TRUE(read_one({0xfc, 0x0b, 0x01}, &in).ok());  // memory.fill 1
+  EXPECT_EQ(in.mem.memory, 1u);
+  ASSERT_TRUE(read_one({0x28, 0x42, 0x83, 0x01, 0x04}, &in).ok());  // i32.load memory 131
+  EXPECT_EQ(in.mem.align_log2, 2u);
+  EXPECT_EQ(in.mem.memory, 131u);
+  EXPECT_EQ(in.mem.offset, 4u);
+  ASSERT_TRUE(read_one({0x28, 0x02, 0x04}, &in).ok());  // memory 0 again
+  EXPECT_EQ(in.mem.memory, 0u);
+  ASSERT_TRUE(read_one({0xfc, 0x0a, 0x02, 0x03}, &in).ok());  // memory.copy 2 3
+  EXPECT_EQ(in.mem.memory, 2u);
+  EXPECT_EQ(in.index2, 3u);
+  ASSERT_TRUE(read_one({0xfc, 0x08, 0x05, 0x01}, &in).ok());  // memory.init data 5, memory 1
+  EXPECT_EQ(in.index, 5u);
+  EXPECT_EQ(in.mem.memory, 1u);
+  // 2.0: bit 6 is part of the alignment (the validator rejects it), no index follows.
+  Features v2;
+  v2.disable(Feature::kMultiMemory);
+  ASSERT_TRUE(read_one({0x28, 0x42, 0x04}, &in, v2).ok());
+  EXPECT_EQ(in.mem.align_log2, 0x42u);
+  EXPECT_EQ(in.mem.memory, 0u);
 }
 
 }  // namespace

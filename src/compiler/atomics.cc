@@ -126,8 +126,9 @@ Result<void> FuncGen::atomic_instruction(const Instr& in) {
       Value* count = pop();
       Value* ea = nullptr;
       (void)atomic_address(pop(), in.mem.offset, width, true, &ea);
-      push(b_.CreateCall(g_.helper("ws_memory_atomic_notify", g_.i32, {g_.ptr, g_.i64, g_.i32}),
-                         {vm_, ea, count}));
+      push(b_.CreateCall(
+          g_.helper("ws_memory_atomic_notify", g_.i32, {g_.ptr, g_.i32, g_.i64, g_.i32}),
+          {vm_, llvm::ConstantInt::get(g_.i32, in.mem.memory), ea, count}));
       return {};
     }
     case Op::MemoryAtomicWait32:
@@ -138,7 +139,7 @@ Result<void> FuncGen::atomic_instruction(const Instr& in) {
       // Bounds always checked: the helper reads the cell, outside compiled code, where a
       // guard-page fault would not be a wasm trap.
       (void)atomic_address(pop(), in.mem.offset, width, true, &ea);
-      if (!memory0_shared_) {
+      if (!mem_shared_) {
         // Known statically: import matching requires the declared sharedness.
         b_.CreateBr(trap_block(Trap::kExpectedSharedMemory));
         b_.SetInsertPoint(new_block("dead"));
@@ -147,8 +148,9 @@ Result<void> FuncGen::atomic_instruction(const Instr& in) {
       // captures of the waiting thread walk these frames as during a host call.
       Value* outcome = b_.CreateCall(
           g_.helper("ws_memory_atomic_wait", g_.i32,
-                    {g_.ptr, g_.ptr, g_.i64, g_.i64, g_.i64, g_.i32}),
-          {ts_, vm_, ea, expected, timeout, llvm::ConstantInt::get(g_.i32, width)});
+                    {g_.ptr, g_.ptr, g_.i32, g_.i64, g_.i64, g_.i64, g_.i32}),
+          {ts_, vm_, llvm::ConstantInt::get(g_.i32, in.mem.memory), ea, expected, timeout,
+           llvm::ConstantInt::get(g_.i32, width)});
       // Ended by a terminate request: trap here, "interrupted", as the interpreter does.
       trap_if(b_.CreateICmpEQ(outcome, llvm::ConstantInt::get(
                                  g_.i32, static_cast<uint32_t>(WaitOutcome::kCancelled))),

@@ -133,12 +133,33 @@ Value* FuncGen::load_runtime(Type* t, Value* base, size_t offset) {
   return load;
 }
 
-bool FuncGen::memory0_shared() const {
+bool FuncGen::memory_shared(uint32_t index) const {
   const Module& m = g_.m;
+  uint32_t seen = 0;
   for (const Import& imp : m.imports) {
-    if (imp.kind == ExternKind::kMemory) return imp.memory.limits.shared;
+    if (imp.kind != ExternKind::kMemory) continue;
+    if (seen++ == index) return imp.memory.limits.shared;
   }
-  return !m.memories.empty() && m.memories[0].limits.shared;
+  index -= seen;
+  return index < m.memories.size() && m.memories[index].limits.shared;
+}
+
+void FuncGen::select_memory(const Instr& in) {
+  const ImmKind imm = op_info(in.op).imm;
+  const bool uses_memory = imm == ImmKind::kMemArg || imm == ImmKind::kMemArgLane ||
+                           imm == ImmKind::kMemory || imm == ImmKind::kMemoryFill ||
+                           imm == ImmKind::kMemoryInit || imm == ImmKind::kMemoryCopy;
+  const uint32_t index = uses_memory ? in.mem.memory : 0;
+  if (index == 0) {
+    mem_ = memory0_;
+    mem_shared_ = memory0_shared_;
+    return;
+  }
+  // Multi-memory: the view's array of memories, loaded where used (plain loads of runtime
+  // data, which LLVM hoists and shares like memory 0's).
+  Value* memories = vm_field(offsetof(NativeView, memories));
+  mem_ = load_runtime(g_.ptr, memories, index * sizeof(MemoryData*));
+  mem_shared_ = memory_shared(index);
 }
 
 void FuncGen::mark_memory_load(llvm::LoadInst* load) {
@@ -149,7 +170,7 @@ void FuncGen::mark_memory_load(llvm::LoadInst* load) {
   // runs them) would never see it change: loads from a shared memory stay where they are.
   // This costs the optimizations LLVM does not do on volatile loads (merging them,
   // vectorizing loops over them), on shared memories only.
-  if (memory0_shared_) load->setVolatile(true);
+  if (mem_shared_) load->setVolatile(true);
 }
 
 Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
@@ -160,7 +181,7 @@ Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
 
 Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
   if (check_bounds) {
-    Value* size_ptr = b_.CreateConstInBoundsGEP1_64(g_.i8, memory0_, offsetof(MemoryData, size));
+    Value* size_ptr = b_.CreateConstInBoundsGEP1_64(g_.i8, mem_, offsetof(MemoryData, size));
     llvm::LoadInst* bytes = b_.CreateLoad(g_.i64, size_ptr);
     // Another thread may grow a shared memory: acquire pairs with the grower's release store
     // of the size (store.cc), so the pages it covers are accessible. A shared memory's base
@@ -169,7 +190,7 @@ Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
     // host function), after which LLVM reloads it: a plain load, like the base's, which LLVM
     // may hoist out of a loop and share between accesses. As a monotonic atomic it was
     // reloaded at every access: the kernels ran 1.2-2.5x the instructions (docs/performance.md).
-    if (memory0_shared_) {
+    if (mem_shared_) {
       bytes->setAtomic(llvm::AtomicOrdering::Acquire);
     } else {
       bytes->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
@@ -178,7 +199,7 @@ Value* FuncGen::memory_address_at(Value* ea, uint32_t size, bool check_bounds) {
     Value* end = b_.CreateAdd(ea, llvm::ConstantInt::get(g_.i64, size));
     trap_if(b_.CreateICmpUGT(end, bytes), Trap::kOutOfBoundsMemory);
   }
-  Value* base = load_runtime(g_.ptr, memory0_, offsetof(MemoryData, base));
+  Value* base = load_runtime(g_.ptr, mem_, offsetof(MemoryData, base));
   return b_.CreateGEP(g_.i8, base, ea);
 }
 
@@ -454,6 +475,8 @@ Result<void> FuncGen::generate() {
     trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, g_.i64), limit), Trap::kCallStackExhausted);
   }
   memory0_ = vm_field(offsetof(NativeView, memory0));
+  mem_ = memory0_;
+  mem_shared_ = memory0_shared_;
 
   Ctl body;
   body.kind = Kind::kFunc;
@@ -508,6 +531,7 @@ Result<void> FuncGen::instruction(const Instr& in) {
       default: return {};
     }
   }
+  select_memory(in);
 
   auto binary = [&](auto make) {
     Value* rhs = pop();
@@ -880,31 +904,31 @@ Result<void> FuncGen::instruction(const Instr& in) {
     case Op::I32Store16:
     case Op::I64Store16: store(b_.getInt16Ty()); return {};
     case Op::I64Store32: store(g_.i32); return {};
-    case Op::MemorySize: push(helper_u32("ws_memory_size", {vm_, u32(0)})); return {};
+    case Op::MemorySize: push(helper_u32("ws_memory_size", {vm_, u32(in.mem.memory)})); return {};
     case Op::MemoryGrow: {
       Value* delta = pop();
-      push(helper_u32("ws_memory_grow", {vm_, u32(0), delta}));
+      push(helper_u32("ws_memory_grow", {vm_, u32(in.mem.memory), delta}));
       return {};
     }
     case Op::MemoryFill: {
       Value* n = pop();
       Value* v = pop();
       Value* d = pop();
-      helper_void("ws_memory_fill", {vm_, u32(0), d, v, n});
+      helper_void("ws_memory_fill", {vm_, u32(in.mem.memory), d, v, n});
       return {};
     }
     case Op::MemoryCopy: {
       Value* n = pop();
       Value* s = pop();
       Value* d = pop();
-      helper_void("ws_memory_copy", {vm_, u32(0), u32(0), d, s, n});
+      helper_void("ws_memory_copy", {vm_, u32(in.mem.memory), u32(in.index2), d, s, n});
       return {};
     }
     case Op::MemoryInit: {
       Value* n = pop();
       Value* s = pop();
       Value* d = pop();
-      helper_void("ws_memory_init", {vm_, u32(0), u32(in.index), d, s, n});
+      helper_void("ws_memory_init", {vm_, u32(in.mem.memory), u32(in.index), d, s, n});
       return {};
     }
     case Op::DataDrop: helper_void("ws_data_drop", {vm_, u32(in.index)}); return {};

@@ -252,7 +252,11 @@ class FuncGen {
   Value* memory_address_at(Value* ea, uint32_t size, bool check_bounds);
   /// True when memory 0 is shared (declared so, or imported as such: import matching
   /// requires the same sharedness), so another thread may grow it while this code runs.
-  bool memory0_shared() const;
+  bool memory0_shared() const { return memory_shared(0); }
+  /// Whether memory {index} (imports first) is shared: known from the module's types.
+  bool memory_shared(uint32_t index) const;
+  /// Points {mem_}, {mem_shared_} at the memory instruction {in} uses (multi-memory).
+  void select_memory(const Instr& in);
   /// Tags {load} as a load of linear memory (plain, not atomic): volatile on a shared memory.
   void mark_memory_load(llvm::LoadInst* load);
   Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
@@ -295,6 +299,9 @@ class FuncGen {
   Value* ts_ = nullptr;
   Value* vm_ = nullptr;
   Value* memory0_ = nullptr;
+  /// The MemoryData* the current instruction accesses: {memory0_}, or another memory's.
+  Value* mem_ = nullptr;
+  bool mem_shared_ = false;  ///< Whether {mem_} is shared.
   Value* results_ = nullptr;  ///< Where the results go ({ModuleGen::results_in_memory}), or null.
   BasicBlock* entry_ = nullptr;
   std::vector<llvm::AllocaInst*> locals_;

@@ -599,6 +599,30 @@ L_ElemDropI:
   inst->elem_segments[OPND(0)].clear();
   inst->elem_segments[OPND(0)].shrink_to_fit();
   NEXT(1);
+  // Multi-memory (translate.cc, translate_memory_index): the memory the next instruction uses,
+  // then memory 0 again.
+L_MemSelectI:
+  mem0 = inst->memories[OPND(0)];
+  RELOAD_MEMORY();
+  NEXT(1);
+L_MemoryCopyMultiI: {
+  MemoryData* dst = inst->memories[OPND(3)];
+  MemoryData* src = inst->memories[OPND(4)];
+  const uint64_t d = rd<uint32_t>(fp, OPND(0));
+  const uint64_t s = rd<uint32_t>(fp, OPND(1));
+  const uint64_t n = rd<uint32_t>(fp, OPND(2));
+  if (s + n > atomic::current_size(src) || d + n > atomic::current_size(dst)) {
+    TRAP(Trap::kOutOfBoundsMemory);
+  }
+  // Two memories never overlap; in chunks as for memory.copy, answering requests between them.
+  for (uint64_t done = 0; done < n;) {
+    const uint64_t chunk = std::min(n - done, kBulkChunkBytes);
+    std::memcpy(dst->base + d + done, src->base + s + done, chunk);
+    done += chunk;
+    if (done < n) SAFEPOINT();
+  }
+  NEXT(3);
+}
 
 L_MemorySize:
   wr<uint32_t>(fp, OPND(0), static_cast<uint32_t>(atomic::current_size(mem0) / kPageSize));

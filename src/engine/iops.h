@@ -43,7 +43,9 @@ namespace wasmscope::internal {
   X(TableFillI)         /* i slot, value slot, n slot, table                        */ \
   X(TableCopyI)         /* d, s, n, dst table, src table                            */ \
   X(TableInitI)         /* d, s, n, elem, table                                     */ \
-  X(ElemDropI)          /* elem                                                     */
+  X(ElemDropI)          /* elem                                                     */ \
+  X(MemSelectI)         /* memory: the one memory instructions use until the next   */ \
+  X(MemoryCopyMultiI)   /* d, s, n, dst memory, src memory                          */
 
 enum class IOp : uint16_t {
   kFirstInternal = kOpCount - 1,

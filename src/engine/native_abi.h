@@ -74,16 +74,18 @@ void ws_table_init(NativeView* vm, uint32_t table, uint32_t segment, uint32_t d,
                    uint32_t n);
 void ws_elem_drop(NativeView* vm, uint32_t segment);
 uint64_t ws_ref_func(NativeView* vm, uint32_t func_index);
-/// memory.atomic.notify on memory 0 at effective address {address} (checked by the caller):
-/// wakes up to {count} waiters; 0 on an unshared memory.
-uint32_t ws_memory_atomic_notify(NativeView* vm, uint64_t address, uint32_t count);
-/// memory.atomic.wait32/64 ({width} 4 or 8) on memory 0, which is shared, at effective address
+/// memory.atomic.notify on memory {index} at effective address {address} (checked by the
+/// caller): wakes up to {count} waiters; 0 on an unshared memory.
+uint32_t ws_memory_atomic_notify(NativeView* vm, uint32_t index, uint64_t address,
+                                 uint32_t count);
+/// memory.atomic.wait32/64 ({width} 4 or 8) on memory {index}, which is shared, at effective address
 /// {address} (checked by the caller): the interpreter's wait ({wait_as_guest}), the thread
 /// {waiting} meanwhile with its exit record naming the calling compiled code. Returns the
 /// {WaitOutcome}: kCancelled when a terminate request ended it (the request is consumed; the
 /// caller traps "interrupted").
-uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint64_t address,
-                               uint64_t expected, int64_t timeout_ns, uint32_t width);
+uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint32_t index,
+                               uint64_t address, uint64_t expected, int64_t timeout_ns,
+                               uint32_t width);
 }
 
 /// One helper's name and address, for the JIT's symbol table.

@@ -426,15 +426,17 @@ uint64_t ws_ref_func(NativeView* vm, uint32_t func_index) {
   return reinterpret_cast<uintptr_t>(vm->funcs[func_index]);
 }
 
-uint32_t ws_memory_atomic_notify(NativeView* vm, uint64_t address, uint32_t count) {
-  MemoryData* m = vm->memory0;
+uint32_t ws_memory_atomic_notify(NativeView* vm, uint32_t index, uint64_t address,
+                                 uint32_t count) {
+  MemoryData* m = memory(vm, index);
   return m->shared ? notify_waiters(m, address, count) : 0;
 }
 
-uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint64_t address,
-                               uint64_t expected, int64_t timeout_ns, uint32_t width) {
+uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint32_t index,
+                               uint64_t address, uint64_t expected, int64_t timeout_ns,
+                               uint32_t width) {
   ExecContext* ctx = current_context();
-  MemoryData* m = vm->memory0;
+  MemoryData* m = memory(vm, index);
   // Leaving compiled code, as for a host call (ws_call_func): where from, for captures while
   // waiting (the state change to waiting in wait_as_guest publishes it).
   NativeActivation* act = ts->activation.load(std::memory_order_relaxed);

@@ -197,6 +197,7 @@ class FunctionTranslator {
   }
 
   Result<void> translate_instr();
+  Result<void> translate_memory_index();
   Result<void> translate_fixed();
   Result<void> emit_with_immediate(unsigned handler, const OpInfo& info, bool* folded);
   Result<void> translate_block();
@@ -469,8 +470,40 @@ Result<void> FunctionTranslator::translate_instr() {
       operand(instr_.index);
       return {};
     default:
-      return translate_fixed();
+      return translate_memory_index();
   }
+}
+
+/// Multi-memory: an instruction on a memory other than 0 runs between two {MemSelectI}s, which
+/// point the interpreter's memory registers at that memory and back at memory 0, so that every
+/// handler (loads, stores, SIMD, atomics, bulk operations) serves any memory unchanged; a
+/// copy between two memories has its own handler. Memory 0 costs nothing extra.
+Result<void> FunctionTranslator::translate_memory_index() {
+  const ImmKind imm = op_info(instr_.op).imm;
+  const bool uses_memory = imm == ImmKind::kMemArg || imm == ImmKind::kMemArgLane ||
+                           imm == ImmKind::kMemory || imm == ImmKind::kMemoryFill ||
+                           imm == ImmKind::kMemoryInit || imm == ImmKind::kMemoryCopy;
+  const uint32_t memory = uses_memory ? instr_.mem.memory : 0;
+  if (instr_.op == Op::MemoryCopy && instr_.index2 != memory) {
+    const Entry n = pop();
+    const Entry s = pop();
+    const Entry d = pop();
+    WS_TRY(begin(handler_index(IOp::MemoryCopyMultiI)));
+    operand(d.slot);
+    operand(s.slot);
+    operand(n.slot);
+    operand(memory);
+    operand(instr_.index2);
+    return {};
+  }
+  if (memory == 0) return translate_fixed();
+  WS_TRY(begin(handler_index(IOp::MemSelectI)));
+  operand(memory);
+  WS_TRY(translate_fixed());
+  WS_TRY(begin(handler_index(IOp::MemSelectI)));
+  operand(0);
+  last_.valid = false;  // the last instruction is the select, not the access
+  return {};
 }
 
 /// Every instruction whose signature the table fixes: operands are the parameter slots, then

@@ -39,6 +39,7 @@ const char* feature_name(Feature f) {
     case Feature::kTailCall: return "tail-call";
     case Feature::kExtendedConst: return "extended-const";
     case Feature::kRelaxedSimd: return "relaxed-simd";
+    case Feature::kMultiMemory: return "multi-memory";
   }
   return "?";
 }

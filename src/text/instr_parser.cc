@@ -332,14 +332,25 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
     case ImmKind::kMemArg:
       return parse_memarg(info, out);
     case ImmKind::kMemory:
-    case ImmKind::kMemoryFill:
+    case ImmKind::kMemoryFill: {
+      WS_ASSIGN(uint32_t memory, parse_optional_memory());
+      put_uleb(out, memory);  // 0 is WebAssembly 2.0's 0x00 byte
+      return {};
+    }
     case ImmKind::kAtomicFence:
       out->push_back(0x00);
       return {};
-    case ImmKind::kMemoryCopy:
-      out->push_back(0x00);
-      out->push_back(0x00);
+    case ImmKind::kMemoryCopy: {
+      uint32_t dst = 0;
+      uint32_t src = 0;
+      if (at_index()) {
+        WS_ASSIGN(dst, parse_index(Space::kMemory));
+        WS_ASSIGN(src, parse_index(Space::kMemory));
+      }
+      put_uleb(out, dst);
+      put_uleb(out, src);
       return {};
+    }
     case ImmKind::kI32:
       return put_int_const(32, out);
     case ImmKind::kI64:
@@ -361,9 +372,14 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
       next();
       return {};
     case ImmKind::kMemoryInit: {
+      // "memory.init $memory? $data".
+      uint32_t memory = 0;
+      if (at_index() && (peek(1).kind == TokenKind::kId || peek(1).kind == TokenKind::kNumber)) {
+        WS_ASSIGN(memory, parse_index(Space::kMemory));
+      }
       WS_ASSIGN(uint32_t data, parse_index(Space::kData));
       put_uleb(out, data);
-      out->push_back(0x00);
+      put_uleb(out, memory);
       module_.uses_data_count = true;
       return {};
     }
@@ -391,7 +407,7 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
     case ImmKind::kLane:
       return parse_lane(out);
     case ImmKind::kMemArgLane:
-      WS_TRY(parse_memarg(info, out));
+      WS_TRY(parse_memarg(info, out, true));
       return parse_lane(out);
     case ImmKind::kShuffle: {
       int lanes = 0;
@@ -412,9 +428,25 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
   return {};
 }
 
-Result<void> Parser::parse_memarg(const OpInfo& info, Bytes* out) {
+Result<uint32_t> Parser::parse_optional_memory() {
+  if (!at_index()) return uint32_t{0};
+  return parse_index(Space::kMemory);
+}
+
+Result<void> Parser::parse_memarg(const OpInfo& info, Bytes* out, bool lane_follows) {
   uint64_t offset = 0;
   uint64_t align = info.arg;
+  uint32_t memory = 0;
+  if (at_index()) {
+    const Token& after = peek(1);
+    const bool memarg_follows =
+        after.kind == TokenKind::kNumber ||
+        (after.kind == TokenKind::kKeyword &&
+         (after.text.starts_with("offset=") || after.text.starts_with("align=")));
+    if (!lane_follows || peek().kind == TokenKind::kId || memarg_follows) {
+      WS_ASSIGN(memory, parse_index(Space::kMemory));
+    }
+  }
   if (peek().kind == TokenKind::kKeyword && peek().text.substr(0, 7) == "offset=") {
     const Token& t = next();
     switch (parse_unsigned(t.text.substr(7), UINT32_MAX, &offset)) {
@@ -440,7 +472,14 @@ Result<void> Parser::parse_memarg(const OpInfo& info, Bytes* out) {
       return malformed(t.offset, "alignment must be a power of two");
     }
   }
-  put_uleb(out, static_cast<uint64_t>(std::countr_zero(align == 0 ? uint64_t{1} : align)));
+  const auto flags = static_cast<uint64_t>(std::countr_zero(align == 0 ? uint64_t{1} : align));
+  if (memory != 0) {
+    // Multi-memory: bit 6 of the flags says a memory index follows them.
+    put_uleb(out, flags | 0x40);
+    put_uleb(out, memory);
+  } else {
+    put_uleb(out, flags);
+  }
   put_uleb(out, offset);
   return {};
 }

@@ -182,7 +182,11 @@ class Parser {
   Result<uint32_t> parse_label(FuncContext* ctx);
   Result<uint32_t> parse_local(FuncContext* ctx);
   /// "offset=N"? "align=N"?; the alignment defaults to the access size.
-  Result<void> parse_memarg(const OpInfo& info, Bytes* out);
+  /// "memidx? offset=N? align=N?"; {lane_follows}: a lane index comes next, so a lone
+  /// number is the lane, not a memory.
+  Result<void> parse_memarg(const OpInfo& info, Bytes* out, bool lane_follows = false);
+  /// An optional memory index (multi-memory), 0 when absent.
+  Result<uint32_t> parse_optional_memory();
   Result<void> parse_lane(Bytes* out);
   Result<void> parse_v128_const(Bytes* out);
   /// The "(result t*)*" of a typed select, as a vector of value types.

@@ -76,7 +76,7 @@ namespace {
 constexpr Feature kAllFeatures[] = {Feature::kSignExt,    Feature::kSatConv,  Feature::kMultiValue,
                                     Feature::kBulkMemory, Feature::kRefTypes, Feature::kSimd,
                                     Feature::kThreads,    Feature::kTailCall, Feature::kExtendedConst,
-                                    Feature::kRelaxedSimd};
+                                    Feature::kRelaxedSimd, Feature::kMultiMemory};
 }  // namespace
 
 std::optional<Feature> feature_by_name(std::string_view name) {

@@ -223,7 +223,9 @@ Result<void> FunctionValidator::check_fixed(const Instr& instr, const OpInfo& in
 }
 
 Result<void> FunctionValidator::check_memarg(const Instr& instr, const OpInfo& info) {
-  if (ctx_.memory_count == 0) return unknown(instr.offset, "memory", 0);
+  if (instr.mem.memory >= ctx_.memory_count) {
+    return unknown(instr.offset, "memory", instr.mem.memory);
+  }
   const uint32_t align = instr.mem.align_log2;
   const uint32_t natural = info.arg;
   if (info.prefix == kAtomicPrefix && natural != 0) {
@@ -247,13 +249,19 @@ Result<void> FunctionValidator::check_immediates(const Instr& instr, const OpInf
         return invalid(instr.offset, "invalid lane index");
       }
       return {};
-    case ImmKind::kMemory:
     case ImmKind::kMemoryCopy:
+      if (instr.index2 >= ctx_.memory_count) return unknown(instr.offset, "memory", instr.index2);
+      [[fallthrough]];
+    case ImmKind::kMemory:
     case ImmKind::kMemoryFill:
-      if (ctx_.memory_count == 0) return unknown(instr.offset, "memory", 0);
+      if (instr.mem.memory >= ctx_.memory_count) {
+        return unknown(instr.offset, "memory", instr.mem.memory);
+      }
       return {};
     case ImmKind::kMemoryInit:
-      if (ctx_.memory_count == 0) return unknown(instr.offset, "memory", 0);
+      if (instr.mem.memory >= ctx_.memory_count) {
+        return unknown(instr.offset, "memory", instr.mem.memory);
+      }
       [[fallthrough]];
     case ImmKind::kData:
       if (instr.index >= ctx_.data_count) return unknown(instr.offset, "data segment", instr.index);

@@ -94,7 +94,9 @@ Result<void> check_definitions(const ModuleContext& ctx) {
   }
   for (const MemoryType& memory : module.memories)
     WS_TRY(check_memory_type(ctx, 0, memory));
-  if (ctx.memory_count > 1) return invalid(0, "multiple memories");
+  if (ctx.memory_count > 1 && !ctx.features.has(Feature::kMultiMemory)) {
+    return invalid(0, "multiple memories");
+  }
   return {};
 }
 

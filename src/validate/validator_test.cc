@@ -380,7 +380,14 @@ TEST(ValidatorModule, LimitsExportsStart) {
   EXPECT_INVALID("(module (memory 65537))", "memory size must be at most 65536 pages (4GiB)");
   EXPECT_INVALID("(module (memory 2 1))", "size minimum must not be greater than maximum");
   EXPECT_INVALID("(module (table 2 1 funcref))", "size minimum must not be greater than maximum");
-  EXPECT_INVALID("(module (memory 1) (memory 1))", "multiple memories");
+  Features single_memory;
+  single_memory.disable(Feature::kMultiMemory);
+  EXPECT_EQ(error_of("(module (memory 1) (memory 1))", single_memory), "multiple memories");
+  EXPECT_VALID("(module (memory 1) (memory 1))");
+  EXPECT_INVALID("(module (memory 1) (memory 1) (func (drop (i32.load 2 (i32.const 0)))))",
+                 "unknown memory 2");
+  EXPECT_INVALID("(module (memory 1) (func (memory.copy 0 1 (i32.const 0) (i32.const 0) (i32.const 0))))",
+                 "unknown memory 1");
   EXPECT_INVALID("(module (memory 1 shared))", "shared memory must have maximum");
   EXPECT_VALID("(module (table 1 funcref) (table 1 externref))");
   EXPECT_INVALID("(module (func) (export \"a\" (func 0)) (export \"a\" (func 0)))",
