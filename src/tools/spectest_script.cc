@@ -123,6 +123,8 @@ class ScriptRunner {
   Outcome run(const json& command) {
     const std::string type = command.value("type", "");
     if (type == "module") return run_module(command);
+    if (type == "module definition") return run_module_definition(command);
+    if (type == "module instance") return run_module_instance(command);
     if (type == "assert_malformed") return run_assert_malformed(command);
     if (type == "assert_invalid") return run_assert_invalid(command);
     if (type == "assert_unlinkable") return run_failing_instantiation(command, ErrorKind::kUnlinkable);
@@ -156,6 +158,35 @@ class ScriptRunner {
     const std::string name = command.value("name", std::string());
     if (!attempt.ok()) return fail(cat("module rejected: ", attempt.describe()));
     Result<void> loaded = runtime_.load(std::move(attempt.bytes), name);
+    if (!loaded.ok()) {
+      return fail(cat("module failed to instantiate: ", loaded.error().to_string()));
+    }
+    return pass();
+  }
+
+  /// "module definition" (3.0 scripts): the module must compile; it is kept, not instantiated.
+  Outcome run_module_definition(const json& command) {
+    Attempt attempt = attempt_module(path_of(command), is_text(command), features_);
+    if (!attempt.ok()) return fail(cat("module definition rejected: ", attempt.describe()));
+    last_definition_ = attempt.bytes;
+    const std::string name = command.value("name", std::string());
+    if (!name.empty()) definitions_[name] = std::move(attempt.bytes);
+    return pass();
+  }
+
+  /// "module instance": instantiates the named definition (else the latest) as the current
+  /// module, named if the command names it.
+  Outcome run_module_instance(const json& command) {
+    const std::string definition = command.value("definition", std::string());
+    const std::vector<uint8_t>* bytes = &last_definition_;
+    if (!definition.empty()) {
+      auto it = definitions_.find(definition);
+      if (it == definitions_.end()) return fail(cat("no module definition ", definition));
+      bytes = &it->second;
+    } else if (last_definition_.empty()) {
+      return fail("no module definition to instantiate");
+    }
+    Result<void> loaded = runtime_.load(*bytes, command.value("name", std::string()));
     if (!loaded.ok()) {
       return fail(cat("module failed to instantiate: ", loaded.error().to_string()));
     }
@@ -254,6 +285,8 @@ class ScriptRunner {
   std::string dir_;
   Features features_;
   SpecRuntime runtime_;
+  std::map<std::string, std::vector<uint8_t>> definitions_;  ///< Named module definitions.
+  std::vector<uint8_t> last_definition_;                      ///< The latest one's binary.
 };
 
 std::string directory_of(const std::string& path) {

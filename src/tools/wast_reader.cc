@@ -191,6 +191,31 @@ class Reader {
   void module(json* command) {
     const Token& open = next();
     next();  // "module"
+    if (at_keyword("instance")) {
+      // "(module instance $instance? $definition?)" (3.0 scripts): instantiates a definition
+      // (the named one, else the latest).
+      next();
+      (*command)["type"] = "module instance";
+      std::string instance;
+      std::string definition;
+      if (peek().kind == TokenKind::kId) instance = std::string(next().text);
+      if (peek().kind == TokenKind::kId) definition = std::string(next().text);
+      expect(TokenKind::kRParen, "')' after a module instance");
+      if (!instance.empty()) (*command)["name"] = instance;
+      if (!definition.empty()) (*command)["definition"] = definition;
+      auto it = definition.empty() ? definition_gc_.end() : definition_gc_.find(definition);
+      const bool gc = it != definition_gc_.end() ? it->second : last_definition_gc_;
+      if (gc) (*command)["needs"] = "gc";
+      current_gc_ = gc;
+      if (!instance.empty()) named_gc_[instance] = gc;
+      return;
+    }
+    // "(module definition $name? ...)" (3.0 scripts): a module compiled, not instantiated.
+    const bool definition = at_keyword("definition");
+    if (definition) {
+      next();
+      (*command)["type"] = "module definition";
+    }
     std::string name;
     if (peek().kind == TokenKind::kId) name = std::string(next().text);
     if (!name.empty()) (*command)["name"] = name;
@@ -210,15 +235,13 @@ class Reader {
       note_module(command, name, gc);
       return;
     }
-    if (at_keyword("definition") || at_keyword("instance")) {
-      // Module definitions and instances (WebAssembly 3.0 scripts): not read yet.
-      (*command)["type"] = std::string((*command)["type"]) + " " + std::string(peek().text);
-      skip_to_close(open);
-      return;
-    }
     const size_t first = pos_;
+    const uint32_t fields = peek().offset;
     const Token& close = skip_to_close(open);
-    const std::string text(source_.substr(open.offset, close.offset + 1 - open.offset));
+    // A definition's name belongs to the script, not to the module text.
+    const std::string text =
+        definition ? "(module " + std::string(source_.substr(fields, close.offset + 1 - fields))
+                   : std::string(source_.substr(open.offset, close.offset + 1 - open.offset));
     (*command)["filename"] = write_module(text, true);
     (*command)["module_type"] = "text";
     gc = uses_gc(tokens_.data() + first, tokens_.data() + pos_);
@@ -240,6 +263,11 @@ class Reader {
 
   void note_module(json* command, const std::string& name, bool gc) {
     if (gc) (*command)["needs"] = "gc";
+    if ((*command)["type"] == "module definition") {
+      last_definition_gc_ = gc;
+      if (!name.empty()) definition_gc_[name] = gc;
+      return;
+    }
     if ((*command)["type"] != "module") return;
     current_gc_ = gc;
     if (!name.empty()) named_gc_[name] = gc;
@@ -386,6 +414,8 @@ class Reader {
   std::map<std::string, bool> named_gc_;    ///< Named modules: whether each needs GC.
   std::set<std::string> gc_registered_;     ///< Names registered for modules that need GC.
   bool gc_value_ = false;                   ///< The command being read has a GC value.
+  std::map<std::string, bool> definition_gc_;  ///< Named module definitions: need GC?
+  bool last_definition_gc_ = false;            ///< The latest module definition needs GC.
 };
 
 }  // namespace

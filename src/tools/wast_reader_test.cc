@@ -197,6 +197,26 @@ TEST(WastReader, MarksWhatNeedsGarbageCollection) {
   EXPECT_EQ(gc_lines(c), (std::vector<int>{1, 3, 4, 7, 8, 9, 10, 12, 14}));
 }
 
+TEST(WastReader, ModuleDefinitionsAndInstances) {
+  TempDir dir;
+  const json c = commands_of(R"wast((module definition $D (func (export "f")))
+(module instance $I $D)
+(module instance))wast",
+                             dir);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0].at("type"), "module definition");
+  EXPECT_EQ(c[0].at("name"), "$D");
+  // The module text leaves out the script's keyword and name.
+  EXPECT_EQ(read_file(fs::path(dir.path()) / c[0].at("filename").get<std::string>()),
+            "(module (func (export \"f\")))");
+  EXPECT_EQ(c[1].at("type"), "module instance");
+  EXPECT_EQ(c[1].at("name"), "$I");
+  EXPECT_EQ(c[1].at("definition"), "$D");
+  EXPECT_EQ(c[2].at("type"), "module instance");
+  EXPECT_FALSE(c[2].contains("name"));
+  EXPECT_FALSE(c[2].contains("definition"));
+}
+
 TEST(WastReader, AFileOfModuleFieldsIsOneModule) {
   TempDir dir;
   const json c = commands_of("(func (export \"f\"))\n(memory 1)\n", dir);

@@ -9,3 +9,5 @@
 (assert_trap (invoke "div" (i32.const 0)) "unreachable")
 (assert_exhaustion (invoke "one") "call stack exhausted")
 (assert_return (invoke "one") (either (i32.const 2) (i32.const 3)))
+(module definition (func (result i32)))
+(module instance $X $nowhere)
