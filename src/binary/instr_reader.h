@@ -49,6 +49,23 @@ struct Instr {
   std::vector<ValType> types;      ///< select t: the type vector as written.
 };
 
+/// The memory {in} uses (multi-memory): {MemArg::memory} for loads, stores and the memory
+/// instructions (memory.copy's destination), 0 for every other instruction, whose {mem} is
+/// left over from an earlier one.
+inline uint32_t memory_of(const Instr& in) {
+  switch (op_info(in.op).imm) {
+    case ImmKind::kMemArg:
+    case ImmKind::kMemArgLane:
+    case ImmKind::kMemory:
+    case ImmKind::kMemoryFill:
+    case ImmKind::kMemoryInit:
+    case ImmKind::kMemoryCopy:
+      return in.mem.memory;
+    default:
+      return 0;
+  }
+}
+
 /// Reads instructions from [{begin}, {end}) of {module_bytes}. Unknown opcodes and opcodes of
 /// features not in {features} are reported as malformed ("illegal opcode").
 class InstrReader {

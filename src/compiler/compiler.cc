@@ -145,11 +145,7 @@ bool FuncGen::memory_shared(uint32_t index) const {
 }
 
 void FuncGen::select_memory(const Instr& in) {
-  const ImmKind imm = op_info(in.op).imm;
-  const bool uses_memory = imm == ImmKind::kMemArg || imm == ImmKind::kMemArgLane ||
-                           imm == ImmKind::kMemory || imm == ImmKind::kMemoryFill ||
-                           imm == ImmKind::kMemoryInit || imm == ImmKind::kMemoryCopy;
-  const uint32_t index = uses_memory ? in.mem.memory : 0;
+  const uint32_t index = memory_of(in);
   if (index == 0) {
     mem_ = memory0_;
     mem_shared_ = memory0_shared_;

@@ -479,11 +479,7 @@ Result<void> FunctionTranslator::translate_instr() {
 /// handler (loads, stores, SIMD, atomics, bulk operations) serves any memory unchanged; a
 /// copy between two memories has its own handler. Memory 0 costs nothing extra.
 Result<void> FunctionTranslator::translate_memory_index() {
-  const ImmKind imm = op_info(instr_.op).imm;
-  const bool uses_memory = imm == ImmKind::kMemArg || imm == ImmKind::kMemArgLane ||
-                           imm == ImmKind::kMemory || imm == ImmKind::kMemoryFill ||
-                           imm == ImmKind::kMemoryInit || imm == ImmKind::kMemoryCopy;
-  const uint32_t memory = uses_memory ? instr_.mem.memory : 0;
+  const uint32_t memory = memory_of(instr_);
   if (instr_.op == Op::MemoryCopy && instr_.index2 != memory) {
     const Entry n = pop();
     const Entry s = pop();

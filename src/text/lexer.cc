@@ -45,12 +45,9 @@ class Lexer {
     std::vector<Token> tokens;
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
-      if (is_space(c)) {
-        ++pos_;
-      } else if (c == ';' && peek(1) == ';') {
-        skip_line_comment();
-      } else if (c == '(' && peek(1) == ';') {
-        WS_TRY(skip_block_comment());
+      WS_ASSIGN(const bool skipped, skip_space_or_comment());
+      if (skipped) {
+        continue;
       } else if (c == '(' && peek(1) == '@') {
         WS_TRY(skip_annotation());
       } else if (c == '(' || c == ')') {
@@ -74,6 +71,21 @@ class Lexer {
  private:
   char peek(size_t ahead) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
   uint32_t offset() const { return static_cast<uint32_t>(pos_); }
+
+  /// Skips one white-space character or one comment at {pos_}; false if there is neither.
+  Result<bool> skip_space_or_comment() {
+    const char c = text_[pos_];
+    if (is_space(c)) {
+      ++pos_;
+    } else if (c == ';' && peek(1) == ';') {
+      skip_line_comment();
+    } else if (c == '(' && peek(1) == ';') {
+      WS_TRY(skip_block_comment());
+    } else {
+      return false;
+    }
+    return true;
+  }
 
   void skip_line_comment() {
     while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r')
@@ -121,12 +133,9 @@ class Lexer {
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
       const auto uc = static_cast<unsigned char>(c);
-      if (is_space(c)) {
-        ++pos_;
-      } else if (c == ';' && peek(1) == ';') {
-        skip_line_comment();
-      } else if (c == '(' && peek(1) == ';') {
-        WS_TRY(skip_block_comment());
+      WS_ASSIGN(const bool skipped, skip_space_or_comment());
+      if (skipped) {
+        continue;
       } else if (c == '(') {
         ++depth;
         ++pos_;
