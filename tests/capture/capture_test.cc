@@ -16,6 +16,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -245,7 +246,14 @@ TEST(Capture, InnermostPositionNeverComesFromAnotherFrame) {
   GuestCall call(store, inst->func("main"));
   ASSERT_TRUE(wait_until_innermost(thread, kRecLoopsRec));
   int in_a = 0, in_b = 0, elsewhere = 0;
-  for (int i = 0; i < 4000; ++i) {
+  // At least 4,000 captures, and on until both loops have been seen (at most 200,000). On a
+  // loaded machine back-to-back captures can fall into step with the guest's period and land
+  // in one parity only for thousands of captures; a random pause of 0-63 us between them
+  // breaks that step, and capturing on until both loops appear keeps the check below from
+  // depending on timing.
+  std::minstd_rand jitter(12345);
+  for (int i = 0; i < 200000 && (i < 4000 || in_a == 0 || in_b == 0); ++i) {
+    if (i >= 1000) std::this_thread::sleep_for(std::chrono::microseconds(jitter() % 64));
     auto c = thread.capture(32, 2s, true);
     ASSERT_TRUE(c.ok()) << c.error().to_string();
     ASSERT_FALSE(c->frames.empty());
