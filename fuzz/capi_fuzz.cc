@@ -295,7 +295,7 @@ class Harness {
     (void)wasmscope_config_set_bounds(config, static_cast<wasmscope_bounds_t>((b >> 2) & 1));
     (void)wasmscope_config_set_tier(config, WASMSCOPE_TIER_INTERPRETER);
     (void)wasmscope_config_set_value_stack_bytes(config, kStackBytes[(b >> 4) & 3]);
-    if (b & 0x08) (void)wasmscope_config_set_features(config, in_.u32() & 0x7ff);
+    if (b & 0x08) (void)wasmscope_config_set_features(config, in_.u32() & 0xfff);
     if (b & 0x80) (void)wasmscope_config_set_max_call_depth(config, in_.u32() % 5000);
     if (b & 0x40) {
       (void)wasmscope_config_set_max_table_elements(config, in_.u32() % 100'000);

@@ -21,12 +21,13 @@ enum class Feature : uint32_t {
   kExtendedConst = 1u << 8,  ///< Arithmetic and more globals in constant expressions (3.0).
   kRelaxedSimd = 1u << 9,    ///< SIMD with platform-dependent results (3.0), made deterministic.
   kMultiMemory = 1u << 10,   ///< Several memories per module (3.0).
+  kMemory64 = 1u << 11,      ///< Memories and tables indexed by i64 (3.0).
 };
 
 /// A set of enabled {Feature}s. The default is everything wasmscope implements.
 class Features {
  public:
-  static constexpr uint32_t kAll = 0x7ff;
+  static constexpr uint32_t kAll = 0xfff;
   constexpr Features() = default;
   constexpr explicit Features(uint32_t bits) : bits_(bits) {}
   static constexpr Features none() { return Features(0); }

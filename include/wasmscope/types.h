@@ -45,6 +45,7 @@ struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
   bool shared = false;  ///< Memories only (threads proposal).
+  bool is64 = false;    ///< memory64: addresses (table indices) and sizes are i64.
   bool operator==(const Limits&) const = default;
 };
 

@@ -26,6 +26,15 @@ Result<void> ByteReader::read_u32(uint32_t* out) {
   return {};
 }
 
+Result<void> ByteReader::read_u64(uint64_t* out) {
+  size_t length;
+  const LebStatus status = read_uleb(base_ + pos_, base_ + end_, 64, out, &length);
+  if (status == LebStatus::kUnexpectedEnd) return unexpected_end();
+  if (status != LebStatus::kOk) return error(leb_status_message(status));
+  pos_ += static_cast<uint32_t>(length);
+  return {};
+}
+
 Result<void> ByteReader::read_bytes(uint32_t count, uint32_t* begin) {
   if (count > remaining()) return error("length out of bounds");
   *begin = pos_;
@@ -69,19 +78,28 @@ Result<void> ByteReader::read_reftype(ValType* out) {
   return {};
 }
 
-Result<void> ByteReader::read_limits(Limits* out, bool allow_shared) {
+Result<void> ByteReader::read_limits(Limits* out, bool allow_shared, bool memory64) {
   uint8_t flags;
   WS_TRY(read_byte(&flags));
-  const uint8_t allowed = allow_shared ? 0x03 : 0x01;
+  // Flag bits: 0x01 a maximum follows, 0x02 shared (threads), 0x04 i64 addresses (memory64).
+  const uint8_t allowed = (allow_shared ? 0x03 : 0x01) | (memory64 ? 0x04 : 0x00);
   if (flags & ~allowed) return malformed(pos_ - 1, "integer too large");
-  uint32_t min;
-  WS_TRY(read_u32(&min));
-  out->min = min;
   out->shared = (flags & 0x02) != 0;
+  out->is64 = (flags & 0x04) != 0;
   out->max.reset();
+  // With memory64 every limit is a u64 in the binary (WebAssembly 3.0); the validator bounds
+  // those of 32-bit memories and tables.
+  auto read_limit = [&](uint64_t* value) -> Result<void> {
+    if (memory64) return read_u64(value);
+    uint32_t narrow;
+    WS_TRY(read_u32(&narrow));
+    *value = narrow;
+    return {};
+  };
+  WS_TRY(read_limit(&out->min));
   if (flags & 0x01) {
-    uint32_t max;
-    WS_TRY(read_u32(&max));
+    uint64_t max;
+    WS_TRY(read_limit(&max));
     out->max = max;
   }
   return {};

@@ -22,6 +22,7 @@ class ByteReader {
 
   Result<void> read_byte(uint8_t* out);
   Result<void> read_u32(uint32_t* out);
+  Result<void> read_u64(uint64_t* out);
   Result<void> read_bytes(uint32_t count, uint32_t* begin);
   /// A vector's element count; fails when fewer than {count} * {min_element_size} bytes remain.
   Result<void> read_count(uint32_t* out, uint32_t min_element_size = 1);
@@ -29,7 +30,8 @@ class ByteReader {
   Result<void> read_name(std::string* out);
   Result<void> read_valtype(ValType* out);
   Result<void> read_reftype(ValType* out);
-  Result<void> read_limits(Limits* out, bool allow_shared);
+  /// Limits; with {memory64} (the feature) the i64 flag is allowed and every limit is a u64.
+  Result<void> read_limits(Limits* out, bool allow_shared, bool memory64);
 
   Error error(std::string message) const { return malformed(pos_, std::move(message)); }
   Error unexpected_end() const;

@@ -190,7 +190,8 @@ class Decoder {
           break;
         case 2:
           import.kind = ExternKind::kMemory;
-          WS_TRY(s.read_limits(&import.memory.limits, features_.has(Feature::kThreads)));
+          WS_TRY(s.read_limits(&import.memory.limits, features_.has(Feature::kThreads),
+                                  features_.has(Feature::kMemory64)));
           ++module_.imported_memories;
           break;
         case 3:
@@ -207,7 +208,7 @@ class Decoder {
 
   Result<void> read_table_type(ByteReader& s, TableType* out) {
     WS_TRY(s.read_reftype(&out->elem));
-    return s.read_limits(&out->limits, false);
+    return s.read_limits(&out->limits, false, features_.has(Feature::kMemory64));
   }
 
   Result<void> read_global_type(ByteReader& s, GlobalType* out) {
@@ -239,7 +240,8 @@ class Decoder {
     WS_TRY(s.read_count(&count, 2));
     module_.memories.resize(count);
     for (MemoryType& m : module_.memories) {
-      WS_TRY(s.read_limits(&m.limits, features_.has(Feature::kThreads)));
+      WS_TRY(s.read_limits(&m.limits, features_.has(Feature::kThreads),
+                            features_.has(Feature::kMemory64)));
     }
     return {};
   }

@@ -3,8 +3,96 @@
 #include <cstring>
 
 #include "base/leb128.h"
+#include "binary/module.h"
 
 namespace wasmscope::internal {
+
+AddressTypes address_types(const Module& module) {
+  AddressTypes out;
+  for (const Import& imp : module.imports) {
+    if (imp.kind == ExternKind::kMemory) out.memory64.push_back(imp.memory.limits.is64);
+    if (imp.kind == ExternKind::kTable) out.table64.push_back(imp.table.limits.is64);
+  }
+  for (const MemoryType& m : module.memories) out.memory64.push_back(m.limits.is64);
+  for (const TableType& t : module.tables) out.table64.push_back(t.limits.is64);
+  for (uint8_t b : out.memory64) out.any |= b != 0;
+  for (uint8_t b : out.table64) out.any |= b != 0;
+  return out;
+}
+
+Narrow64 narrow64_of(const Instr& in, const AddressTypes& types) {
+  Narrow64 out;
+  if (!types.any) return out;
+  auto mem64 = [&](uint32_t i) { return i < types.memory64.size() && types.memory64[i] != 0; };
+  auto tab64 = [&](uint32_t i) { return i < types.table64.size() && types.table64[i] != 0; };
+  const OpInfo& info = op_info(in.op);
+  using W = Narrow64::Widen;
+  switch (info.imm) {
+    case ImmKind::kMemArg:
+    case ImmKind::kMemArgLane:
+      if (mem64(in.mem.memory) && !info.params.empty()) {
+        out.operands = static_cast<uint8_t>(1u << (info.params.size() - 1));
+        out.fold_offset = true;
+      }
+      return out;
+    case ImmKind::kMemory:
+      if (!mem64(in.mem.memory)) return out;
+      if (in.op == Op::MemoryGrow) {
+        out.operands = 1;
+        out.widen = W::kSignExtend;
+      } else {
+        out.widen = W::kZeroExtend;
+      }
+      return out;
+    case ImmKind::kMemoryFill:
+      if (mem64(in.mem.memory)) out.operands = 0b101;
+      return out;
+    case ImmKind::kMemoryInit:
+      if (mem64(in.mem.memory)) out.operands = 0b100;
+      return out;
+    case ImmKind::kMemoryCopy: {  // d (destination), s (source), n (64-bit if both are)
+      const bool d = mem64(in.mem.memory), s = mem64(in.index2);
+      out.operands = static_cast<uint8_t>((d ? 0b100 : 0) | (s ? 0b010 : 0) | (d && s ? 1 : 0));
+      return out;
+    }
+    default:
+      break;
+  }
+  switch (in.op) {
+    case Op::CallIndirect:
+    case Op::ReturnCallIndirect:
+      if (tab64(in.index2)) out.operands = 1;
+      return out;
+    case Op::TableGet:
+      if (tab64(in.index)) out.operands = 1;
+      return out;
+    case Op::TableSet:
+      if (tab64(in.index)) out.operands = 0b10;
+      return out;
+    case Op::TableSize:
+      if (tab64(in.index)) out.widen = W::kZeroExtend;
+      return out;
+    case Op::TableGrow:
+      if (tab64(in.index)) {
+        out.operands = 1;
+        out.widen = W::kSignExtend;
+      }
+      return out;
+    case Op::TableFill:
+      if (tab64(in.index)) out.operands = 0b101;
+      return out;
+    case Op::TableInit:  // {index2} is the table
+      if (tab64(in.index2)) out.operands = 0b100;
+      return out;
+    case Op::TableCopy: {  // {index} the destination, {index2} the source
+      const bool d = tab64(in.index), s = tab64(in.index2);
+      out.operands = static_cast<uint8_t>((d ? 0b100 : 0) | (s ? 0b010 : 0) | (d && s ? 1 : 0));
+      return out;
+    }
+    default:
+      return out;
+  }
+}
 namespace {
 
 /// Encoding of the empty block type.
@@ -31,7 +119,11 @@ Result<void> InstrReader::read_memarg(MemArg* out) {
     out->align_log2 &= ~uint32_t{0x40};
     WS_TRY(read_u32(&out->memory));
   }
-  return read_u32(&out->offset);
+  if (features_.has(Feature::kMemory64)) return read_u64(&out->offset);
+  uint32_t offset;
+  WS_TRY(read_u32(&offset));
+  out->offset = offset;
+  return {};
 }
 
 Result<void> InstrReader::read_memory_index(uint32_t* out) {
@@ -44,6 +136,14 @@ Result<void> InstrReader::read_zero_byte() {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
   if (byte != 0) return malformed(pos_ - 1, "zero byte expected");
+  return {};
+}
+
+Result<void> InstrReader::read_u64(uint64_t* out) {
+  size_t length;
+  const LebStatus status = read_uleb(base_ + pos_, base_ + end_, 64, out, &length);
+  if (status != LebStatus::kOk) return malformed(pos_, leb_status_message(status));
+  pos_ += static_cast<uint32_t>(length);
   return {};
 }
 

@@ -13,6 +13,8 @@
 
 namespace wasmscope::internal {
 
+struct Module;
+
 /// A block type: empty, one value type, or a type index.
 struct BlockType {
   enum class Kind : uint8_t { kEmpty, kValType, kTypeIndex };
@@ -23,7 +25,8 @@ struct BlockType {
 
 struct MemArg {
   uint32_t align_log2 = 0;
-  uint32_t offset = 0;
+  /// A u64 with memory64 (then the validator bounds it for 32-bit memories), else a u32.
+  uint64_t offset = 0;
   /// The memory (multi-memory): of the access, of memory.size/grow/fill/init, memory.copy's
   /// destination (its source is {Instr::index2}). Always 0 without multi-memory.
   uint32_t memory = 0;
@@ -66,6 +69,37 @@ inline uint32_t memory_of(const Instr& in) {
   }
 }
 
+/// memory64: which memories and tables of a module (imports first) are indexed by i64.
+struct AddressTypes {
+  std::vector<uint8_t> memory64;
+  std::vector<uint8_t> table64;
+  bool any = false;  ///< Some memory or table is: only then do engines look at instructions.
+};
+AddressTypes address_types(const Module& module);
+
+/// How an engine runs {in} on i64 addresses with its 32-bit machinery (docs/architecture.md,
+/// "Memory64"). Every i64 address, index or size operand is first narrowed: clamped to
+/// {kNarrowed64Limit}, which is above any memory or table size wasmscope allows for a 64-bit
+/// one, so a value that does not fit still fails its bounds check, and for accesses the
+/// memarg offset is added first (saturating) and the access then runs with offset 0. An i32
+/// result that the instruction returns as i64 (size, grow) is widened after it.
+struct Narrow64 {
+  uint8_t operands = 0;  ///< Bit k: the k-th operand from the top of the stack is narrowed.
+  bool fold_offset = false;  ///< The narrowed operand (an access's address) takes the offset.
+  enum class Widen : uint8_t { kNone, kZeroExtend, kSignExtend } widen = Widen::kNone;
+  bool empty() const { return operands == 0 && widen == Widen::kNone; }
+};
+inline constexpr uint64_t kNarrowed64Limit = 0xfffffff0;
+/// At most this many pages in a 64-bit memory: below {kNarrowed64Limit}.
+inline constexpr uint64_t kMaxMemory64Pages = 65535;
+Narrow64 narrow64_of(const Instr& in, const AddressTypes& types);
+/// The narrowing itself, for engines that compute it at run time.
+inline uint64_t narrow64(uint64_t value, uint64_t offset) {
+  uint64_t ea = value + offset;
+  if (ea < value) ea = UINT64_MAX;
+  return ea > kNarrowed64Limit ? kNarrowed64Limit : ea;
+}
+
 /// Reads instructions from [{begin}, {end}) of {module_bytes}. Unknown opcodes and opcodes of
 /// features not in {features} are reported as malformed ("illegal opcode").
 class InstrReader {
@@ -81,6 +115,7 @@ class InstrReader {
 
  private:
   Result<void> read_u32(uint32_t* out);
+  Result<void> read_u64(uint64_t* out);
   Result<void> read_byte(uint8_t* out);
   Result<void> read_zero_byte();
   Result<void> read_immediates(Instr* out);

@@ -509,6 +509,39 @@ Result<void> FuncGen::generate() {
 }
 
 Result<void> FuncGen::instruction(const Instr& in) {
+  if (!unreachable_ && g_.addr.any) {
+    const Narrow64 wide = narrow64_of(in, g_.addr);
+    if (!wide.empty()) return instruction_narrow64(in, wide);
+  }
+  return instruction_op(in);
+}
+
+Result<void> FuncGen::instruction_narrow64(const Instr& in, const Narrow64& wide) {
+  const uint64_t offset = wide.fold_offset ? in.mem.offset : 0;
+  for (uint32_t k = 0; k < 8; ++k) {
+    if (((wide.operands >> k) & 1) == 0 || k >= stack_.size()) continue;
+    Value*& v = stack_[stack_.size() - 1 - k];
+    Value* ea = v;
+    if (offset != 0) {
+      ea = call_intrinsic(llvm::Intrinsic::uadd_sat, {g_.i64},
+                          {ea, llvm::ConstantInt::get(g_.i64, offset)});
+    }
+    ea = call_intrinsic(llvm::Intrinsic::umin, {g_.i64},
+                        {ea, llvm::ConstantInt::get(g_.i64, kNarrowed64Limit)});
+    v = b_.CreateTrunc(ea, g_.i32);
+  }
+  Instr narrowed = in;
+  if (wide.fold_offset) narrowed.mem.offset = 0;
+  WS_TRY(instruction_op(narrowed));
+  if (wide.widen != Narrow64::Widen::kNone && !stack_.empty()) {
+    Value*& r = stack_.back();
+    r = wide.widen == Narrow64::Widen::kSignExtend ? b_.CreateSExt(r, g_.i64)
+                                                   : b_.CreateZExt(r, g_.i64);
+  }
+  return {};
+}
+
+Result<void> FuncGen::instruction_op(const Instr& in) {
   const Op op = in.op;
   if (unreachable_) {
     switch (op) {
@@ -1280,6 +1313,7 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
     if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
     if (imp.kind == ExternKind::kGlobal) g.import_global_types.push_back(imp.global.type);
   }
+  g.addr = address_types(g.m);
   if (auto* trap_fn = llvm::dyn_cast<llvm::Function>(g.helper_trap.getCallee())) {
     trap_fn->setDoesNotReturn();
     trap_fn->addFnAttr(llvm::Attribute::Cold);

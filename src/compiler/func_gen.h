@@ -81,6 +81,7 @@ struct ModuleGen {
   unsigned arg_fprs;
   /// Bytes of stack arguments every body takes (see {native_type}).
   size_t body_arg_area;
+  AddressTypes addr = {};  ///< memory64: which memories and tables take i64 addresses.
 
   /// Whether a body of type {ft} returns its results through memory, a pointer after {vm} to
   /// one slot per result (engine/native_abi.h's slot convention). More results than two
@@ -278,6 +279,10 @@ class FuncGen {
   Value* opaque(Value* v);
   Value* div_rem(Op op, Value* a, Value* bv);
   Result<void> instruction(const Instr& in);
+  Result<void> instruction_op(const Instr& in);
+  /// memory64: {in} on a 64-bit memory or table, run as its 32-bit form (translate.cc does the
+  /// same in the interpreter: narrow the i64 operands, widen the result).
+  Result<void> instruction_narrow64(const Instr& in, const Narrow64& wide);
   /// The SIMD instructions (simd.cc); {instruction} hands them over.
   Result<void> simd_instruction(const Instr& in);
   /// The threads proposal's instructions (atomics.cc); {instruction} hands them over.

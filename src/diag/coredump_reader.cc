@@ -233,7 +233,7 @@ Result<void> Parser::read_memories(ByteReader& r) {
   WS_TRY(r.read_count(&count, 2));
   dump_.memories.resize(count);
   for (CoredumpMemory& memory : dump_.memories) {
-    WS_TRY(r.read_limits(&memory.limits, true));
+    WS_TRY(r.read_limits(&memory.limits, true, false));
     if (memory.limits.min > kMaxMemoryPages) return r.error("memory size must be at most 65536 pages");
     memory.size = memory.limits.min * kPageBytes;
   }

@@ -93,6 +93,7 @@ struct MemoryData {
   bool shared = false;
   /// Grows by {delta_pages}; returns the old size in pages or -1. Set by runtime/.
   int64_t (*grow)(MemoryData* memory, uint64_t delta_pages) = nullptr;
+  bool is64 = false;  ///< memory64: i64 addresses (at most {kMaxMemory64Pages} pages used).
 };
 
 struct TableData {
@@ -101,6 +102,7 @@ struct TableData {
   std::optional<uint64_t> max;
   /// The store's limit on elements (StoreLimits), below the declared maximum or none.
   uint64_t limit = UINT64_MAX;
+  bool is64 = false;  ///< memory64's table64: i64 indices.
 };
 
 /// Largest table {grow_table} makes: ample for real programs, small enough that a guest (or an

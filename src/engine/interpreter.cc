@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "base/platform/fault_handler.h"
+#include "binary/instr_reader.h"
 #include "engine/atomics.h"
 #include "engine/compiled.h"
 #include "engine/iops.h"
@@ -605,6 +606,12 @@ L_MemSelectI:
   mem0 = inst->memories[OPND(0)];
   RELOAD_MEMORY();
   NEXT(1);
+  // memory64 (translate.cc, translate_narrow64): an i64 address plus the access's offset,
+  // clamped so that one that does not fit in 32 bits fails the access's bounds check.
+L_Narrow64I:
+  wr<uint64_t>(fp, OPND(0),
+               narrow64(rd<uint64_t>(fp, OPND(1)), OPND(2) | (uint64_t{OPND(3)} << 32)));
+  NEXT(2);
 L_MemoryCopyMultiI: {
   MemoryData* dst = inst->memories[OPND(3)];
   MemoryData* src = inst->memories[OPND(4)];

@@ -45,7 +45,8 @@ namespace wasmscope::internal {
   X(TableInitI)         /* d, s, n, elem, table                                     */ \
   X(ElemDropI)          /* elem                                                     */ \
   X(MemSelectI)         /* memory: the one memory instructions use until the next   */ \
-  X(MemoryCopyMultiI)   /* d, s, n, dst memory, src memory                          */
+  X(MemoryCopyMultiI)   /* d, s, n, dst memory, src memory                          */ \
+  X(Narrow64I)          /* dst, src, offset lo, offset hi: memory64's narrowing     */
 
 enum class IOp : uint16_t {
   kFirstInternal = kOpCount - 1,

@@ -62,6 +62,7 @@ class FunctionTranslator {
     for (const Function& f : m_.functions) func_type_indices_.push_back(f.type);
     for (const Global& g : m_.globals) global_types_.push_back(g.type.type);
     for (const TableType& t : m_.tables) table_types_.push_back(t.elem);
+    addr_ = address_types(m_);
   }
 
   Result<void> run(uint32_t defined_index, CompiledFunc* out);
@@ -197,6 +198,8 @@ class FunctionTranslator {
   }
 
   Result<void> translate_instr();
+  Result<void> translate_op();
+  Result<void> translate_narrow64(const Narrow64& wide);
   Result<void> translate_memory_index();
   Result<void> translate_fixed();
   Result<void> emit_with_immediate(unsigned handler, const OpInfo& info, bool* folded);
@@ -217,6 +220,7 @@ class FunctionTranslator {
   std::vector<uint32_t> func_type_indices_;
   std::vector<ValType> global_types_;
   std::vector<ValType> table_types_;
+  AddressTypes addr_;
   const void* const* handlers_;
   Features features_;
   CompiledFunc* out_ = nullptr;
@@ -308,6 +312,46 @@ Result<void> FunctionTranslator::translate_instr() {
     }
     if (op != Op::Else && op != Op::End) return {};
   }
+  if (addr_.any) {
+    const Narrow64 wide = narrow64_of(instr_, addr_);
+    if (!wide.empty()) return translate_narrow64(wide);
+  }
+  return translate_op();
+}
+
+/// memory64: an instruction on a 64-bit memory or table runs as its 32-bit form. Each i64
+/// address, index or size operand is narrowed in its own slot first ({Narrow64I}; an access's
+/// offset is added there and the access gets offset 0), and an i32 result that is i64 here is
+/// widened after. Nothing changes for modules without 64-bit memories and tables.
+Result<void> FunctionTranslator::translate_narrow64(const Narrow64& wide) {
+  const uint64_t offset = wide.fold_offset ? instr_.mem.offset : 0;
+  for (uint32_t k = 0; k < 8; ++k) {
+    if (((wide.operands >> k) & 1) == 0 || k >= stack_.size()) continue;
+    Entry& e = stack_[stack_.size() - 1 - k];
+    WS_TRY(begin(handler_index(IOp::Narrow64I)));
+    operand(e.canon);
+    operand(e.slot);
+    operand(static_cast<uint32_t>(offset));
+    operand(static_cast<uint32_t>(offset >> 32));
+    e.slot = e.canon;
+    e.type = ValType::kI32;
+  }
+  if (wide.fold_offset) instr_.mem.offset = 0;
+  WS_TRY(translate_op());
+  if (wide.widen != Narrow64::Widen::kNone && !stack_.empty()) {
+    Entry& r = stack_.back();
+    WS_TRY(materialize(r));
+    WS_TRY(begin(handler_index(wide.widen == Narrow64::Widen::kSignExtend ? Op::I64ExtendI32S
+                                                                           : Op::I64ExtendI32U)));
+    operand(r.slot);
+    operand(r.slot);
+    r.type = ValType::kI64;
+  }
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_op() {
+  const Op op = instr_.op;
   switch (op) {
     case Op::Nop:
       return {};

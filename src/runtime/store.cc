@@ -23,9 +23,12 @@ using platform_internal::describe_bytes;
 
 /// A memory of {min_pages} asked for in a store whose limit is {limit_pages} per memory.
 Error memory_over_limit(uint64_t min_pages, uint64_t limit_pages) {
+  // A 64-bit memory may declare up to 2^48 pages, whose byte count is 2^64.
+  const uint64_t bytes = std::min(min_pages, UINT64_MAX / kPageSize) * kPageSize;
+  const bool own = limit_pages == kMaxMemory64Pages || limit_pages == kMaxMemoryPages;
   return Error{ErrorKind::kUnlinkable, 0,
-               "memory of " + std::to_string(min_pages) + " pages (" +
-                   describe_bytes(min_pages * kPageSize) + ") exceeds the store's limit of " +
+               "memory of " + std::to_string(min_pages) + " pages (" + describe_bytes(bytes) +
+                   ") exceeds " + (own ? "wasmscope's" : "the store's") + " limit of " +
                    describe_bytes(limit_pages * kPageSize) + " per memory"};
 }
 
@@ -235,11 +238,11 @@ Result<MemoryData*> Store::create_memory(const MemoryType& type) {
 }
 
 Result<MemoryData*> Store::create_memory_locked(const MemoryType& type) {
-  const uint64_t initial = type.limits.min * kPageSize;
-  const uint64_t limit_pages = memory_limit_pages();
+  const uint64_t limit_pages = memory_limit_pages(type.limits.is64);
   if (type.limits.min > limit_pages) {
     return memory_over_limit(type.limits.min, limit_pages);
   }
+  const uint64_t initial = type.limits.min * kPageSize;
   MemoryObject& memory = memories_.emplace_back();
   memory.limit_pages = limit_pages;
   if (config_.bounds == BoundsChecks::kGuardPages) {
@@ -259,6 +262,7 @@ Result<MemoryData*> Store::create_memory_locked(const MemoryType& type) {
   memory.max_pages = type.limits.max.value_or(kMaxMemoryPages);
   memory.has_max = type.limits.max.has_value();
   memory.shared = type.limits.shared;
+  memory.is64 = type.limits.is64;
   memory.grow = &grow_memory;
   return static_cast<MemoryData*>(&memory);
 }
@@ -273,6 +277,7 @@ TableData* Store::create_table_locked(const TableType& type, Slot init) {
   table.elem_type = type.elem;
   table.elems.assign(type.limits.min, init);
   table.max = type.limits.max;
+  table.is64 = type.limits.is64;
   if (config_.store_limits.max_table_elements != 0) {
     table.limit = config_.store_limits.max_table_elements;
   }
@@ -309,9 +314,12 @@ void Store::release_instance() {
   if (reserved_instances_ > 0) --reserved_instances_;
 }
 
-uint64_t Store::memory_limit_pages() const {
+uint64_t Store::memory_limit_pages(bool is64) const {
+  // A 64-bit memory stays below 4 GiB (docs/architecture.md, "Memory64"): the engines run its
+  // accesses on the 32-bit machinery after narrowing the address.
+  const uint64_t most = is64 ? kMaxMemory64Pages : kMaxMemoryPages;
   const uint64_t bytes = config_.store_limits.max_memory_bytes;
-  return bytes == 0 ? kMaxMemoryPages : std::min(bytes / kPageSize, kMaxMemoryPages);
+  return bytes == 0 ? most : std::min(bytes / kPageSize, most);
 }
 
 /// What instantiating {m} would take beyond the store's limits, checked before anything of
@@ -333,8 +341,16 @@ Result<void> Store::check_limits(const Module& m, bool reserved) const {
       }
     }
   }
-  const uint64_t limit_pages = memory_limit_pages();
+  for (const TableType& t : m.tables) {
+    if (t.limits.min > kMaxTableElements) {
+      return Error{ErrorKind::kUnlinkable, 0,
+                   "table of " + std::to_string(t.limits.min) +
+                       " elements exceeds wasmscope's limit of " +
+                       std::to_string(kMaxTableElements) + " per table"};
+    }
+  }
   for (const MemoryType& t : m.memories) {
+    const uint64_t limit_pages = memory_limit_pages(t.limits.is64);
     if (t.limits.min > limit_pages) {
       return memory_over_limit(t.limits.min, limit_pages);
     }
@@ -369,7 +385,7 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
         break;
       case ExternKind::kTable: {
         const auto* t = static_cast<const TableData*>(have.object);
-        ok = t->elem_type == want.table.elem &&
+        ok = t->elem_type == want.table.elem && t->is64 == want.table.limits.is64 &&
              limits_match({t->elems.size(), t->max, false}, want.table.limits);
         break;
       }
@@ -379,7 +395,8 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
                             mem->has_max ? std::optional<uint64_t>(mem->max_pages)
                                          : std::optional<uint64_t>(),
                             mem->shared};
-        ok = limits_match(actual, want.memory.limits) && mem->shared == want.memory.limits.shared;
+        ok = limits_match(actual, want.memory.limits) &&
+             mem->shared == want.memory.limits.shared && mem->is64 == want.memory.limits.is64;
         break;
       }
       case ExternKind::kGlobal:
@@ -522,9 +539,9 @@ Result<void> Store::initialize(Instance* instance, TrapInfo* trap, ExecContext* 
       Slot offset[2];
       eval_const_expr(data, seg.offset, offset);
       TableData* table = data.tables[seg.table];
-      const uint64_t d = static_cast<uint32_t>(offset[0]);
+      const uint64_t d = table->is64 ? offset[0] : static_cast<uint32_t>(offset[0]);
       const std::vector<Slot>& refs = data.elem_segments[i];
-      if (d + refs.size() > table->elems.size()) {
+      if (d > table->elems.size() || refs.size() > table->elems.size() - d) {
         return fail(trap_message(Trap::kOutOfBoundsTable), seg.offset_in_module);
       }
       std::copy(refs.begin(), refs.end(), table->elems.begin() + static_cast<ptrdiff_t>(d));
@@ -537,8 +554,9 @@ Result<void> Store::initialize(Instance* instance, TrapInfo* trap, ExecContext* 
     Slot offset[2];
     eval_const_expr(data, seg.offset, offset);
     MemoryData* memory = data.memories[seg.memory];
-    const uint64_t d = static_cast<uint32_t>(offset[0]);
-    if (d + seg.init.size() > atomic::current_size(memory)) {
+    const uint64_t d = memory->is64 ? offset[0] : static_cast<uint32_t>(offset[0]);
+    const uint64_t size = atomic::current_size(memory);
+    if (d > size || seg.init.size() > size - d) {
       return fail(trap_message(Trap::kOutOfBoundsMemory), seg.offset_in_module);
     }
     if (seg.init.size() != 0) std::memcpy(memory->base + d, m.at(seg.init.begin), seg.init.size());

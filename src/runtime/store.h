@@ -178,7 +178,7 @@ class Store {
                              bool reserved);
   Result<MemoryData*> create_memory_locked(const MemoryType& type);
   /// StoreLimits::max_memory_bytes in pages (kMaxMemoryPages when unlimited).
-  uint64_t memory_limit_pages() const;
+  uint64_t memory_limit_pages(bool is64 = false) const;
   Result<void> check_limits(const Module& m, bool reserved) const;
   /// Whether instances and held places fill StoreLimits::max_instances (object lock held).
   bool instances_full_locked() const;

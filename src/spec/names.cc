@@ -40,6 +40,7 @@ const char* feature_name(Feature f) {
     case Feature::kExtendedConst: return "extended-const";
     case Feature::kRelaxedSimd: return "relaxed-simd";
     case Feature::kMultiMemory: return "multi-memory";
+    case Feature::kMemory64: return "memory64";
   }
   return "?";
 }

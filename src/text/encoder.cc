@@ -36,6 +36,7 @@ void put_valtype(Bytes* out, ValType t) {
 void put_limits(Bytes* out, const Limits& limits) {
   uint8_t flags = limits.max ? 0x01 : 0x00;
   if (limits.shared) flags |= 0x02;
+  if (limits.is64) flags |= 0x04;
   out->push_back(flags);
   put_uleb(out, limits.min);
   if (limits.max) put_uleb(out, *limits.max);

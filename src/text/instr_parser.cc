@@ -449,24 +449,27 @@ Result<void> Parser::parse_memarg(const OpInfo& info, Bytes* out, bool lane_foll
   }
   if (peek().kind == TokenKind::kKeyword && peek().text.substr(0, 7) == "offset=") {
     const Token& t = next();
-    switch (parse_unsigned(t.text.substr(7), UINT32_MAX, &offset)) {
+    // memory64: a u64 (the validator bounds a 32-bit memory's offset).
+    const bool wide = features_.has(Feature::kMemory64);
+    switch (parse_unsigned(t.text.substr(7), wide ? UINT64_MAX : UINT32_MAX, &offset)) {
       case NumStatus::kOk:
         break;
       case NumStatus::kSyntax:
         return malformed(t.offset, "unknown operator");
       case NumStatus::kOutOfRange:
-        return malformed(t.offset, "i32 constant out of range");
+        return malformed(t.offset, wide ? "i64 constant out of range" : "i32 constant out of range");
     }
   }
   if (peek().kind == TokenKind::kKeyword && peek().text.substr(0, 6) == "align=") {
     const Token& t = next();
-    switch (parse_unsigned(t.text.substr(6), UINT32_MAX, &align)) {
+    const bool wide = features_.has(Feature::kMemory64);
+    switch (parse_unsigned(t.text.substr(6), wide ? UINT64_MAX : UINT32_MAX, &align)) {
       case NumStatus::kOk:
         break;
       case NumStatus::kSyntax:
         return malformed(t.offset, "unknown operator");
       case NumStatus::kOutOfRange:
-        return malformed(t.offset, "i32 constant out of range");
+        return malformed(t.offset, wide ? "i64 constant out of range" : "i32 constant out of range");
     }
     if (align == 0 || !std::has_single_bit(align)) {
       return malformed(t.offset, "alignment must be a power of two");

@@ -49,9 +49,10 @@ bool space_for_keyword(std::string_view keyword, Space* out) {
   return true;
 }
 
-/// The binary form of the expression "i32.const 0 end", the offset inline segments get.
-Bytes zero_offset() {
-  return {0x41, 0x00, 0x0b};
+/// The binary form of the expression "i32.const 0 end" (i64.const for a 64-bit memory or
+/// table), the offset inline segments get.
+Bytes zero_offset(bool is64 = false) {
+  return {static_cast<uint8_t>(is64 ? 0x42 : 0x41), 0x00, 0x0b};
 }
 
 /// True when {expr} is exactly "ref.func x end"; stores x.
@@ -138,19 +139,25 @@ Error Parser::bad_literal(const Token& t) const {
 }
 
 Result<uint32_t> Parser::parse_u32() {
+  WS_ASSIGN(uint64_t value, parse_unsigned_up_to(UINT32_MAX));
+  return static_cast<uint32_t>(value);
+}
+
+Result<uint64_t> Parser::parse_unsigned_up_to(uint64_t max) {
   const Token& t = peek();
   if (t.kind != TokenKind::kNumber) return bad_literal(t);
   uint64_t value = 0;
-  switch (parse_unsigned(t.text, UINT32_MAX, &value)) {
+  switch (parse_unsigned(t.text, max, &value)) {
     case NumStatus::kOk:
       break;
     case NumStatus::kSyntax:
       return bad_literal(t);
     case NumStatus::kOutOfRange:
-      return malformed(t.offset, "i32 constant out of range");
+      return malformed(t.offset, max == UINT32_MAX ? "i32 constant out of range"
+                                                   : "i64 constant out of range");
   }
   next();
-  return static_cast<uint32_t>(value);
+  return value;
 }
 
 Result<void> Parser::skip_sexpr() {
@@ -333,13 +340,25 @@ Result<FuncType> Parser::parse_func_type() {
 
 Result<Limits> Parser::parse_limits() {
   Limits limits;
-  WS_ASSIGN(uint32_t min, parse_u32());
-  limits.min = min;
+  limits.is64 = parse_address_type();
+  // With memory64 limits are u64 (the validator bounds a 32-bit memory's or table's).
+  const uint64_t max = features_.has(Feature::kMemory64) ? UINT64_MAX : UINT32_MAX;
+  WS_ASSIGN(limits.min, parse_unsigned_up_to(max));
   if (peek().kind == TokenKind::kNumber) {
-    WS_ASSIGN(uint32_t m, parse_u32());
+    WS_ASSIGN(uint64_t m, parse_unsigned_up_to(max));
     limits.max = m;
   }
   return limits;
+}
+
+bool Parser::parse_address_type() {
+  if (!features_.has(Feature::kMemory64)) return false;
+  if (is_keyword("i64")) {
+    next();
+    return true;
+  }
+  if (is_keyword("i32")) next();
+  return false;
 }
 
 Result<TableType> Parser::parse_table_type() {
@@ -633,7 +652,11 @@ Result<void> Parser::parse_table_field() {
   if (imported) return {};
   note_definition("table");
   TableType type;
-  if (peek().kind == TokenKind::kKeyword) {
+  // memory64: {i64 reftype (elem ...)}; {i64 limits reftype} is left to parse_table_type.
+  const bool inline_is64 = is_keyword("i64") && peek(1).kind == TokenKind::kKeyword;
+  if (inline_is64) next();
+  if (inline_is64 ||
+      (peek().kind == TokenKind::kKeyword && !is_keyword("i64") && !is_keyword("i32"))) {
     // {reftype (elem ...)}: a table exactly as large as its inline segment.
     WS_ASSIGN(type.elem, parse_reftype());
     WS_TRY(expect_lparen());
@@ -641,7 +664,7 @@ Result<void> Parser::parse_table_field() {
     TextElem elem;
     elem.type = type.elem;
     elem.table = index;
-    elem.offset = zero_offset();
+    elem.offset = zero_offset(inline_is64);
     if (at_index()) {
       while (at_index()) {
         WS_ASSIGN(uint32_t func, parse_index(Space::kFunc));
@@ -658,6 +681,7 @@ Result<void> Parser::parse_table_field() {
     WS_TRY(expect_rparen());
     type.limits.min = elem.items.size();
     type.limits.max = elem.items.size();
+    type.limits.is64 = inline_is64;
     module_.elems.push_back(std::move(elem));
   } else {
     WS_ASSIGN(type, parse_table_type());
@@ -678,16 +702,21 @@ Result<void> Parser::parse_memory_field() {
   if (imported) return {};
   note_definition("memory");
   MemoryType type;
+  // memory64: {i64 (data ...)}.
+  const bool inline_is64 = is_keyword("i64") && peek(1).kind == TokenKind::kLParen &&
+                           peek(2).kind == TokenKind::kKeyword && peek(2).text == "data";
+  if (inline_is64) next();
   if (is_lparen_keyword("data")) {
     pos_ += 2;
     TextData data;
     data.memory = index;
-    data.offset = zero_offset();
+    data.offset = zero_offset(inline_is64);
     WS_ASSIGN(data.bytes, parse_data_strings());
     WS_TRY(expect_rparen());
     const uint64_t pages = (data.bytes.size() + kPageSize - 1) / kPageSize;
     type.limits.min = pages;
     type.limits.max = pages;
+    type.limits.is64 = inline_is64;
     module_.datas.push_back(std::move(data));
   } else {
     WS_ASSIGN(type, parse_memory_type());

@@ -94,6 +94,9 @@ class Parser {
   /// A string that must be valid UTF-8 (import and export names).
   Result<std::string> parse_name();
   Result<uint32_t> parse_u32();
+  Result<uint64_t> parse_unsigned_up_to(uint64_t max);
+  /// memory64: an optional address type before limits; true for i64.
+  bool parse_address_type();
   /// Skips the balanced form starting at the current "(".
   Result<void> skip_sexpr();
 

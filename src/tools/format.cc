@@ -23,7 +23,7 @@ std::string format_functype(const FuncType& type) {
 }
 
 std::string format_limits(const Limits& limits) {
-  std::string out = cat("min ", std::to_string(limits.min));
+  std::string out = cat(limits.is64 ? "i64 min " : "min ", std::to_string(limits.min));
   if (limits.max) out += cat(" max ", std::to_string(*limits.max));
   if (limits.shared) out += " shared";
   return out;
@@ -76,7 +76,7 @@ namespace {
 constexpr Feature kAllFeatures[] = {Feature::kSignExt,    Feature::kSatConv,  Feature::kMultiValue,
                                     Feature::kBulkMemory, Feature::kRefTypes, Feature::kSimd,
                                     Feature::kThreads,    Feature::kTailCall, Feature::kExtendedConst,
-                                    Feature::kRelaxedSimd, Feature::kMultiMemory};
+                                    Feature::kRelaxedSimd, Feature::kMultiMemory, Feature::kMemory64};
 }  // namespace
 
 std::optional<Feature> feature_by_name(std::string_view name) {

@@ -163,6 +163,8 @@ void SpecRuntime::define_spectest_module() {
   spectest["global_f32"] = Extern::global(store_->create_global({V::kF32, false}, f32_bits));
   spectest["global_f64"] = Extern::global(store_->create_global({V::kF64, false}, f64_bits));
   spectest["table"] = Extern::table(store_->create_table({V::kFuncRef, {10, 20, false}}, 0));
+  spectest["table64"] =
+      Extern::table(store_->create_table({V::kFuncRef, {10, 20, false, true}}, 0));
   if (auto memory = store_->create_memory({{1, 2, false}}); memory.ok()) {
     spectest["memory"] = Extern::memory(*memory);
   }

@@ -92,6 +92,7 @@ ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(
   memory_count += static_cast<uint32_t>(m.memories.size());
   declared_funcs.assign(func_types.size(), 0);
   data_count = m.data_count.value_or(0);
+  addr = address_types(m);
 }
 
 }  // namespace wasmscope::internal::validate_internal

@@ -214,17 +214,27 @@ Result<void> FunctionValidator::check_fixed(const Instr& instr, const OpInfo& in
     return invalid(instr.offset, std::string("no typing rule for ") + std::string(info.text));
   }
   WS_TRY(check_immediates(instr, info));
-  for (size_t i = info.params.size(); i > 0; --i) {
-    if (!pop(type_of_letter(info.params[i - 1]))) return type_mismatch(instr.offset);
+  // memory64: the operands that are addresses or sizes of a 64-bit memory are i64, and so is
+  // the result of memory.size and memory.grow on one (the same rule the engines narrow by).
+  const Narrow64 wide = narrow64_of(instr, ctx_.addr);
+  const size_t n = info.params.size();
+  for (size_t i = n; i > 0; --i) {
+    const bool is64 = (wide.operands >> (n - i)) & 1;
+    if (!pop(is64 ? ValType::kI64 : type_of_letter(info.params[i - 1]))) {
+      return type_mismatch(instr.offset);
+    }
   }
   for (char letter : info.results)
-    push(type_of_letter(letter));
+    push(wide.widen != Narrow64::Widen::kNone ? ValType::kI64 : type_of_letter(letter));
   return {};
 }
 
 Result<void> FunctionValidator::check_memarg(const Instr& instr, const OpInfo& info) {
   if (instr.mem.memory >= ctx_.memory_count) {
     return unknown(instr.offset, "memory", instr.mem.memory);
+  }
+  if (instr.mem.offset > UINT32_MAX && !ctx_.addr.memory64[instr.mem.memory]) {
+    return invalid(instr.offset, "offset out of range: a 32-bit memory's offset is a u32");
   }
   const uint32_t align = instr.mem.align_log2;
   const uint32_t natural = info.arg;
@@ -420,7 +430,9 @@ Result<void> FunctionValidator::do_call_indirect(const Instr& instr, bool tail) 
   WS_TRY(table(instr, instr.index2, &elem));
   if (elem != ValType::kFuncRef) return type_mismatch(instr.offset);
   if (instr.index >= ctx_.type_count()) return unknown(instr.offset, "type", instr.index);
-  if (!pop(ValType::kI32)) return type_mismatch(instr.offset);
+  if (!pop(ctx_.addr.table64[instr.index2] ? ValType::kI64 : ValType::kI32)) {
+    return type_mismatch(instr.offset);
+  }
   return do_call(instr, instr.index, tail);
 }
 
@@ -483,34 +495,41 @@ Result<void> FunctionValidator::table(const Instr& instr, uint32_t index, ValTyp
 Result<void> FunctionValidator::do_table(const Instr& instr) {
   ValType elem = kUnknownType;
   bool ok = true;
+  // memory64's table64: indices and sizes of a 64-bit table are i64 (a copy's count only when
+  // both tables are). Looked up once the instruction's table index has been checked.
+  auto idx = [&](uint32_t table) {
+    return ctx_.addr.table64[table] ? ValType::kI64 : ValType::kI32;
+  };
   switch (instr.op) {
     case Op::TableGet:
       WS_TRY(table(instr, instr.index, &elem));
-      ok = pop(ValType::kI32);
+      ok = pop(idx(instr.index));
       push(elem);
       break;
     case Op::TableSet:
       WS_TRY(table(instr, instr.index, &elem));
-      ok = pop(elem) && pop(ValType::kI32);
+      ok = pop(elem) && pop(idx(instr.index));
       break;
     case Op::TableSize:
       WS_TRY(table(instr, instr.index, &elem));
-      push(ValType::kI32);
+      push(idx(instr.index));
       break;
     case Op::TableGrow:
       WS_TRY(table(instr, instr.index, &elem));
-      ok = pop(ValType::kI32) && pop(elem);
-      push(ValType::kI32);
+      ok = pop(idx(instr.index)) && pop(elem);
+      push(idx(instr.index));
       break;
     case Op::TableFill:
       WS_TRY(table(instr, instr.index, &elem));
-      ok = pop(ValType::kI32) && pop(elem) && pop(ValType::kI32);
+      ok = pop(idx(instr.index)) && pop(elem) && pop(idx(instr.index));
       break;
     case Op::TableCopy: {  // {index} is the destination, {index2} the source.
       ValType source;
       WS_TRY(table(instr, instr.index, &elem));
       WS_TRY(table(instr, instr.index2, &source));
-      ok = source == elem && pop(ValType::kI32) && pop(ValType::kI32) && pop(ValType::kI32);
+      const bool both64 = idx(instr.index) == ValType::kI64 && idx(instr.index2) == ValType::kI64;
+      ok = source == elem && pop(both64 ? ValType::kI64 : ValType::kI32) &&
+           pop(idx(instr.index2)) && pop(idx(instr.index));
       break;
     }
     case Op::TableInit:  // {index} is the element segment, {index2} the table.
@@ -519,7 +538,7 @@ Result<void> FunctionValidator::do_table(const Instr& instr) {
         return unknown(instr.offset, "elem segment", instr.index);
       }
       ok = ctx_.module.elems[instr.index].type == elem && pop(ValType::kI32) &&
-           pop(ValType::kI32) && pop(ValType::kI32);
+           pop(ValType::kI32) && pop(idx(instr.index2));
       break;
     case Op::ElemDrop:
       if (instr.index >= ctx_.elem_count()) {

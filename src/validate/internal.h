@@ -58,6 +58,7 @@ struct ModuleContext {
   std::vector<uint8_t> declared_funcs;  ///< C.refs: 1 where a function may be {ref.func}'d.
   uint32_t memory_count = 0;
   uint32_t data_count = 0;  ///< Data segments memory.init / data.drop may name.
+  AddressTypes addr;        ///< memory64: which memories and tables take i64 addresses.
 
   const FuncType& func_type(uint32_t func) const { return module.types[func_types[func]]; }
   uint32_t func_count() const { return static_cast<uint32_t>(func_types.size()); }

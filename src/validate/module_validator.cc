@@ -37,6 +37,10 @@ Result<void> check_type_index(const ModuleContext& ctx, uint32_t offset, uint32_
 
 Result<void> check_table_type(uint32_t offset, const TableType& table) {
   const Limits& limits = table.limits;
+  // Limits are u64 in the binary with memory64; a 32-bit table's stay below 2^32.
+  if (!limits.is64 && (limits.min > UINT32_MAX || (limits.max && *limits.max > UINT32_MAX))) {
+    return invalid(offset, "table size must be at most 2^32 - 1 elements");
+  }
   if (limits.max && limits.min > *limits.max) {
     return invalid(offset, "size minimum must not be greater than maximum");
   }
@@ -46,7 +50,12 @@ Result<void> check_table_type(uint32_t offset, const TableType& table) {
 Result<void> check_memory_type(const ModuleContext& ctx, uint32_t offset,
                                const MemoryType& memory) {
   const Limits& limits = memory.limits;
-  if (limits.min > kMaxMemoryPages || (limits.max && *limits.max > kMaxMemoryPages)) {
+  if (limits.is64) {
+    constexpr uint64_t kMax64 = uint64_t{1} << 48;  // 2^64 bytes in 64 KiB pages
+    if (limits.min > kMax64 || (limits.max && *limits.max > kMax64)) {
+      return invalid(offset, "memory size must be at most 2^48 pages (16 EiB)");
+    }
+  } else if (limits.min > kMaxMemoryPages || (limits.max && *limits.max > kMaxMemoryPages)) {
     return invalid(offset, "memory size must be at most 65536 pages (4GiB)");
   }
   if (limits.max && limits.min > *limits.max) {
@@ -113,7 +122,8 @@ Result<void> check_elem(ModuleContext* ctx, const ElemSegment& elem) {
   const uint32_t offset = elem.offset_in_module;
   if (elem.mode == SegmentMode::kActive) {
     if (elem.table >= ctx->table_count()) return unknown(offset, "table", elem.table);
-    WS_TRY(validate_const_expr(ctx, elem.offset, ValType::kI32));
+    WS_TRY(validate_const_expr(ctx, elem.offset,
+                               ctx->addr.table64[elem.table] ? ValType::kI64 : ValType::kI32));
     if (ctx->tables[elem.table].elem != elem.type) return type_mismatch(offset);
   }
   if (elem.uses_exprs) {
@@ -137,7 +147,8 @@ Result<void> check_segments(ModuleContext* ctx) {
     if (data.memory >= ctx->memory_count) {
       return unknown(data.offset_in_module, "memory", data.memory);
     }
-    WS_TRY(validate_const_expr(ctx, data.offset, ValType::kI32));
+    WS_TRY(validate_const_expr(ctx, data.offset,
+                               ctx->addr.memory64[data.memory] ? ValType::kI64 : ValType::kI32));
   }
   return {};
 }
