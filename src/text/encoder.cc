@@ -140,31 +140,76 @@ void put_data(Bytes* out, const TextData& data) {
   out->insert(out->end(), data.bytes.begin(), data.bytes.end());
 }
 
-void put_code(Bytes* out, const TextFunc& func) {
-  Bytes body;
-  // Locals as runs of one type.
+/// The locals vector of a code entry: runs of one type.
+void put_locals(Bytes* out, const std::vector<ValType>& locals) {
   std::vector<std::pair<uint32_t, ValType>> runs;
-  for (ValType t : func.locals) {
+  for (ValType t : locals) {
     if (!runs.empty() && runs.back().second == t) {
       ++runs.back().first;
     } else {
       runs.emplace_back(1, t);
     }
   }
-  put_uleb(&body, runs.size());
+  put_uleb(out, runs.size());
   for (const auto& [count, type] : runs) {
-    put_uleb(&body, count);
-    put_valtype(&body, type);
+    put_uleb(out, count);
+    put_valtype(out, type);
   }
+}
+
+void put_code(Bytes* out, const TextFunc& func) {
+  Bytes body;
+  put_locals(&body, func.locals);
   put_bytes(&body, func.body);
   put_uleb(out, body.size());
   put_bytes(out, body);
 }
 
-/// The {name} custom section: module name (subsection 0) and function names (subsection 1),
-/// written only when the text named something.
+/// Appends a custom section whose {payload} starts with its name.
+void put_custom_section(Bytes* out, const Bytes& payload) {
+  out->push_back(0);
+  put_uleb(out, payload.size());
+  put_bytes(out, payload);
+}
+
+/// The size of the locals vector that precedes {func}'s instructions in its code entry.
+uint32_t locals_size(const TextFunc& func) {
+  Bytes locals;
+  put_locals(&locals, func.locals);
+  return static_cast<uint32_t>(locals.size());
+}
+
+/// The {metadata.code.branch_hint} section (branch hinting): for each function with hints,
+/// its index and its hints, each the offset of the instruction from the start of the body
+/// (its locals vector), the size 1 and the hint byte.
+void put_branch_hint_section(Bytes* out, const TextModule& m, uint32_t imported_funcs) {
+  Bytes funcs;
+  uint32_t count = 0;
+  for (size_t i = 0; i < m.funcs.size(); ++i) {
+    const TextFunc& func = m.funcs[i];
+    if (func.branch_hints.empty()) continue;
+    ++count;
+    put_uleb(&funcs, imported_funcs + i);
+    put_uleb(&funcs, func.branch_hints.size());
+    const uint32_t base = locals_size(func);
+    for (const TextBranchHint& hint : func.branch_hints) {
+      put_uleb(&funcs, base + hint.body_offset);
+      put_uleb(&funcs, 1);
+      funcs.push_back(hint.value);
+    }
+  }
+  if (count == 0) return;
+  Bytes payload;
+  put_name(&payload, "metadata.code.branch_hint");
+  put_uleb(&payload, count);
+  put_bytes(&payload, funcs);
+  put_custom_section(out, payload);
+}
+
+/// The {name} custom section: module name (subsection 0), function names (1) and local
+/// names (2), written only when the text named something.
 void put_name_section(Bytes* out, const TextModule& m) {
-  if (!m.module_name && m.func_names.empty()) return;
+  if (!m.module_name && m.func_names.empty() && m.local_names.empty()) return;
   Bytes payload;
   put_name(&payload, "name");
   auto put_subsection = [&payload](uint8_t id, const Bytes& content) {
@@ -186,9 +231,93 @@ void put_name_section(Bytes* out, const TextModule& m) {
     }
     put_subsection(1, content);
   }
-  out->push_back(0);  // custom section
-  put_uleb(out, payload.size());
-  put_bytes(out, payload);
+  if (!m.local_names.empty()) {
+    Bytes content;
+    put_uleb(&content, m.local_names.size());
+    for (const auto& [func, locals] : m.local_names) {
+      put_uleb(&content, func);
+      put_uleb(&content, locals.size());
+      for (const auto& [index, name] : locals) {
+        put_uleb(&content, index);
+        put_name(&content, name);
+      }
+    }
+    put_subsection(2, content);
+  }
+  put_custom_section(out, payload);
+}
+
+/// The custom sections written at one side of {anchor}, in text order.
+void put_customs(Bytes* out, const TextModule& m, SectionKind anchor, bool after) {
+  for (const TextCustom& custom : m.customs) {
+    if (custom.anchor != anchor || custom.after != after) continue;
+    Bytes payload;
+    put_name(&payload, custom.name);
+    payload.insert(payload.end(), custom.bytes.begin(), custom.bytes.end());
+    put_custom_section(out, payload);
+  }
+}
+
+/// Appends the standard section {kind} of {m}, if it has one.
+void put_standard_section(Bytes* out, const TextModule& m, SectionKind kind) {
+  switch (kind) {
+    case SectionKind::kType:
+      return put_vector_section(out, kTypeSection, m.types, put_func_type);
+    case SectionKind::kImport:
+      return put_vector_section(out, kImportSection, m.imports, put_import);
+    case SectionKind::kFunction:
+      return put_vector_section(out, kFunctionSection, m.funcs,
+                                [](Bytes* o, const TextFunc& f) { put_uleb(o, f.type_index); });
+    case SectionKind::kTable:
+      return put_vector_section(out, kTableSection, m.tables, put_table_type);
+    case SectionKind::kMemory:
+      return put_vector_section(out, kMemorySection, m.memories,
+                                [](Bytes* o, const MemoryType& t) { put_limits(o, t.limits); });
+    case SectionKind::kTag:
+    case SectionKind::kCount:
+      return;
+    case SectionKind::kGlobal:
+      return put_vector_section(out, kGlobalSection, m.globals, [](Bytes* o, const TextGlobal& g) {
+        put_global_type(o, g.type);
+        put_bytes(o, g.init);
+      });
+    case SectionKind::kExport:
+      return put_vector_section(out, kExportSection, m.exports, [](Bytes* o, const TextExport& e) {
+        put_name(o, e.name);
+        o->push_back(static_cast<uint8_t>(e.kind));
+        put_uleb(o, e.index);
+      });
+    case SectionKind::kStart:
+      if (m.start) {
+        Bytes payload;
+        put_uleb(&payload, *m.start);
+        out->push_back(kStartSection);
+        put_uleb(out, payload.size());
+        put_bytes(out, payload);
+      }
+      return;
+    case SectionKind::kElem:
+      return put_vector_section(out, kElementSection, m.elems, put_elem);
+    case SectionKind::kDataCount:
+      if (m.uses_data_count) {
+        Bytes payload;
+        put_uleb(&payload, m.datas.size());
+        out->push_back(kDataCountSection);
+        put_uleb(out, payload.size());
+        put_bytes(out, payload);
+      }
+      return;
+    case SectionKind::kCode: {
+      uint32_t imported_funcs = 0;
+      for (const TextImport& import : m.imports) {
+        if (import.kind == ExternKind::kFunc) ++imported_funcs;
+      }
+      put_branch_hint_section(out, m, imported_funcs);
+      return put_vector_section(out, kCodeSection, m.funcs, put_code);
+    }
+    case SectionKind::kData:
+      return put_vector_section(out, kDataSection, m.datas, put_data);
+  }
 }
 
 }  // namespace
@@ -207,39 +336,12 @@ void put_sleb(Bytes* out, int64_t value) {
 
 Bytes encode_module(const TextModule& m) {
   Bytes out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  put_vector_section(&out, kTypeSection, m.types, put_func_type);
-  put_vector_section(&out, kImportSection, m.imports, put_import);
-  put_vector_section(&out, kFunctionSection, m.funcs,
-                     [](Bytes* o, const TextFunc& f) { put_uleb(o, f.type_index); });
-  put_vector_section(&out, kTableSection, m.tables, put_table_type);
-  put_vector_section(&out, kMemorySection, m.memories,
-                     [](Bytes* o, const MemoryType& t) { put_limits(o, t.limits); });
-  put_vector_section(&out, kGlobalSection, m.globals, [](Bytes* o, const TextGlobal& g) {
-    put_global_type(o, g.type);
-    put_bytes(o, g.init);
-  });
-  put_vector_section(&out, kExportSection, m.exports, [](Bytes* o, const TextExport& e) {
-    put_name(o, e.name);
-    o->push_back(static_cast<uint8_t>(e.kind));
-    put_uleb(o, e.index);
-  });
-  if (m.start) {
-    Bytes payload;
-    put_uleb(&payload, *m.start);
-    out.push_back(kStartSection);
-    put_uleb(&out, payload.size());
-    put_bytes(&out, payload);
+  for (int k = 0; k < static_cast<int>(SectionKind::kCount); ++k) {
+    const auto kind = static_cast<SectionKind>(k);
+    put_customs(&out, m, kind, false);
+    put_standard_section(&out, m, kind);
+    put_customs(&out, m, kind, true);
   }
-  put_vector_section(&out, kElementSection, m.elems, put_elem);
-  if (m.uses_data_count) {
-    Bytes payload;
-    put_uleb(&payload, m.datas.size());
-    out.push_back(kDataCountSection);
-    put_uleb(&out, payload.size());
-    put_bytes(&out, payload);
-  }
-  put_vector_section(&out, kCodeSection, m.funcs, put_code);
-  put_vector_section(&out, kDataSection, m.datas, put_data);
   put_name_section(&out, m);
   return out;
 }

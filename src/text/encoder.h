@@ -56,10 +56,44 @@ struct TextData {
   std::string bytes;
 };
 
+/// A branch hint ({@metadata.code.branch_hint}) on an {if} or {br_if} of a function.
+struct TextBranchHint {
+  uint32_t body_offset = 0;  ///< Of the instruction's opcode in {TextFunc::body}.
+  uint8_t value = 0;         ///< 0 unlikely, 1 likely.
+};
+
 struct TextFunc {
   uint32_t type_index = 0;
-  std::vector<ValType> locals;  ///< Declared locals, parameters excluded.
-  Bytes body;                   ///< Instructions with the final {end}.
+  std::vector<ValType> locals;               ///< Declared locals, parameters excluded.
+  Bytes body;                                ///< Instructions with the final {end}.
+  std::vector<TextBranchHint> branch_hints;  ///< In ascending {body_offset}.
+};
+
+/// The module's sections in binary order ({kTag}: exception handling's, never written yet):
+/// the anchors a custom section is placed before or after.
+enum class SectionKind : uint8_t {
+  kType,
+  kImport,
+  kFunction,
+  kTable,
+  kMemory,
+  kTag,
+  kGlobal,
+  kExport,
+  kStart,
+  kElem,
+  kDataCount,
+  kCode,
+  kData,
+  kCount,
+};
+
+/// A custom section written as an {(@custom ...)} annotation.
+struct TextCustom {
+  std::string name;
+  std::string bytes;
+  SectionKind anchor = SectionKind::kData;
+  bool after = true;  ///< After {anchor} (else before it).
 };
 
 struct TextModule {
@@ -78,9 +112,15 @@ struct TextModule {
   /// traps and stack captures of text modules show the names their authors wrote.
   std::optional<std::string> module_name;
   std::map<uint32_t, std::string> func_names;
+  /// Function index to local index to name: only from {@name} annotations.
+  std::map<uint32_t, std::map<uint32_t, std::string>> local_names;
+  /// In text order; those at the same place keep it.
+  std::vector<TextCustom> customs;
 };
 
-/// Lays {module} out in the binary format (magic, version, sections in their required order).
+/// Lays {module} out in the binary format (magic, version, sections in their required order),
+/// each custom section at its place, the branch hints ({metadata.code.branch_hint}) just
+/// before the code section and the {name} section last.
 Bytes encode_module(const TextModule& module);
 
 /// Appends {value} as unsigned / signed LEB128 to {out}.

@@ -82,8 +82,13 @@ Result<void> Parser::parse_instrs(FuncContext* ctx, Bytes* out, bool single) {
 }
 
 Result<void> Parser::parse_flat_keyword(std::vector<Nesting>* stack, FuncContext* ctx, Bytes* out) {
+  int hint = -1;
+  if (is_keyword("if") || is_keyword("br_if")) {
+    WS_ASSIGN(hint, take_branch_hint(ctx));
+  }
   const Token& t = next();
   Nesting* top = stack->empty() ? nullptr : &stack->back();
+  note_branch_hint(ctx, hint, *out);  // The opcode comes next.
   if (t.text == "block" || t.text == "loop" || t.text == "if") {
     if (stack->size() >= kMaxDepth) return malformed(t.offset, "nesting too deep");
     WS_TRY(parse_block_header(op_for(t.text), ctx, out));
@@ -115,17 +120,23 @@ Result<void> Parser::open_folded(std::vector<Nesting>* stack, FuncContext* ctx, 
   Nesting* top = stack->empty() ? nullptr : &stack->back();
   if (top != nullptr && top->kind == Nesting::Kind::kIfCondition && is_lparen_keyword("then")) {
     pos_ += 2;
+    note_branch_hint(ctx, top->branch_hint, *out);
     out->insert(out->end(), top->pending.begin(), top->pending.end());
     ctx->labels.push_back(top->label);
     top->kind = Nesting::Kind::kIfThen;
     return {};
   }
   if (stack->size() >= kMaxDepth) return malformed(peek().offset, "nesting too deep");
+  int hint = -1;
+  if (is_lparen_keyword("if") || is_lparen_keyword("br_if")) {
+    WS_ASSIGN(hint, take_branch_hint(ctx));
+  }
   next();
   const Token& t = peek();
   if (t.kind != TokenKind::kKeyword) return unexpected();
   next();
   Nesting nesting;
+  nesting.branch_hint = hint;  // Written with the "if" at "(then", or with the "br_if".
   if (t.text == "block" || t.text == "loop") {
     WS_TRY(parse_block_header(op_for(t.text), ctx, out));
     nesting.kind = Nesting::Kind::kFoldedBlock;
@@ -152,6 +163,7 @@ Result<void> Parser::close_paren(std::vector<Nesting>* stack, FuncContext* ctx, 
       return unexpected();  // A flat block without "end"; an "(if" without "(then".
     case Nesting::Kind::kFoldedPlain:
       next();
+      note_branch_hint(ctx, top.branch_hint, *out);
       out->insert(out->end(), top.pending.begin(), top.pending.end());
       stack->pop_back();
       return {};

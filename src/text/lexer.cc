@@ -39,29 +39,12 @@ void append_utf8(uint32_t cp, std::string* out) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) : text_(text) {}
+  Lexer(std::string_view text, std::vector<Annotation>* annotations)
+      : text_(text), annotations_(annotations) {}
 
   Result<std::vector<Token>> run() {
     std::vector<Token> tokens;
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_];
-      WS_ASSIGN(const bool skipped, skip_space_or_comment());
-      if (skipped) {
-        continue;
-      } else if (c == '(' && peek(1) == '@') {
-        WS_TRY(skip_annotation());
-      } else if (c == '(' || c == ')') {
-        Token t;
-        t.kind = c == '(' ? TokenKind::kLParen : TokenKind::kRParen;
-        t.offset = static_cast<uint32_t>(pos_);
-        t.text = text_.substr(pos_, 1);
-        tokens.push_back(std::move(t));
-        ++pos_;
-      } else {
-        WS_ASSIGN(Token t, read_run());
-        tokens.push_back(std::move(t));
-      }
-    }
+    WS_TRY(read_tokens(&tokens, nullptr));
     Token eof;
     eof.offset = static_cast<uint32_t>(text_.size());
     tokens.push_back(std::move(eof));
@@ -69,6 +52,55 @@ class Lexer {
   }
 
  private:
+  /// Reads tokens into {out}: to the end of the text, or, inside the known annotation {open}
+  /// (then non-null), to the ")" that closes it, which is consumed but not stored.
+  Result<void> read_tokens(std::vector<Token>* out, const Annotation* open) {
+    size_t depth = 0;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      WS_ASSIGN(const bool skipped, skip_space_or_comment());
+      if (skipped) {
+        continue;
+      } else if (c == '(' && peek(1) == '@') {
+        WS_TRY(read_annotation(out->size(), open != nullptr));
+      } else if (c == ')' && open != nullptr && depth == 0) {
+        ++pos_;
+        return {};
+      } else if (c == '(' || c == ')') {
+        if (c == '(') ++depth;
+        if (c == ')' && depth > 0) --depth;
+        Token t;
+        t.kind = c == '(' ? TokenKind::kLParen : TokenKind::kRParen;
+        t.offset = static_cast<uint32_t>(pos_);
+        t.text = text_.substr(pos_, 1);
+        out->push_back(std::move(t));
+        ++pos_;
+      } else {
+        WS_ASSIGN(Token t, read_run());
+        out->push_back(std::move(t));
+      }
+    }
+    if (open != nullptr) return malformed(open->offset, "unclosed annotation");
+    return {};
+  }
+
+  /// The annotation at {pos_}: a known one is tokenized into {annotations_} (when the caller
+  /// wants them and it is not {nested} in another); any other is skipped like white space.
+  /// {token_index}: how many tokens precede it.
+  Result<void> read_annotation(size_t token_index, bool nested) {
+    Annotation annotation;
+    annotation.offset = offset();
+    annotation.token_index = token_index;
+    pos_ += 2;
+    WS_ASSIGN(annotation.id, read_annotation_id(annotation.offset));
+    if (annotations_ == nullptr || nested || !is_known_annotation(annotation.id)) {
+      return skip_annotation_body(annotation.offset);
+    }
+    WS_TRY(read_tokens(&annotation.items, &annotation));
+    annotations_->push_back(std::move(annotation));
+    return {};
+  }
+
   char peek(size_t ahead) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
   uint32_t offset() const { return static_cast<uint32_t>(pos_); }
 
@@ -110,25 +142,28 @@ class Lexer {
     return malformed(start, "unclosed comment");
   }
 
-  /// Skips the annotation at {pos_} ("(@id ...)", WebAssembly 3.0's text format): wasmscope
-  /// gives none of them a meaning, like white space. Its id is identifier characters or a
-  /// non-empty string; its contents are well-formed tokens with balanced parentheses.
-  Result<void> skip_annotation() {
-    const uint32_t start = offset();
-    pos_ += 2;
+  /// The id after "(@" ({pos_} on it): identifier characters or a non-empty string, which
+  /// must be UTF-8. {start}: the offset of "(@".
+  Result<std::string> read_annotation_id(uint32_t start) {
+    std::string id;
     if (peek(0) == '"') {
-      std::string id;
       WS_TRY(read_string(&id));
       if (id.empty()) return malformed(start, "empty annotation id");
       if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(id.data()), id.size())) {
         return malformed(start, "malformed UTF-8 encoding");
       }
-    } else {
-      const size_t id = pos_;
-      while (pos_ < text_.size() && is_idchar(text_[pos_]))
-        ++pos_;
-      if (pos_ == id) return malformed(start, "empty annotation id");
+      return id;
     }
+    const size_t begin = pos_;
+    while (pos_ < text_.size() && is_idchar(text_[pos_]))
+      ++pos_;
+    if (pos_ == begin) return malformed(start, "empty annotation id");
+    return std::string(text_.substr(begin, pos_ - begin));
+  }
+
+  /// Skips the rest of an annotation nothing gives a meaning to, like white space: its
+  /// contents are well-formed tokens with balanced parentheses. {start}: the offset of "(@".
+  Result<void> skip_annotation_body(uint32_t start) {
     size_t depth = 1;
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
@@ -283,6 +318,7 @@ class Lexer {
 
   std::string_view text_;
   size_t pos_ = 0;
+  std::vector<Annotation>* annotations_;  ///< Null: every annotation is skipped.
 };
 
 }  // namespace
@@ -293,14 +329,18 @@ bool is_idchar(char c) {
   return kPunctuation.find(c) != std::string_view::npos;
 }
 
-Result<std::vector<Token>> tokenize(std::string_view text) {
+bool is_known_annotation(std::string_view id) {
+  return id == "custom" || id == "name" || id == "metadata.code.branch_hint";
+}
+
+Result<std::vector<Token>> tokenize(std::string_view text, std::vector<Annotation>* annotations) {
   if (text.size() >= std::numeric_limits<uint32_t>::max()) {
     return malformed(0, "text too large");
   }
   if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(text.data()), text.size())) {
     return malformed(0, "malformed UTF-8 encoding");
   }
-  return Lexer(text).run();
+  return Lexer(text, annotations).run();
 }
 
 }  // namespace wasmscope::internal

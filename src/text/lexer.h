@@ -30,10 +30,25 @@ struct Token {
   std::string value;      ///< kString only: the bytes the literal denotes.
 };
 
-/// Splits {text} into tokens, dropping white space and comments; the list ends with a kEof
-/// token. Fails on unterminated strings or block comments, bad escapes, control characters
-/// in strings, and malformed UTF-8.
-Result<std::vector<Token>> tokenize(std::string_view text);
+/// An annotation the text parser gives a meaning to ({@custom}, {@name},
+/// {@metadata.code.branch_hint}; see {is_known_annotation}), lifted out of the token list.
+struct Annotation {
+  std::string id;            ///< Without "(@": "custom", "name", ...
+  uint32_t offset = 0;       ///< Byte offset of its "(@".
+  size_t token_index = 0;    ///< Index in the token list of the token that follows it.
+  std::vector<Token> items;  ///< Its contents (parentheses included), without the final ")".
+};
+
+/// True for the annotation ids {tokenize} hands to the parser instead of skipping.
+bool is_known_annotation(std::string_view id);
+
+/// Splits {text} into tokens, dropping white space, comments and annotations ("(@id ...)",
+/// which may stand wherever white space may); the list ends with a kEof token. With
+/// {annotations}, the known annotations are appended there (in text order) instead of being
+/// dropped; nested annotations inside them are dropped. Fails on unterminated strings,
+/// comments or annotations, bad escapes, control characters in strings, and malformed UTF-8.
+Result<std::vector<Token>> tokenize(std::string_view text,
+                                    std::vector<Annotation>* annotations = nullptr);
 
 /// True for the characters identifiers, keywords and numbers are made of (spec {idchar}).
 bool is_idchar(char c);

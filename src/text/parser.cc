@@ -261,10 +261,18 @@ Result<TypeUse> Parser::parse_type_use(bool allow_param_ids) {
   while (is_lparen_keyword("param")) {
     pos_ += 2;
     use.has_inline = true;
+    std::string_view id;
     if (peek().kind == TokenKind::kId) {
       if (!allow_param_ids) return unexpected();
-      const std::string_view id = next().text;
+      id = next().text;
+    }
+    std::optional<std::string> name;
+    if (allow_param_ids) {
+      WS_ASSIGN(name, take_name_annotation("local"));
+    }
+    if (!id.empty() || name) {
       WS_ASSIGN(ValType t, parse_valtype());
+      if (name) use.param_names[static_cast<uint32_t>(use.sig.params.size())] = std::move(*name);
       use.sig.params.push_back(t);
       use.param_ids.push_back(id);
     } else {
@@ -398,7 +406,10 @@ Result<Bytes> Parser::parse(bool emit_names) {
   if (is_lparen_keyword("module")) {
     wrapped = true;
     pos_ += 2;
-    if (peek().kind == TokenKind::kId) module_.module_name = std::string(next().text.substr(1));
+    if (peek().kind == TokenKind::kId) {
+      const std::string_view id = next().text;
+      if (emit_names) module_.module_name = std::string(id.substr(1));
+    }
   }
   const size_t begin = pos_;
   WS_TRY(collect_ids());
@@ -407,13 +418,18 @@ Result<Bytes> Parser::parse(bool emit_names) {
     for (const auto& [id, index] : spaces_[static_cast<int>(Space::kFunc)].ids) {
       module_.func_names[index] = std::string(id.substr(1));
     }
-  } else {
-    module_.module_name.reset();
   }
-  while (peek().kind == TokenKind::kLParen)
+  // {@name} annotations name things whether or not {emit_names} asks for the identifiers.
+  WS_ASSIGN(auto module_name, take_name_annotation("module"));
+  if (module_name) module_.module_name = std::move(*module_name);
+  while (peek().kind == TokenKind::kLParen) {
+    WS_TRY(take_custom_annotations());
     WS_TRY(parse_field());
+  }
+  WS_TRY(take_custom_annotations());
   if (wrapped) WS_TRY(expect_rparen());
   if (peek().kind != TokenKind::kEof) return unexpected();
+  WS_TRY(check_unclaimed_annotations());
   return encode_module(module_);
 }
 
@@ -539,6 +555,8 @@ Result<void> Parser::parse_import_field() {
   next();
   if (peek().kind == TokenKind::kId) next();
   if (space == Space::kFunc) {
+    WS_ASSIGN(auto name, take_name_annotation("function"));
+    if (name) module_.func_names[import_counts_[0]] = std::move(*name);
     import.kind = ExternKind::kFunc;
     WS_ASSIGN(TypeUse use, parse_type_use(true));
     WS_ASSIGN(import.type_index, resolve_type_use(use, kind));
@@ -560,9 +578,12 @@ Result<void> Parser::parse_import_field() {
 }
 
 Result<void> Parser::parse_func_field() {
+  const size_t first_token = pos_ - 2;
   const Token& start = tokens_[pos_ - 1];
   if (peek().kind == TokenKind::kId) next();
   const uint32_t index = import_counts_[0] + static_cast<uint32_t>(module_.funcs.size());
+  WS_ASSIGN(auto name, take_name_annotation("function"));
+  if (name) module_.func_names[index] = std::move(*name);
   WS_ASSIGN(auto exports, parse_inline_exports());
   add_exports(exports, ExternKind::kFunc, index);
   TextImport import;
@@ -581,6 +602,9 @@ Result<void> Parser::parse_func_field() {
   TextFunc func;
   func.type_index = type_index;
   FuncContext ctx;
+  ctx.branch_hints = &func.branch_hints;
+  for (auto& [param, param_name] : use.param_names)
+    module_.local_names[index][param] = std::move(param_name);
   uint32_t next_local = 0;
   for (std::string_view id : use.param_ids) {
     if (!id.empty() && !ctx.locals.emplace(id, next_local).second) {
@@ -594,19 +618,26 @@ Result<void> Parser::parse_func_field() {
   WS_TRY(parse_locals(&func, &ctx, &next_local));
   WS_TRY(parse_instrs(&ctx, &func.body));
   WS_TRY(expect_rparen());
+  func_ranges_.emplace_back(first_token, pos_);
   func.body.push_back(0x0b);
   module_.funcs.push_back(std::move(func));
   return {};
 }
 
 Result<void> Parser::parse_locals(TextFunc* func, FuncContext* ctx, uint32_t* next_local) {
+  const uint32_t func_index = import_counts_[0] + static_cast<uint32_t>(module_.funcs.size());
   while (is_lparen_keyword("local")) {
     pos_ += 2;
-    if (peek().kind == TokenKind::kId) {
+    const bool has_id = peek().kind == TokenKind::kId;
+    if (has_id) {
       const Token& id = next();
       if (!ctx->locals.emplace(id.text, *next_local).second) {
         return malformed(id.offset, "duplicate local " + std::string(id.text));
       }
+    }
+    WS_ASSIGN(auto name, take_name_annotation("local"));
+    if (name) module_.local_names[func_index][*next_local] = std::move(*name);
+    if (has_id || name) {
       WS_ASSIGN(ValType t, parse_valtype());
       func->locals.push_back(t);
       ++*next_local;
@@ -893,8 +924,9 @@ Result<void> Parser::parse_data_field() {
 
 Result<std::vector<uint8_t>> wat_to_binary(std::string_view text, Features features,
                                            bool emit_names) {
-  WS_ASSIGN(std::vector<Token> tokens, tokenize(text));
-  Parser parser(std::move(tokens), features);
+  std::vector<Annotation> annotations;
+  WS_ASSIGN(std::vector<Token> tokens, tokenize(text, &annotations));
+  Parser parser(std::move(tokens), std::move(annotations), features);
   return parser.parse(emit_names);
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,6 +32,8 @@ struct IdSpace {
 struct FuncContext {
   std::unordered_map<std::string_view, uint32_t> locals;
   std::vector<std::string_view> labels;  ///< Innermost last; "" for an unnamed label.
+  /// The function's branch hints; null outside function bodies (constant expressions).
+  std::vector<TextBranchHint>* branch_hints = nullptr;
 };
 
 /// One open instruction of the nesting {Parser::parse_instrs} tracks without recursing.
@@ -47,6 +51,7 @@ struct Nesting {
   bool else_seen = false;  ///< kFlatBlock.
   std::string_view label;  ///< kIfCondition: the label bound once "(then" starts.
   Bytes pending;
+  int branch_hint = -1;  ///< kIfCondition, kFoldedPlain (br_if): the hint byte, if any.
 };
 
 /// A parsed {typeuse}: an optional explicit index and the inline signature.
@@ -55,17 +60,23 @@ struct TypeUse {
   uint32_t index = 0;
   bool has_inline = false;  ///< Some (param) or (result) was written.
   FuncType sig;
-  std::vector<std::string_view> param_ids;  ///< "" for unnamed parameters.
+  std::vector<std::string_view> param_ids;      ///< "" for unnamed parameters.
+  std::map<uint32_t, std::string> param_names;  ///< From {@name} annotations, by index.
 };
 
 /// Parses one module from its tokens. Two passes over the fields: {collect_ids} binds every
 /// identifier and reads the explicit (type) definitions, so that fields may refer forward and
 /// implicit types are appended after all explicit ones; then each field is parsed into
 /// {module_}, which {encode_module} lays out. Instructions are parsed without recursion.
+/// Known annotations ({annotations_}) are claimed where pass two finds them at a place that
+/// gives them a meaning (see annotations.cc); any left over is misplaced.
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, Features features)
-      : tokens_(std::move(tokens)), features_(features) {}
+  Parser(std::vector<Token> tokens, std::vector<Annotation> annotations, Features features)
+      : tokens_(std::move(tokens)),
+        annotations_(std::move(annotations)),
+        claimed_(annotations_.size(), false),
+        features_(features) {}
 
   /// The binary encoding of the module, or the first malformedness found.
   Result<Bytes> parse(bool emit_names);
@@ -99,6 +110,24 @@ class Parser {
   bool parse_address_type();
   /// Skips the balanced form starting at the current "(".
   Result<void> skip_sexpr();
+
+  // ---- Annotations (annotations.cc).
+  /// The unclaimed annotations {id} just before the current token, now claimed.
+  std::vector<const Annotation*> take_annotations(std::string_view id);
+  /// At module level between fields: the {@custom} annotations here become custom sections.
+  Result<void> take_custom_annotations();
+  Result<TextCustom> parse_custom_annotation(const Annotation& annotation) const;
+  /// The name of an {@name} annotation here, if any; {what} ("module", "function", "local")
+  /// words the error for several.
+  Result<std::optional<std::string>> take_name_annotation(const char* what);
+  /// The hint byte of a {@metadata.code.branch_hint} here, or -1; none outside functions.
+  Result<int> take_branch_hint(const FuncContext* ctx);
+  Result<uint8_t> parse_branch_hint(const Annotation& annotation) const;
+  /// Records hint {hint} (if not -1) for the instruction about to be written at the end of
+  /// {out}.
+  static void note_branch_hint(FuncContext* ctx, int hint, const Bytes& out);
+  /// After the parse: the first annotation nothing claimed, as the error it is.
+  Result<void> check_unclaimed_annotations();
 
   // ---- Module fields (parser.cc).
   /// Pass one: binds the identifiers of every field and reads the (type) fields.
@@ -199,6 +228,10 @@ class Parser {
   bool op_enabled(const OpInfo& info) const;
 
   std::vector<Token> tokens_;
+  std::vector<Annotation> annotations_;  ///< In text order, so by {token_index}.
+  std::vector<bool> claimed_;            ///< Per annotation: given a meaning.
+  /// Token ranges [first, last) of the function fields, for branch hints nothing claimed.
+  std::vector<std::pair<size_t, size_t>> func_ranges_;
   size_t pos_ = 0;
   Features features_;
   TextModule module_;

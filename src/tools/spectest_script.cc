@@ -127,6 +127,8 @@ class ScriptRunner {
     if (type == "module instance") return run_module_instance(command);
     if (type == "assert_malformed") return run_assert_malformed(command);
     if (type == "assert_invalid") return run_assert_invalid(command);
+    if (type == "assert_malformed_custom") return run_assert_custom(command, ErrorKind::kMalformed);
+    if (type == "assert_invalid_custom") return run_assert_custom(command, ErrorKind::kInvalid);
     if (type == "assert_unlinkable") return run_failing_instantiation(command, ErrorKind::kUnlinkable);
     if (type == "assert_uninstantiable") {
       return run_failing_instantiation(command, ErrorKind::kTrap);
@@ -222,6 +224,31 @@ class ScriptRunner {
     if (attempt.failed_at == Stage::kRead) return fail(attempt.describe());
     if (attempt.failed_at != Stage::kValidate || attempt.error.kind != ErrorKind::kInvalid) {
       return fail(wrong_kind("invalid", attempt));
+    }
+    return pass();
+  }
+
+  /// assert_malformed_custom / assert_invalid_custom (3.0 scripts): the module's annotations
+  /// or custom sections are malformed or invalid ({kind}), so it must be rejected with that
+  /// kind and a message that starts with the expected one. The text parser checks annotations
+  /// (see text/annotations.cc), so a text module fails to parse, even when it is invalid.
+  Outcome run_assert_custom(const json& command, ErrorKind kind) {
+    const bool text = is_text(command);
+    Attempt attempt = attempt_module(path_of(command), text, features_);
+    const char* expected_kind = kind == ErrorKind::kMalformed ? "malformed" : "invalid";
+    if (attempt.ok()) {
+      return fail(
+          cat("module accepted (expected ", expected_kind, ": ", expected_text(command), ")"));
+    }
+    if (attempt.failed_at == Stage::kRead) return fail(attempt.describe());
+    if (text && attempt.failed_at != Stage::kParse) {
+      return fail(cat("text parser accepted the annotations (expected ", expected_kind, ": ",
+                      expected_text(command), "); then ", attempt.describe()));
+    }
+    if (attempt.error.kind != kind) return fail(wrong_kind(expected_kind, attempt));
+    if (!attempt.error.message.starts_with(command.value("text", ""))) {
+      return fail(cat("wrong message: ", attempt.error.message, " (expected ",
+                      expected_text(command), ")"));
     }
     return pass();
   }

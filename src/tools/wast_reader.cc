@@ -165,7 +165,8 @@ class Reader {
       command["text"] = string_literal("the expected trap message");
       expect(TokenKind::kRParen, "')' after the trap message");
     } else if (head == "assert_malformed" || head == "assert_invalid" ||
-               head == "assert_unlinkable") {
+               head == "assert_unlinkable" || head == "assert_malformed_custom" ||
+               head == "assert_invalid_custom") {
       next();
       next();
       if (!at_form("module")) error(peek(), "expected a module");

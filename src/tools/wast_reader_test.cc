@@ -217,6 +217,26 @@ TEST(WastReader, ModuleDefinitionsAndInstances) {
   EXPECT_FALSE(c[2].contains("definition"));
 }
 
+TEST(WastReader, CustomAssertionsKeepTheAnnotationsOfTheirModules) {
+  TempDir dir;
+  const json c = commands_of(R"wast((assert_malformed_custom
+  (module quote "(@custom)") "@custom annotation: missing section name")
+(assert_invalid_custom
+  (module (func (@metadata.code.branch_hint "\01") nop)) "invalid target"))wast",
+                             dir);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].at("type"), "assert_malformed_custom");
+  EXPECT_EQ(c[0].at("line"), 2);
+  EXPECT_EQ(c[0].at("module_type"), "text");
+  EXPECT_EQ(c[0].at("text"), "@custom annotation: missing section name");
+  EXPECT_EQ(read_file(fs::path(dir.path()) / c[0].at("filename").get<std::string>()), "(@custom)");
+  EXPECT_EQ(c[1].at("type"), "assert_invalid_custom");
+  EXPECT_EQ(c[1].at("line"), 4);
+  EXPECT_EQ(c[1].at("text"), "invalid target");
+  EXPECT_EQ(read_file(fs::path(dir.path()) / c[1].at("filename").get<std::string>()),
+            "(module (func (@metadata.code.branch_hint \"\\01\") nop))");
+}
+
 TEST(WastReader, AFileOfModuleFieldsIsOneModule) {
   TempDir dir;
   const json c = commands_of("(func (export \"f\"))\n(memory 1)\n", dir);
