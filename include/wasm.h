@@ -215,6 +215,7 @@ enum wasm_valkind_enum {
   WASMSCOPE_V128 = 4, /* wasmscope extension: reflection only (see the top of this file) */
   WASM_EXTERNREF = 128,
   WASM_FUNCREF = 129,
+  WASMSCOPE_EXNREF = 130, /* wasmscope extension: exception handling's exnref, reflection only */
 };
 
 /* NULL for a kind that is not one of the above. */
@@ -279,6 +280,8 @@ enum wasm_externkind_enum {
   WASM_EXTERN_GLOBAL = 1,
   WASM_EXTERN_TABLE = 2,
   WASM_EXTERN_MEMORY = 3,
+  WASMSCOPE_EXTERN_TAG = 4, /* wasmscope extension: an exception tag; its type is reflected as
+                               the function type of its payload (params, no results) */
 };
 
 WASM_API_EXTERN wasm_externkind_t wasm_externtype_kind(const wasm_externtype_t* type)

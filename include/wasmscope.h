@@ -71,7 +71,8 @@ typedef enum wasmscope_bounds {
 #define WASMSCOPE_FEATURE_RELAXED_SIMD (1u << 9) /* deterministic choices, docs */
 #define WASMSCOPE_FEATURE_MULTI_MEMORY (1u << 10)
 #define WASMSCOPE_FEATURE_MEMORY64 (1u << 11) /* i64 addresses; at most 4 GiB - 64 KiB used */
-#define WASMSCOPE_FEATURES_ALL 0xfffu /* the default: everything wasmscope implements */
+#define WASMSCOPE_FEATURE_EXCEPTIONS (1u << 12) /* tags, try_table, throw; legacy try */
+#define WASMSCOPE_FEATURES_ALL 0x1fffu /* the default: everything wasmscope implements */
 
 /* The settings below apply to the engines made from {config} with
  * wasm_engine_new_with_config, their stores and the modules compiled in them. A module is

@@ -18,19 +18,22 @@ enum class ValType : uint8_t {
   kV128 = 0x7b,
   kFuncRef = 0x70,
   kExternRef = 0x6f,
+  kExnRef = 0x69,  ///< Exception handling (3.0): a caught exception, null or not.
 };
 
-/// True for {kFuncRef} and {kExternRef}.
-constexpr bool is_ref(ValType t) { return t == ValType::kFuncRef || t == ValType::kExternRef; }
+/// True for {kFuncRef}, {kExternRef} and {kExnRef}.
+constexpr bool is_ref(ValType t) {
+  return t == ValType::kFuncRef || t == ValType::kExternRef || t == ValType::kExnRef;
+}
 /// True when {byte} encodes a value type.
 constexpr bool is_valtype_byte(uint8_t byte) {
-  return (byte >= 0x7b && byte <= 0x7f) || byte == 0x70 || byte == 0x6f;
+  return (byte >= 0x7b && byte <= 0x7f) || byte == 0x70 || byte == 0x6f || byte == 0x69;
 }
 /// "i32", "funcref", ...
 WASMSCOPE_API const char* valtype_name(ValType t);
 
 /// The kind of an import or export; the enumerator values are the binary encodings.
-enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3 };
+enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3, kTag = 4 };
 WASMSCOPE_API const char* extern_kind_name(ExternKind k);
 
 /// A function signature.

@@ -60,9 +60,23 @@ Result<void> ByteReader::read_name(std::string* out) {
   return {};
 }
 
+namespace {
+/// `(ref null ht)`'s prefix: with an abstract heap type (func, extern, exn) it is the short
+/// form's type again.
+constexpr uint8_t kRefNullPrefix = 0x63;
+}  // namespace
+
+Result<void> ByteReader::read_heap_type_after_prefix(uint8_t* byte) {
+  if (*byte != kRefNullPrefix) return {};
+  WS_TRY(read_byte(byte));
+  if (!is_ref(static_cast<ValType>(*byte))) return malformed(pos_ - 1, "malformed reference type");
+  return {};
+}
+
 Result<void> ByteReader::read_valtype(ValType* out) {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
+  WS_TRY(read_heap_type_after_prefix(&byte));
   if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
   *out = static_cast<ValType>(byte);
   return {};
@@ -71,6 +85,7 @@ Result<void> ByteReader::read_valtype(ValType* out) {
 Result<void> ByteReader::read_reftype(ValType* out) {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
+  WS_TRY(read_heap_type_after_prefix(&byte));
   if (!is_ref(static_cast<ValType>(byte))) {
     return malformed(pos_ - 1, "malformed reference type");
   }

@@ -30,6 +30,9 @@ class ByteReader {
   Result<void> read_name(std::string* out);
   Result<void> read_valtype(ValType* out);
   Result<void> read_reftype(ValType* out);
+  /// After a value-type byte: if it is 0x63 (`ref null`), reads the heap type that follows into
+  /// {byte}; only the abstract ones (func, extern, exn) are supported.
+  Result<void> read_heap_type_after_prefix(uint8_t* byte);
   /// Limits; with {memory64} (the feature) the i64 flag is allowed and every limit is a u64.
   Result<void> read_limits(Limits* out, bool allow_shared, bool memory64);
 

@@ -24,12 +24,13 @@ enum SectionId : uint8_t {
   kCode = 10,
   kData = 11,
   kDataCount = 12,
+  kTag = 13,  ///< Exception handling: between memory and global.
 };
 
 /// Position of each known section in the required order (the data count section sits between
 /// element and code).
 int section_rank(uint8_t id) {
-  static constexpr int kRank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+  static constexpr int kRank[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
   return kRank[id];
 }
 
@@ -58,7 +59,8 @@ class Decoder {
       uint32_t begin;
       WS_TRY(r.read_bytes(section_size, &begin));
       // The data count section came with bulk memory: without it, id 12 is no section.
-      if (id > kDataCount || (id == kDataCount && !features_.has(Feature::kBulkMemory))) {
+      if (id > kTag || (id == kDataCount && !features_.has(Feature::kBulkMemory)) ||
+          (id == kTag && !features_.has(Feature::kExceptions))) {
         return malformed(section_offset, "malformed section id");
       }
       ByteReader s = reader(begin, begin + section_size);
@@ -75,6 +77,7 @@ class Decoder {
         case kFunction: WS_TRY(read_functions(s, &function_section_count)); break;
         case kTable: WS_TRY(read_tables(s)); break;
         case kMemory: WS_TRY(read_memories(s)); break;
+        case kTag: WS_TRY(read_tags(s)); break;
         case kGlobal: WS_TRY(read_globals(s)); break;
         case kExport: WS_TRY(read_exports(s)); break;
         case kStart: WS_TRY(read_start(s)); break;
@@ -199,10 +202,34 @@ class Decoder {
           WS_TRY(read_global_type(s, &import.global));
           ++module_.imported_globals;
           break;
+        case 4:
+          if (!features_.has(Feature::kExceptions)) {
+            return malformed(s.pos() - 1, "malformed import kind");
+          }
+          import.kind = ExternKind::kTag;
+          WS_TRY(read_tag_type(s, &import.tag_type));
+          ++module_.imported_tags;
+          break;
         default:
           return malformed(s.pos() - 1, "malformed import kind");
       }
     }
+    return {};
+  }
+
+  /// A tag's type: an attribute byte (0, an exception) and a type index.
+  Result<void> read_tag_type(ByteReader& s, uint32_t* type) {
+    uint8_t attribute;
+    WS_TRY(s.read_byte(&attribute));
+    if (attribute != 0) return malformed(s.pos() - 1, "malformed tag attribute");
+    return s.read_u32(type);
+  }
+
+  Result<void> read_tags(ByteReader& s) {
+    uint32_t count;
+    WS_TRY(s.read_count(&count, 2));
+    module_.tags.resize(count);
+    for (uint32_t& type : module_.tags) WS_TRY(read_tag_type(s, &type));
     return {};
   }
 
@@ -254,9 +281,8 @@ class Decoder {
     for (;;) {
       if (in.at_end()) return malformed(in.pos(), "unexpected end of section or function");
       WS_TRY(in.next(&instr_));
-      const ImmKind imm = op_info(instr_.op).imm;
-      if (imm == ImmKind::kBlockType) ++depth;
-      if (instr_.op == Op::End) {
+      if (opens_block(instr_.op)) ++depth;
+      if (closes_block(instr_.op)) {
         if (depth == 0) break;
         --depth;
       }
@@ -286,7 +312,9 @@ class Decoder {
       WS_TRY(s.read_name(&e.name));
       uint8_t kind;
       WS_TRY(s.read_byte(&kind));
-      if (kind > 3) return malformed(s.pos() - 1, "malformed export kind");
+      if (kind > (features_.has(Feature::kExceptions) ? 4 : 3)) {
+        return malformed(s.pos() - 1, "malformed export kind");
+      }
       e.kind = static_cast<ExternKind>(kind);
       WS_TRY(s.read_u32(&e.index));
     }
@@ -405,11 +433,26 @@ class Decoder {
         case Op::Block:
         case Op::Loop:
         case Op::If:
+        case Op::Try:
+        case Op::TryTable:
           blocks_.push_back(instr_.op);
           break;
         case Op::Else:
           if (blocks_.back() != Op::If) return malformed(instr_.offset, "else without if");
           blocks_.back() = Op::Else;
+          break;
+        case Op::Catch:
+        case Op::CatchAll:
+          // Legacy exception handling: catch clauses follow a try's body or another catch,
+          // catch_all comes last.
+          if (blocks_.back() != Op::Try && blocks_.back() != Op::Catch) {
+            return malformed(instr_.offset, "catch without try");
+          }
+          blocks_.back() = instr_.op;
+          break;
+        case Op::Delegate:
+          if (blocks_.back() != Op::Try) return malformed(instr_.offset, "delegate without try");
+          blocks_.pop_back();
           break;
         case Op::End:
           blocks_.pop_back();

@@ -99,8 +99,19 @@ void append_immediates(const Instr& in, std::string* out) {
       *out += ")";
       return;
     case ImmKind::kRefNull:
-      *out += in.type == ValType::kFuncRef ? " func" : " extern";
+      *out += in.type == ValType::kFuncRef ? " func" : in.type == ValType::kExnRef ? " exn" : " extern";
       return;
+    case ImmKind::kTag: append(out, " %u", in.index); return;
+    case ImmKind::kTryTable: {
+      append_block_type(in.block, out);
+      static constexpr const char* kClause[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+      for (const CatchClause& c : in.catches) {
+        append(out, " (%s", kClause[static_cast<unsigned>(c.kind)]);
+        if (c.has_tag()) append(out, " %u", c.tag);
+        append(out, " %u)", c.label);
+      }
+      return;
+    }
   }
 }
 
@@ -113,13 +124,14 @@ Result<void> disassemble(const Module& module, ByteRange range, std::string* out
   int depth = 1;
   while (!reader.at_end()) {
     WS_TRY(reader.next(&in));
-    if (in.op == Op::End || in.op == Op::Else) --depth;
+    const bool clause = in.op == Op::Else || in.op == Op::Catch || in.op == Op::CatchAll;
+    if (closes_block(in.op) || clause) --depth;
     append(out, "%08x: %*s", in.offset, 2 * (depth > 0 ? depth : 0), "");
     // The typed select's table text is "select_t"; in the text format it is "select".
     *out += in.op == Op::SelectT ? std::string_view("select") : op_info(in.op).text;
     append_immediates(in, out);
     *out += '\n';
-    if (op_info(in.op).imm == ImmKind::kBlockType || in.op == Op::Else) ++depth;
+    if (opens_block(in.op) || clause) ++depth;
   }
   return {};
 }

@@ -175,33 +175,58 @@ Result<void> InstrReader::next(Instr* out) {
   return read_immediates(out);
 }
 
+namespace {
+constexpr uint8_t kNoExnHeapType = 0x74;
+}  // namespace
+
+Result<void> InstrReader::read_block_type(BlockType* out) {
+  if (pos_ >= end_) return malformed(pos_, "unexpected end of section or function");
+  const uint8_t byte = base_[pos_];
+  if (byte == kEmptyBlockType) {
+    ++pos_;
+    *out = {BlockType::Kind::kEmpty, ValType::kI32, 0};
+    return {};
+  }
+  if (is_valtype_byte(byte)) {
+    ++pos_;
+    *out = {BlockType::Kind::kValType, static_cast<ValType>(byte), 0};
+    return {};
+  }
+  int64_t value;
+  size_t length;
+  const LebStatus status = read_sleb(base_ + pos_, base_ + end_, 33, &value, &length);
+  if (status != LebStatus::kOk) return malformed(pos_, leb_status_message(status));
+  if (value < 0) return malformed(pos_, "malformed value type");
+  pos_ += static_cast<uint32_t>(length);
+  *out = {BlockType::Kind::kTypeIndex, ValType::kI32, static_cast<uint32_t>(value)};
+  return {};
+}
+
 Result<void> InstrReader::read_immediates(Instr* out) {
   const ImmKind kind = op_info(out->op).imm;
   switch (kind) {
     case ImmKind::kNone:
       return {};
-    case ImmKind::kBlockType: {
-      if (pos_ >= end_) return malformed(pos_, "unexpected end of section or function");
-      const uint8_t byte = base_[pos_];
-      if (byte == kEmptyBlockType) {
-        ++pos_;
-        out->block = {BlockType::Kind::kEmpty, ValType::kI32, 0};
-        return {};
+    case ImmKind::kBlockType:
+      return read_block_type(&out->block);
+    case ImmKind::kTryTable: {
+      WS_TRY(read_block_type(&out->block));
+      uint32_t count;
+      WS_TRY(read_u32(&count));
+      // Each clause takes at least two bytes.
+      if (count > end_ - pos_) return malformed(pos_, "unexpected end of section or function");
+      out->catches.resize(count);
+      for (CatchClause& c : out->catches) {
+        uint8_t clause;
+        WS_TRY(read_byte(&clause));
+        if (clause > 3) return malformed(pos_ - 1, "malformed catch clause");
+        c.kind = static_cast<CatchClause::Kind>(clause);
+        if (c.has_tag()) WS_TRY(read_u32(&c.tag));
+        WS_TRY(read_u32(&c.label));
       }
-      if (is_valtype_byte(byte)) {
-        ++pos_;
-        out->block = {BlockType::Kind::kValType, static_cast<ValType>(byte), 0};
-        return {};
-      }
-      int64_t value;
-      size_t length;
-      const LebStatus status = read_sleb(base_ + pos_, base_ + end_, 33, &value, &length);
-      if (status != LebStatus::kOk) return malformed(pos_, leb_status_message(status));
-      if (value < 0) return malformed(pos_, "malformed value type");
-      pos_ += static_cast<uint32_t>(length);
-      out->block = {BlockType::Kind::kTypeIndex, ValType::kI32, static_cast<uint32_t>(value)};
       return {};
     }
+    case ImmKind::kTag:
     case ImmKind::kLabel:
     case ImmKind::kFunc:
     case ImmKind::kLocal:
@@ -280,6 +305,8 @@ Result<void> InstrReader::read_immediates(Instr* out) {
     case ImmKind::kRefNull: {
       uint8_t byte;
       WS_TRY(read_byte(&byte));
+      // The bottom of the exception hierarchy: a null of it is a null exnref.
+      if (byte == kNoExnHeapType) byte = static_cast<uint8_t>(ValType::kExnRef);
       if (!is_ref(static_cast<ValType>(byte))) {
         return malformed(pos_ - 1, "malformed reference type");
       }

@@ -32,12 +32,23 @@ struct MemArg {
   uint32_t memory = 0;
 };
 
+/// One catch clause of a try_table (exception handling); the kinds are the binary encodings.
+struct CatchClause {
+  enum class Kind : uint8_t { kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3 };
+  Kind kind = Kind::kCatch;
+  uint32_t tag = 0;    ///< kCatch and kCatchRef.
+  uint32_t label = 0;  ///< Depth, counted from outside the try_table.
+  bool has_tag() const { return kind == Kind::kCatch || kind == Kind::kCatchRef; }
+  bool with_ref() const { return kind == Kind::kCatchRef || kind == Kind::kCatchAllRef; }
+};
+
 /// One decoded instruction. Which fields are meaningful follows {op_info(op).imm}.
 struct Instr {
   Op op = Op::kCount;
   uint32_t offset = 0;  ///< Byte offset of the opcode (its prefix byte, if any) in the module.
 
-  uint32_t index = 0;   ///< Label depth, function, type, local, global, table, elem or data index.
+  uint32_t index = 0;   ///< Label depth, function, type, local, global, table, elem, data or tag
+                        ///< index.
   uint32_t index2 = 0;  ///< Second index: call_indirect table, table.init/copy table, memory.init.
   BlockType block;
   MemArg mem;
@@ -50,7 +61,15 @@ struct Instr {
   ValType type = ValType::kI32;    ///< ref.null type.
   std::vector<uint32_t> targets;   ///< br_table labels; the default is {index}.
   std::vector<ValType> types;      ///< select t: the type vector as written.
+  std::vector<CatchClause> catches;  ///< try_table's clauses, in order.
 };
+
+/// True for the instructions that open a block: block, loop, if, try, try_table.
+inline bool opens_block(Op op) {
+  return op == Op::Block || op == Op::Loop || op == Op::If || op == Op::Try || op == Op::TryTable;
+}
+/// True for the instructions that close one: end, and legacy exception handling's delegate.
+inline bool closes_block(Op op) { return op == Op::End || op == Op::Delegate; }
 
 /// The memory {in} uses (multi-memory): {MemArg::memory} for loads, stores and the memory
 /// instructions (memory.copy's destination), 0 for every other instruction, whose {mem} is
@@ -119,6 +138,7 @@ class InstrReader {
   Result<void> read_byte(uint8_t* out);
   Result<void> read_zero_byte();
   Result<void> read_immediates(Instr* out);
+  Result<void> read_block_type(BlockType* out);
   /// Alignment flags (bit 6: a memory index follows, with multi-memory), index, offset.
   Result<void> read_memarg(MemArg* out);
   /// A memory index with multi-memory; without it, the 0x00 byte of WebAssembly 2.0.

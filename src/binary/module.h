@@ -33,6 +33,7 @@ struct Import {
   TableType table;         ///< kTable.
   MemoryType memory;       ///< kMemory.
   GlobalType global;       ///< kGlobal.
+  uint32_t tag_type = 0;   ///< kTag: type index (a function type with no results).
   uint32_t offset = 0;     ///< Byte offset of the import entry.
 };
 
@@ -113,6 +114,7 @@ struct Module {
   std::vector<TableType> tables;     ///< Defined tables only.
   std::vector<MemoryType> memories;  ///< Defined memories only.
   std::vector<Global> globals;       ///< Defined globals only.
+  std::vector<uint32_t> tags;        ///< Defined tags only (exception handling): type indices.
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -126,6 +128,7 @@ struct Module {
   uint32_t imported_tables = 0;
   uint32_t imported_memories = 0;
   uint32_t imported_globals = 0;
+  uint32_t imported_tags = 0;
 
   uint32_t func_count() const { return imported_funcs + static_cast<uint32_t>(functions.size()); }
   uint32_t table_count() const { return imported_tables + static_cast<uint32_t>(tables.size()); }
@@ -136,6 +139,15 @@ struct Module {
     return imported_globals + static_cast<uint32_t>(globals.size());
   }
 
+  uint32_t tag_count() const { return imported_tags + static_cast<uint32_t>(tags.size()); }
+  /// The type index of tag {index} (imports first); {index} < {tag_count()}.
+  uint32_t tag_type(uint32_t index) const {
+    if (index >= imported_tags) return tags[index - imported_tags];
+    for (const Import& import : imports) {
+      if (import.kind == ExternKind::kTag && index-- == 0) return import.tag_type;
+    }
+    return 0;
+  }
   const uint8_t* at(uint32_t offset) const { return bytes.data() + offset; }
 };
 

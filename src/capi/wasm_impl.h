@@ -41,7 +41,8 @@ enum class RefKind : uint8_t {
   kInstance,
   kForeign,
   kTrap,
-  kModule
+  kModule,
+  kTag
 };
 
 /// Host info attached to an object: the pointer and the finalizer that receives it once, when

@@ -51,6 +51,9 @@ wasm_ref_t* make_handle(RefKind kind, wasm_store_t* store, void* object) {
     case RefKind::kModule:
       ref = allocate<wasm_module_t>();
       break;
+    case RefKind::kTag:  // an exported tag: an extern of its own kind (WASMSCOPE_EXTERN_TAG)
+      ref = allocate<wasm_extern_t>();
+      break;
   }
   if (ref == nullptr) return nullptr;
   ref->kind = kind;
@@ -93,6 +96,9 @@ void destroy_handle(wasm_ref_t* ref) {
     case RefKind::kModule:
       delete static_cast<wasm_module_t*>(ref);
       break;
+    case RefKind::kTag:
+      delete static_cast<wasm_extern_t*>(ref);
+      break;
   }
   release(store);  // last: may destroy the store, and with it the object
 }
@@ -111,6 +117,8 @@ RefKind kind_of_extern(ExternKind kind) {
       return RefKind::kTable;
     case ExternKind::kMemory:
       return RefKind::kMemory;
+    case ExternKind::kTag:
+      return RefKind::kTag;
   }
   return RefKind::kFunc;
 }
@@ -478,6 +486,7 @@ struct IndexSpaces {
   std::vector<TableType> tables;
   std::vector<MemoryType> memories;
   std::vector<GlobalType> globals;
+  std::vector<const FuncType*> tags;  ///< A tag's payload, as a function type.
 
   explicit IndexSpaces(const internal::Module& m) {
     for (const internal::Import& i : m.imports) {
@@ -494,8 +503,13 @@ struct IndexSpaces {
         case ExternKind::kGlobal:
           globals.push_back(i.global);
           break;
+        case ExternKind::kTag:
+          tags.push_back(&m.types[i.tag_type]);
+          break;
       }
     }
+    for (uint32_t type : m.tags)
+      tags.push_back(&m.types[type]);
     for (const internal::Function& f : m.functions)
       funcs.push_back(&m.types[f.type]);
     tables.insert(tables.end(), m.tables.begin(), m.tables.end());
@@ -514,6 +528,8 @@ struct IndexSpaces {
         return make_memorytype(memories[index]);
       case ExternKind::kGlobal:
         return make_globaltype(globals[index]);
+      case ExternKind::kTag:
+        return make_functype(*tags[index]);
     }
     return nullptr;
   }
@@ -529,6 +545,8 @@ wasm_externtype_t* import_type(const internal::Module& m, const internal::Import
       return make_memorytype(i.memory);
     case ExternKind::kGlobal:
       return make_globaltype(i.global);
+    case ExternKind::kTag:
+      return make_functype(m.types[i.tag_type]);
   }
   return nullptr;
 }

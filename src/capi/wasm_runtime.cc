@@ -44,6 +44,7 @@ std::string mismatch(ValType want, wasm_valkind_t got) {
 
 constexpr const char* kNoV128 =
     "v128 values cannot pass through the C API (wasm_val_t has no room)";
+constexpr const char* kNoExnRef = "exnref values cannot pass through the C API";
 
 }  // namespace
 
@@ -87,6 +88,7 @@ ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value
                        // WASM_REF_VAL and WASM_INIT_VAL make externref-kind values only.
                        (type == ValType::kFuncRef && value.kind == WASM_EXTERNREF);
   if (type == ValType::kV128) return kNoV128;
+  if (type == ValType::kExnRef) return kNoExnRef;
   if (!matches) return mismatch(type, value.kind);
   switch (type) {
     case ValType::kI32:
@@ -108,6 +110,7 @@ ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value
     case ValType::kExternRef:
       return ref_to_slot(store, type, value.of.ref, &out[0]);
     case ValType::kV128:
+    case ValType::kExnRef:
       break;
   }
   return std::nullopt;
@@ -137,6 +140,8 @@ ConvertError from_slots(wasm_store_t* store, ValType type, const Slot in[2], was
       break;
     case ValType::kV128:
       return kNoV128;
+    case ValType::kExnRef:
+      return kNoExnRef;
   }
   return std::nullopt;
 }

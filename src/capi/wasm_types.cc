@@ -440,6 +440,8 @@ wasm_valkind_t to_c(ValType type) {
       return WASM_EXTERNREF;
     case ValType::kFuncRef:
       return WASM_FUNCREF;
+    case ValType::kExnRef:
+      return WASMSCOPE_EXNREF;
   }
   return WASM_I32;
 }
@@ -475,6 +477,8 @@ wasm_externkind_t to_c(ExternKind kind) {
       return WASM_EXTERN_TABLE;
     case ExternKind::kMemory:
       return WASM_EXTERN_MEMORY;
+    case ExternKind::kTag:
+      return WASMSCOPE_EXTERN_TAG;
   }
   return WASM_EXTERN_FUNC;
 }

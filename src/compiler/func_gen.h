@@ -69,7 +69,8 @@ struct ModuleGen {
       case ValType::kF32: return f32;
       case ValType::kF64: return f64;
       case ValType::kFuncRef:
-      case ValType::kExternRef: return i64;
+      case ValType::kExternRef:
+      case ValType::kExnRef: return i64;
       case ValType::kV128: return v128;
     }
     return nullptr;

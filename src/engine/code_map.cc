@@ -151,6 +151,7 @@ uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t f
       if (next_fp <= fp) break;  // the chain must go up the stack
     }
     (void)sp;
+    (void)exact;  // read only by the x86-64 prologue/epilogue cases above
     pc = next_pc;
     fp = next_fp;
   }
@@ -231,6 +232,10 @@ NativeRegs regs_from_ucontext(const void* ucontext) {
   regs.pc = static_cast<uintptr_t>(uc->uc_mcontext.pc);
   regs.fp = static_cast<uintptr_t>(uc->uc_mcontext.regs[29]);
   regs.sp = static_cast<uintptr_t>(uc->uc_mcontext.sp);
+#elif defined(__arm__)
+  regs.pc = static_cast<uintptr_t>(uc->uc_mcontext.arm_pc);
+  regs.fp = static_cast<uintptr_t>(uc->uc_mcontext.arm_fp);  // r11, ARM-mode code's frame pointer
+  regs.sp = static_cast<uintptr_t>(uc->uc_mcontext.arm_sp);
 #else
   (void)uc;
 #endif

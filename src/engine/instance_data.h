@@ -127,6 +127,21 @@ struct GlobalData {
   GlobalType type;
 };
 
+/// A tag (exception handling): its identity is the object's address; {type} describes the
+/// payload an exception of it carries.
+struct TagData {
+  const FuncType* type = nullptr;
+  uint32_t type_id = 0;     ///< Canonical id of {type} (import matching).
+  uint32_t payload_slots = 0;  ///< Slots of the payload (v128 takes two).
+};
+
+/// A thrown exception: the tag and the payload, slot by slot. An exnref is a pointer to one;
+/// the store owns them (see {ExceptionArena}).
+struct ExceptionObject {
+  const TagData* tag = nullptr;
+  std::vector<Slot> payload;
+};
+
 /// An instance's index spaces, resolved to objects.
 struct InstanceData {
   uint32_t id = 0;
@@ -135,6 +150,7 @@ struct InstanceData {
   std::vector<TableData*> tables;
   std::vector<MemoryData*> memories;
   std::vector<GlobalData*> globals;
+  std::vector<TagData*> tags;
   std::vector<uint32_t> type_ids;            ///< Module type index -> canonical id.
   std::vector<std::vector<Slot>> elem_segments;  ///< Evaluated; emptied by elem.drop.
   std::vector<uint8_t> data_dropped;         ///< 1 once data.drop ran (or active & applied).

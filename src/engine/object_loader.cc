@@ -313,7 +313,7 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
         } else {
           return unsupported_object("relocation against a reserved section index");
         }
-        const int64_t a = rela.r_addend;
+        [[maybe_unused]] const int64_t a = rela.r_addend;  // read by the x86-64 cases only
         uint64_t width = 0;
         switch (type) {
 #if defined(__x86_64__)

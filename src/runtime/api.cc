@@ -149,6 +149,7 @@ std::string Value::to_string() const {
       break;
     case ValType::kFuncRef:
     case ValType::kExternRef:
+    case ValType::kExnRef:
       std::snprintf(buf, sizeof buf, "%s:%s", valtype_name(type_), is_null() ? "null" : "ref");
       break;
   }
@@ -325,6 +326,7 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
     case ExternKind::kMemory: return Extern(Memory(e.as_memory()));
     case ExternKind::kTable: return Extern(Table(e.as_table()));
     case ExternKind::kGlobal: return Extern(Global(e.as_global()));
+    case ExternKind::kTag: return std::nullopt;  // the C++ API has no tag objects yet
   }
   return std::nullopt;
 }
@@ -430,6 +432,8 @@ Result<Instance> Store::instantiate(const Module& module, const std::vector<Exte
       case ExternKind::kMemory: resolved.push_back(internal::Extern::memory(e.memory().m_)); break;
       case ExternKind::kTable: resolved.push_back(internal::Extern::table(e.table().t_)); break;
       case ExternKind::kGlobal: resolved.push_back(internal::Extern::global(e.global().g_)); break;
+      case ExternKind::kTag:
+        return Error{ErrorKind::kUnlinkable, 0, "the C++ API cannot pass tags yet"};
     }
   }
   if (module.impl_->bounds != impl_->config().bounds) {

@@ -69,12 +69,17 @@ int64_t grow_memory(MemoryData* data, uint64_t delta_pages) {
 
 }  // namespace
 
+BoundsChecks usable_bounds(BoundsChecks wanted) {
+  if (wanted == BoundsChecks::kGuardPages && !guard_pages_available()) return BoundsChecks::kExplicit;
+  return wanted;
+}
+
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const StoreConfig& config) {
   auto compiled = std::make_shared<CompiledModule>();
   WS_ASSIGN(compiled->module, decode_module(std::move(bytes), config.features));
   WS_ASSIGN(compiled->facts, validate_module(compiled->module, config.features));
-  compiled->bounds = config.bounds;
+  compiled->bounds = usable_bounds(config.bounds);
   WS_TRY(translate_module(compiled.get(), config.features));
   if (config.tier == Tier::kCompiled) {
     WS_TRY(compile_native(compiled.get(), config.features, NativeOptions{config.opt_level}));
@@ -190,6 +195,9 @@ bool start_native_thread(std::function<void()> body) {
 
 Store::Store(StoreConfig config)
     : config_(config), threads_(config.limits), starter_(&start_native_thread) {
+  // Where guard pages cannot be reserved (32-bit hosts, `ulimit -v`), every memory would fail
+  // to instantiate: check bounds explicitly instead, as modules compiled for this store do.
+  config_.bounds = usable_bounds(config_.bounds);
   if (config_.bounds == BoundsChecks::kGuardPages) {
     // Without our fault handler, guard pages would crash the process instead of trapping.
     if (!install_fault_handler().ok()) config_.bounds = BoundsChecks::kExplicit;
@@ -297,6 +305,20 @@ GlobalData* Store::create_global_locked(const GlobalType& type, Slot lo, Slot hi
   return &global;
 }
 
+TagData* Store::create_tag(const FuncType& type) {
+  std::lock_guard<std::mutex> lock(objects_mutex_);
+  host_types_.push_back(type);
+  return create_tag_locked(host_types_.back());
+}
+
+TagData* Store::create_tag_locked(const FuncType& type) {
+  TagData& tag = tags_.emplace_back();
+  tag.type = &type;
+  tag.type_id = intern_func_type(type);
+  for (ValType t : type.params) tag.payload_slots += t == ValType::kV128 ? 2 : 1;
+  return &tag;
+}
+
 bool Store::instances_full_locked() const {
   const uint32_t max = config_.store_limits.max_instances;
   return max != 0 && instances_.size() + reserved_instances_ >= max;
@@ -402,6 +424,9 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
       case ExternKind::kGlobal:
         ok = static_cast<const GlobalData*>(have.object)->type == want.global;
         break;
+      case ExternKind::kTag:
+        ok = *static_cast<const TagData*>(have.object)->type == m.types[want.tag_type];
+        break;
     }
     if (!ok) return unlinkable(want.offset, "incompatible import type for " + what);
   }
@@ -460,8 +485,10 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       case ExternKind::kTable: data.tables.push_back(e.as_table()); break;
       case ExternKind::kMemory: data.memories.push_back(e.as_memory()); break;
       case ExternKind::kGlobal: data.globals.push_back(e.as_global()); break;
+      case ExternKind::kTag: data.tags.push_back(e.as_tag()); break;
     }
   }
+  for (uint32_t type : m.tags) data.tags.push_back(create_tag_locked(m.types[type]));
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     Func& f = funcs_.emplace_back();
     f.type = &m.types[m.functions[i].type];
@@ -519,6 +546,7 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       case ExternKind::kTable: value.object = data.tables[e.index]; break;
       case ExternKind::kMemory: value.object = data.memories[e.index]; break;
       case ExternKind::kGlobal: value.object = data.globals[e.index]; break;
+      case ExternKind::kTag: value.object = data.tags[e.index]; break;
     }
     instance.exports.emplace_back(e.name, value);
   }

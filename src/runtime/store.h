@@ -44,7 +44,12 @@ struct StoreConfig {
   unsigned opt_level = 2;  ///< The compiled tier's optimization level, 0..3 (docs/compiled-tier.md).
 };
 
-/// Decodes, validates and translates {bytes}.
+/// The bounds-check mode a store asking for {wanted} runs with: guard pages become explicit
+/// checks where this process cannot reserve them (32-bit hosts such as ARMv7, `ulimit -v`),
+/// decided at run time. Stores and {compile_module} both apply it, so they agree.
+BoundsChecks usable_bounds(BoundsChecks wanted);
+
+/// Decodes, validates and translates {bytes} (for {usable_bounds(config.bounds)}).
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const StoreConfig& config);
 
@@ -58,12 +63,13 @@ Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uin
 /// An external value: what an import takes or an export gives.
 struct Extern {
   ExternKind kind = ExternKind::kFunc;
-  void* object = nullptr;  ///< Func*, TableData*, MemoryData* or GlobalData*, per {kind}.
+  void* object = nullptr;  ///< Func*, TableData*, MemoryData*, GlobalData* or TagData*.
 
   static Extern func(Func* f) { return {ExternKind::kFunc, f}; }
   static Extern table(TableData* t) { return {ExternKind::kTable, t}; }
   static Extern memory(MemoryData* m) { return {ExternKind::kMemory, m}; }
   static Extern global(GlobalData* g) { return {ExternKind::kGlobal, g}; }
+  static Extern tag(TagData* t) { return {ExternKind::kTag, t}; }
   Func* as_func() const { return kind == ExternKind::kFunc ? static_cast<Func*>(object) : nullptr; }
   TableData* as_table() const {
     return kind == ExternKind::kTable ? static_cast<TableData*>(object) : nullptr;
@@ -74,6 +80,7 @@ struct Extern {
   GlobalData* as_global() const {
     return kind == ExternKind::kGlobal ? static_cast<GlobalData*>(object) : nullptr;
   }
+  TagData* as_tag() const { return kind == ExternKind::kTag ? static_cast<TagData*>(object) : nullptr; }
 };
 
 /// A linear memory and the mapping behind it.
@@ -148,6 +155,8 @@ class Store {
   void release_instance();
   TableData* create_table(const TableType& type, Slot init);
   GlobalData* create_global(const GlobalType& type, Slot lo, Slot hi = 0);
+  /// A new tag whose exceptions carry {type}'s params ({type} must have no results).
+  TagData* create_tag(const FuncType& type);
 
   /// Links {imports} (one per module import, in order) and instantiates. A link failure is
   /// {ErrorKind::kUnlinkable}; a trap while initializing segments or in the start function is
@@ -184,6 +193,8 @@ class Store {
   bool instances_full_locked() const;
   TableData* create_table_locked(const TableType& type, Slot init);
   GlobalData* create_global_locked(const GlobalType& type, Slot lo, Slot hi);
+  /// {type} must outlive the store (a module's type, or one in {host_types_}).
+  TagData* create_tag_locked(const FuncType& type);
 
   StoreConfig config_;
   ThreadRegistry threads_;
@@ -195,6 +206,7 @@ class Store {
   std::deque<MemoryObject> memories_;
   std::deque<TableData> tables_;
   std::deque<GlobalData> globals_;
+  std::deque<TagData> tags_;
   std::deque<Instance> instances_;
 };
 

@@ -12,6 +12,7 @@ const char* valtype_name(ValType t) {
     case ValType::kV128: return "v128";
     case ValType::kFuncRef: return "funcref";
     case ValType::kExternRef: return "externref";
+    case ValType::kExnRef: return "exnref";
   }
   return "?";
 }
@@ -22,6 +23,7 @@ const char* extern_kind_name(ExternKind k) {
     case ExternKind::kTable: return "table";
     case ExternKind::kMemory: return "memory";
     case ExternKind::kGlobal: return "global";
+    case ExternKind::kTag: return "tag";
   }
   return "?";
 }
@@ -41,6 +43,7 @@ const char* feature_name(Feature f) {
     case Feature::kRelaxedSimd: return "relaxed-simd";
     case Feature::kMultiMemory: return "multi-memory";
     case Feature::kMemory64: return "memory64";
+    case Feature::kExceptions: return "exceptions";
   }
   return "?";
 }

@@ -39,6 +39,8 @@ enum class ImmKind : uint8_t {
   kMemArgLane,    ///< memarg then one byte lane index.
   kShuffle,       ///< 16 lane-index bytes.
   kAtomicFence,   ///< one 0x00 byte.
+  kTag,           ///< throw, catch: u32 tag index.
+  kTryTable,      ///< try_table: block type, then vec(catch clause).
 };
 
 /// Instruction names as C++ enumerators, in table order.

@@ -92,6 +92,10 @@ void put_import(Bytes* out, const TextImport& import) {
     case ExternKind::kGlobal:
       put_global_type(out, import.global);
       break;
+    case ExternKind::kTag:
+      out->push_back(0x00);  // an exception
+      put_uleb(out, import.type_index);
+      break;
   }
 }
 

@@ -287,6 +287,9 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
     case ImmKind::kBlockType:
     case ImmKind::kSelectT:
       return {};
+    case ImmKind::kTag:
+    case ImmKind::kTryTable:
+      return malformed(at.offset, "exception handling is not supported in the text format yet");
     case ImmKind::kLabel: {
       WS_ASSIGN(uint32_t label, parse_label(ctx));
       put_uleb(out, label);

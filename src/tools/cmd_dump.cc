@@ -104,6 +104,8 @@ std::string import_desc(const Module& module, const Import& import) {
       return format_limits(import.memory.limits);
     case ExternKind::kGlobal:
       return format_global_type(import.global);
+    case ExternKind::kTag:
+      return cat("tag ", type_text(module, import.tag_type));
   }
   return "";
 }

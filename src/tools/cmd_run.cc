@@ -291,6 +291,7 @@ std::string format_value(const Slot* slot, ValType type) {
       return buf;
     case ValType::kFuncRef:
     case ValType::kExternRef:
+    case ValType::kExnRef:
       return *slot == 0 ? "null" : "ref";
   }
   return "?";
@@ -751,8 +752,9 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   // Guard pages need 8 GiB of address space per memory: where a limit (ulimit -v) denies it,
   // a .wasm runs with explicit checks instead, unless guard pages were asked for explicitly
   // (a .cwasm's code was compiled for one mode and fails to instantiate with the reason).
+  // On a 32-bit host explicit checks are the only mode: the store picks them without a word.
   if (compiled == nullptr && !o.bounds_chosen && o.config.bounds == BoundsChecks::kGuardPages &&
-      !GuardedRegion::reserve(kWasm32GuardedReservation, 0).ok()) {
+      guard_pages_addressable() && !guard_pages_available()) {
     std::fprintf(stderr, "wasmscope: no address space for guard pages (ulimit -v?); checking "
                          "memory bounds explicitly\n");
     o.config.bounds = BoundsChecks::kExplicit;

@@ -76,7 +76,8 @@ namespace {
 constexpr Feature kAllFeatures[] = {Feature::kSignExt,    Feature::kSatConv,  Feature::kMultiValue,
                                     Feature::kBulkMemory, Feature::kRefTypes, Feature::kSimd,
                                     Feature::kThreads,    Feature::kTailCall, Feature::kExtendedConst,
-                                    Feature::kRelaxedSimd, Feature::kMultiMemory, Feature::kMemory64};
+                                    Feature::kRelaxedSimd, Feature::kMultiMemory, Feature::kMemory64,
+                                    Feature::kExceptions};
 }  // namespace
 
 std::optional<Feature> feature_by_name(std::string_view name) {

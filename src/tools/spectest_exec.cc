@@ -104,6 +104,7 @@ std::string match_one(const ScriptValue& got, const nlohmann::json& e) {
     case ValType::kF64:
       ok = matches_scalar(got.slots[0], 64, e.at("value").get<std::string>(), true);
       break;
+    case ValType::kExnRef:  // only null exnrefs can be written in a script
     case ValType::kFuncRef:
     case ValType::kExternRef: {
       const std::string text = e.at("value").get<std::string>();

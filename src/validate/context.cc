@@ -16,7 +16,7 @@ bool TypeList::operator==(const TypeList& other) const {
 TypeList single_type(ValType type) {
   static constexpr ValType kTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
                                        ValType::kF64,      ValType::kV128, ValType::kFuncRef,
-                                       ValType::kExternRef};
+                                       ValType::kExternRef, ValType::kExnRef};
   for (const ValType& t : kTypes) {
     if (t == type) return {&t, 1};
   }
@@ -81,6 +81,9 @@ ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(
       case ExternKind::kGlobal:
         globals.push_back(import.global);
         break;
+      case ExternKind::kTag:
+        tag_types.push_back(import.tag_type);
+        break;
     }
   }
   for (const Function& func : m.functions)
@@ -89,6 +92,7 @@ ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(
     tables.push_back(table);
   for (const Global& global : m.globals)
     globals.push_back(global.type);
+  tag_types.insert(tag_types.end(), m.tags.begin(), m.tags.end());
   memory_count += static_cast<uint32_t>(m.memories.size());
   declared_funcs.assign(func_types.size(), 0);
   data_count = m.data_count.value_or(0);

@@ -55,6 +55,7 @@ struct ModuleContext {
   std::vector<uint32_t> func_types;     ///< Type index of each function.
   std::vector<TableType> tables;        ///< Every table.
   std::vector<GlobalType> globals;      ///< Every global.
+  std::vector<uint32_t> tag_types;      ///< Type index of each tag (exception handling).
   std::vector<uint8_t> declared_funcs;  ///< C.refs: 1 where a function may be {ref.func}'d.
   uint32_t memory_count = 0;
   uint32_t data_count = 0;  ///< Data segments memory.init / data.drop may name.
@@ -66,6 +67,7 @@ struct ModuleContext {
   uint32_t global_count() const { return static_cast<uint32_t>(globals.size()); }
   uint32_t elem_count() const { return static_cast<uint32_t>(module.elems.size()); }
   uint32_t type_count() const { return static_cast<uint32_t>(module.types.size()); }
+  uint32_t tag_count() const { return static_cast<uint32_t>(tag_types.size()); }
 };
 
 /// Checks that {type} may be used with the enabled features (v128 needs simd, references

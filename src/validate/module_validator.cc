@@ -70,6 +70,15 @@ Result<void> check_memory_type(const ModuleContext& ctx, uint32_t offset,
   return {};
 }
 
+/// A tag's type: a function type without results (its params are the exception's payload).
+Result<void> check_tag_type(const ModuleContext& ctx, uint32_t offset, uint32_t type) {
+  WS_TRY(check_type_index(ctx, offset, type));
+  if (!ctx.module.types[type].results.empty()) {
+    return invalid(offset, "non-empty tag result type");
+  }
+  return {};
+}
+
 Result<void> check_imports(const ModuleContext& ctx) {
   for (const Import& import : ctx.module.imports) {
     switch (import.kind) {
@@ -84,6 +93,9 @@ Result<void> check_imports(const ModuleContext& ctx) {
         break;
       case ExternKind::kGlobal:
         WS_TRY(check_valtype(ctx, import.offset, import.global.type));
+        break;
+      case ExternKind::kTag:
+        WS_TRY(check_tag_type(ctx, import.offset, import.tag_type));
         break;
     }
   }
@@ -106,6 +118,8 @@ Result<void> check_definitions(const ModuleContext& ctx) {
   if (ctx.memory_count > 1 && !ctx.features.has(Feature::kMultiMemory)) {
     return invalid(0, "multiple memories");
   }
+  for (uint32_t type : module.tags)
+    WS_TRY(check_tag_type(ctx, 0, type));
   return {};
 }
 
@@ -171,6 +185,9 @@ Result<void> check_exports(ModuleContext* ctx) {
         break;
       case ExternKind::kGlobal:
         if (i >= ctx->global_count()) return unknown(ex.offset, "global", i);
+        break;
+      case ExternKind::kTag:
+        if (i >= ctx->tag_count()) return unknown(ex.offset, "tag", i);
         break;
     }
     if (!names.insert(ex.name).second) return invalid(ex.offset, "duplicate export name");

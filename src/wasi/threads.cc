@@ -33,13 +33,14 @@ struct SpawnedThread {
 std::vector<Extern> imports_of(const Instance& instance) {
   const InstanceData& data = instance.data;
   std::vector<Extern> out;
-  uint32_t funcs = 0, tables = 0, memories = 0, globals = 0;
+  uint32_t funcs = 0, tables = 0, memories = 0, globals = 0, tags = 0;
   for (const Import& import : instance.module->module.imports) {
     switch (import.kind) {
       case ExternKind::kFunc: out.push_back(Extern::func(data.funcs[funcs++])); break;
       case ExternKind::kTable: out.push_back(Extern::table(data.tables[tables++])); break;
       case ExternKind::kMemory: out.push_back(Extern::memory(data.memories[memories++])); break;
       case ExternKind::kGlobal: out.push_back(Extern::global(data.globals[globals++])); break;
+      case ExternKind::kTag: out.push_back(Extern::tag(data.tags[tags++])); break;
     }
   }
   return out;

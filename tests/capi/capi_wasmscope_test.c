@@ -71,7 +71,7 @@ static void test_config(void) {
   CHECK(!wasmscope_config_set_bounds(NULL, WASMSCOPE_BOUNDS_EXPLICIT));
   CHECK(strlen(wasmscope_last_error()) > 0);
   CHECK(!wasmscope_config_set_bounds(config, (wasmscope_bounds_t)7));
-  CHECK(!wasmscope_config_set_features(config, 1u << 12));
+  CHECK(!wasmscope_config_set_features(config, 1u << 13));
   CHECK(contains(wasmscope_last_error(), "feature"));
   CHECK(!wasmscope_config_set_max_call_depth(config, 0));
   CHECK(!wasmscope_config_set_value_stack_bytes(config, 1024));

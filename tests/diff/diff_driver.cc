@@ -50,6 +50,8 @@ const char* type_name(ValType t) {
       return "funcref";
     case ValType::kExternRef:
       return "externref";
+    case ValType::kExnRef:
+      return "exnref";
   }
   return "?";
 }
@@ -81,6 +83,7 @@ std::string format_value(const Value& v) {
     }
     case ValType::kFuncRef:
     case ValType::kExternRef:
+    case ValType::kExnRef:
       std::snprintf(buf, sizeof buf, "%s", v.is_null() ? "null" : "nonnull");
       break;
   }

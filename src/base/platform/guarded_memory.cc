@@ -37,6 +37,12 @@ uint64_t host_page_size() {
   return page;
 }
 
+bool guard_pages_available() {
+  if (!guard_pages_addressable()) return false;
+  // Unguarded: the probe never enters the fault handler's registry.
+  return GuardedRegion::reserve_unguarded(kWasm32GuardedReservation, 0).ok();
+}
+
 Result<GuardedRegion> GuardedRegion::reserve(uint64_t reserve_bytes, uint64_t initial_bytes) {
   return reserve_region(reserve_bytes, initial_bytes, true);
 }

@@ -13,6 +13,17 @@ namespace wasmscope::internal {
 /// extra 64 KiB is one wasm page, a multiple of every Linux page size.
 inline constexpr uint64_t kWasm32GuardedReservation = (uint64_t{8} << 30) + (uint64_t{64} << 10);
 
+/// Whether this process can use guard pages for 32-bit memories: pointers wide enough to
+/// address a {kWasm32GuardedReservation} (not on 32-bit hosts such as ARMv7) and the address
+/// space to reserve one now (a limit such as `ulimit -v` may deny it). Decided at run time, by
+/// trying a reservation (released at once); the store falls back to explicit bounds checks
+/// when it is false. Thread-safe.
+bool guard_pages_available();
+
+/// Whether this host's pointers can address a {kWasm32GuardedReservation} at all: false on
+/// 32-bit hosts, where explicit bounds checks are the only mode (and no reason to warn).
+constexpr bool guard_pages_addressable() { return sizeof(void*) >= 8; }
+
 /// One mapping backing a linear memory. Its first {accessible()} bytes are read-write and
 /// zero-initialised; the rest of {reserved()} is inaccessible.
 ///
