@@ -29,7 +29,14 @@ packages=(
   python3                          # raw socket clients and servers in tests/hang
   procps                           # pgrep in tests/hang
   pkgconf                          # pkg-config, for the installed-package test (tests/install)
+  # The ARM cross builds (cmake/toolchains/, docs/testing.md "ARM"): cross compilers, qemu-user
+  # to run their programs, and zlib for each target from Debian's multiarch archive (the
+  # foreign architectures are added below).
+  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
+  zlib1g-dev:arm64 zlib1g-dev:armhf
 )
+# Architectures whose multiarch packages are listed above ("name:arch").
+foreign_architectures=(arm64 armhf)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -69,6 +76,11 @@ else
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
+  for arch in "${foreign_architectures[@]}"; do
+    if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+      step "adding the package architecture $arch" "${sudo[@]}" dpkg --add-architecture "$arch"
+    fi
+  done
   step "updating the package lists" "${sudo[@]}" apt-get update -q
   step "installing ${#missing[@]} packages: ${missing[*]}" \
     "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,22 @@
+# Cross build for 32-bit ARMv7-A Linux with Debian's g++-arm-linux-gnueabihf (its default
+# target: ARMv7-A, Thumb-2, VFPv3-D16 hard float, no NEON); CTest runs
+# every target binary through qemu-user (Debian's qemu-user-static, no binfmt_misc needed).
+#   cmake -G Ninja -S . -B build-armv7 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/armv7-linux-gnueabihf.cmake
+# The compiled tier is off (there is no cross LLVM 19): see docs/testing.md, "ARM".
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR armv7l)
+set(WASMSCOPE_CROSS_TRIPLE arm-linux-gnueabihf)
+set(CMAKE_C_COMPILER ${WASMSCOPE_CROSS_TRIPLE}-gcc)
+set(CMAKE_CXX_COMPILER ${WASMSCOPE_CROSS_TRIPLE}-g++)
+# The target's libraries: the cross toolchain's prefix, and Debian's multiarch -dev packages
+# for the target architecture (zlib1g-dev:arm64 or :armhf, in /usr/lib/TRIPLE: scripts/
+# install-deps.sh). Build tools (clang-16 for wasm guests, wat2wasm, bash) come from the host.
+set(CMAKE_FIND_ROOT_PATH /usr/${WASMSCOPE_CROSS_TRIPLE} /)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
+# Package files: the architecture-independent ones (nlohmann_json) are in the host's /usr/share.
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
+# -L: where qemu finds the target's dynamic loader and libc.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm-static -L /usr/${WASMSCOPE_CROSS_TRIPLE})
+set(WASMSCOPE_COMPILER OFF CACHE BOOL "The compiled tier needs LLVM 19 for the target" FORCE)
