@@ -65,13 +65,13 @@ def architecture(objdump, exe):
     sys.exit(f"audit: unknown architecture in: {header.strip()}")
 
 
-def symbols(nm, exe):
-    """(address, size, name) of every defined function symbol, addresses without Thumb's bit 0."""
+def symbols(nm, exe, thumb):
+    """(address, size, name) of every defined function symbol (Thumb's bit 0 cleared)."""
     out = []
     for line in run([nm, "-S", "--defined-only", exe]).splitlines():
         parts = line.split(None, 3)
         if len(parts) == 4 and parts[2] in "tTwW":
-            out.append((int(parts[0], 16) & ~1, int(parts[1], 16), parts[3]))
+            out.append((int(parts[0], 16) & thumb, int(parts[1], 16), parts[3]))
     return out
 
 
@@ -148,6 +148,8 @@ def main():
     args = parse_args()
     arch = architecture(args.objdump, args.exe)
     barrier = BARRIERS[arch]
+    # Thumb code addresses carry bit 0 (interworking); elsewhere every bit is the address.
+    thumb = ~1 if arch == "arm" else ~0
     anchor = None
     handlers = set()
     paths = {}  # address -> [names]
@@ -155,14 +157,14 @@ def main():
     for line in open(args.map):
         f = line.split()
         if f[0] == "anchor":
-            anchor = int(f[1], 16) & ~1
+            anchor = int(f[1], 16) & thumb
         elif f[0] == "handler":
-            handlers.add(int(f[1], 16) & ~1)
+            handlers.add(int(f[1], 16) & thumb)
         elif f[0] == "path":
-            address = int(f[3], 16) & ~1
+            address = int(f[3], 16) & thumb
             paths.setdefault(address, []).append(f[2])
             kinds[address] = f[1]
-    syms = symbols(args.nm, args.exe)
+    syms = symbols(args.nm, args.exe, thumb)
     anchor_symbol = [s for s in syms if "interpreter_handlers" in s[2]]
     if anchor is None or len(anchor_symbol) != 1:
         sys.exit("audit: no anchor (interpreter_handlers) in the map or the symbol table")

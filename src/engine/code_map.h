@@ -26,7 +26,8 @@ struct TrapLandingPad;
 /// did (the frame pointer and return address of the compiled caller; 0 while compiled code
 /// runs). Written by the owner before it changes state, read by captures under the state
 /// protocol or in the owner's own signal handler.
-struct NativeActivation {
+/// Aligned like a {Slot}: a frame record holds its address in its {Slot*} field (32-bit hosts).
+struct alignas(sizeof(uint64_t)) NativeActivation {
   std::atomic<uintptr_t> exit_fp{0};
   std::atomic<uintptr_t> exit_pc{0};
   /// Set when the exit record is an interrupted instruction (parked in the signal handler), not
