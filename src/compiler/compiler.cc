@@ -470,6 +470,10 @@ Result<void> FuncGen::generate() {
     Value* limit = load_runtime(g_.i64, ts_, offsetof(NativeThreadState, stack_limit));
     trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, g_.i64), limit), Trap::kCallStackExhausted);
   }
+  if (uses_exceptions()) {
+    emit_interpreted_body();
+    return {};
+  }
   memory0_ = vm_field(offsetof(NativeView, memory0));
   mem_ = memory0_;
   mem_shared_ = memory0_shared_;
@@ -506,6 +510,38 @@ Result<void> FuncGen::generate() {
     }
   }
   return {};
+}
+
+bool FuncGen::uses_exceptions() const {
+  InstrReader reader(g_.m.bytes.data(), fn_.code.begin, fn_.code.end, g_.features);
+  Instr in;
+  while (!reader.at_end()) {
+    if (!reader.next(&in).ok()) return false;  // validated: does not happen
+    if (op_info(in.op).feature == Feature::kExceptions) return true;
+  }
+  return false;
+}
+
+/// The body of a function that throws or catches: a call into the interpreter, which runs it
+/// (docs/compiled-tier.md, "Exceptions"). Its frame stays on the native stack below the
+/// interpreter's, like a compiled caller of an interpreted function's.
+void FuncGen::emit_interpreted_body() {
+  const size_t slots = std::max<size_t>(call_slots(type_), 1);
+  llvm::AllocaInst* area = b_.CreateAlloca(g_.i64, llvm::ConstantInt::get(g_.i32, slots));
+  area->setAlignment(llvm::Align(8));
+  size_t slot = 0;
+  for (size_t i = 0; i < type_.params.size(); ++i) {
+    store_slot(b_, g_, area, slot, b_.CreateLoad(local_types_[i], locals_[i]));
+    slot += slot_count(type_.params[i]);
+  }
+  b_.CreateCall(g_.helper("ws_interpret", g_.void_type, {g_.ptr, g_.ptr, g_.i32, g_.ptr}),
+                {ts_, vm_, llvm::ConstantInt::get(g_.i32, g_.m.imported_funcs + index_), area});
+  slot = 0;
+  for (ValType t : type_.results) {
+    push(load_slot(b_, g_, area, slot, g_.value_type(t)));
+    slot += slot_count(t);
+  }
+  emit_return();
 }
 
 Result<void> FuncGen::instruction(const Instr& in) {

@@ -323,6 +323,10 @@ class FuncGen {
   llvm::DISubprogram* subprogram_ = nullptr;
   uint32_t offset_ = 0;  ///< The wasm code offset of the instruction being generated.
   bool explicit_bounds_ = false;
+  /// Whether the body throws or catches: the compiled tier leaves such functions to the
+  /// interpreter, behind a native body that calls it ({emit_interpreted_body}).
+  bool uses_exceptions() const;
+  void emit_interpreted_body();
   bool memory0_shared_ = false;  ///< {memory0_shared()}, computed once per function.
 };
 

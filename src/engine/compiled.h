@@ -24,8 +24,34 @@ struct PcMapEntry {
 /// One defined function in internal code. An instruction is a handler address word followed
 /// by operand words (two 32-bit operands per word); operands are slot indices relative to the
 /// frame pointer, immediates, or branch distances in words.
+/// Where an exception thrown inside [{begin}, {end}) (code word indices) of a function goes:
+/// one per try_table or legacy try, innermost first (the order the interpreter searches).
+struct ExceptionHandler {
+  /// One catch clause (try_table) or handler body (legacy catch / catch_all).
+  struct Clause {
+    static constexpr uint32_t kAnyTag = UINT32_MAX;
+    uint32_t tag = kAnyTag;    ///< Tag index in the module, or {kAnyTag} (catch_all).
+    bool with_ref = false;     ///< Pushes the exnref after the payload (catch_ref, ...).
+    uint32_t target = 0;       ///< Code word to continue at.
+    uint32_t dst = 0;          ///< First slot of the payload (then the exnref).
+  };
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  /// The try's nesting depth in the function (the body is 0): a delegate's target depth is
+  /// compared against it.
+  uint32_t depth = 0;
+  /// Legacy delegate: no clauses; the search goes on with handlers at depth <= {delegate_to}
+  /// (nothing nested between the try and the delegate's label).
+  bool delegate = false;
+  uint32_t delegate_to = 0;
+  /// Legacy try: the slot that keeps the caught exception for rethrow ({UINT32_MAX}: none).
+  uint32_t exn_slot = UINT32_MAX;
+  std::vector<Clause> clauses;
+};
+
 struct CompiledFunc {
   std::vector<uint64_t> code;
+  std::vector<ExceptionHandler> handlers;  ///< Exception handling; empty in most functions.
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;   ///< Declared locals (zeroed on entry), after the parameters.
   uint32_t frame_slots = 0;   ///< Parameters, locals and the deepest operand stack.
@@ -55,6 +81,9 @@ struct LazyDataSymbols {
 struct CompiledModule {
   Module module;
   ModuleFacts facts;
+  /// Some function throws or catches: compiled code it calls is entered with a landing pad
+  /// of its own (interpreter.cc, {call_out}).
+  bool uses_exceptions = false;
   std::vector<CompiledFunc> funcs;  ///< One per defined function.
   BoundsChecks bounds = BoundsChecks::kGuardPages;
   std::unique_ptr<LazyLineTable> lines = std::make_unique<LazyLineTable>();

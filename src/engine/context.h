@@ -175,6 +175,9 @@ class ExecContext {
   uint32_t trap_depth = 0;
   /// A host function's trap message ({Trap::kHostTrap}).
   std::string trap_message;
+  /// The exception of the last {Trap::kException} (uncaught by the guest frames it crossed):
+  /// a host function that returns that trap throws it on into its guest caller.
+  ExceptionObject* exception = nullptr;
   /// A trap in compiled code: the guest stack from the record at {native_trap_depth} up,
   /// walked before the jump to the landing pad unwound it (outermost first).
   std::vector<FrameRecord> native_trap_frames;

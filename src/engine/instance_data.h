@@ -140,7 +140,17 @@ struct TagData {
 struct ExceptionObject {
   const TagData* tag = nullptr;
   std::vector<Slot> payload;
+  /// Kept for good: an exnref to it may exist (see {keep_exception}).
+  bool kept = false;
 };
+
+/// A new exception of {tag} with the payload at {payload}, owned by whoever throws it.
+ExceptionObject* new_exception(const TagData* tag, const Slot* payload);
+/// Makes {e} live as long as the process: an exnref to it may now be stored anywhere (a
+/// catch_ref, a legacy catch, or an exception that left the guest). Idempotent.
+void keep_exception(ExceptionObject* e);
+/// Frees {e} after a catch that exposed no reference to it, unless it was kept.
+void release_exception(ExceptionObject* e);
 
 /// An instance's index spaces, resolved to objects.
 struct InstanceData {

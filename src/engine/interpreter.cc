@@ -94,8 +94,19 @@ namespace {
 /// compiled code of another instance (a compiled module linked to an interpreted one). A trap
 /// in compiled code jumps to the landing pad of the enclosing {invoke}, having walked every
 /// frame above it, the interpreted ones included.
-[[gnu::noinline]] Trap call_out(ExecContext* ctx, const Func* callee, Slot* args) {
+///
+/// From a module that handles exceptions, compiled code is entered through a nested {invoke}
+/// with its own landing pad: an exception raised in it (compiled frames have no handlers; it
+/// travels as {Trap::kException}) comes back here to the caller's handlers instead of jumping
+/// past them to the outermost pad.
+[[gnu::noinline]] Trap call_out(ExecContext* ctx, const Func* callee, Slot* args,
+                                bool own_pad) {
   if (callee->native_entry == nullptr) return call_host(ctx, callee, args);
+  if (own_pad) {
+    InvokeOutcome outcome = invoke(ctx, callee, args);
+    if (outcome.trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
+    return outcome.trap;
+  }
   if (ctx->native.stack_limit == 0) ctx->native.stack_limit = native_stack_limit();
   return call_native_entry(ctx, callee, args);
 }
@@ -208,6 +219,7 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   const Func* callee = nullptr;
   Slot* args = nullptr;
   const uint64_t* next = nullptr;
+  ExceptionObject* exn = nullptr;  // the exception being thrown (do_throw)
 
 #define OPND(i) (reinterpret_cast<const uint32_t*>(pc + 1)[i])
 #define DISPATCH() goto* reinterpret_cast<const void*>(*pc)
@@ -337,8 +349,17 @@ do_call: {
   if (callee->interp_code == nullptr) [[unlikely]] {
     STOP_AT(pc);
     ctx->stack_top = args + callee->arg_slots;
-    const Trap t = call_out(ctx, callee, args);
-    if (t != Trap::kNone) TRAP(t);
+    const Trap t = call_out(ctx, callee, args, inst->module->uses_exceptions);
+    if (t != Trap::kNone) [[unlikely]] {
+      // An exception the host function (or the guest code it called) did not catch goes on
+      // from this call.
+      if (t == Trap::kException) {
+        RELOAD_MEMORY();
+        exn = ctx->exception;
+        goto do_throw;
+      }
+      TRAP(t);
+    }
     RELOAD_MEMORY();
     pc = next;
     DISPATCH();
@@ -368,8 +389,15 @@ do_tail_call: {
     next = nullptr;
     STOP_AT(pc);
     ctx->stack_top = args + callee->arg_slots;
-    const Trap t = call_out(ctx, callee, args);
-    if (t != Trap::kNone) TRAP(t);
+    const Trap t = call_out(ctx, callee, args, inst->module->uses_exceptions);
+    if (t != Trap::kNone) [[unlikely]] {
+      if (t == Trap::kException) {
+        RELOAD_MEMORY();
+        exn = ctx->exception;
+        goto do_throw;
+      }
+      TRAP(t);
+    }
     std::memmove(fp, args, callee->arg_slots * sizeof(Slot));
     goto L_Return;
   }
@@ -392,6 +420,87 @@ do_tail_call: {
 
 L_Unreachable:
   TRAP(Trap::kUnreachable);
+
+  // Exception handling. A throw searches the handler tables of the frames from the innermost
+  // out before anything changes, so an uncaught exception traps with the thrower's whole stack
+  // (the trap stack names it); a caught one pops the frames above the catching one the way
+  // returns do (each record retracted before its frame is reused), so captures stay valid.
+L_ThrowI:
+  exn = new_exception(inst->tags[OPND(0)], fp + OPND(1));
+  goto do_throw;
+L_ThrowRefI:
+  exn = reinterpret_cast<ExceptionObject*>(fp[OPND(0)]);
+  if (exn == nullptr) TRAP(Trap::kNullExceptionReference);
+  goto do_throw;
+L_RethrowI:
+  exn = reinterpret_cast<ExceptionObject*>(fp[OPND(0)]);
+  goto do_throw;
+
+do_throw: {
+  const ExceptionHandler* handler = nullptr;
+  const ExceptionHandler::Clause* clause = nullptr;
+  uint32_t d = depth;
+  for (; d > entry_depth && clause == nullptr; --d) {
+    const FrameRecord& f = frames[d - 1];
+    const CompiledFunc* code = f.func->code;
+    if (code->handlers.empty()) continue;
+    // The thrower's position, or a caller's call instruction (its return address minus one).
+    const uint64_t* at = d == depth ? pc : f.pc - 1;
+    const uint32_t index = static_cast<uint32_t>(at - code->code.data());
+    uint32_t limit = UINT32_MAX;  // a delegate skips handlers nested deeper than its label
+    for (const ExceptionHandler& h : code->handlers) {
+      if (index < h.begin || index >= h.end || h.depth > limit) continue;
+      if (h.delegate) {
+        limit = h.delegate_to;
+        continue;
+      }
+      for (const ExceptionHandler::Clause& c : h.clauses) {
+        if (c.tag == ExceptionHandler::Clause::kAnyTag ||
+            f.func->instance->tags[c.tag] == exn->tag) {
+          handler = &h;
+          clause = &c;
+          break;
+        }
+      }
+      if (clause != nullptr) break;
+    }
+    if (clause != nullptr) break;
+  }
+  if (clause == nullptr) {
+    keep_exception(exn);  // it leaves the guest: the host may hold on to it
+    ctx->exception = exn;
+    TRAP(Trap::kException);
+  }
+  if (d != depth) {
+    // Pop every frame above the catching one.
+    depth = d;
+    CLEAR_POSITION();
+    PUBLISH_DEPTH();
+    top = frames + depth - 1;
+    fp = top->fp;
+    if (top->func->instance != inst) {
+      SWITCH_INSTANCE(top->func->instance);
+    } else {
+      RELOAD_MEMORY();
+    }
+  }
+  Slot* dst = fp + clause->dst;
+  if (clause->tag != ExceptionHandler::Clause::kAnyTag) {
+    std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(Slot));
+    dst += exn->payload.size();
+  }
+  const bool exposed = clause->with_ref || handler->exn_slot != UINT32_MAX;
+  if (clause->with_ref) *dst = reinterpret_cast<Slot>(exn);
+  if (handler->exn_slot != UINT32_MAX) fp[handler->exn_slot] = reinterpret_cast<Slot>(exn);
+  if (exposed) {
+    keep_exception(exn);
+  } else {
+    release_exception(exn);
+  }
+  exn = nullptr;
+  pc = top->func->code->code.data() + clause->target;
+  DISPATCH();
+}
 
 L_Br:
   pc += static_cast<int32_t>(OPND(0));
@@ -944,7 +1053,7 @@ uint32_t call_slots(const FuncType& type) {
   return std::max(params, results);
 }
 
-InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
+InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args, bool interpret) {
   InvokeOutcome outcome;
   const uint32_t entry_depth = ctx->depth.load(std::memory_order_relaxed);
   Slot* const saved_top = ctx->stack_top;
@@ -986,7 +1095,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args) {
     LandingPadScope scope(&pad);
     if (sigsetjmp(pad.jump, 0) == 0) {
       pad.arm();
-      if (func->native_entry != nullptr) {
+      if (func->native_entry != nullptr && !interpret) {
         // Compiled code (engine/native_abi.h): it traps by jumping to the pad, and nested
         // entries (from its host calls) place their frames above its arguments.
         ctx->native.stack_limit = native_stack_limit();

@@ -19,7 +19,9 @@ struct InvokeOutcome {
 /// Calls {func} on the thread that owns {ctx}. {args} holds the parameters, one slot each (two
 /// for v128), and receives the results the same way; it must have room for both. Reentrant:
 /// a host function may call back into the guest on the same context.
-InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args);
+/// With {interpret}, a compiled function runs in the interpreter (its translated code): the
+/// native body of one the compiled tier leaves to it ({ws_interpret}).
+InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args, bool interpret = false);
 
 /// Calls host function {callee} from guest code running on {ctx} (the thread is kInHost
 /// meanwhile; the landing pad is disarmed, so a fault in host code is the host's crash).

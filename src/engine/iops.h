@@ -46,7 +46,10 @@ namespace wasmscope::internal {
   X(ElemDropI)          /* elem                                                     */ \
   X(MemSelectI)         /* memory: the one memory instructions use until the next   */ \
   X(MemoryCopyMultiI)   /* d, s, n, dst memory, src memory                          */ \
-  X(Narrow64I)          /* dst, src, offset lo, offset hi: memory64's narrowing     */
+  X(Narrow64I)          /* dst, src, offset lo, offset hi: memory64's narrowing     */ \
+  X(ThrowI)             /* tag index, payload base slot                             */ \
+  X(ThrowRefI)          /* exnref slot                                              */ \
+  X(RethrowI)           /* slot of the caught exception (legacy)                    */
 
 enum class IOp : uint16_t {
   kFirstInternal = kOpCount - 1,

@@ -45,6 +45,10 @@ extern "C" {
 /// meanwhile), compiled functions of other instances through their entries, and interpreted
 /// functions (a nested invoke). Traps propagate, with the callee's frames.
 void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args);
+/// The native body of a function the compiled tier leaves to the interpreter (one that
+/// handles exceptions, docs/compiled-tier.md): runs function {func_index} of {vm}'s instance
+/// in the interpreter, arguments and results in {args} as for {ws_call_func}.
+void ws_interpret(NativeThreadState* ts, NativeView* vm, uint32_t func_index, Slot* args);
 /// call_indirect: the function at {index} of table {table_index} of {vm}, checked against
 /// the signature of the module's type {type_index} (traps otherwise). Returns its native body
 /// when it has one (and sets {*callee_vm}), else null: then call {*callee} through

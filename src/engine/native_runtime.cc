@@ -247,6 +247,33 @@ namespace {
   siglongjmp(pad->jump, 1);
 }
 
+/// Runs {callee} in the interpreter from compiled code: a nested {invoke}, its frames above
+/// this activation's, as a host function's callback would run. Captures meanwhile walk this
+/// activation from where it left compiled code. Always inlined into its two callers, so the
+/// frame it publishes is theirs (the helper compiled code called).
+[[gnu::always_inline]] inline void interpret(NativeThreadState* ts, ExecContext* ctx,
+                                             const Func* callee, Slot* args) {
+  NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
+  const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
+  publish_exit(act, frame);
+  Trap trap;
+  {
+    // Scoped: the raise below jumps over this frame, so nothing here may need a destructor.
+    InvokeOutcome outcome = invoke(ctx, callee, args, /*interpret=*/true);
+    trap = outcome.trap;
+    if (trap != Trap::kNone) {
+      // Raised below, so the compiled frames are walked from this call; the interpreted
+      // ones, already unwound, follow them on the trap's stack. An exception goes on as one
+      // (ExecContext::exception): compiled frames have no handlers of their own, so whoever
+      // entered them (an interpreted caller, or the host) is the next to look.
+      ctx->nested_trap_frames = std::move(outcome.frames);
+      if (trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
+    }
+  }
+  clear_exit(act);
+  if (trap != Trap::kNone) WS_RAISE(trap);
+}
+
 }  // namespace
 
 extern "C" {
@@ -278,26 +305,12 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
     if (t != Trap::kNone) WS_RAISE(t);
     return;
   }
-  // An interpreted function (an instance of a module compiled for the interpreter): a
-  // nested {invoke}, its frames above this activation's, as a host function's callback
-  // would run. Captures meanwhile walk this activation from where it left compiled code.
-  NativeActivation* act = ts->activation.load(std::memory_order_relaxed);
-  const auto* frame = static_cast<const uintptr_t*>(__builtin_frame_address(0));
-  publish_exit(act, frame);
-  Trap trap;
-  {
-    // Scoped: the raise below jumps over this frame, so nothing here may need a destructor.
-    InvokeOutcome outcome = invoke(ctx, callee, args);
-    trap = outcome.trap;
-    if (trap != Trap::kNone) {
-      // Raised below, so the compiled frames are walked from this call; the interpreted
-      // ones, already unwound, follow them on the trap's stack.
-      ctx->nested_trap_frames = std::move(outcome.frames);
-      if (trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
-    }
-  }
-  clear_exit(act);
-  if (trap != Trap::kNone) WS_RAISE(trap);
+  // An interpreted function (an instance of a module compiled for the interpreter).
+  interpret(ts, ctx, callee, args);
+}
+
+void ws_interpret(NativeThreadState* ts, NativeView* vm, uint32_t func_index, Slot* args) {
+  interpret(ts, current_context(), vm->funcs[func_index], args);
 }
 
 void* ws_indirect_target(NativeView* vm, uint32_t table_index, uint32_t index,
@@ -461,7 +474,7 @@ const NativeHelper* native_helpers(size_t* count) {
 #define WS_HELPER(name) {#name, reinterpret_cast<void*>(&name)}
   static const NativeHelper helpers[] = {
       WS_HELPER(ws_trap),          WS_HELPER(ws_call_func),   WS_HELPER(ws_indirect_target),
-      WS_HELPER(ws_import_target), WS_HELPER(ws_memory_grow), WS_HELPER(ws_memory_size),
+      WS_HELPER(ws_import_target), WS_HELPER(ws_interpret), WS_HELPER(ws_memory_grow), WS_HELPER(ws_memory_size),
       WS_HELPER(ws_memory_fill),   WS_HELPER(ws_memory_copy), WS_HELPER(ws_memory_init),
       WS_HELPER(ws_data_drop),     WS_HELPER(ws_table_get),   WS_HELPER(ws_table_set),
       WS_HELPER(ws_table_size),    WS_HELPER(ws_table_grow),  WS_HELPER(ws_table_fill),

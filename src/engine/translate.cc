@@ -10,6 +10,7 @@
 //  - a compare followed by {br_if} or {if} becomes one compare-and-branch instruction.
 #include "engine/translate.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -48,6 +49,12 @@ struct Ctrl {
   std::vector<Patch> forward;
   Patch else_patch{kNone, kNone};
   bool unreachable = false;
+  /// try_table and legacy try: the index of its {ExceptionHandler} in the function.
+  uint32_t handler = kNone;
+  /// Clauses (handler, clause) that continue at this block's end, set when it is bound.
+  std::vector<std::pair<uint32_t, uint32_t>> handler_patches;
+  /// Legacy try: how many legacy trys enclose it (its hidden exception slot's index).
+  uint32_t legacy_level = 0;
 };
 
 class FunctionTranslator {
@@ -212,6 +219,17 @@ class FunctionTranslator {
   Result<void> translate_return();
   Result<void> translate_call(Op op, uint32_t type_index);
   Result<void> translate_local(Op op);
+  Result<void> translate_try_table();
+  Result<void> translate_try();
+  Result<void> translate_catch();
+  Result<void> translate_delegate();
+  Result<void> translate_throw();
+  void bind_handlers(Ctrl& c);
+  uint32_t hidden_slot_operand(uint32_t level) {
+    const uint32_t position = operand(level);
+    hidden_operands_.push_back(position);
+    return position;
+  }
   Result<void> emit_return_sequence();
   bool take_fusable_compare(const Entry& cond, Op* compare, uint32_t* a, uint32_t* b);
 
@@ -236,6 +254,12 @@ class FunctionTranslator {
   uint32_t stack_base_ = 0;
   uint32_t max_slot_ = 0;
   uint32_t skip_depth_ = 0;  ///< Nesting inside unreachable code being skipped.
+  /// Legacy exception handling: each enclosing try's caught exception lives in a hidden slot
+  /// after the frame's others, its index the try's {Ctrl::legacy_level}; operands naming one
+  /// are patched once the frame's size is known.
+  uint32_t legacy_level_ = 0;
+  uint32_t hidden_slots_ = 0;
+  std::vector<uint32_t> hidden_operands_;
   const FuncType* type_ = nullptr;
 
   /// The last emitted instruction when it produced the top of stack into a fresh slot.
@@ -283,6 +307,9 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
   stack_base_ = slot;
   max_slot_ = std::max(slot, out->result_slots);
 
+  legacy_level_ = 0;
+  hidden_slots_ = 0;
+  hidden_operands_.clear();
   ctrls_.clear();
   ctrls_.push_back({});
   ctrls_.back().results = type_->results;
@@ -294,7 +321,22 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
     WS_TRY(reader.next(&instr_));
     WS_TRY(translate_instr());
   }
-  out->frame_slots = max_slot_;
+  out->frame_slots = max_slot_ + hidden_slots_;
+  if (!out->handlers.empty()) {
+    for (uint32_t position : hidden_operands_) {
+      uint32_t level;
+      std::memcpy(&level, reinterpret_cast<const uint32_t*>(code_->data()) + position, 4);
+      patch(position, max_slot_ + level);
+    }
+    for (ExceptionHandler& h : out->handlers) {
+      if (h.exn_slot != UINT32_MAX) h.exn_slot += max_slot_;
+    }
+    // The handlers that contain any one position are nested: deepest first is innermost first.
+    std::stable_sort(out->handlers.begin(), out->handlers.end(),
+                     [](const ExceptionHandler& a, const ExceptionHandler& b) {
+                       return a.depth > b.depth;
+                     });
+  }
   return {};
 }
 
@@ -302,15 +344,15 @@ Result<void> FunctionTranslator::translate_instr() {
   const Op op = instr_.op;
   if (ctrls_.back().unreachable) {
     // Skip dead code, tracking nesting, until the else or end of the current block.
-    if (op == Op::Block || op == Op::Loop || op == Op::If) {
+    if (opens_block(op)) {
       ++skip_depth_;
       return {};
     }
     if (skip_depth_ > 0) {
-      if (op == Op::End) --skip_depth_;
+      if (closes_block(op)) --skip_depth_;
       return {};
     }
-    if (op != Op::Else && op != Op::End) return {};
+    if (op != Op::Else && op != Op::Catch && op != Op::CatchAll && !closes_block(op)) return {};
   }
   if (addr_.any) {
     const Narrow64 wide = narrow64_of(instr_, addr_);
@@ -367,6 +409,19 @@ Result<void> FunctionTranslator::translate_op() {
       return translate_else();
     case Op::End:
       return translate_end();
+    case Op::TryTable:
+      return translate_try_table();
+    case Op::Try:
+      return translate_try();
+    case Op::Catch:
+    case Op::CatchAll:
+      return translate_catch();
+    case Op::Delegate:
+      return translate_delegate();
+    case Op::Throw:
+    case Op::ThrowRef:
+    case Op::Rethrow:
+      return translate_throw();
     case Op::Br:
       return translate_br(instr_.index);
     case Op::BrIf:
@@ -779,7 +834,14 @@ Result<void> FunctionTranslator::translate_end() {
   Ctrl& c = ctrls_.back();
   if (!c.unreachable) WS_TRY(materialize_top(c.results.size()));
   if (c.else_patch.operand != kNone) bind({c.else_patch});
+  // A try_table's (or a legacy try without catches') range ends here; a legacy try's ended at
+  // its first catch.
+  if (c.handler != kNone && (c.kind == Op::Block || c.kind == Op::Try)) {
+    out_->handlers[c.handler].end = here();
+  }
+  if (c.kind == Op::Catch || c.kind == Op::CatchAll || c.kind == Op::Try) --legacy_level_;
   bind(c.forward);
+  bind_handlers(c);
   if (ctrls_.size() == 1) {
     reset_stack_to(c, c.results);
     WS_TRY(emit_return_sequence());
@@ -789,6 +851,129 @@ Result<void> FunctionTranslator::translate_end() {
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
   reset_stack_to(done, done.results);
+  return {};
+}
+
+void FunctionTranslator::bind_handlers(Ctrl& c) {
+  for (const auto& [handler, clause] : c.handler_patches) {
+    out_->handlers[handler].clauses[clause].target = here();
+  }
+  c.handler_patches.clear();
+}
+
+/// try_table: a block whose body's exceptions go to its clauses' labels, which are counted
+/// from outside it. A clause continues like a branch to its label, with the payload (and the
+/// exnref) in the label's slots.
+Result<void> FunctionTranslator::translate_try_table() {
+  WS_TRY(materialize_all());
+  const uint32_t handler = static_cast<uint32_t>(out_->handlers.size());
+  ExceptionHandler& h = out_->handlers.emplace_back();
+  h.depth = static_cast<uint32_t>(ctrls_.size());
+  for (const CatchClause& clause : instr_.catches) {
+    Ctrl& target = label(clause.label);
+    ExceptionHandler::Clause& c = h.clauses.emplace_back();
+    c.tag = clause.has_tag() ? clause.tag : ExceptionHandler::Clause::kAnyTag;
+    c.with_ref = clause.with_ref();
+    c.dst = target.slot_base;
+    const uint32_t index = static_cast<uint32_t>(h.clauses.size() - 1);
+    if (target.kind == Op::Loop) {
+      c.target = target.loop_start;
+    } else {
+      target.handler_patches.push_back({handler, index});
+    }
+    // The slots the clause writes must exist even if no code below uses them.
+    uint32_t width_sum = 0;
+    for (ValType t : label_types(target)) width_sum += width(t);
+    max_slot_ = std::max(max_slot_, target.slot_base + width_sum);
+  }
+  instr_.op = Op::Block;
+  WS_TRY(translate_block());
+  ctrls_.back().handler = handler;
+  out_->handlers[handler].begin = here();
+  return {};
+}
+
+/// Legacy try: a block whose body's exceptions go to the catch bodies that follow it.
+Result<void> FunctionTranslator::translate_try() {
+  const uint32_t handler = static_cast<uint32_t>(out_->handlers.size());
+  ExceptionHandler& h = out_->handlers.emplace_back();
+  h.depth = static_cast<uint32_t>(ctrls_.size());
+  instr_.op = Op::Try;
+  WS_TRY(translate_block());
+  Ctrl& c = ctrls_.back();
+  c.handler = handler;
+  c.legacy_level = legacy_level_++;
+  hidden_slots_ = std::max(hidden_slots_, legacy_level_);
+  out_->handlers[handler].begin = here();
+  out_->handlers[handler].exn_slot = c.legacy_level;  // made a slot index by {run}
+  return {};
+}
+
+Result<void> FunctionTranslator::translate_catch() {
+  Ctrl& c = ctrls_.back();
+  if (!c.unreachable) {
+    WS_TRY(materialize_top(c.results.size()));
+    WS_TRY(begin(handler_index(IOp::Br)));
+    c.forward.push_back({operand(0), instr_start_});
+  }
+  ExceptionHandler& h = out_->handlers[c.handler];
+  if (c.kind == Op::Try) h.end = here();
+  last_.valid = false;  // a label
+  ExceptionHandler::Clause& clause = h.clauses.emplace_back();
+  clause.target = here();
+  clause.dst = c.slot_base;
+  c.kind = instr_.op;
+  c.unreachable = false;
+  if (instr_.op == Op::Catch) {
+    clause.tag = instr_.index;
+    reset_stack_to(c, m_.types[m_.tag_type(instr_.index)].params);
+  } else {
+    reset_stack_to(c, {});
+  }
+  uint32_t top = c.slot_base;
+  for (size_t i = c.height; i < stack_.size(); ++i) top += width(stack_[i].type);
+  max_slot_ = std::max(max_slot_, top);
+  return {};
+}
+
+/// Legacy delegate: ends a try whose body's exceptions are searched for from the label's
+/// block outward, skipping every handler nested inside that block.
+Result<void> FunctionTranslator::translate_delegate() {
+  Ctrl& c = ctrls_.back();
+  ExceptionHandler& h = out_->handlers[c.handler];
+  h.delegate = true;
+  // The label counts from the try's enclosing block: depth index {size - 2 - label}.
+  h.delegate_to = static_cast<uint32_t>(ctrls_.size() - 2 - instr_.index);
+  c.kind = Op::Try;  // translate_end closes the range here
+  return translate_end();
+}
+
+Result<void> FunctionTranslator::translate_throw() {
+  switch (instr_.op) {
+    case Op::Throw: {
+      const FuncType& type = m_.types[m_.tag_type(instr_.index)];
+      const size_t n = type.params.size();
+      WS_TRY(materialize_top(n));
+      const uint32_t base = n == 0 ? slot_height() : stack_[stack_.size() - n].canon;
+      for (size_t i = 0; i < n; ++i) pop();
+      WS_TRY(begin(handler_index(IOp::ThrowI)));
+      operand(instr_.index);
+      operand(base);
+      break;
+    }
+    case Op::ThrowRef: {
+      const Entry e = pop();
+      WS_TRY(begin(handler_index(IOp::ThrowRefI)));
+      operand(e.slot);
+      break;
+    }
+    default: {  // rethrow
+      WS_TRY(begin(handler_index(IOp::RethrowI)));
+      hidden_slot_operand(label(instr_.index).legacy_level);
+      break;
+    }
+  }
+  set_unreachable();
   return {};
 }
 
@@ -953,6 +1138,7 @@ Result<void> translate_module(CompiledModule* out, Features features) {
   FunctionTranslator translator(*out, handlers, features);
   out->funcs.resize(out->module.functions.size());
   for (uint32_t i = 0; i < out->funcs.size(); ++i) WS_TRY(translator.run(i, &out->funcs[i]));
+  for (const CompiledFunc& f : out->funcs) out->uses_exceptions |= !f.handlers.empty();
   return {};
 }
 

@@ -22,6 +22,8 @@ enum class Trap : uint8_t {
   kUnalignedAtomic,
   kExpectedSharedMemory,    ///< memory.atomic.wait on an unshared memory.
   kHostTrap,                ///< A host function reported a trap; its message says why.
+  kException,               ///< An exception no guest frame caught ({ExecContext::exception}).
+  kNullExceptionReference,  ///< throw_ref of a null exnref.
 };
 
 /// The spec's message for {trap} ("integer divide by zero", "call stack exhausted", ...).
@@ -42,6 +44,8 @@ constexpr const char* trap_message(Trap trap) {
     case Trap::kUnalignedAtomic: return "unaligned atomic";
     case Trap::kExpectedSharedMemory: return "expected shared memory";
     case Trap::kHostTrap: return "host trap";
+    case Trap::kException: return "uncaught exception";
+    case Trap::kNullExceptionReference: return "null exception reference";
   }
   return "trap";
 }

@@ -60,6 +60,9 @@ Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType ty
   if (is_ref(type) && !ctx.features.has(Feature::kRefTypes)) {
     return invalid(offset, "reference types require the reference-types feature");
   }
+  if (type == ValType::kExnRef && !ctx.features.has(Feature::kExceptions)) {
+    return invalid(offset, "exnref requires the exceptions feature");
+  }
   return {};
 }
 

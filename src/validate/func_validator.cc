@@ -203,6 +203,23 @@ Result<void> FunctionValidator::step(const Instr& instr) {
     case Op::RefIsNull:
     case Op::RefFunc:
       return do_ref(instr);
+    case Op::TryTable:
+      return do_try_table(instr);
+    case Op::Try:
+      return enter_block(instr, FrameKind::kTry);
+    case Op::Catch:
+    case Op::CatchAll:
+      return do_catch(instr);
+    case Op::Delegate:
+      return do_delegate(instr);
+    case Op::Throw:
+      return do_throw(instr);
+    case Op::Rethrow:
+      return do_rethrow(instr);
+    case Op::ThrowRef:
+      if (!pop(ValType::kExnRef)) return type_mismatch(instr.offset);
+      set_unreachable();
+      return {};
     default:
       return check_fixed(instr, info);
   }
@@ -406,6 +423,81 @@ Result<void> FunctionValidator::do_br_table(const Instr& instr) {
       push(t);
   }
   if (!pop_all(fallback->label_types())) return type_mismatch(instr.offset);
+  set_unreachable();
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exception handling
+
+Result<void> FunctionValidator::do_throw(const Instr& instr) {
+  if (instr.index >= ctx_.tag_count()) return unknown(instr.offset, "tag", instr.index);
+  const FuncType& type = ctx_.module.types[ctx_.tag_types[instr.index]];
+  if (!pop_all(TypeList::of(type.params))) return type_mismatch(instr.offset);
+  set_unreachable();
+  return {};
+}
+
+Result<void> FunctionValidator::do_try_table(const Instr& instr) {
+  // The clauses' labels are counted from outside the try_table: checked before it is entered.
+  for (const CatchClause& c : instr.catches) {
+    const ControlFrame* target;
+    WS_TRY(label(instr, c.label, &target));
+    scratch_.clear();
+    if (c.has_tag()) {
+      if (c.tag >= ctx_.tag_count()) return unknown(instr.offset, "tag", c.tag);
+      const FuncType& type = ctx_.module.types[ctx_.tag_types[c.tag]];
+      scratch_ = type.params;
+    }
+    if (c.with_ref()) scratch_.push_back(ValType::kExnRef);
+    if (!(target->label_types() == TypeList::of(scratch_))) return type_mismatch(instr.offset);
+  }
+  return enter_block(instr, FrameKind::kBlock);
+}
+
+Result<void> FunctionValidator::do_catch(const Instr& instr) {
+  ControlFrame& frame = controls_.back();
+  if (frame.kind != FrameKind::kTry && frame.kind != FrameKind::kCatch) {
+    return malformed(instr.offset, frame.kind == FrameKind::kCatchAll
+                                       ? "catch after catch_all"
+                                       : "catch without matching try");
+  }
+  if (!pop_all(frame.results) || operands_.size() != frame.height) {
+    return type_mismatch(instr.offset);
+  }
+  frame.unreachable = false;
+  if (instr.op == Op::CatchAll) {
+    frame.kind = FrameKind::kCatchAll;
+    return {};
+  }
+  frame.kind = FrameKind::kCatch;
+  if (instr.index >= ctx_.tag_count()) return unknown(instr.offset, "tag", instr.index);
+  push_all(TypeList::of(ctx_.module.types[ctx_.tag_types[instr.index]].params));
+  return {};
+}
+
+Result<void> FunctionValidator::do_delegate(const Instr& instr) {
+  const ControlFrame& frame = controls_.back();
+  if (frame.kind != FrameKind::kTry) return malformed(instr.offset, "delegate without matching try");
+  if (!pop_all(frame.results) || operands_.size() != frame.height) {
+    return type_mismatch(instr.offset);
+  }
+  facts_->blocks[frame.span].end = instr.offset;
+  const TypeList results = frame.results;
+  controls_.pop_back();
+  // The label is counted from the try's enclosing block.
+  const ControlFrame* target;
+  WS_TRY(label(instr, instr.index, &target));
+  push_all(results);
+  return {};
+}
+
+Result<void> FunctionValidator::do_rethrow(const Instr& instr) {
+  if (instr.index >= controls_.size()) return invalid(instr.offset, "invalid rethrow label");
+  const ControlFrame& target = controls_[controls_.size() - 1 - instr.index];
+  if (target.kind != FrameKind::kCatch && target.kind != FrameKind::kCatchAll) {
+    return invalid(instr.offset, "invalid rethrow label");
+  }
   set_unreachable();
   return {};
 }

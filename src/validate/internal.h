@@ -91,7 +91,9 @@ class FunctionValidator {
   Result<void> validate(uint32_t defined_index, FunctionFacts* facts);
 
  private:
-  enum class FrameKind : uint8_t { kFunction, kBlock, kLoop, kIf, kElse };
+  /// kTry, kCatch, kCatchAll: legacy exception handling's try body and its handlers (a
+  /// try_table is a kBlock).
+  enum class FrameKind : uint8_t { kFunction, kBlock, kLoop, kIf, kElse, kTry, kCatch, kCatchAll };
 
   struct ControlFrame {
     FrameKind kind = FrameKind::kBlock;
@@ -124,6 +126,11 @@ class FunctionValidator {
   Result<void> do_global(const Instr& instr);
   Result<void> do_table(const Instr& instr);
   Result<void> do_ref(const Instr& instr);
+  Result<void> do_try_table(const Instr& instr);
+  Result<void> do_catch(const Instr& instr);
+  Result<void> do_delegate(const Instr& instr);
+  Result<void> do_throw(const Instr& instr);
+  Result<void> do_rethrow(const Instr& instr);
   Result<void> label(const Instr& instr, uint32_t depth, const ControlFrame** frame) const;
   Result<void> table(const Instr& instr, uint32_t index, ValType* elem) const;
 
