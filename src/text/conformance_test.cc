@@ -421,6 +421,11 @@ TEST(WatConformance, Threads) {
 TEST(WatConformance, TailCall) {
   run_suite_dir(suite_dir() / "proposals" / "tail-call");
 }
+// The legacy exception handling of that snapshot (try, catch, catch_all, delegate, rethrow,
+// tags), which wabt 1.0.32 encodes as the 3.0 suite's legacy/ scripts expect.
+TEST(WatConformance, LegacyExceptionHandling) {
+  run_suite_dir(suite_dir() / "proposals" / "exception-handling");
+}
 
 }  // namespace
 }  // namespace wasmscope::internal

@@ -18,6 +18,7 @@ enum SectionId : uint8_t {
   kCodeSection = 10,
   kDataSection = 11,
   kDataCountSection = 12,
+  kTagSection = 13,
 };
 
 void put_bytes(Bytes* out, const Bytes& bytes) {
@@ -278,6 +279,10 @@ void put_standard_section(Bytes* out, const TextModule& m, SectionKind kind) {
       return put_vector_section(out, kMemorySection, m.memories,
                                 [](Bytes* o, const MemoryType& t) { put_limits(o, t.limits); });
     case SectionKind::kTag:
+      return put_vector_section(out, kTagSection, m.tags, [](Bytes* o, uint32_t type_index) {
+        o->push_back(0x00);  // attribute: an exception
+        put_uleb(o, type_index);
+      });
     case SectionKind::kCount:
       return;
     case SectionKind::kGlobal:

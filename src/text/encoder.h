@@ -18,7 +18,7 @@ struct TextImport {
   std::string module;
   std::string field;
   ExternKind kind = ExternKind::kFunc;
-  uint32_t type_index = 0;  ///< kFunc.
+  uint32_t type_index = 0;  ///< kFunc, kTag.
   TableType table;          ///< kTable.
   MemoryType memory;        ///< kMemory.
   GlobalType global;        ///< kGlobal.
@@ -69,8 +69,8 @@ struct TextFunc {
   std::vector<TextBranchHint> branch_hints;  ///< In ascending {body_offset}.
 };
 
-/// The module's sections in binary order ({kTag}: exception handling's, never written yet):
-/// the anchors a custom section is placed before or after.
+/// The module's sections in binary order ({kTag}: exception handling's, between memory and
+/// global): the anchors a custom section is placed before or after.
 enum class SectionKind : uint8_t {
   kType,
   kImport,
@@ -103,6 +103,7 @@ struct TextModule {
   std::vector<TableType> tables;
   std::vector<MemoryType> memories;
   std::vector<TextGlobal> globals;
+  std::vector<uint32_t> tags;  ///< Exception handling: each defined tag's type index.
   std::vector<TextExport> exports;
   std::optional<uint32_t> start;
   std::vector<TextElem> elems;

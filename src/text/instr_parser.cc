@@ -36,6 +36,40 @@ bool is_field_keyword(std::string_view text) {
          text == "offset";
 }
 
+/// Structured instructions: a block that "end" (or, for "try", "delegate") closes.
+bool is_block_keyword(std::string_view text) {
+  return text == "block" || text == "loop" || text == "if" || text == "try" || text == "try_table";
+}
+
+/// Keywords that only continue a structured instruction, never start one.
+bool is_continuation_keyword(std::string_view text) {
+  return text == "else" || text == "end" || text == "then" || text == "do" || text == "catch" ||
+         text == "catch_all" || text == "delegate";
+}
+
+/// try_table's catch clause kinds as the binary format encodes them (the decoder's
+/// {CatchClause::Kind}; src/text does not depend on src/binary).
+enum class CatchClauseKind : uint8_t { kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3 };
+
+/// The heap type "noexn", the bottom of the exception hierarchy, as "ref.null noexn" writes it.
+constexpr uint8_t kNoExnHeapType = 0x74;
+
+/// The catch clause kinds of try_table, by keyword; false for any other word.
+bool catch_clause_kind(std::string_view text, CatchClauseKind* kind) {
+  if (text == "catch") {
+    *kind = CatchClauseKind::kCatch;
+  } else if (text == "catch_ref") {
+    *kind = CatchClauseKind::kCatchRef;
+  } else if (text == "catch_all") {
+    *kind = CatchClauseKind::kCatchAll;
+  } else if (text == "catch_all_ref") {
+    *kind = CatchClauseKind::kCatchAllRef;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 /// True for tokens that may be numeric literals ("1", "-0x1p3", "inf", "nan:0x1").
 bool is_literal_token(const Token& t) {
   if (t.kind == TokenKind::kNumber) return true;
@@ -56,16 +90,22 @@ Result<void> Parser::parse_expr(Bytes* out) {
   return {};
 }
 
+Result<void> Parser::require_enabled(Op op, const Token& keyword) const {
+  if (op_enabled(op_info(op))) return {};
+  return malformed(keyword.offset, "unknown operator " + std::string(keyword.text));
+}
+
 Result<void> Parser::parse_instrs(FuncContext* ctx, Bytes* out, bool single) {
   std::vector<Nesting> stack;
   if (single && peek().kind != TokenKind::kLParen) return unexpected();
   while (true) {
     const Token& t = peek();
     const Nesting* top = stack.empty() ? nullptr : &stack.back();
-    const bool in_sequence = top == nullptr || top->kind == Nesting::Kind::kFlatBlock ||
-                             top->kind == Nesting::Kind::kFoldedBlock ||
-                             top->kind == Nesting::Kind::kIfThen ||
-                             top->kind == Nesting::Kind::kIfElse;
+    const bool in_sequence =
+        top == nullptr || top->kind == Nesting::Kind::kFlatBlock ||
+        top->kind == Nesting::Kind::kFoldedBlock || top->kind == Nesting::Kind::kIfThen ||
+        top->kind == Nesting::Kind::kIfElse || top->kind == Nesting::Kind::kTryDo ||
+        top->kind == Nesting::Kind::kTryCatch || top->kind == Nesting::Kind::kTryCatchAll;
     if (t.kind == TokenKind::kLParen) {
       WS_TRY(open_folded(&stack, ctx, out));
     } else if (t.kind == TokenKind::kRParen && top != nullptr) {
@@ -89,15 +129,22 @@ Result<void> Parser::parse_flat_keyword(std::vector<Nesting>* stack, FuncContext
   const Token& t = next();
   Nesting* top = stack->empty() ? nullptr : &stack->back();
   note_branch_hint(ctx, hint, *out);  // The opcode comes next.
-  if (t.text == "block" || t.text == "loop" || t.text == "if") {
+  if (is_block_keyword(t.text)) {
     if (stack->size() >= kMaxDepth) return malformed(t.offset, "nesting too deep");
-    WS_TRY(parse_block_header(op_for(t.text), ctx, out));
+    const Op op = op_for(t.text);
+    WS_TRY(require_enabled(op, t));
+    WS_TRY(parse_block_header(op, ctx, out));
     Nesting block;
     block.is_if = t.text == "if";
+    block.is_try = t.text == "try";
     stack->push_back(std::move(block));
     return {};
   }
   const bool flat = top != nullptr && top->kind == Nesting::Kind::kFlatBlock;
+  if (t.text == "catch" || t.text == "catch_all" || t.text == "delegate") {
+    if (!flat || !top->is_try) return unexpected(t);
+    return parse_flat_handler(t, stack, ctx, out);
+  }
   if (t.text == "else") {
     if (!flat || !top->is_if || top->else_seen) return unexpected(t);
     WS_TRY(parse_end_label(ctx));
@@ -137,15 +184,24 @@ Result<void> Parser::open_folded(std::vector<Nesting>* stack, FuncContext* ctx, 
   next();
   Nesting nesting;
   nesting.branch_hint = hint;  // Written with the "if" at "(then", or with the "br_if".
-  if (t.text == "block" || t.text == "loop") {
-    WS_TRY(parse_block_header(op_for(t.text), ctx, out));
+  if (t.text == "block" || t.text == "loop" || t.text == "try_table") {
+    const Op op = op_for(t.text);
+    WS_TRY(require_enabled(op, t));
+    WS_TRY(parse_block_header(op, ctx, out));
     nesting.kind = Nesting::Kind::kFoldedBlock;
+  } else if (t.text == "try") {
+    // Legacy exception handling: "(try $l? blocktype (do instr*) handlers)".
+    WS_TRY(require_enabled(Op::Try, t));
+    WS_TRY(parse_block_header(Op::Try, ctx, out));
+    if (!is_lparen_keyword("do")) return unexpected();
+    pos_ += 2;
+    nesting.kind = Nesting::Kind::kTryDo;
   } else if (t.text == "if") {
     nesting.kind = Nesting::Kind::kIfCondition;
     nesting.pending.push_back(0x04);
     if (peek().kind == TokenKind::kId) nesting.label = next().text;
     WS_TRY(parse_block_type(&nesting.pending));
-  } else if (t.text == "else" || t.text == "end" || t.text == "then") {
+  } else if (is_continuation_keyword(t.text)) {
     return unexpected(t);
   } else {
     nesting.kind = Nesting::Kind::kFoldedPlain;
@@ -184,10 +240,100 @@ Result<void> Parser::close_paren(std::vector<Nesting>* stack, FuncContext* ctx, 
     case Nesting::Kind::kFoldedBlock:
       next();
       break;
+    case Nesting::Kind::kTryDo:
+    case Nesting::Kind::kTryCatch:
+    case Nesting::Kind::kTryCatchAll:
+      next();
+      return continue_folded_try(stack, ctx, out);
   }
   out->push_back(0x0b);
   ctx->labels.pop_back();
   stack->pop_back();
+  return {};
+}
+
+Result<void> Parser::continue_folded_try(std::vector<Nesting>* stack, FuncContext* ctx,
+                                         Bytes* out) {
+  Nesting& top = stack->back();
+  const bool handlers_open = top.kind != Nesting::Kind::kTryCatchAll;
+  if (handlers_open && is_lparen_keyword("catch")) {
+    pos_ += 2;
+    put_opcode(op_info(Op::Catch), out);
+    WS_ASSIGN(uint32_t tag, parse_index(Space::kTag));
+    put_uleb(out, tag);
+    top.kind = Nesting::Kind::kTryCatch;
+    return {};
+  }
+  if (handlers_open && is_lparen_keyword("catch_all")) {
+    pos_ += 2;
+    put_opcode(op_info(Op::CatchAll), out);
+    top.kind = Nesting::Kind::kTryCatchAll;
+    return {};
+  }
+  if (top.kind == Nesting::Kind::kTryDo && is_lparen_keyword("delegate")) {
+    pos_ += 2;
+    // "delegate" ends the try: its label counts from the blocks around the try.
+    ctx->labels.pop_back();
+    put_opcode(op_info(Op::Delegate), out);
+    WS_ASSIGN(uint32_t label, parse_label(ctx));
+    put_uleb(out, label);
+    WS_TRY(expect_rparen());
+    WS_TRY(expect_rparen());
+    stack->pop_back();
+    return {};
+  }
+  WS_TRY(expect_rparen());
+  out->push_back(0x0b);
+  ctx->labels.pop_back();
+  stack->pop_back();
+  return {};
+}
+
+Result<void> Parser::parse_flat_handler(const Token& keyword, std::vector<Nesting>* stack,
+                                        FuncContext* ctx, Bytes* out) {
+  Nesting& top = stack->back();
+  if (keyword.text == "delegate") {
+    if (top.catch_seen) return unexpected(keyword);
+    // As in the folded form: the try's label is out of scope for its delegate's.
+    ctx->labels.pop_back();
+    put_opcode(op_info(Op::Delegate), out);
+    WS_ASSIGN(uint32_t label, parse_label(ctx));
+    put_uleb(out, label);
+    stack->pop_back();
+    return {};
+  }
+  if (top.catch_all_seen) return unexpected(keyword);  // catch_all is the last handler.
+  top.catch_seen = true;
+  if (keyword.text == "catch_all") {
+    put_opcode(op_info(Op::CatchAll), out);
+    top.catch_all_seen = true;
+    return {};
+  }
+  put_opcode(op_info(Op::Catch), out);
+  WS_ASSIGN(uint32_t tag, parse_index(Space::kTag));
+  put_uleb(out, tag);
+  return {};
+}
+
+Result<void> Parser::parse_catch_clauses(FuncContext* ctx, Bytes* out) {
+  Bytes clauses;
+  uint32_t count = 0;
+  CatchClauseKind kind;
+  while (peek().kind == TokenKind::kLParen && peek(1).kind == TokenKind::kKeyword &&
+         catch_clause_kind(peek(1).text, &kind)) {
+    pos_ += 2;
+    clauses.push_back(static_cast<uint8_t>(kind));
+    if (kind == CatchClauseKind::kCatch || kind == CatchClauseKind::kCatchRef) {
+      WS_ASSIGN(uint32_t tag, parse_index(Space::kTag));
+      put_uleb(&clauses, tag);
+    }
+    WS_ASSIGN(uint32_t label, parse_label(ctx));
+    put_uleb(&clauses, label);
+    WS_TRY(expect_rparen());
+    ++count;
+  }
+  put_uleb(out, count);
+  out->insert(out->end(), clauses.begin(), clauses.end());
   return {};
 }
 
@@ -205,6 +351,7 @@ Result<void> Parser::parse_block_header(Op op, FuncContext* ctx, Bytes* out) {
   std::string_view label;
   if (peek().kind == TokenKind::kId) label = next().text;
   WS_TRY(parse_block_type(out));
+  if (op_info(op).imm == ImmKind::kTryTable) WS_TRY(parse_catch_clauses(ctx, out));
   ctx->labels.push_back(label);
   return {};
 }
@@ -229,7 +376,11 @@ Result<void> Parser::parse_plain(const Token& keyword, FuncContext* ctx, Bytes* 
     return malformed(keyword.offset, "unknown operator " + std::string(keyword.text));
   }
   const OpInfo& info = op_info(op);
-  if (info.imm == ImmKind::kBlockType) return unexpected(keyword);
+  // Structured instructions and the legacy try's handlers are no plain instructions.
+  if (info.imm == ImmKind::kBlockType || info.imm == ImmKind::kTryTable ||
+      is_continuation_keyword(keyword.text)) {
+    return unexpected(keyword);
+  }
   if (keyword.text == "select" && is_lparen_keyword("result")) {
     // The table lists 0x1C as "select_t": in text it is "select" with result types.
     Op typed = Op::kCount;
@@ -287,9 +438,13 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
     case ImmKind::kBlockType:
     case ImmKind::kSelectT:
       return {};
-    case ImmKind::kTag:
+    case ImmKind::kTag: {
+      WS_ASSIGN(uint32_t tag, parse_index(Space::kTag));
+      put_uleb(out, tag);
+      return {};
+    }
     case ImmKind::kTryTable:
-      return malformed(at.offset, "exception handling is not supported in the text format yet");
+      return unexpected(at);  // Parsed as a block (see {parse_block_header}).
     case ImmKind::kLabel: {
       WS_ASSIGN(uint32_t label, parse_label(ctx));
       put_uleb(out, label);
@@ -381,6 +536,10 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
         out->push_back(static_cast<uint8_t>(ValType::kFuncRef));
       } else if (is_keyword("extern")) {
         out->push_back(static_cast<uint8_t>(ValType::kExternRef));
+      } else if (is_keyword("exn") && features_.has(Feature::kExceptions)) {
+        out->push_back(static_cast<uint8_t>(ValType::kExnRef));
+      } else if (is_keyword("noexn") && features_.has(Feature::kExceptions)) {
+        out->push_back(kNoExnHeapType);
       } else {
         return unexpected();
       }

@@ -28,6 +28,8 @@ const char* space_name(Space space) {
       return "elem segment";
     case Space::kData:
       return "data segment";
+    case Space::kTag:
+      return "tag";
     case Space::kCount:
       break;
   }
@@ -44,9 +46,27 @@ bool space_for_keyword(std::string_view keyword, Space* out) {
     *out = Space::kMemory;
   else if (keyword == "global")
     *out = Space::kGlobal;
+  else if (keyword == "tag")
+    *out = Space::kTag;
   else
     return false;
   return true;
+}
+
+/// The external kind of the entries of {space} (one of the five importable spaces).
+ExternKind extern_kind_of(Space space) {
+  switch (space) {
+    case Space::kTable:
+      return ExternKind::kTable;
+    case Space::kMemory:
+      return ExternKind::kMemory;
+    case Space::kGlobal:
+      return ExternKind::kGlobal;
+    case Space::kTag:
+      return ExternKind::kTag;
+    default:
+      return ExternKind::kFunc;
+  }
 }
 
 /// The binary form of the expression "i32.const 0 end" (i64.const for a 64-bit memory or
@@ -225,8 +245,13 @@ Result<ValType> Parser::parse_valtype() {
       {"v128", ValType::kV128, Feature::kSimd},
       {"funcref", ValType::kFuncRef, Feature::kMvp},  // MVP tables hold funcrefs.
       {"externref", ValType::kExternRef, Feature::kRefTypes},
+      {"exnref", ValType::kExnRef, Feature::kExceptions},
+      // The exception hierarchy's bottom: wasmscope's exnref already holds only null or an
+      // exception, so a null-only exnref is one too.
+      {"nullexnref", ValType::kExnRef, Feature::kExceptions},
   };
   const Token& t = peek();
+  if (t.kind == TokenKind::kLParen && is_keyword("ref", 1)) return parse_ref_form();
   if (t.kind == TokenKind::kKeyword) {
     for (const Named& v : kValTypes) {
       if (v.name == t.text && features_.has(v.feature)) {
@@ -239,15 +264,36 @@ Result<ValType> Parser::parse_valtype() {
 }
 
 Result<ValType> Parser::parse_reftype() {
-  if (is_keyword("funcref")) {
-    next();
-    return ValType::kFuncRef;
+  const size_t at = pos_;
+  WS_ASSIGN(ValType type, parse_valtype());
+  if (!is_ref(type)) return unexpected(tokens_[at]);
+  return type;
+}
+
+Result<ValType> Parser::parse_ref_form() {
+  pos_ += 2;  // "(" "ref"
+  const Token& after_ref = peek();
+  if (!is_keyword("null")) {
+    return malformed(after_ref.offset,
+                     "unsupported: non-nullable reference types (typed function references)");
   }
-  if (is_keyword("externref") && features_.has(Feature::kRefTypes)) {
-    next();
-    return ValType::kExternRef;
+  next();
+  const Token& heap = peek();
+  ValType type = ValType::kFuncRef;
+  if (is_keyword("func")) {
+    type = ValType::kFuncRef;
+  } else if (is_keyword("extern") && features_.has(Feature::kRefTypes)) {
+    type = ValType::kExternRef;
+  } else if ((is_keyword("exn") || is_keyword("noexn")) && features_.has(Feature::kExceptions)) {
+    type = ValType::kExnRef;
+  } else if (heap.kind == TokenKind::kId || heap.kind == TokenKind::kNumber) {
+    return malformed(heap.offset, "unsupported: concrete heap types (typed function references)");
+  } else {
+    return unexpected();
   }
-  return unexpected();
+  next();
+  WS_TRY(expect_rparen());
+  return type;
 }
 
 Result<TypeUse> Parser::parse_type_use(bool allow_param_ids) {
@@ -501,6 +547,7 @@ Result<void> Parser::parse_field() {
   if (k == "start") return parse_start_field();
   if (k == "elem") return parse_elem_field();
   if (k == "data") return parse_data_field();
+  if (k == "tag" && features_.has(Feature::kExceptions)) return parse_tag_field();
   return unexpected(keyword);
 }
 
@@ -549,7 +596,8 @@ Result<void> Parser::parse_import_field() {
   WS_TRY(expect_lparen());
   const Token& kind = peek();
   Space space;
-  if (kind.kind != TokenKind::kKeyword || !space_for_keyword(kind.text, &space)) {
+  if (kind.kind != TokenKind::kKeyword || !space_for_keyword(kind.text, &space) ||
+      (space == Space::kTag && !features_.has(Feature::kExceptions))) {
     return unexpected();
   }
   next();
@@ -566,6 +614,10 @@ Result<void> Parser::parse_import_field() {
   } else if (space == Space::kMemory) {
     import.kind = ExternKind::kMemory;
     WS_ASSIGN(import.memory, parse_memory_type());
+  } else if (space == Space::kTag) {
+    import.kind = ExternKind::kTag;
+    WS_ASSIGN(TypeUse use, parse_type_use(true));
+    WS_ASSIGN(import.type_index, resolve_type_use(use, kind));
   } else {
     import.kind = ExternKind::kGlobal;
     WS_ASSIGN(import.global, parse_global_type());
@@ -775,20 +827,40 @@ Result<void> Parser::parse_global_field() {
   return {};
 }
 
+Result<void> Parser::parse_tag_field() {
+  const Token& start = tokens_[pos_ - 1];
+  // A tag's type is a function type; the validator requires its results to be empty.
+  auto parse_tag_type = [this, &start]() -> Result<uint32_t> {
+    WS_ASSIGN(TypeUse use, parse_type_use(true));
+    return resolve_type_use(use, start);
+  };
+  uint32_t index;
+  WS_ASSIGN(bool imported,
+            parse_field_head(ExternKind::kTag, module_.tags.size(), &index,
+                             [&parse_tag_type](TextImport* import) -> Result<void> {
+                               WS_ASSIGN(import->type_index, parse_tag_type());
+                               return {};
+                             }));
+  if (imported) return {};
+  note_definition("tag");
+  WS_ASSIGN(uint32_t type_index, parse_tag_type());
+  WS_TRY(expect_rparen());
+  module_.tags.push_back(type_index);
+  return {};
+}
+
 Result<void> Parser::parse_export_field() {
   TextExport e;
   WS_ASSIGN(e.name, parse_name());
   WS_TRY(expect_lparen());
   const Token& kind = peek();
   Space space;
-  if (kind.kind != TokenKind::kKeyword || !space_for_keyword(kind.text, &space)) {
+  if (kind.kind != TokenKind::kKeyword || !space_for_keyword(kind.text, &space) ||
+      (space == Space::kTag && !features_.has(Feature::kExceptions))) {
     return unexpected();
   }
   next();
-  e.kind = space == Space::kFunc     ? ExternKind::kFunc
-           : space == Space::kTable  ? ExternKind::kTable
-           : space == Space::kMemory ? ExternKind::kMemory
-                                     : ExternKind::kGlobal;
+  e.kind = extern_kind_of(space);
   WS_ASSIGN(e.index, parse_index(space));
   WS_TRY(expect_rparen());
   WS_TRY(expect_rparen());

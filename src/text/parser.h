@@ -20,7 +20,7 @@
 namespace wasmscope::internal {
 
 /// The index spaces identifiers name (labels and locals live in {FuncContext}).
-enum class Space : uint8_t { kFunc, kTable, kMemory, kGlobal, kType, kElem, kData, kCount };
+enum class Space : uint8_t { kFunc, kTable, kMemory, kGlobal, kType, kElem, kData, kTag, kCount };
 
 /// Identifiers bound in one index space, and how many entries the space has.
 struct IdSpace {
@@ -45,11 +45,17 @@ struct Nesting {
     kIfCondition,  ///< "(if ..." before "(then"; {pending} is the "if blocktype" bytes.
     kIfThen,       ///< Inside "(then ...".
     kIfElse,       ///< Inside "(else ...".
+    kTryDo,        ///< Inside the "(do ..." of a folded legacy "try".
+    kTryCatch,     ///< Inside a "(catch $t ..." of a folded legacy "try".
+    kTryCatchAll,  ///< Inside the "(catch_all ..." of a folded legacy "try".
   };
   Kind kind = Kind::kFlatBlock;
-  bool is_if = false;      ///< kFlatBlock.
-  bool else_seen = false;  ///< kFlatBlock.
-  std::string_view label;  ///< kIfCondition: the label bound once "(then" starts.
+  bool is_if = false;           ///< kFlatBlock.
+  bool else_seen = false;       ///< kFlatBlock.
+  bool is_try = false;          ///< kFlatBlock: a legacy "try", taking "catch" and "delegate".
+  bool catch_seen = false;      ///< kFlatBlock try: some "catch" or "catch_all" came.
+  bool catch_all_seen = false;  ///< kFlatBlock try: its "catch_all" came; no clause may follow.
+  std::string_view label;       ///< kIfCondition: the label bound once "(then" starts.
   Bytes pending;
   int branch_hint = -1;  ///< kIfCondition, kFoldedPlain (br_if): the hint byte, if any.
 };
@@ -145,7 +151,9 @@ class Parser {
   Result<void> parse_start_field();
   Result<void> parse_elem_field();
   Result<void> parse_data_field();
-  /// Imports must precede every function, table, memory and global definition.
+  /// "(tag $id? (export ...)* (import ...)? typeuse)" (exception handling).
+  Result<void> parse_tag_field();
+  /// Imports must precede every function, table, memory, global and tag definition.
   Result<void> note_import(const Token& at);
   void note_definition(const char* kind);
   /// The names of "(export "name")" abbreviations at the current position.
@@ -163,6 +171,9 @@ class Parser {
   Result<FuncType> parse_func_type();
   Result<ValType> parse_valtype();
   Result<ValType> parse_reftype();
+  /// "(ref null heaptype)" with an abstract heap type (func, extern, exn, noexn), at its "(";
+  /// others need typed function references, which wasmscope lacks: an "unsupported" error.
+  Result<ValType> parse_ref_form();
   Result<Limits> parse_limits();
   Result<TableType> parse_table_type();
   Result<MemoryType> parse_memory_type();
@@ -207,6 +218,17 @@ class Parser {
   Result<void> parse_block_type(Bytes* out);
   /// The optional label after "end" or "else", which must repeat the block's.
   Result<void> parse_end_label(FuncContext* ctx);
+  /// try_table's "(catch $t $l)*" ... clauses, as the count and the clauses; their labels
+  /// are resolved in {ctx} before the try_table's own label is bound.
+  Result<void> parse_catch_clauses(FuncContext* ctx, Bytes* out);
+  /// The legacy "catch $t", "catch_all" or "delegate $l" of the flat "try" atop {stack}.
+  Result<void> parse_flat_handler(const Token& keyword, std::vector<Nesting>* stack,
+                                  FuncContext* ctx, Bytes* out);
+  /// After a clause of the folded legacy "try" atop {stack} closed: the next "(catch",
+  /// "(catch_all" or "(delegate" clause, or the try's ")".
+  Result<void> continue_folded_try(std::vector<Nesting>* stack, FuncContext* ctx, Bytes* out);
+  /// {op} if its feature is enabled, else the "unknown operator" error at {keyword}.
+  Result<void> require_enabled(Op op, const Token& keyword) const;
   /// A plain instruction named by {keyword}, with its immediates.
   Result<void> parse_plain(const Token& keyword, FuncContext* ctx, Bytes* out);
   /// The immediates of {op}, as its {ImmKind} says.
@@ -240,7 +262,7 @@ class Parser {
   std::unordered_map<std::string, uint32_t> type_lookup_;
   /// "function", "table", ... once a definition (not an import) has been seen.
   const char* first_definition_ = nullptr;
-  uint32_t import_counts_[4] = {};  ///< Imports per {ExternKind}.
+  uint32_t import_counts_[5] = {};  ///< Imports per {ExternKind}.
 };
 
 }  // namespace wasmscope::internal

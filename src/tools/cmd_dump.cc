@@ -40,7 +40,7 @@ struct SectionHeader {
 const char* section_name(uint8_t id) {
   static constexpr const char* kNames[] = {"custom", "type",   "import",   "function", "table",
                                            "memory", "global", "export",   "start",    "element",
-                                           "code",   "data",   "datacount"};
+                                           "code",   "data",   "datacount", "tag"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 

@@ -16,6 +16,7 @@ ValType parse_type(const std::string& name) {
   if (name == "v128") return ValType::kV128;
   if (name == "funcref") return ValType::kFuncRef;
   if (name == "externref") return ValType::kExternRef;
+  if (name == "exnref") return ValType::kExnRef;
   throw std::runtime_error("unknown value type '" + name + "' in script");
 }
 

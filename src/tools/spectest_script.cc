@@ -108,6 +108,9 @@ std::string wrong_kind(const char* expected, const Attempt& attempt) {
   return cat("wrong error kind: expected ", expected, ", ", attempt.describe());
 }
 
+/// How the engine's message for an exception that leaves the invoked function begins.
+constexpr std::string_view kUncaughtException = "uncaught exception";
+
 /// Whether trap or link message {actual} is the one a script expects: either may carry
 /// detail the other lacks ("uninitialized element 2").
 bool message_matches(const std::string& actual, const std::string& expected) {
@@ -137,6 +140,7 @@ class ScriptRunner {
     if (type == "action") return run_action(command, nullptr);
     if (type == "assert_return") return run_action(command, &command.at("expected"));
     if (type == "assert_trap" || type == "assert_exhaustion") return run_assert_trap(command);
+    if (type == "assert_exception") return run_assert_exception(command);
     return fail(cat("unknown command type '", type, "'"));
   }
 
@@ -305,6 +309,21 @@ class ScriptRunner {
     if (!message_matches(outcome.trap_message, command.value("text", ""))) {
       return fail(cat("wrong trap: ", outcome.trap_message, " (expected ",
                       expected_text(command), ")"));
+    }
+    return pass();
+  }
+
+  /// assert_exception (exception handling): the action must end in an exception nothing
+  /// caught, which the engine reports as a trap whose message starts with
+  /// {kUncaughtException}.
+  Outcome run_assert_exception(const json& command) {
+    const ActionOutcome outcome = runtime_.perform(command.at("action"));
+    if (!outcome.error.empty()) return fail(outcome.error);
+    if (outcome.trap == Trap::kNone) {
+      return fail("returned normally (expected an uncaught exception)");
+    }
+    if (!outcome.trap_message.starts_with(kUncaughtException)) {
+      return fail(cat("wrong trap: ", outcome.trap_message, " (expected an uncaught exception)"));
     }
     return pass();
   }

@@ -153,6 +153,13 @@ class Reader {
       command["action"] = action();
       command["expected"] = results();
       expect(TokenKind::kRParen, "')' after the expected results");
+    } else if (head == "assert_exception") {
+      // Exception handling: "(assert_exception action)", an action that must end in an
+      // exception nothing caught. No message: an exception is not a trap.
+      next();
+      next();
+      command["action"] = action();
+      expect(TokenKind::kRParen, "')' after the action");
     } else if (head == "assert_trap" || head == "assert_exhaustion") {
       next();
       next();
@@ -341,6 +348,9 @@ class Reader {
         v = {{"type", "funcref"}, {"value", "null"}};
       } else if (heap == "extern") {
         v = {{"type", "externref"}, {"value", "null"}};
+      } else if (heap == "exn" || heap == "noexn") {
+        // Exception handling: a null of the exception hierarchy, which matches either.
+        v = {{"type", "exnref"}, {"value", "null"}};
       } else {
         v = {{"type", "ref.null " + heap}};  // A 3.0 heap type: the runner reports it.
         if (is_gc_keyword(heap)) gc_value_ = true;

@@ -147,13 +147,13 @@ TEST(WastReader, VectorsAndReferences) {
 TEST(WastReader, UnknownCommandsAndValuesAreKeptNotSkipped) {
   TempDir dir;
   const json c = commands_of(R"wast((module definition $D (func))
-(assert_exception (invoke "throw") )
+(assert_suspension (invoke "s") "x")
 (assert_return (invoke "r") (either (i32.const 1) (i32.const 2)))
 (assert_return (invoke "r") (ref.host 1)))wast",
                              dir);
   ASSERT_EQ(c.size(), 4u);
   EXPECT_EQ(c[0].at("type"), "module definition");
-  EXPECT_EQ(c[1].at("type"), "assert_exception");
+  EXPECT_EQ(c[1].at("type"), "assert_suspension");
   EXPECT_EQ(c[1].at("line"), 2);
   // Alternatives (3.0's relaxed SIMD) are read; a value the runner does not know is kept.
   EXPECT_EQ(c[2].at("expected"),
@@ -195,6 +195,25 @@ TEST(WastReader, MarksWhatNeedsGarbageCollection) {
   // importing from it, GC values, GC instructions in an assertion's module, a quoted GC
   // module. Not: a module with "struct" only as an id or a string, i32.sub, ref.null func.
   EXPECT_EQ(gc_lines(c), (std::vector<int>{1, 3, 4, 7, 8, 9, 10, 12, 14}));
+}
+
+TEST(WastReader, ExceptionAssertionsAndValues) {
+  TempDir dir;
+  const json c = commands_of(R"wast((module (tag $e (export "e")) (func (export "throw") (throw $e)))
+(assert_exception (invoke "throw"))
+(assert_exception
+  (invoke "f" (i32.const 1)))
+(assert_return (invoke "n") (ref.null exn) (ref.null noexn)))wast",
+                             dir);
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[1], json::parse(R"({"type":"assert_exception","line":2,
+                                  "action":{"type":"invoke","field":"throw","args":[]}})"));
+  EXPECT_EQ(c[2].at("line"), 4);
+  EXPECT_EQ(c[2].at("action").at("args"), json::parse(R"([{"type":"i32","value":"1"}])"));
+  EXPECT_EQ(c[3].at("expected"), json::parse(R"([{"type":"exnref","value":"null"},
+                                                  {"type":"exnref","value":"null"}])"));
+  // Tags, throw and exnref are exception handling, not garbage collection.
+  EXPECT_TRUE(gc_lines(c).empty());
 }
 
 TEST(WastReader, ModuleDefinitionsAndInstances) {
