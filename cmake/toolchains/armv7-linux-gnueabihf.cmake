@@ -17,6 +17,13 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 # Package files: the architecture-independent ones (nlohmann_json) are in the host's /usr/share.
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
-# -L: where qemu finds the target's dynamic loader and libc.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm-static -L /usr/${WASMSCOPE_CROSS_TRIPLE})
+# -L: where qemu finds the target's dynamic loader (the cross toolchain's ld.so). -E
+# LD_LIBRARY_PATH: its libc and libstdc++ from the same place. Without it ld.so searches the
+# multiarch directories first, and qemu, finding no /usr/TRIPLE/lib/TRIPLE, falls back to the
+# host's /lib/TRIPLE: the libc6:arm64/armhf package that zlib1g-dev:arm64/armhf pulls in, a
+# different glibc build (2.36-9+deb12uN against the cross ld.so's 2.36-8). ld.so and libc
+# must be one build (GLIBC_PRIVATE, _rtld_global's layout): with the mix, pthread_create
+# walked a broken stack-cache list forever, and every program starting a thread hung.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm-static -L /usr/${WASMSCOPE_CROSS_TRIPLE}
+    -E LD_LIBRARY_PATH=/usr/${WASMSCOPE_CROSS_TRIPLE}/lib)
 set(WASMSCOPE_COMPILER OFF CACHE BOOL "The compiled tier needs LLVM 19 for the target" FORCE)
