@@ -512,15 +512,7 @@ Result<void> FuncGen::generate() {
   return {};
 }
 
-bool FuncGen::uses_exceptions() const {
-  InstrReader reader(g_.m.bytes.data(), fn_.code.begin, fn_.code.end, g_.features);
-  Instr in;
-  while (!reader.at_end()) {
-    if (!reader.next(&in).ok()) return false;  // validated: does not happen
-    if (op_info(in.op).feature == Feature::kExceptions) return true;
-  }
-  return false;
-}
+bool FuncGen::uses_exceptions() const { return g_.cm.funcs[index_].uses_exceptions; }
 
 /// The body of a function that throws or catches: a call into the interpreter, which runs it
 /// (docs/compiled-tier.md, "Exceptions"). Its frame stays on the native stack below the

@@ -118,8 +118,12 @@ uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t f
     const CodeMap* map = reader.find(pc, &range);
     if (map == nullptr || map->module != instance->module) break;
     const Func* f = instance->funcs[instance->module->module.imported_funcs + range->defined_index];
-    if (n < max) out[n] = FrameRecord{f, reinterpret_cast<const uint64_t*>(pc), nullptr};
-    ++n;
+    // The native body of a function the interpreter runs (exception handling) only calls it:
+    // the interpreted frame above stands for the function.
+    if (!f->native_interprets) {
+      if (n < max) out[n] = FrameRecord{f, reinterpret_cast<const uint64_t*>(pc), nullptr};
+      ++n;
+    }
 #if !WASMSCOPE_CAPTURE
     // Built without frame pointers (the capture switch off): rbp is data, not a chain.
     break;

@@ -43,8 +43,11 @@ inline bool is_activation(const FrameRecord& r) { return r.pc == nullptr && r.fp
 /// True for an expanded compiled frame: its {pc} is a native address. (A function with native
 /// code always runs it, even called from the interpreter, so its frames are always native;
 /// records rebuilt from public frames carry no {fp}, so that cannot be the mark.)
+/// (A function of a compiled instance that the interpreter runs, exception handling's, has
+/// only interpreted frames in stacks: its native body is left out, code_map.cc {walk}.)
 inline bool is_native_frame(const FrameRecord& r) {
-  return r.pc != nullptr && r.func != nullptr && r.func->native_entry != nullptr;
+  return r.pc != nullptr && r.func != nullptr && r.func->native_entry != nullptr &&
+         !r.func->native_interprets;
 }
 
 /// A compiled module's code: one range per defined function and the wasm code offset of each

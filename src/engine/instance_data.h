@@ -83,6 +83,9 @@ struct Func {
   void* native_body = nullptr;
   NativeEntry native_entry = nullptr;
   NativeView* native_vm = nullptr;
+  /// A compiled instance's function whose native body runs it in the interpreter (exception
+  /// handling, {CompiledFunc::uses_exceptions}): its frames in stacks are interpreted ones.
+  bool native_interprets = false;
 };
 
 struct MemoryData {

@@ -220,6 +220,8 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   Slot* args = nullptr;
   const uint64_t* next = nullptr;
   ExceptionObject* exn = nullptr;  // the exception being thrown (do_throw)
+  // do_throw: the innermost frame is no longer there for handlers (a tail call replaced it).
+  bool tail_called = false;
 
 #define OPND(i) (reinterpret_cast<const uint32_t*>(pc + 1)[i])
 #define DISPATCH() goto* reinterpret_cast<const void*>(*pc)
@@ -392,8 +394,10 @@ do_tail_call: {
     const Trap t = call_out(ctx, callee, args, inst->module->uses_exceptions);
     if (t != Trap::kNone) [[unlikely]] {
       if (t == Trap::kException) {
+        // The tail call replaced this frame: its handlers do not see the exception.
         RELOAD_MEMORY();
         exn = ctx->exception;
+        tail_called = true;
         goto do_throw;
       }
       TRAP(t);
@@ -443,7 +447,7 @@ do_throw: {
   for (; d > entry_depth && clause == nullptr; --d) {
     const FrameRecord& f = frames[d - 1];
     const CompiledFunc* code = f.func->code;
-    if (code->handlers.empty()) continue;
+    if (code->handlers.empty() || (d == depth && tail_called)) continue;
     // The thrower's position, or a caller's call instruction (its return address minus one).
     const uint64_t* at = d == depth ? pc : f.pc - 1;
     const uint32_t index = static_cast<uint32_t>(at - code->code.data());
@@ -466,6 +470,7 @@ do_throw: {
     }
     if (clause != nullptr) break;
   }
+  tail_called = false;
   if (clause == nullptr) {
     keep_exception(exn);  // it leaves the guest: the host may hold on to it
     ctx->exception = exn;

@@ -342,6 +342,7 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
 
 Result<void> FunctionTranslator::translate_instr() {
   const Op op = instr_.op;
+  if (op_info(op).feature == Feature::kExceptions) out_->uses_exceptions = true;
   if (ctrls_.back().unreachable) {
     // Skip dead code, tracking nesting, until the else or end of the current block.
     if (opens_block(op)) {

@@ -501,6 +501,7 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       f.native_body = module->native_bodies[i];
       f.native_entry = module->native_entries[i];
       f.native_vm = &data.view;
+      f.native_interprets = module->funcs[i].uses_exceptions;
     } else {
       f.interp_code = f.code;
     }
