@@ -831,6 +831,9 @@ Result<void> Parser::parse_tag_field() {
   const Token& start = tokens_[pos_ - 1];
   // A tag's type is a function type; the validator requires its results to be empty.
   auto parse_tag_type = [this, &start]() -> Result<uint32_t> {
+    // A tag's @name is well formed; wasmscope keeps no tag names (the name section's tag
+    // subsection is not written), so it is claimed and dropped.
+    WS_TRY(take_name_annotation("tag"));
     WS_ASSIGN(TypeUse use, parse_type_use(true));
     return resolve_type_use(use, start);
   };
