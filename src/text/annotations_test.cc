@@ -8,30 +8,19 @@
 
 #include "text/lexer.h"
 #include "text/wat.h"
+#include "text/wat_test_util.h"
 
 namespace wasmscope::internal {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using wat_test::Bytes;
+using wat_test::compile;
+using wat_test::kHeader;
+using wat_test::module_bytes;
 
-const Bytes kHeader = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
 const Bytes kEmptyFuncType = {0x01, 0x04, 0x01, 0x60, 0x00, 0x00};
 const Bytes kOneFunction = {0x03, 0x02, 0x01, 0x00};
 const Bytes kEmptyBody = {0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
-
-Bytes module_bytes(std::initializer_list<Bytes> sections) {
-  Bytes out = kHeader;
-  for (const Bytes& s : sections)
-    out.insert(out.end(), s.begin(), s.end());
-  return out;
-}
-
-/// Without the identifiers' names, so that only annotations name things.
-Bytes compile(std::string_view text) {
-  auto result = wat_to_binary(text, Features(), /*emit_names=*/false);
-  EXPECT_TRUE(result.ok()) << text << "\n" << result.error().to_string();
-  return result.ok() ? *result : Bytes{};
-}
 
 /// The message of the {kind} error {text} gives, or "" (and a failure).
 std::string error_of(std::string_view text, ErrorKind kind = ErrorKind::kMalformed) {

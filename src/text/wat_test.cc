@@ -1,5 +1,6 @@
 // Modules whose expected encodings were written out by hand from the binary format spec.
 #include "text/wat.h"
+#include "text/wat_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -9,32 +10,7 @@
 namespace wasmscope::internal {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-const Bytes kHeader = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-
-Bytes module_bytes(std::initializer_list<Bytes> sections) {
-  Bytes out = kHeader;
-  for (const Bytes& s : sections)
-    out.insert(out.end(), s.begin(), s.end());
-  return out;
-}
-
-/// Compiles without a name section, so expected bytes stay minimal.
-Bytes compile(std::string_view text) {
-  auto result = wat_to_binary(text, Features(), /*emit_names=*/false);
-  EXPECT_TRUE(result.ok()) << text << "\n" << result.error().to_string();
-  return result.ok() ? *result : Bytes{};
-}
-
-/// The error message for {text}, or "" (and a failure) if it compiles.
-std::string error_of(std::string_view text, Features features = Features()) {
-  auto result = wat_to_binary(text, features, /*emit_names=*/false);
-  EXPECT_FALSE(result.ok()) << text;
-  if (result.ok()) return "";
-  EXPECT_EQ(result.error().kind, ErrorKind::kMalformed);
-  return result.error().message;
-}
+using namespace wat_test;
 
 TEST(Wat, EmptyModule) {
   EXPECT_EQ(compile("(module)"), kHeader);
