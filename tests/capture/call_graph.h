@@ -78,6 +78,39 @@ inline constexpr const char* kTailGraph = R"((module $graph
   (func (export "leaf_calls") (result i32) (i32.load (i32.const 4))))
 )";
 
+// The same graph with exception handling: d throws after its host call, and main catches it
+// around each round's call (a try_table in the loop), so every b round unwinds d and b at
+// once. Captures must stay paths of kCalls's edges throughout, whatever instant they hit.
+inline constexpr const char* kThrowGraph = R"((module $graph
+  (import "env" "tick" (func $tick))
+  (tag $e (param i32))
+  (memory (export "mem") 1)
+  (func $main (export "main")
+    (local $i i32)
+    (loop $l
+      (block $h (result i32)
+        (try_table (catch $e $h)
+          (if (i32.and (local.get $i) (i32.const 1))
+            (then (call $a))
+            (else (call $b))))
+        (i32.const 0))
+      (drop)
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (i32.store (i32.const 0) (local.get $i))
+      (br $l)))
+  (func $a (call $c))
+  (func $b (call $c) (call $d))
+  (func $c
+    (local $k i32)
+    (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1)))
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (i32.const 4)))))
+  (func $d (call $c) (call $tick) (throw $e (i32.load (i32.const 0))))
+  (func (export "rounds") (result i32) (i32.load (i32.const 0)))
+  (func (export "leaf_calls") (result i32) (i32.load (i32.const 4))))
+)";
+
 /// A guest call graph: its text, its edges (caller -> callee as a stack shows them) and the
 /// names of its functions by index.
 struct Graph {
@@ -88,6 +121,7 @@ struct Graph {
 inline const Graph kCalls{kGraph,
                    {{kMain, kA}, {kMain, kB}, {kA, kC}, {kB, kC}, {kB, kD}, {kD, kC}},
                    {"tick", "main", "a", "b", "c", "d"}};
+inline const Graph kThrows{kThrowGraph, kCalls.edges, kCalls.names};
 inline const Graph kTailCalls{kTailGraph,
                        {{kMain, kA}, {kMain, kB}, {kMain, kC}, {kMain, kD}, {kMain, kE},
                         {kB, kC}, {kD, kC}, {kE, kC}},

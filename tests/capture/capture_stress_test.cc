@@ -248,6 +248,17 @@ TEST(CaptureStress, CompiledEveryCaptureIsAPathOfTailCallsThroughHostCalls) {
 #endif
   run_graph_stress(true, Tier::kCompiled, kTailCalls);
 }
+// Exceptions unwinding two frames at a time (kThrows): every capture, at whatever instant of
+// a throw it lands, is still a path of the graph. Compiled, main and d (which catch and
+// throw) run in the interpreter behind native bodies, which must not show as extra frames.
+TEST(CaptureStress, EveryCaptureIsAPathWhileThrowing) {
+  run_graph_stress(true, Tier::kInterpreter, kThrows);
+}
+TEST(CaptureStress, CompiledEveryCaptureIsAPathWhileThrowing) {
+  SKIP_WITHOUT_COMPILED_TIER();
+  run_graph_stress(true, Tier::kCompiled, kThrows);
+}
+
 // The interpreter's stacks of the same guest, which the compiled ones must equal.
 TEST(CaptureStress, EveryCaptureIsAPathOfTailCalls) {
   run_graph_stress(false, Tier::kInterpreter, kTailCalls);
