@@ -49,7 +49,9 @@ start_run() {
   runner=$!
   pid=""
   for _ in $(seq 100); do
-    pid=$(pgrep -P "$runner" -x wasmscope | head -1)
+    # The subshell's one child, by parent alone: in a cross build it is the emulated/ script
+    # exec'ing qemu-user, whose process is named qemu-aarch64-st(atic), not wasmscope.
+    pid=$(pgrep -P "$runner" | head -1)
     [ -n "$pid" ] && [ -S "$sock_dir/$pid.sock" ] && return 0
     sleep 0.05
   done
