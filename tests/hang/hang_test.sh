@@ -227,8 +227,17 @@ case "$case_name" in
       sleep 0.05
     done
     if [ "$case_name" = stack ]; then
-      "$wasmscope" stack "$pid" >"$work/dump" 2>&1
-      [ $? -eq 0 ] || fail "wasmscope stack exited non-zero"
+      # The socket is up before the guest reaches fib: under qemu-user (slow to start) a dump
+      # asked for at once can find "main" idle or in a WASI call of its startup. Ask again,
+      # for at most 5 s, until it is running.
+      for _ in $(seq 50); do
+        "$wasmscope" stack "$pid" >"$work/dump" 2>&1
+        status=$?
+        [ "$status" -ne 0 ] && break
+        grep -qE '^"main" #[0-9]+ running for ' "$work/dump" && break
+        sleep 0.1
+      done
+      [ "$status" -eq 0 ] || fail "wasmscope stack exited non-zero"
       expect_match "$work/dump" "^wasmscope thread dump \(pid $pid\)$"
       expect_match "$work/dump" "^\"main\" #[0-9]+ running for "
       expect_match "$work/dump" "^    at slow!fib\+0x[0-9a-f]+ \(.*slow\.c:7\)$"
