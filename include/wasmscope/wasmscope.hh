@@ -48,6 +48,8 @@ struct Func;
 struct MemoryData;
 struct TableData;
 struct GlobalData;
+struct TagData;
+struct ExceptionObject;
 struct Instance;
 }  // namespace internal
 
@@ -274,6 +276,55 @@ class WASMSCOPE_API Table {
   internal::TableData* t_ = nullptr;
 };
 
+class Tag;
+class Exception;
+
+/// For a host function's body: throws a new exception of {tag} with {payload} into the guest
+/// that called it, where a `catch` of {tag} (or a catch_all) may catch it. Use it as the body's
+/// return value: `return throw_exception(tag, payload);`. With payload values that do not
+/// match the tag's types, the call traps instead, saying so.
+WASMSCOPE_API std::optional<std::string> throw_exception(const Tag& tag,
+                                                         std::span<const Value> payload);
+/// The same for an existing exception ({Exception::last_uncaught}): throws it on.
+WASMSCOPE_API std::optional<std::string> throw_exception(const Exception& exception);
+
+/// An exception tag (exception handling): what a guest's `throw` names and its `catch`
+/// matches, by identity. From {Instance::tag} (an exported tag) or {Store::create_tag}.
+class WASMSCOPE_API Tag {
+ public:
+  Tag() = default;
+  bool valid() const { return t_ != nullptr; }
+  /// The payload's types as a function type's params (no results).
+  FuncType type() const;
+  bool operator==(const Tag& other) const { return t_ == other.t_; }
+
+ private:
+  friend class Store;
+  friend class Instance;
+  friend class Exception;
+  friend std::optional<std::string> throw_exception(const Tag&, std::span<const Value>);
+  explicit Tag(internal::TagData* t) : t_(t) {}
+  internal::TagData* t_ = nullptr;
+};
+
+/// A guest exception: its tag and payload. A plain handle; the exception lives as long as the
+/// process (an exnref to it may exist anywhere).
+class WASMSCOPE_API Exception {
+ public:
+  Exception() = default;
+  bool valid() const { return e_ != nullptr; }
+  Tag tag() const;
+  std::vector<Value> payload() const;
+  /// The exception that ended the calling thread's last {Func::call} with the trap "uncaught
+  /// exception" (no guest frame caught it); invalid if that call ended otherwise.
+  static Exception last_uncaught();
+
+ private:
+  friend std::optional<std::string> throw_exception(const Exception&);
+  explicit Exception(internal::ExceptionObject* e) : e_(e) {}
+  internal::ExceptionObject* e_ = nullptr;
+};
+
 /// An import or export: one of the four kinds of external value. A plain value.
 class Extern {
  public:
@@ -307,6 +358,7 @@ class WASMSCOPE_API Instance {
   Memory memory(std::string_view name) const;
   Global global(std::string_view name) const;
   Table table(std::string_view name) const;
+  Tag tag(std::string_view name) const;        ///< Invalid handle if not a tag export.
 
  private:
   friend class Store;
@@ -435,6 +487,8 @@ class WASMSCOPE_API Store {
   Result<Memory> create_memory(const MemoryType& type);
   Table create_table(const TableType& type);
   Global create_global(const GlobalType& type, const Value& value);
+  /// A new tag whose exceptions carry {type}'s params; fails unless {type} has no results.
+  Result<Tag> create_tag(const FuncType& type);
 
   /// Instantiates {module} with {imports}, one per module import, in order. Link failures are
   /// {kUnlinkable}; a trap during initialization is {kTrap} (then {last_trap()} has its stack).

@@ -1131,6 +1131,7 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args, bool interp
   }
   outcome.trap = trap;
   outcome.message = trap == Trap::kHostTrap ? ctx->trap_message : trap_message(trap);
+  if (trap == Trap::kException) outcome.exception = ctx->exception;
   if (native_trap && ctx->native_trap_depth == entry_depth) {
     outcome.frames.swap(ctx->native_trap_frames);
     ctx->native_trap_frames.clear();

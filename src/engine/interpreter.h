@@ -14,6 +14,8 @@ struct InvokeOutcome {
   Trap trap = Trap::kNone;
   std::string message;               ///< The trap's message (a host trap's own text).
   std::vector<FrameRecord> frames;   ///< On a trap: the guest stack, outermost first.
+  /// {Trap::kException}: the exception nothing caught (kept for the process's life).
+  ExceptionObject* exception = nullptr;
 };
 
 /// Calls {func} on the thread that owns {ctx}. {args} holds the parameters, one slot each (two

@@ -81,7 +81,63 @@ Trap to_public(const std::string& message, const std::vector<internal::FrameReco
 
 Error usage(std::string message) { return Error{ErrorKind::kInvalid, 0, std::move(message)}; }
 
+/// The calling thread's exceptions on their way between host code and the guest: one a host
+/// function throws ({throw_exception}, picked up by {Store::HostFuncs::trampoline} as it
+/// returns), and the one that ended its last {Func::call} ({Exception::last_uncaught}).
+thread_local internal::ExceptionObject* t_host_throw = nullptr;
+thread_local internal::ExceptionObject* t_last_uncaught = nullptr;
+
+constexpr const char* kHostThrowMessage = "a host function threw an exception";
+
 }  // namespace
+
+// --- Exception handling ----------------------------------------------------------------------
+
+FuncType Tag::type() const { return t_ != nullptr ? *t_->type : FuncType{}; }
+
+Tag Exception::tag() const { return Tag(e_ != nullptr ? const_cast<internal::TagData*>(e_->tag) : nullptr); }
+
+std::vector<Value> Exception::payload() const {
+  std::vector<Value> out;
+  if (e_ == nullptr) return out;
+  size_t slot = 0;
+  for (ValType t : e_->tag->type->params) {
+    uint64_t bits[2] = {e_->payload[slot], t == ValType::kV128 ? e_->payload[slot + 1] : 0};
+    out.push_back(Value::from_bits(t, bits));
+    slot += slots_of(t);
+  }
+  return out;
+}
+
+Exception Exception::last_uncaught() { return Exception(t_last_uncaught); }
+
+std::optional<std::string> throw_exception(const Tag& tag, std::span<const Value> payload) {
+  if (tag.t_ == nullptr) return std::string("throw_exception: invalid tag");
+  const std::vector<ValType>& types = tag.t_->type->params;
+  if (payload.size() != types.size()) {
+    return "throw_exception: the tag's payload has " + std::to_string(types.size()) +
+           " values, got " + std::to_string(payload.size());
+  }
+  std::vector<internal::Slot> slots;
+  for (size_t i = 0; i < payload.size(); ++i) {
+    if (payload[i].type() != types[i]) {
+      return "throw_exception: payload value " + std::to_string(i) + " has type " +
+             valtype_name(payload[i].type()) + ", the tag's is " + valtype_name(types[i]);
+    }
+    slots.push_back(payload[i].bits()[0]);
+    if (types[i] == ValType::kV128) slots.push_back(payload[i].bits()[1]);
+  }
+  internal::ExceptionObject* e = internal::new_exception(tag.t_, slots.data());
+  internal::keep_exception(e);  // the host may have kept the handle
+  t_host_throw = e;
+  return std::string(kHostThrowMessage);
+}
+
+std::optional<std::string> throw_exception(const Exception& exception) {
+  if (exception.e_ == nullptr) return std::string("throw_exception: invalid exception");
+  t_host_throw = exception.e_;
+  return std::string(kHostThrowMessage);
+}
 
 // --- Value -----------------------------------------------------------------------------------
 
@@ -252,6 +308,7 @@ CallResult Func::call(std::span<const Value> args) const {
     slot += slots_of(type.params[i]);
   }
   internal::InvokeOutcome outcome = store_->impl().call(f_, slots.data());
+  t_last_uncaught = outcome.exception;
   if (outcome.trap != internal::Trap::kNone) return to_public(outcome.message, outcome.frames);
   std::vector<Value> results;
   slot = 0;
@@ -347,6 +404,10 @@ Table Instance::table(std::string_view name) const {
   auto e = get_export(name);
   return e && e->kind() == ExternKind::kTable ? e->table() : Table();
 }
+Tag Instance::tag(std::string_view name) const {
+  // Extern has no tag alternative (its layout is part of the ABI): looked up directly.
+  return Tag(i_->find_export(std::string(name)).as_tag());
+}
 
 // --- Store -----------------------------------------------------------------------------------
 
@@ -373,8 +434,15 @@ struct Store::HostFuncs {
       const uint64_t zero[2] = {0, 0};
       results.push_back(Value::from_bits(t, zero));
     }
+    t_host_throw = nullptr;
     std::optional<std::string> trap = entry.body(args, results);
     if (trap) {
+      if (t_host_throw != nullptr) {
+        // throw_exception: the exception goes on from the guest's call of this function.
+        call.context->exception = t_host_throw;
+        t_host_throw = nullptr;
+        return internal::Trap::kException;
+      }
       *call.trap_message = *trap;
       return internal::Trap::kHostTrap;
     }
@@ -419,6 +487,11 @@ Result<Memory> Store::create_memory(const MemoryType& type) {
 }
 
 Table Store::create_table(const TableType& type) { return Table(impl_->create_table(type, 0)); }
+
+Result<Tag> Store::create_tag(const FuncType& type) {
+  if (!type.results.empty()) return usage("a tag's type has no results");
+  return Tag(impl_->create_tag(type));
+}
 
 Global Store::create_global(const GlobalType& type, const Value& value) {
   return Global(impl_->create_global(type, value.bits()[0], value.bits()[1]));

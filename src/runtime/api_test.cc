@@ -116,6 +116,106 @@ TEST(Api, HostTrapsAndArgumentChecks) {
   EXPECT_FALSE(instance->func("nope").valid());
 }
 
+// Exceptions across the host boundary, in both tiers: a host function throws a guest
+// exception that the guest catches; a guest exception no guest frame catches comes out of
+// Func::call as "uncaught exception" with its tag and payload; the host throws it on through
+// another call, and a guest catch_all there sees it.
+constexpr const char* kExceptions = R"((module $exc
+  (import "env" "host" (func $host (param i32)))
+  (tag $e (export "e") (param i32 i64))
+  (tag $other (export "other") (param i32))
+  (func (export "catch_host") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $other $h)
+        (call $host (local.get 0)))
+      (i32.const -1)))
+  (func (export "throw") (param i32)
+    (throw $e (local.get 0) (i64.const 77)))
+  (func (export "catch_all_host") (param i32) (result i32)
+    (block $h
+      (try_table (catch_all $h)
+        (call $host (local.get 0)))
+      (return (i32.const -1)))
+    (i32.const 1)))
+)";
+
+void run_exceptions_across_the_host(Tier tier) {
+  Config config;
+  config.tier = tier;
+  Store store(config);
+  Tag other;
+  Exception rethrow;
+  Func host = store.define_func(
+      FuncType{{ValType::kI32}, {}},
+      [&](std::span<const Value> args, std::span<Value>) -> std::optional<std::string> {
+        if (rethrow.valid()) return throw_exception(rethrow);
+        const Value payload[] = {Value::i32(args[0].i32() * 2)};
+        return throw_exception(other, payload);
+      },
+      "env.host");
+  auto instance = store.instantiate(compile(kExceptions, config), {{"env", "host", host}});
+  ASSERT_TRUE(instance.ok()) << instance.error().to_string();
+  other = instance->tag("other");
+  ASSERT_TRUE(other.valid());
+  EXPECT_FALSE(instance->tag("catch_host").valid());  // a function, not a tag
+
+  // The host's exception is the guest's: its catch of $other gets the payload.
+  CallResult r = instance->func("catch_host").call({Value::i32(21)});
+  ASSERT_TRUE(r.ok()) << r.trap().to_string();
+  EXPECT_EQ(r.values().at(0).i32(), 42);
+  EXPECT_FALSE(Exception::last_uncaught().valid());
+
+  // An uncaught guest exception reaches the host with its tag and payload.
+  r = instance->func("throw").call({Value::i32(5)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "uncaught exception");
+  ASSERT_FALSE(r.trap().frames.empty());
+  EXPECT_EQ(r.trap().frames.front().function, "throw");
+  Exception e = Exception::last_uncaught();
+  ASSERT_TRUE(e.valid());
+  EXPECT_TRUE(e.tag() == instance->tag("e"));
+  const std::vector<Value> payload = e.payload();
+  ASSERT_EQ(payload.size(), 2u);
+  EXPECT_EQ(payload[0].i32(), 5);
+  EXPECT_EQ(payload[1].i64(), 77);
+
+  // Thrown on by the host into another call: $other's catch does not match it, catch_all does.
+  rethrow = e;
+  r = instance->func("catch_host").call({Value::i32(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "uncaught exception");
+  EXPECT_TRUE(Exception::last_uncaught().tag() == instance->tag("e"));
+  r = instance->func("catch_all_host").call({Value::i32(1)});
+  ASSERT_TRUE(r.ok()) << r.trap().to_string();
+  EXPECT_EQ(r.values().at(0).i32(), 1);
+
+  // A payload of the wrong types is the host's mistake: a trap that says so.
+  rethrow = Exception();
+  Func bad = store.define_func(
+      FuncType{{ValType::kI32}, {}},
+      [&](std::span<const Value>, std::span<Value>) -> std::optional<std::string> {
+        const Value wrong[] = {Value::i64(1)};
+        return throw_exception(other, wrong);
+      },
+      "env.bad");
+  auto second = store.instantiate(compile(kExceptions, config), {{"env", "host", bad}});
+  ASSERT_TRUE(second.ok());
+  r = second->func("catch_all_host").call({Value::i32(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.trap().message.find("payload value 0 has type i64"), std::string::npos)
+      << r.trap().message;
+
+  EXPECT_FALSE(store.create_tag(FuncType{{}, {ValType::kI32}}).ok());
+  auto made = store.create_tag(FuncType{{ValType::kF64}, {}});
+  ASSERT_TRUE(made.ok());
+  EXPECT_EQ(made->type().params, std::vector<ValType>{ValType::kF64});
+}
+
+TEST(Api, ExceptionsAcrossTheHostBoundary) { run_exceptions_across_the_host(Tier::kInterpreter); }
+TEST(Api, CompiledExceptionsAcrossTheHostBoundary) {
+  run_exceptions_across_the_host(Tier::kCompiled);
+}
+
 TEST(Api, CompileAndLinkErrors) {
   const uint8_t truncated[] = {0x00, 0x61, 0x73, 0x6d, 0x01};
   auto bad = Module::compile(truncated);
