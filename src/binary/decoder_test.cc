@@ -73,7 +73,7 @@ TEST(Decoder, OneFunction) {
 TEST(Decoder, SectionOrderAndIds) {
   expect_malformed(module({kFuncSection, kTypeSection}), "unexpected content after last section");
   expect_malformed(module({kTypeSection, kTypeSection}), "unexpected content after last section");
-  expect_malformed(module({section(13, {})}), "malformed section id");
+  expect_malformed(module({section(14, {})}), "malformed section id");
   // Data count (12) goes before code (10): after it is out of order.
   expect_malformed(module({kTypeSection, kFuncSection, kCodeSection, section(12, {0x00})}),
                    "unexpected content after last section");
@@ -215,7 +215,7 @@ TEST(Decoder, ImportsAndNames) {
   EXPECT_EQ(ok->imported_funcs, 1u);
   EXPECT_EQ(ok->imported_globals, 1u);
   EXPECT_EQ(ok->imports[1].name, "g");
-  expect_malformed(module({kTypeSection, section(2, {0x01, 0x01, 'm', 0x01, 'f', 0x04, 0x00})}),
+  expect_malformed(module({kTypeSection, section(2, {0x01, 0x01, 'm', 0x01, 'f', 0x05, 0x00})}),
                    "malformed import kind");
   expect_malformed(module({section(2, {0x01, 0x01, 0xff, 0x01, 'f', 0x00, 0x00})}),
                    "malformed UTF-8 encoding");

@@ -32,7 +32,7 @@ TEST(InstrReader, PlainAndPrefixedOpcodes) {
 
 TEST(InstrReader, UnknownOrDisabledOpcodesAreIllegal) {
   Instr in;
-  for (const Bytes& code : {Bytes{0xff}, Bytes{0x06}, Bytes{0xfc, 0x7f}, Bytes{0xfd, 0xff, 0x7f}}) {
+  for (const Bytes& code : {Bytes{0xff}, Bytes{0x14}, Bytes{0xfc, 0x7f}, Bytes{0xfd, 0xff, 0x7f}}) {
     auto r = read_one(code, &in);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().message, "illegal opcode");

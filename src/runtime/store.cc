@@ -70,7 +70,13 @@ int64_t grow_memory(MemoryData* data, uint64_t delta_pages) {
 }  // namespace
 
 BoundsChecks usable_bounds(BoundsChecks wanted) {
-  if (wanted == BoundsChecks::kGuardPages && !guard_pages_available()) return BoundsChecks::kExplicit;
+  // Only where guard pages can never work (32-bit hosts) is the mode changed silently. Where
+  // they could but the address space is short now (`ulimit -v`), modules compiled before and
+  // .cwasm files were made for guard pages: instantiation fails with the reason instead, and
+  // `wasmscope run` falls back for a .wasm itself, saying so.
+  if (wanted == BoundsChecks::kGuardPages && !guard_pages_addressable()) {
+    return BoundsChecks::kExplicit;
+  }
   return wanted;
 }
 
@@ -469,6 +475,13 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
   const Module& m = module->module;
   // A reserved place turns into the instance (or is given back if it fails) under this lock.
   if (reserved && reserved_instances_ > 0) --reserved_instances_;
+  // Code made for guard pages checks no bounds: its memories must have them.
+  if (module->bounds != config_.bounds) {
+    return unlinkable(0, std::string("the module was compiled for ") +
+                             (module->bounds == BoundsChecks::kGuardPages ? "guard-page"
+                                                                          : "explicit") +
+                             " bounds checks, and this store uses the other mode");
+  }
   WS_TRY(check_limits(m, reserved));
   Instance& instance = instances_.emplace_back();
   instance.module = module;
