@@ -490,7 +490,8 @@ do_throw: {
     }
   }
   Slot* dst = fp + clause->dst;
-  if (clause->tag != ExceptionHandler::Clause::kAnyTag) {
+  if (clause->tag != ExceptionHandler::Clause::kAnyTag && !exn->payload.empty()) {
+    // (Not for an empty payload: its data() may be null, which memcpy must not get.)
     std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(Slot));
     dst += exn->payload.size();
   }
