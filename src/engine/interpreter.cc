@@ -103,7 +103,14 @@ namespace {
                                 bool own_pad) {
   if (callee->native_entry == nullptr) return call_host(ctx, callee, args);
   if (own_pad) {
+    const uint32_t depth = ctx->depth.load(std::memory_order_relaxed);
     InvokeOutcome outcome = invoke(ctx, callee, args);
+    if (outcome.trap != Trap::kNone) {
+      // The raise that ended it jumped over compiled frames whose activation records may
+      // still be counted: a capture must not read them once their stack is reused.
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      ctx->depth.store(depth, std::memory_order_release);
+    }
     if (outcome.trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
     return outcome.trap;
   }
@@ -476,8 +483,9 @@ do_throw: {
     ctx->exception = exn;
     TRAP(Trap::kException);
   }
-  if (d != depth) {
-    // Pop every frame above the catching one.
+  {
+    // Pop every frame above the catching one (and publish the depth even when none is: a
+    // call out that raised may have left records above it counted).
     depth = d;
     CLEAR_POSITION();
     PUBLISH_DEPTH();
