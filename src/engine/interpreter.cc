@@ -1128,6 +1128,11 @@ InvokeOutcome invoke(ExecContext* ctx, const Func* func, Slot* args, bool interp
       // Compiled code trapped (pad.trap set): the frames were walked before the jump
       // ({ws_trap}, the fault handler); a fault in interpreted code leaves them in place.
       native_trap = pad.trap != 0;
+      // The records above the entry stay readable (they are copied below) but are no longer
+      // counted: those of compiled frames point into the stack the jump unwound, which the
+      // code from here on reuses, so a capture meanwhile must not walk them.
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      ctx->depth.store(entry_depth, std::memory_order_release);
     }
     now = ThreadState::kRunningWasm;
   }

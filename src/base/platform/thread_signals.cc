@@ -25,6 +25,25 @@ std::mutex g_install_mutex;
 
 static_assert(std::atomic<SignalHandlerFn>::is_always_lock_free);
 
+// On the alternate stack, so that a thread whose own stack is nearly exhausted can still be
+// captured, suspended or terminated; but not under AddressSanitizer: after a longjmp (every
+// trap and every caught exception jumps) its fake stack frees the frames below the stack
+// pointer at the next allocation, and from a handler on the alternate stack it cannot tell
+// live frames from dead ones, so it frees and reuses the interrupted thread's live locals
+// (google/sanitizers#1561): false reports, and a capture reading its own handler's frames.
+// On the thread's stack every frame it frees is one the jump really unwound.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kStackFlag = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kStackFlag = 0;
+#else
+constexpr int kStackFlag = SA_ONSTACK;
+#endif
+#else
+constexpr int kStackFlag = SA_ONSTACK;
+#endif
+
 // async-signal-safe
 void dispatch(int sig, siginfo_t* info, void* context) {
   int saved_errno = errno;
@@ -62,7 +81,7 @@ Result<void> install_signal_handler(int sig, SignalHandlerFn fn) {
   std::lock_guard<std::mutex> lock(g_install_mutex);
   // Release: the handler's own setup is visible to {dispatch} before it can be called.
   g_handlers[sig].store(fn, std::memory_order_release);
-  return platform_internal::install_chained(sig, dispatch, SA_RESTART | SA_ONSTACK);
+  return platform_internal::install_chained(sig, dispatch, SA_RESTART | kStackFlag);
 }
 
 Result<void> send_signal(pthread_t thread, int sig) {

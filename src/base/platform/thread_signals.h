@@ -25,7 +25,7 @@ int capture_signal();
 Result<void> set_capture_signal(int sig);
 
 /// Installs {fn} for {sig} (SA_SIGINFO | SA_RESTART | SA_ONSTACK, {sig} blocked while it
-/// runs). The action the host had is kept: signals {fn} declines go there. Installing again
+/// runs; without SA_ONSTACK under AddressSanitizer, see the .cc). The action the host had is kept: signals {fn} declines go there. Installing again
 /// for the same signal replaces {fn}. SIGSEGV and SIGBUS belong to {install_fault_handler};
 /// SIGKILL and SIGSTOP cannot be caught. Thread-safe.
 Result<void> install_signal_handler(int sig, SignalHandlerFn fn);
