@@ -12,34 +12,45 @@
 
 namespace wasmscope::test_graph {
 
+// The parts the graphs below share, spliced into their texts (adjacent string literals): the
+// leaf c, which counts its calls at address 4 and loops a few times (a back-edge safepoint in
+// a leaf); main's endless loop calling a on odd rounds and b on even ones, counting them at
+// address 0 (not the exception graph's, which catches around each call); and the exports
+// that read the two counters.
+#define WS_GRAPH_LEAF \
+  "  (func $c\n" \
+  "    (local $k i32)\n" \
+  "    (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1)))\n" \
+  "    (loop $l\n" \
+  "      (local.set $k (i32.add (local.get $k) (i32.const 1)))\n" \
+  "      (br_if $l (i32.lt_u (local.get $k) (i32.const 4)))))\n"
+#define WS_GRAPH_MAIN \
+  "  (func $main (export \"main\")\n" \
+  "    (local $i i32)\n" \
+  "    (loop $l\n" \
+  "      (if (i32.and (local.get $i) (i32.const 1))\n" \
+  "        (then (call $a))\n" \
+  "        (else (call $b)))\n" \
+  "      (local.set $i (i32.add (local.get $i) (i32.const 1)))\n" \
+  "      (i32.store (i32.const 0) (local.get $i))\n" \
+  "      (br $l)))\n"
+#define WS_GRAPH_COUNTERS \
+  "  (func (export \"rounds\") (result i32) (i32.load (i32.const 0)))\n" \
+  "  (func (export \"leaf_calls\") (result i32) (i32.load (i32.const 4))))\n"
+
 // The call graph: main loops forever calling a (odd rounds) or b (even rounds); a -> c;
-// b -> c, d; d -> c, then env.tick (a host function, not a guest frame); c loops a few times (a back-edge safepoint in
-// a leaf). Function indices: tick 0 (import), main 1, a 2, b 3, c 4, d 5. main counts its
-// rounds at address 0, c its calls at 4.
+// b -> c, d; d -> c, then env.tick (a host function, not a guest frame). Function indices:
+// tick 0 (import), main 1, a 2, b 3, c 4, d 5.
 inline constexpr const char* kGraph = R"((module $graph
   (import "env" "tick" (func $tick))
   (memory (export "mem") 1)
-  (func $main (export "main")
-    (local $i i32)
-    (loop $l
-      (if (i32.and (local.get $i) (i32.const 1))
-        (then (call $a))
-        (else (call $b)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (i32.store (i32.const 0) (local.get $i))
-      (br $l)))
-  (func $a (call $c))
+)"
+    WS_GRAPH_MAIN R"(  (func $a (call $c))
   (func $b (call $c) (call $d))
-  (func $c
-    (local $k i32)
-    (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1)))
-    (loop $l
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $k) (i32.const 4)))))
-  (func $d (call $c) (call $tick))
-  (func (export "rounds") (result i32) (i32.load (i32.const 0)))
-  (func (export "leaf_calls") (result i32) (i32.load (i32.const 4))))
-)";
+)"
+    WS_GRAPH_LEAF R"(  (func $d (call $c) (call $tick))
+)"
+    WS_GRAPH_COUNTERS;
 inline constexpr uint32_t kMain = 1, kA = 2, kB = 3, kC = 4, kD = 5, kE = 6;
 
 // The same shape with tail calls, which replace the caller's frame by the callee's (as in the
@@ -52,31 +63,17 @@ inline constexpr const char* kTailGraph = R"((module $graph
   (type $te (func (param f64)))
   (memory (export "mem") 1)
   (table funcref (elem $e))
-  (func $main (export "main")
-    (local $i i32)
-    (loop $l
-      (if (i32.and (local.get $i) (i32.const 1))
-        (then (call $a))
-        (else (call $b)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (i32.store (i32.const 0) (local.get $i))
-      (br $l)))
-  (func $a (return_call $c))
+)"
+    WS_GRAPH_MAIN R"(  (func $a (return_call $c))
   (func $b (call $c)
     (return_call $d (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5)
                     (i32.const 6) (i32.const 7)))
-  (func $c
-    (local $k i32)
-    (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1)))
-    (loop $l
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $k) (i32.const 4)))))
-  (func $d (param i32 i32 i32 i32 i32 i32 i32) (call $c) (call $tick)
+)"
+    WS_GRAPH_LEAF R"(  (func $d (param i32 i32 i32 i32 i32 i32 i32) (call $c) (call $tick)
     (return_call_indirect (type $te) (f64.convert_i32_u (local.get 6)) (i32.const 0)))
   (func $e (type $te) (call $c) (return_call $c))
-  (func (export "rounds") (result i32) (i32.load (i32.const 0)))
-  (func (export "leaf_calls") (result i32) (i32.load (i32.const 4))))
-)";
+)"
+    WS_GRAPH_COUNTERS;
 
 // The same graph with exception handling: d throws after its host call, and main catches it
 // around each round's call (a try_table in the loop), so every b round unwinds d and b at
@@ -100,16 +97,10 @@ inline constexpr const char* kThrowGraph = R"((module $graph
       (br $l)))
   (func $a (call $c))
   (func $b (call $c) (call $d))
-  (func $c
-    (local $k i32)
-    (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1)))
-    (loop $l
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $k) (i32.const 4)))))
-  (func $d (call $c) (call $tick) (throw $e (i32.load (i32.const 0))))
-  (func (export "rounds") (result i32) (i32.load (i32.const 0)))
-  (func (export "leaf_calls") (result i32) (i32.load (i32.const 4))))
-)";
+)"
+    WS_GRAPH_LEAF R"(  (func $d (call $c) (call $tick) (throw $e (i32.load (i32.const 0))))
+)"
+    WS_GRAPH_COUNTERS;
 
 /// A guest call graph: its text, its edges (caller -> callee as a stack shows them) and the
 /// names of its functions by index.
