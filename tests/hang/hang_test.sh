@@ -13,8 +13,6 @@ set -u
 wasmscope=$1
 examples=$2
 case_name=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/hang/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

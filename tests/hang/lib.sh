@@ -1,6 +1,13 @@
-# Shared by the tests/hang scripts (sourced): failure bookkeeping, output checks and the
-# verdict. The sourcing script sets $work (its scratch directory) before calling finish.
+# Shared by the tests/hang scripts (sourced): the scratch directory, failure bookkeeping,
+# output checks and the verdict.
 failed=0
+
+# $work, the scratch directory: the sourcing script's own if it made one (with its own
+# cleanup), else a new one removed at exit.
+if [ -z "${work:-}" ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 
 fail() {
   echo "FAIL: $*"

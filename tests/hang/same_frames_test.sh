@@ -12,8 +12,6 @@ set -u
 reference=$1
 other=$2
 examples=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/hang/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

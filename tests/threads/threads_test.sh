@@ -15,8 +15,6 @@ src=$2
 guests=$3
 matmul_native=$4
 case_name=$5
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/hang/lib.sh
 source "$src/../hang/lib.sh"
 
