@@ -118,6 +118,68 @@ namespace {
   return call_native_entry(ctx, callee, args);
 }
 
+/// Where a thrown exception is caught: the catching frame's depth (its record is the one
+/// below it) and the handler and clause; {clause} null when no frame of this {run} catches it.
+struct Catch {
+  uint32_t depth = 0;
+  const ExceptionHandler* handler = nullptr;
+  const ExceptionHandler::Clause* clause = nullptr;
+};
+
+/// Searches the handler tables of the frames {frames}[{entry_depth}, {depth}) from the
+/// innermost out for {exn} thrown at {pc} in the innermost ({skip_innermost}: a tail call
+/// replaced that frame, whose handlers no longer apply). Out of {run}, and cold: code in the
+/// dispatch loop's function competes for its registers with every handler.
+[[gnu::noinline, gnu::cold]] Catch find_catch(const FrameRecord* frames, uint32_t depth,
+                                              uint32_t entry_depth, const uint64_t* pc,
+                                              bool skip_innermost, const ExceptionObject* exn) {
+  for (uint32_t d = depth; d > entry_depth; --d) {
+    const FrameRecord& f = frames[d - 1];
+    const CompiledFunc* code = f.func->code;
+    if (code->handlers.empty() || (d == depth && skip_innermost)) continue;
+    // The thrower's position, or a caller's call instruction (its return address minus one).
+    const uint64_t* at = d == depth ? pc : f.pc - 1;
+    const uint32_t index = static_cast<uint32_t>(at - code->code.data());
+    uint32_t limit = UINT32_MAX;  // a delegate skips handlers nested deeper than its label
+    for (const ExceptionHandler& h : code->handlers) {
+      if (index < h.begin || index >= h.end || h.depth > limit) continue;
+      if (h.delegate) {
+        limit = h.delegate_to;
+        continue;
+      }
+      for (const ExceptionHandler::Clause& clause : h.clauses) {
+        if (clause.tag == ExceptionHandler::Clause::kAnyTag ||
+            f.func->instance->tags[clause.tag] == exn->tag) {
+          return Catch{d, &h, &clause};
+        }
+      }
+    }
+  }
+  return Catch{};
+}
+
+/// Delivers {exn} to the catch {c} in the frame of {func} at {fp} (its frame is the innermost
+/// again): the payload and the exnref where the clause or a legacy catch wants them. Returns
+/// where the handler's code starts.
+[[gnu::noinline, gnu::cold]] const uint64_t* enter_catch(const Catch& c, const Func* func,
+                                                         Slot* fp, ExceptionObject* exn) {
+  Slot* dst = fp + c.clause->dst;
+  if (c.clause->tag != ExceptionHandler::Clause::kAnyTag && !exn->payload.empty()) {
+    // (Not for an empty payload: its data() may be null, which memcpy must not get.)
+    std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(Slot));
+    dst += exn->payload.size();
+  }
+  const bool exposed = c.clause->with_ref || c.handler->exn_slot != UINT32_MAX;
+  if (c.clause->with_ref) *dst = reinterpret_cast<Slot>(exn);
+  if (c.handler->exn_slot != UINT32_MAX) fp[c.handler->exn_slot] = reinterpret_cast<Slot>(exn);
+  if (exposed) {
+    keep_exception(exn);
+  } else {
+    release_exception(exn);
+  }
+  return func->code->code.data() + c.clause->target;
+}
+
 struct HandlerTables {
   const void* guard[kIOpCount];
   const void* explicit_bounds[kIOpCount];
@@ -226,9 +288,11 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   const Func* callee = nullptr;
   Slot* args = nullptr;
   const uint64_t* next = nullptr;
-  ExceptionObject* exn = nullptr;  // the exception being thrown (do_throw)
-  // do_throw: the innermost frame is no longer there for handlers (a tail call replaced it).
-  bool tail_called = false;
+  // The exception being thrown and whether the innermost frame is no longer there for its
+  // handlers (a tail call replaced it): set by every jump to do_throw, so that neither is live
+  // across the dispatch loop (a register, or a spill, for nothing in every handler).
+  ExceptionObject* exn = nullptr;
+  bool tail_called;
 
 #define OPND(i) (reinterpret_cast<const uint32_t*>(pc + 1)[i])
 #define DISPATCH() goto* reinterpret_cast<const void*>(*pc)
@@ -365,6 +429,7 @@ do_call: {
       if (t == Trap::kException) {
         RELOAD_MEMORY();
         exn = ctx->exception;
+        tail_called = false;
         goto do_throw;
       }
       TRAP(t);
@@ -438,81 +503,39 @@ L_Unreachable:
   // returns do (each record retracted before its frame is reused), so captures stay valid.
 L_ThrowI:
   exn = new_exception(inst->tags[OPND(0)], fp + OPND(1));
+  tail_called = false;
   goto do_throw;
 L_ThrowRefI:
   exn = reinterpret_cast<ExceptionObject*>(fp[OPND(0)]);
   if (exn == nullptr) TRAP(Trap::kNullExceptionReference);
+  tail_called = false;
   goto do_throw;
 L_RethrowI:
   exn = reinterpret_cast<ExceptionObject*>(fp[OPND(0)]);
+  tail_called = false;
   goto do_throw;
 
 do_throw: {
-  const ExceptionHandler* handler = nullptr;
-  const ExceptionHandler::Clause* clause = nullptr;
-  uint32_t d = depth;
-  for (; d > entry_depth && clause == nullptr; --d) {
-    const FrameRecord& f = frames[d - 1];
-    const CompiledFunc* code = f.func->code;
-    if (code->handlers.empty() || (d == depth && tail_called)) continue;
-    // The thrower's position, or a caller's call instruction (its return address minus one).
-    const uint64_t* at = d == depth ? pc : f.pc - 1;
-    const uint32_t index = static_cast<uint32_t>(at - code->code.data());
-    uint32_t limit = UINT32_MAX;  // a delegate skips handlers nested deeper than its label
-    for (const ExceptionHandler& h : code->handlers) {
-      if (index < h.begin || index >= h.end || h.depth > limit) continue;
-      if (h.delegate) {
-        limit = h.delegate_to;
-        continue;
-      }
-      for (const ExceptionHandler::Clause& c : h.clauses) {
-        if (c.tag == ExceptionHandler::Clause::kAnyTag ||
-            f.func->instance->tags[c.tag] == exn->tag) {
-          handler = &h;
-          clause = &c;
-          break;
-        }
-      }
-      if (clause != nullptr) break;
-    }
-    if (clause != nullptr) break;
-  }
-  tail_called = false;
-  if (clause == nullptr) {
+  const Catch c = find_catch(frames, depth, entry_depth, pc, tail_called, exn);
+  if (c.clause == nullptr) {
     keep_exception(exn);  // it leaves the guest: the host may hold on to it
     ctx->exception = exn;
     TRAP(Trap::kException);
   }
-  {
-    // Pop every frame above the catching one (and publish the depth even when none is: a
-    // call out that raised may have left records above it counted).
-    depth = d;
-    CLEAR_POSITION();
-    PUBLISH_DEPTH();
-    top = frames + depth - 1;
-    fp = top->fp;
-    if (top->func->instance != inst) {
-      SWITCH_INSTANCE(top->func->instance);
-    } else {
-      RELOAD_MEMORY();
-    }
-  }
-  Slot* dst = fp + clause->dst;
-  if (clause->tag != ExceptionHandler::Clause::kAnyTag && !exn->payload.empty()) {
-    // (Not for an empty payload: its data() may be null, which memcpy must not get.)
-    std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(Slot));
-    dst += exn->payload.size();
-  }
-  const bool exposed = clause->with_ref || handler->exn_slot != UINT32_MAX;
-  if (clause->with_ref) *dst = reinterpret_cast<Slot>(exn);
-  if (handler->exn_slot != UINT32_MAX) fp[handler->exn_slot] = reinterpret_cast<Slot>(exn);
-  if (exposed) {
-    keep_exception(exn);
+  // Pop every frame above the catching one (and publish the depth even when none is: a call
+  // out that raised may have left records above it counted).
+  depth = c.depth;
+  CLEAR_POSITION();
+  PUBLISH_DEPTH();
+  top = frames + depth - 1;
+  fp = top->fp;
+  if (top->func->instance != inst) {
+    SWITCH_INSTANCE(top->func->instance);
   } else {
-    release_exception(exn);
+    RELOAD_MEMORY();
   }
+  pc = enter_catch(c, top->func, fp, exn);
   exn = nullptr;
-  pc = top->func->code->code.data() + clause->target;
   DISPATCH();
 }
 
