@@ -73,6 +73,7 @@ class FunctionTranslator {
   }
 
   Result<void> run(uint32_t defined_index, CompiledFunc* out);
+  Result<void> run_pass(uint32_t defined_index, CompiledFunc* out);
 
  private:
   // --- emission ---
@@ -255,8 +256,11 @@ class FunctionTranslator {
   uint32_t max_slot_ = 0;
   uint32_t skip_depth_ = 0;  ///< Nesting inside unreachable code being skipped.
   /// Legacy exception handling: each enclosing try's caught exception lives in a hidden slot
-  /// after the frame's others, its index the try's {Ctrl::legacy_level}; operands naming one
-  /// are patched once the frame's size is known.
+  /// between the locals and the operands ({hidden_base_} + the try's {Ctrl::legacy_level};
+  /// {reserved_hidden_} of them, counted by a first pass); operands naming one are patched
+  /// at the end of the pass.
+  uint32_t hidden_base_ = 0;
+  uint32_t reserved_hidden_ = 0;
   uint32_t legacy_level_ = 0;
   uint32_t hidden_slots_ = 0;
   std::vector<uint32_t> hidden_operands_;
@@ -277,6 +281,20 @@ class FunctionTranslator {
 };
 
 Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) {
+  reserved_hidden_ = 0;
+  WS_TRY(run_pass(defined_index, out));
+  if (hidden_slots_ > 0) {
+    // Legacy try: the caught exceptions' slots must lie below every operand, since a call
+    // places the callee's frame over the caller's slots above its arguments. How many there
+    // are is known only now: translate again with them reserved after the locals.
+    reserved_hidden_ = hidden_slots_;
+    *out = CompiledFunc{};
+    WS_TRY(run_pass(defined_index, out));
+  }
+  return {};
+}
+
+Result<void> FunctionTranslator::run_pass(uint32_t defined_index, CompiledFunc* out) {
   out_ = out;
   code_ = &out->code;
   const Function& f = m_.functions[defined_index];
@@ -304,8 +322,10 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
   if (local_types_.size() == type_->params.size()) out->param_slots = slot;
   out->local_slots = slot - out->param_slots;
   for (ValType t : type_->results) out->result_slots += width(t);
-  stack_base_ = slot;
-  max_slot_ = std::max(slot, out->result_slots);
+  hidden_base_ = slot;
+  stack_base_ = slot + reserved_hidden_;
+  max_slot_ = std::max(stack_base_, out->result_slots);
+  last_.valid = false;
 
   legacy_level_ = 0;
   hidden_slots_ = 0;
@@ -321,15 +341,16 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
     WS_TRY(reader.next(&instr_));
     WS_TRY(translate_instr());
   }
-  out->frame_slots = max_slot_ + hidden_slots_;
+  // (The first pass of a function with a legacy try counts its hidden slots, not used.)
+  out->frame_slots = max_slot_ + (hidden_slots_ > reserved_hidden_ ? hidden_slots_ : 0);
   if (!out->handlers.empty()) {
     for (uint32_t position : hidden_operands_) {
       uint32_t level;
       std::memcpy(&level, reinterpret_cast<const uint32_t*>(code_->data()) + position, 4);
-      patch(position, max_slot_ + level);
+      patch(position, hidden_base_ + level);
     }
     for (ExceptionHandler& h : out->handlers) {
-      if (h.exn_slot != UINT32_MAX) h.exn_slot += max_slot_;
+      if (h.exn_slot != UINT32_MAX) h.exn_slot += hidden_base_;
     }
     // The handlers that contain any one position are nested: deepest first is innermost first.
     std::stable_sort(out->handlers.begin(), out->handlers.end(),
