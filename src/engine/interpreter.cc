@@ -309,14 +309,15 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   // {mem_size} only has to be a lower bound: an explicit check that fails re-reads it with
   // acquire before it traps (CHECK_BOUNDS, atomic::check_access). So reloading after a call
   // needs no ordered load, which on ARM is a barrier per call (`ldar`, `dmb`:
-  // docs/stack-capture.md, "Barriers"): only this thread changes the size of a memory that is
-  // not shared (a plain read), and for a shared one 0 stands until an access needs more.
-#define RELOAD_MEMORY()                              \
-  do {                                               \
-    if (mem0 != nullptr) {                           \
-      mem = mem0->base;                              \
-      mem_size = mem0->shared ? 0 : mem0->size;      \
-    }                                                \
+  // docs/stack-capture.md, "Barriers"): a relaxed load, one plain instruction everywhere.
+  // Sizes only grow, so any value it reads is a lower bound; for a shared memory grown by
+  // another thread, the new pages were accessible before that thread stored the size.
+#define RELOAD_MEMORY()                                         \
+  do {                                                          \
+    if (mem0 != nullptr) {                                      \
+      mem = mem0->base;                                         \
+      mem_size = __atomic_load_n(&mem0->size, __ATOMIC_RELAXED); \
+    }                                                           \
   } while (0)
   // Explicit bounds check of an access ending at {end}. {mem_size} is a cached copy: another
   // thread may have grown a shared memory since (its base never moves), so a failing check
