@@ -421,6 +421,26 @@ WASMSCOPE_API uint64_t wasmscope_profiler_samples(const wasmscope_profiler_t* pr
 WASMSCOPE_API uint64_t wasmscope_profiler_lost(const wasmscope_profiler_t* profiler)
     WASMSCOPE_NOEXCEPT;
 
+/* ---- Exceptions across the host boundary (exception handling) ---------------------------- */
+
+/* A trap that carries a new guest exception of {tag} (an extern of kind WASMSCOPE_EXTERN_TAG)
+ * with {payload} (the tag's types, in order). Returned by a host function's callback, it
+ * throws the exception into the guest from the call of that function, where a `catch` of the
+ * tag or a catch_all may catch it; its message is "uncaught exception". Not a tag, or a
+ * payload whose count or types do not match the tag's: a plain trap saying so instead, which
+ * traps the call. The trap wasm_func_call returns for an exception no guest frame caught
+ * carries that exception: a callback that returns it throws it on. */
+WASMSCOPE_API own wasm_trap_t* wasmscope_trap_new_exception(wasm_store_t* store,
+                                                           const wasm_extern_t* tag,
+                                                           const wasm_val_vec_t* payload)
+    WASMSCOPE_NOEXCEPT;
+/* Whether {trap} carries a guest exception (above). If so, and they are not NULL, {tag_out}
+ * receives its tag (a new extern, as wasm_instance_exports gives them) and {payload_out} its
+ * payload (a new vector; empty if a value is a v128, which has no C form); else both are set
+ * empty. */
+WASMSCOPE_API bool wasmscope_trap_exception(const wasm_trap_t* trap, own wasm_extern_t** tag_out,
+                                            own wasm_val_vec_t* payload_out) WASMSCOPE_NOEXCEPT;
+
 /* ---- Coredumps --------------------------------------------------------------------------- */
 
 /* Writes a WebAssembly coredump (tool-conventions Coredump.md, readable by

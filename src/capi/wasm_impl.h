@@ -112,8 +112,12 @@ struct TrapData : Counted {
   std::string message;
   std::vector<TrapFrame> frames;
   std::vector<FrameRecord> records;  ///< The same frames, outermost first (for coredumps).
-  wasm_store_t* store = nullptr;  ///< Retained while {frames} name its instances.
+  wasm_store_t* store = nullptr;  ///< Retained while {frames} name its instances, or for
+                                  ///< {exception}'s tag handle.
   HostInfo host;
+  /// A guest exception the trap carries (include/wasmscope.h, wasmscope_trap_exception): the
+  /// one no guest frame caught, or one a host callback throws. Kept until the process exits.
+  ExceptionObject* exception = nullptr;
 };
 
 /// What the store knows about one of its objects beyond the internal runtime's view: its host
@@ -145,6 +149,8 @@ const char* last_error();
 using ConvertError = std::optional<std::string>;
 
 RefKind kind_of_extern(ExternKind kind);
+/// The inverse: an extern handle's kind (a function for anything that is no other extern).
+ExternKind extern_kind_of(RefKind kind);
 wasm_externkind_t to_c(ExternKind kind);
 /// The C value kind of {type} (WASMSCOPE_V128 for v128).
 wasm_valkind_t to_c(ValType type);
@@ -169,7 +175,8 @@ void attach_frames(TrapData* data, wasm_store_t* store, const std::vector<FrameR
 /// callback's own trap when the engine unwound with it, else a new one; with the guest frames
 /// of {records}. Null if out of memory.
 wasm_trap_t* trap_of(wasm_store_t* store, Trap kind, const std::string& message,
-                     const std::vector<FrameRecord>& records);
+                     const std::vector<FrameRecord>& records,
+                     ExceptionObject* exception = nullptr);
 
 /// The trap data a host function's callback returned on this thread, if any (then the engine
 /// unwound with {Trap::kHostTrap}); taking it clears it.

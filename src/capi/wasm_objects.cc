@@ -123,6 +123,21 @@ RefKind kind_of_extern(ExternKind kind) {
   return RefKind::kFunc;
 }
 
+ExternKind extern_kind_of(RefKind kind) {
+  switch (kind) {
+    case RefKind::kGlobal:
+      return ExternKind::kGlobal;
+    case RefKind::kTable:
+      return ExternKind::kTable;
+    case RefKind::kMemory:
+      return ExternKind::kMemory;
+    case RefKind::kTag:
+      return ExternKind::kTag;
+    default:
+      return ExternKind::kFunc;
+  }
+}
+
 ObjectInfo* intern_locked(wasm_store_t* store, RefKind kind, void* object) {
   std::unique_ptr<ObjectInfo>& info = store->objects[object];
   if (!info) {

@@ -194,6 +194,13 @@ Trap host_trampoline(HostCall& call) {
   }
   for (wasm_val_t& v : results)
     wasm_val_delete(&v);
+  if (trap != nullptr && static_cast<TrapData*>(trap->object)->exception != nullptr) {
+    // A guest exception (wasmscope_trap_new_exception, or the trap of a call no guest frame
+    // caught): thrown from the guest's call of this function, where its handlers may catch it.
+    call.context->exception = static_cast<TrapData*>(trap->object)->exception;
+    destroy_handle(trap);
+    return Trap::kException;
+  }
   if (trap != nullptr) {
     auto* data = static_cast<TrapData*>(trap->object);
     *call.trap_message = data->message;
@@ -234,7 +241,7 @@ wasm_func_t* new_host_func(wasm_store_t* store, const wasm_functype_t* type,
 }  // namespace
 
 wasm_trap_t* trap_of(wasm_store_t* store, Trap kind, const std::string& message,
-                     const std::vector<FrameRecord>& records) {
+                     const std::vector<FrameRecord>& records, ExceptionObject* exception) {
   TrapData* data = take_host_trap();
   if (kind != Trap::kHostTrap) {
     release(data);
@@ -246,6 +253,13 @@ wasm_trap_t* trap_of(wasm_store_t* store, Trap kind, const std::string& message,
     data->message = message;
   }
   attach_frames(data, store, records);
+  if (kind == Trap::kException && exception != nullptr) {
+    data->exception = exception;
+    if (data->store == nullptr) {
+      data->store = store;  // for the tag's handle (wasmscope_trap_exception)
+      retain(store);
+    }
+  }
   return adopt_trap(data);
 }
 
@@ -313,7 +327,8 @@ extern "C" wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_v
   }
   internal::InvokeOutcome outcome = func->store->store->call(f, slots.data());
   if (outcome.trap != internal::Trap::kNone) {
-    return trap_of(func->store, outcome.trap, outcome.message, outcome.frames);
+    return trap_of(func->store, outcome.trap, outcome.message, outcome.frames,
+                   outcome.exception);
   }
   // Checked only now: callers that expect a trap pass no room for results (as the standard's
   // own examples do), and a call that traps never needs it.
@@ -468,6 +483,8 @@ extern "C" wasm_externkind_t wasm_extern_kind(const wasm_extern_t* external) noe
       return WASM_EXTERN_TABLE;
     case RefKind::kMemory:
       return WASM_EXTERN_MEMORY;
+    case RefKind::kTag:
+      return WASMSCOPE_EXTERN_TAG;
     default:
       return WASM_EXTERN_FUNC;
   }
@@ -531,12 +548,7 @@ extern "C" wasm_instance_t* wasm_instance_new(wasm_store_t* store, const wasm_mo
       return fail("wasm_instance_new: import " + std::to_string(i) +
                   (e == nullptr ? " is null" : " belongs to another store"));
     }
-    const wasm_externkind_t kind = wasm_extern_kind(e);
-    externs.push_back({kind == WASM_EXTERN_FUNC     ? wasmscope::ExternKind::kFunc
-                       : kind == WASM_EXTERN_GLOBAL ? wasmscope::ExternKind::kGlobal
-                       : kind == WASM_EXTERN_TABLE  ? wasmscope::ExternKind::kTable
-                                                    : wasmscope::ExternKind::kMemory,
-                       e->object});
+    externs.push_back({extern_kind_of(e->kind), e->object});
   }
   const auto& compiled = static_cast<const ModuleData*>(module->object)->compiled;
   if (compiled->bounds != store->store->config().bounds) {

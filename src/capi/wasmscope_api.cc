@@ -349,13 +349,8 @@ extern "C" wasm_instance_t* wasmscope_wasi_instantiate(wasmscope_wasi_t* wasi,
                     " belongs to another store");
     }
     const internal::Import& import = module_imports[i];
-    const wasm_externkind_t kind = wasm_extern_kind(e);
     named.emplace_back(import.module, import.name,
-                       internal::Extern{kind == WASM_EXTERN_FUNC     ? wasmscope::ExternKind::kFunc
-                                        : kind == WASM_EXTERN_GLOBAL ? wasmscope::ExternKind::kGlobal
-                                        : kind == WASM_EXTERN_TABLE  ? wasmscope::ExternKind::kTable
-                                                                     : wasmscope::ExternKind::kMemory,
-                                        e->object});
+                       internal::Extern{extern_kind_of(e->kind), e->object});
   }
   auto resolved = wasi->context->resolve_imports(*store->store, compiled->module, named);
   if (!resolved.ok()) return failed(resolved.error().to_string());
@@ -407,7 +402,8 @@ extern "C" int wasmscope_wasi_run(wasmscope_wasi_t* wasi, const wasm_instance_t*
   set_last_error(end.message);
   wasm_trap_t* t;
   if (main_ended) {
-    t = trap_of(store, outcome.trap, outcome.message, outcome.frames);  // a callback's own trap
+    t = trap_of(store, outcome.trap, outcome.message, outcome.frames,  // a callback's own trap
+                outcome.exception);
   } else {
     release(take_host_trap());
     TrapData* data = new (std::nothrow) TrapData;
@@ -662,6 +658,73 @@ extern "C" int wasmscope_store_coredump(wasm_store_t* store, const wasm_instance
       internal::write_live_program_coredump(threads, std::move(input), ms_to_ns(timeout_ms));
   if (!bytes.ok()) return fail(-1, bytes.error().message);
   return write_file(path, *bytes) ? 0 : -1;
+}
+
+// --- Exceptions across the host boundary -----------------------------------------------------
+
+extern "C" wasm_trap_t* wasmscope_trap_new_exception(wasm_store_t* store,
+                                                     const wasm_extern_t* tag,
+                                                     const wasm_val_vec_t* payload) noexcept {
+  const wasm_ref_t* ref = tag;
+  if (store == nullptr || ref == nullptr || ref->kind != RefKind::kTag) {
+    return make_trap("wasmscope_trap_new_exception: not a tag");
+  }
+  const auto* t = static_cast<const internal::TagData*>(ref->object);
+  const std::vector<wasmscope::ValType>& types = t->type->params;
+  const size_t count = payload == nullptr || payload->data == nullptr ? 0 : payload->size;
+  if (count != types.size()) {
+    return make_trap("wasmscope_trap_new_exception: the tag's payload has " +
+                     std::to_string(types.size()) + " values, got " + std::to_string(count));
+  }
+  std::vector<internal::Slot> slots;
+  for (size_t i = 0; i < count; ++i) {
+    internal::Slot two[2] = {0, 0};
+    if (ConvertError error = to_slots(store, types[i], payload->data[i], two)) {
+      return make_trap("wasmscope_trap_new_exception: payload value " + std::to_string(i) +
+                       ": " + *error);
+    }
+    slots.push_back(two[0]);
+    if (types[i] == wasmscope::ValType::kV128) slots.push_back(two[1]);
+  }
+  wasm_trap_t* trap = make_trap("uncaught exception");
+  if (trap == nullptr) return nullptr;
+  internal::ExceptionObject* e = internal::new_exception(t, slots.data());
+  internal::keep_exception(e);  // a trap handle may outlive any guest frame
+  auto* data = static_cast<TrapData*>(static_cast<wasm_ref_t*>(trap)->object);
+  data->exception = e;
+  data->store = store;
+  retain(store);
+  return trap;
+}
+
+extern "C" bool wasmscope_trap_exception(const wasm_trap_t* trap, wasm_extern_t** tag_out,
+                                         wasm_val_vec_t* payload_out) noexcept {
+  if (tag_out != nullptr) *tag_out = nullptr;
+  if (payload_out != nullptr) *payload_out = wasm_val_vec_t{0, nullptr};
+  if (trap == nullptr) return false;
+  const auto* data = static_cast<const TrapData*>(trap->object);
+  if (data->exception == nullptr || data->store == nullptr) return false;
+  const internal::ExceptionObject* e = data->exception;
+  if (tag_out != nullptr) {
+    *tag_out = static_cast<wasm_extern_t*>(
+        make_handle(RefKind::kTag, data->store, const_cast<internal::TagData*>(e->tag)));
+  }
+  if (payload_out != nullptr) {
+    const std::vector<wasmscope::ValType>& types = e->tag->type->params;
+    std::vector<wasm_val_t> values(types.size());
+    size_t slot = 0;
+    for (size_t i = 0; i < types.size(); ++i) {
+      const internal::Slot two[2] = {e->payload[slot], types[i] == wasmscope::ValType::kV128 ? e->payload[slot + 1] : 0};
+      // A v128 value has no C form (wasm.h): the payload is left empty then.
+      if (from_slots(data->store, types[i], two, &values[i])) {
+        for (size_t j = 0; j < i; ++j) wasm_val_delete(&values[j]);
+        return true;
+      }
+      slot += types[i] == wasmscope::ValType::kV128 ? 2 : 1;
+    }
+    wasm_val_vec_new(payload_out, values.size(), values.data());
+  }
+  return true;
 }
 
 extern "C" int wasmscope_trap_coredump(const wasm_trap_t* trap, const char* path) noexcept {
