@@ -53,6 +53,9 @@ command -v valgrind >/dev/null || die "valgrind not found (scripts/install-deps.
 mkdir -p "$WORK" "$(dirname "$OUT_FILE")"
 
 find_kernels "$ONLY_KERNELS"
+# Compiled kernels are made by this run's two builds: a .cwasm from an earlier run's (other
+# builds, other fingerprints) would be refused, or measure the wrong code.
+rm -f "$WORK"/*.cwasm
 add_kernel "" empty "$BENCH_DIR/kernels/empty.c" "$(grep -m1 '^// bench:' "$BENCH_DIR/kernels/empty.c")" ""
 build_kernels "$WORK"
 unset 'KERNELS[${#KERNELS[@]}-1]'
