@@ -309,15 +309,22 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
   // {mem_size} only has to be a lower bound: an explicit check that fails re-reads it with
   // acquire before it traps (CHECK_BOUNDS, atomic::check_access). So reloading after a call
   // needs no ordered load, which on ARM is a barrier per call (`ldar`, `dmb`:
-  // docs/stack-capture.md, "Barriers"): a relaxed load, one plain instruction everywhere.
-  // Sizes only grow, so any value it reads is a lower bound; for a shared memory grown by
-  // another thread, the new pages were accessible before that thread stored the size.
-#define RELOAD_MEMORY()                                         \
-  do {                                                          \
-    if (mem0 != nullptr) {                                      \
-      mem = mem0->base;                                         \
-      mem_size = __atomic_load_n(&mem0->size, __ATOMIC_RELAXED); \
-    }                                                           \
+  // docs/stack-capture.md, "Barriers"). On 64-bit hosts a relaxed load, one plain
+  // instruction: sizes only grow, so any value it reads is a lower bound, and for a shared
+  // memory grown by another thread the new pages were accessible before that thread stored
+  // the size. On 32-bit hosts a relaxed 64-bit load is an exclusive one (`ldrexd` on ARMv7),
+  // and a plain one could tear: a plain read for a memory only this thread grows, 0 for a
+  // shared one until an access needs more.
+#define RELOAD_MEMORY()                                                        \
+  do {                                                                         \
+    if (mem0 != nullptr) {                                                     \
+      mem = mem0->base;                                                        \
+      if constexpr (sizeof(void*) >= sizeof(uint64_t)) {                       \
+        mem_size = __atomic_load_n(&mem0->size, __ATOMIC_RELAXED);             \
+      } else {                                                                 \
+        mem_size = mem0->shared ? 0 : mem0->size;                              \
+      }                                                                        \
+    }                                                                          \
   } while (0)
   // Explicit bounds check of an access ending at {end}. {mem_size} is a cached copy: another
   // thread may have grown a shared memory since (its base never moves), so a failing check

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/stable_sort.h"
 #include "binary/instr_reader.h"
 #include "engine/iops.h"
 
@@ -353,10 +354,10 @@ Result<void> FunctionTranslator::run_pass(uint32_t defined_index, CompiledFunc* 
       if (h.exn_slot != UINT32_MAX) h.exn_slot += hidden_base_;
     }
     // The handlers that contain any one position are nested: deepest first is innermost first.
-    std::stable_sort(out->handlers.begin(), out->handlers.end(),
-                     [](const ExceptionHandler& a, const ExceptionHandler& b) {
-                       return a.depth > b.depth;
-                     });
+    internal::stable_sort(out->handlers.begin(), out->handlers.end(),
+                          [](const ExceptionHandler& a, const ExceptionHandler& b) {
+                            return a.depth > b.depth;
+                          });
   }
   return {};
 }
