@@ -128,9 +128,9 @@ struct Catch {
 
 /// Searches the handler tables of the frames {frames}[{entry_depth}, {depth}) from the
 /// innermost out for {exn} thrown at {pc} in the innermost ({skip_innermost}: a tail call
-/// replaced that frame, whose handlers no longer apply). Out of {run}, and cold: code in the
+/// replaced that frame, whose handlers no longer apply). Out of {run}: code in the
 /// dispatch loop's function competes for its registers with every handler.
-[[gnu::noinline, gnu::cold]] Catch find_catch(const FrameRecord* frames, uint32_t depth,
+[[gnu::noinline]] Catch find_catch(const FrameRecord* frames, uint32_t depth,
                                               uint32_t entry_depth, const uint64_t* pc,
                                               bool skip_innermost, const ExceptionObject* exn) {
   for (uint32_t d = depth; d > entry_depth; --d) {
@@ -161,7 +161,7 @@ struct Catch {
 /// Delivers {exn} to the catch {c} in the frame of {func} at {fp} (its frame is the innermost
 /// again): the payload and the exnref where the clause or a legacy catch wants them. Returns
 /// where the handler's code starts.
-[[gnu::noinline, gnu::cold]] const uint64_t* enter_catch(const Catch& c, const Func* func,
+[[gnu::noinline]] const uint64_t* enter_catch(const Catch& c, const Func* func,
                                                          Slot* fp, ExceptionObject* exn) {
   Slot* dst = fp + c.clause->dst;
   if (c.clause->tag != ExceptionHandler::Clause::kAnyTag && !exn->payload.empty()) {
