@@ -103,14 +103,9 @@ namespace {
                                 bool own_pad) {
   if (callee->native_entry == nullptr) return call_host(ctx, callee, args);
   if (own_pad) {
-    const uint32_t depth = ctx->depth.load(std::memory_order_relaxed);
+    // (invoke() leaves the published depth as it found it, a raise that jumped to its
+    // landing pad over compiled frames included.)
     InvokeOutcome outcome = invoke(ctx, callee, args);
-    if (outcome.trap != Trap::kNone) {
-      // The raise that ended it jumped over compiled frames whose activation records may
-      // still be counted: a capture must not read them once their stack is reused.
-      std::atomic_signal_fence(std::memory_order_seq_cst);
-      ctx->depth.store(depth, std::memory_order_release);
-    }
     if (outcome.trap == Trap::kHostTrap) ctx->trap_message = std::move(outcome.message);
     return outcome.trap;
   }
@@ -131,8 +126,8 @@ struct Catch {
 /// replaced that frame, whose handlers no longer apply). Out of {run}: code in the
 /// dispatch loop's function competes for its registers with every handler.
 [[gnu::noinline]] Catch find_catch(const FrameRecord* frames, uint32_t depth,
-                                              uint32_t entry_depth, const uint64_t* pc,
-                                              bool skip_innermost, const ExceptionObject* exn) {
+                                   uint32_t entry_depth, const uint64_t* pc, bool skip_innermost,
+                                   const ExceptionObject* exn) {
   for (uint32_t d = depth; d > entry_depth; --d) {
     const FrameRecord& f = frames[d - 1];
     const CompiledFunc* code = f.func->code;
@@ -161,8 +156,8 @@ struct Catch {
 /// Delivers {exn} to the catch {c} in the frame of {func} at {fp} (its frame is the innermost
 /// again): the payload and the exnref where the clause or a legacy catch wants them. Returns
 /// where the handler's code starts.
-[[gnu::noinline]] const uint64_t* enter_catch(const Catch& c, const Func* func,
-                                                         Slot* fp, ExceptionObject* exn) {
+[[gnu::noinline]] const uint64_t* enter_catch(const Catch& c, const Func* func, Slot* fp,
+                                              ExceptionObject* exn) {
   Slot* dst = fp + c.clause->dst;
   if (c.clause->tag != ExceptionHandler::Clause::kAnyTag && !exn->payload.empty()) {
     // (Not for an empty payload: its data() may be null, which memcpy must not get.)
@@ -530,8 +525,8 @@ do_throw: {
     ctx->exception = exn;
     TRAP(Trap::kException);
   }
-  // Pop every frame above the catching one (and publish the depth even when none is: a call
-  // out that raised may have left records above it counted).
+  // Pop every frame above the catching one (none when the thrower's own frame catches: the
+  // depth is published again, unchanged).
   depth = c.depth;
   CLEAR_POSITION();
   PUBLISH_DEPTH();
