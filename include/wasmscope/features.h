@@ -23,12 +23,13 @@ enum class Feature : uint32_t {
   kMultiMemory = 1u << 10,   ///< Several memories per module (3.0).
   kMemory64 = 1u << 11,      ///< Memories and tables indexed by i64 (3.0).
   kExceptions = 1u << 12,    ///< Exception handling: tags, try_table, throw, exnref (3.0).
+  kFuncRefs = 1u << 13,      ///< Typed function references: (ref $t), call_ref, br_on_null (3.0).
 };
 
 /// A set of enabled {Feature}s. The default is everything wasmscope implements.
 class Features {
  public:
-  static constexpr uint32_t kAll = 0x1fff;
+  static constexpr uint32_t kAll = 0x3fff;
   constexpr Features() = default;
   constexpr explicit Features(uint32_t bits) : bits_(bits) {}
   static constexpr Features none() { return Features(0); }

@@ -61,35 +61,68 @@ Result<void> ByteReader::read_name(std::string* out) {
 }
 
 namespace {
-/// `(ref null ht)`'s prefix: with an abstract heap type (func, extern, exn) it is the short
-/// form's type again.
+/// Value-type prefixes of the long forms: `(ref null ht)` and `(ref ht)`.
 constexpr uint8_t kRefNullPrefix = 0x63;
+constexpr uint8_t kRefPrefix = 0x64;
+/// The exception hierarchy's bottom heap type: its only value is null, which wasmscope's exnref
+/// already is.
+constexpr uint8_t kNoExnHeapType = 0x74;
+/// Garbage collection's abstract heap types (any ... nofunc), one byte each.
+constexpr uint8_t kFirstGcHeapType = 0x6a;
+constexpr uint8_t kLastGcHeapType = 0x73;
 }  // namespace
 
-Result<void> ByteReader::read_heap_type_after_prefix(uint8_t* byte) {
-  if (*byte != kRefNullPrefix) return {};
-  WS_TRY(read_byte(byte));
-  if (!is_ref(static_cast<ValType>(*byte))) return malformed(pos_ - 1, "malformed reference type");
-  return {};
+Result<void> read_heap_type(const uint8_t* p, const uint8_t* end, uint32_t pos, bool nullable,
+                            ValType* out, size_t* length) {
+  int64_t value;
+  const LebStatus status = read_sleb(p, end, 33, &value, length);
+  if (status != LebStatus::kOk) return malformed(pos, leb_status_message(status));
+  if (value >= 0) {
+    if (value > UINT32_MAX - 1) return malformed(pos, "malformed heap type");
+    *out = ValType::ref(ValType::kFuncRef, nullable, static_cast<uint32_t>(value));
+    return {};
+  }
+  // A negative s33 of one byte is that byte's low 7 bits.
+  const uint8_t byte = static_cast<uint8_t>(value & 0x7f);
+  if (*length != 1) return malformed(pos, "malformed heap type");
+  if (byte == ValType::kFuncRef || byte == ValType::kExternRef || byte == ValType::kExnRef) {
+    *out = ValType::ref(static_cast<ValType::Kind>(byte), nullable);
+    return {};
+  }
+  if (byte == kNoExnHeapType) {
+    *out = ValType::ref(ValType::kExnRef, nullable);
+    return {};
+  }
+  if (byte >= kFirstGcHeapType && byte <= kLastGcHeapType && byte != ValType::kExternRef &&
+      byte != ValType::kFuncRef) {
+    return malformed(pos, "unsupported: garbage collection heap type");
+  }
+  return malformed(pos, "malformed heap type");
 }
 
 Result<void> ByteReader::read_valtype(ValType* out) {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
-  WS_TRY(read_heap_type_after_prefix(&byte));
+  if (byte == kRefNullPrefix || byte == kRefPrefix) {
+    size_t length;
+    WS_TRY(read_heap_type(base_ + pos_, base_ + end_, pos_, byte == kRefNullPrefix, out,
+                          &length));
+    pos_ += static_cast<uint32_t>(length);
+    return {};
+  }
   if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
   *out = static_cast<ValType>(byte);
   return {};
 }
 
 Result<void> ByteReader::read_reftype(ValType* out) {
-  uint8_t byte;
-  WS_TRY(read_byte(&byte));
-  WS_TRY(read_heap_type_after_prefix(&byte));
-  if (!is_ref(static_cast<ValType>(byte))) {
-    return malformed(pos_ - 1, "malformed reference type");
+  const uint32_t at = pos_;
+  if (pos_ < end_ && base_[pos_] != kRefNullPrefix && base_[pos_] != kRefPrefix &&
+      !is_ref(static_cast<ValType>(base_[pos_]))) {
+    return malformed(at, "malformed reference type");
   }
-  *out = static_cast<ValType>(byte);
+  WS_TRY(read_valtype(out));
+  if (!is_ref(*out)) return malformed(at, "malformed reference type");
   return {};
 }
 

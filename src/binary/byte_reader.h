@@ -9,6 +9,13 @@
 
 namespace wasmscope::internal {
 
+/// Reads a heap type (an s33: an abstract type's byte, or a type index) at [{p}, {end}) into
+/// {out}, a reference that is {nullable}; {length} gets the bytes read. The abstract types are
+/// func, extern, exn and noexn (as exn); garbage collection's are refused as unsupported.
+/// Errors carry offsets relative to {p}'s position {pos}.
+Result<void> read_heap_type(const uint8_t* p, const uint8_t* end, uint32_t pos, bool nullable,
+                            ValType* out, size_t* length);
+
 class ByteReader {
  public:
   ByteReader(const uint8_t* base, uint32_t begin, uint32_t end)
@@ -28,11 +35,9 @@ class ByteReader {
   Result<void> read_count(uint32_t* out, uint32_t min_element_size = 1);
   /// A name: u32 length then that many bytes of well-formed UTF-8.
   Result<void> read_name(std::string* out);
+  /// A value type: a short form, or `0x63 ht` (ref null) / `0x64 ht` (ref) with a heap type.
   Result<void> read_valtype(ValType* out);
   Result<void> read_reftype(ValType* out);
-  /// After a value-type byte: if it is 0x63 (`ref null`), reads the heap type that follows into
-  /// {byte}; only the abstract ones (func, extern, exn) are supported.
-  Result<void> read_heap_type_after_prefix(uint8_t* byte);
   /// Limits; with {memory64} (the feature) the i64 flag is allowed and every limit is a u64.
   Result<void> read_limits(Limits* out, bool allow_shared, bool memory64);
 

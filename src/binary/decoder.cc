@@ -35,6 +35,8 @@ int section_rank(uint8_t id) {
 }
 
 constexpr uint8_t kFuncTypeForm = 0x60;
+/// A table entry that starts with this byte (then 0x00) has an initializer expression.
+constexpr uint8_t kTableInitPrefix = 0x40;
 
 /// Decodes one module; {module_} owns the bytes every reader points into.
 class Decoder {
@@ -258,7 +260,23 @@ class Decoder {
     uint32_t count;
     WS_TRY(s.read_count(&count, 3));
     module_.tables.resize(count);
-    for (TableType& t : module_.tables) WS_TRY(read_table_type(s, &t));
+    module_.table_inits.assign(count, ConstExpr{});
+    for (uint32_t i = 0; i < count; ++i) {
+      // Typed function references: `0x40 0x00 tabletype expr` gives the table an initial value
+      // (a table of non-nullable references needs one).
+      if (!s.at_end() && s.remaining() >= 2 && module_.at(s.pos())[0] == kTableInitPrefix &&
+          features_.has(Feature::kFuncRefs)) {
+        const uint32_t at = s.pos();
+        uint8_t byte;
+        WS_TRY(s.read_byte(&byte));
+        WS_TRY(s.read_byte(&byte));
+        if (byte != 0) return malformed(at + 1, "malformed table");
+        WS_TRY(read_table_type(s, &module_.tables[i]));
+        WS_TRY(read_const_expr(s, &module_.table_inits[i]));
+        continue;
+      }
+      WS_TRY(read_table_type(s, &module_.tables[i]));
+    }
     return {};
   }
 
@@ -366,6 +384,8 @@ class Decoder {
         if (elem_kind != 0) return malformed(s.pos() - 1, "malformed element kind");
       }
     }
+    // Function indices are references that cannot be null (3.0): `(ref func)`.
+    if (!e->uses_exprs) e->type = ValType::ref(ValType::kFuncRef, false);
     uint32_t n;
     WS_TRY(s.read_count(&n));
     if (e->uses_exprs) {

@@ -15,10 +15,34 @@ void append(std::string* out, const char* format, auto... args) {
   *out += buf;
 }
 
+/// Appends the heap type of reference type {t}: "func", "extern", "exn" or its type index.
+void append_heap_type(ValType t, std::string* out) {
+  if (t.has_type_index()) {
+    append(out, "%u", t.type_index());
+  } else {
+    *out += t == ValType::kFuncRef ? "func" : t == ValType::kExnRef ? "exn" : "extern";
+  }
+}
+
+/// Appends value type {t} as the text format spells it: "i32", "funcref", "(ref null 3)".
+void append_valtype(ValType t, std::string* out) {
+  if (t.is_short()) {
+    *out += valtype_name(t);
+    return;
+  }
+  *out += t.nullable() ? "(ref null " : "(ref ";
+  append_heap_type(t, out);
+  *out += ')';
+}
+
 void append_block_type(const BlockType& block, std::string* out) {
   switch (block.kind) {
     case BlockType::Kind::kEmpty: return;
-    case BlockType::Kind::kValType: append(out, " (result %s)", valtype_name(block.type)); return;
+    case BlockType::Kind::kValType:
+      *out += " (result ";
+      append_valtype(block.type, out);
+      *out += ')';
+      return;
     case BlockType::Kind::kTypeIndex: append(out, " (type %u)", block.index); return;
   }
 }
@@ -53,6 +77,7 @@ void append_immediates(const Instr& in, std::string* out) {
     case ImmKind::kTable:
     case ImmKind::kElem:
     case ImmKind::kData:
+    case ImmKind::kType:
       append(out, " %u", in.index);
       return;
     case ImmKind::kBrTable:
@@ -95,11 +120,15 @@ void append_immediates(const Instr& in, std::string* out) {
       return;
     case ImmKind::kSelectT:
       *out += " (result";
-      for (ValType t : in.types) append(out, " %s", valtype_name(t));
+      for (ValType t : in.types) {
+        *out += ' ';
+        append_valtype(t, out);
+      }
       *out += ")";
       return;
     case ImmKind::kRefNull:
-      *out += in.type == ValType::kFuncRef ? " func" : in.type == ValType::kExnRef ? " exn" : " extern";
+      *out += ' ';
+      append_heap_type(in.type, out);
       return;
     case ImmKind::kTag: append(out, " %u", in.index); return;
     case ImmKind::kTryTable: {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/leb128.h"
+#include "binary/byte_reader.h"
 #include "binary/module.h"
 
 namespace wasmscope::internal {
@@ -177,7 +178,25 @@ Result<void> InstrReader::next(Instr* out) {
 
 namespace {
 constexpr uint8_t kNoExnHeapType = 0x74;
+/// Value-type prefixes of `(ref null ht)` and `(ref ht)` (typed function references).
+constexpr uint8_t kRefNullPrefix = 0x63;
+constexpr uint8_t kRefPrefix = 0x64;
 }  // namespace
+
+Result<void> InstrReader::read_valtype(ValType* out) {
+  uint8_t byte;
+  WS_TRY(read_byte(&byte));
+  if ((byte == kRefNullPrefix || byte == kRefPrefix) && features_.has(Feature::kFuncRefs)) {
+    size_t length;
+    WS_TRY(read_heap_type(base_ + pos_, base_ + end_, pos_, byte == kRefNullPrefix, out,
+                          &length));
+    pos_ += static_cast<uint32_t>(length);
+    return {};
+  }
+  if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
+  *out = static_cast<ValType>(byte);
+  return {};
+}
 
 Result<void> InstrReader::read_block_type(BlockType* out) {
   if (pos_ >= end_) return malformed(pos_, "unexpected end of section or function");
@@ -190,6 +209,17 @@ Result<void> InstrReader::read_block_type(BlockType* out) {
   if (is_valtype_byte(byte)) {
     ++pos_;
     *out = {BlockType::Kind::kValType, static_cast<ValType>(byte), 0};
+    return {};
+  }
+  if (byte == kRefNullPrefix || byte == kRefPrefix) {
+    if (!features_.has(Feature::kFuncRefs)) return malformed(pos_, "malformed value type");
+    ++pos_;
+    ValType type;
+    size_t length;
+    WS_TRY(read_heap_type(base_ + pos_, base_ + end_, pos_, byte == kRefNullPrefix, &type,
+                          &length));
+    pos_ += static_cast<uint32_t>(length);
+    *out = {BlockType::Kind::kValType, type, 0};
     return {};
   }
   int64_t value;
@@ -227,6 +257,7 @@ Result<void> InstrReader::read_immediates(Instr* out) {
       return {};
     }
     case ImmKind::kTag:
+    case ImmKind::kType:
     case ImmKind::kLabel:
     case ImmKind::kFunc:
     case ImmKind::kLocal:
@@ -295,22 +326,25 @@ Result<void> InstrReader::read_immediates(Instr* out) {
       if (count > end_ - pos_) return malformed(pos_, "unexpected end of section or function");
       out->types.clear();
       for (uint32_t i = 0; i < count; ++i) {
-        uint8_t byte;
-        WS_TRY(read_byte(&byte));
-        if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
-        out->types.push_back(static_cast<ValType>(byte));
+        ValType type;
+        WS_TRY(read_valtype(&type));
+        out->types.push_back(type);
       }
       return {};
     }
     case ImmKind::kRefNull: {
-      uint8_t byte;
-      WS_TRY(read_byte(&byte));
-      // The bottom of the exception hierarchy: a null of it is a null exnref.
-      if (byte == kNoExnHeapType) byte = static_cast<uint8_t>(ValType::kExnRef);
-      if (!is_ref(static_cast<ValType>(byte))) {
-        return malformed(pos_ - 1, "malformed reference type");
+      // The bottom of the exception hierarchy, noexn, reads as exn: a null of it is a null
+      // exnref.
+      if (pos_ < end_ && base_[pos_] < 0x80 && base_[pos_] >= 0x40 &&
+          !is_ref(static_cast<ValType>(base_[pos_])) && base_[pos_] != kNoExnHeapType) {
+        return malformed(pos_, "malformed reference type");
       }
-      out->type = static_cast<ValType>(byte);
+      size_t length;
+      WS_TRY(read_heap_type(base_ + pos_, base_ + end_, pos_, true, &out->type, &length));
+      if (out->type.has_type_index() && !features_.has(Feature::kFuncRefs)) {
+        return malformed(pos_, "malformed reference type");
+      }
+      pos_ += static_cast<uint32_t>(length);
       return {};
     }
     case ImmKind::kMemoryInit:

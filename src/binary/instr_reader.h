@@ -58,7 +58,7 @@ struct Instr {
   uint32_t f32_bits = 0;
   uint64_t f64_bits = 0;
   uint8_t v128[16] = {};           ///< v128.const bytes or i8x16.shuffle lanes.
-  ValType type = ValType::kI32;    ///< ref.null type.
+  ValType type = ValType::kI32;    ///< ref.null: the nullable reference type it makes.
   std::vector<uint32_t> targets;   ///< br_table labels; the default is {index}.
   std::vector<ValType> types;      ///< select t: the type vector as written.
   std::vector<CatchClause> catches;  ///< try_table's clauses, in order.
@@ -133,6 +133,7 @@ class InstrReader {
   Result<void> next(Instr* out);
 
  private:
+  Result<void> read_valtype(ValType* out);
   Result<void> read_u32(uint32_t* out);
   Result<void> read_u64(uint64_t* out);
   Result<void> read_byte(uint8_t* out);

@@ -112,6 +112,9 @@ struct Module {
   std::vector<Function> functions;   ///< Defined functions only (imports come first in the
                                      ///< index space).
   std::vector<TableType> tables;     ///< Defined tables only.
+  /// Per defined table: its initial value's expression (typed function references), or an
+  /// empty range for the default, null.
+  std::vector<ConstExpr> table_inits;
   std::vector<MemoryType> memories;  ///< Defined memories only.
   std::vector<Global> globals;       ///< Defined globals only.
   std::vector<uint32_t> tags;        ///< Defined tags only (exception handling): type indices.
@@ -137,6 +140,12 @@ struct Module {
   }
   uint32_t global_count() const {
     return imported_globals + static_cast<uint32_t>(globals.size());
+  }
+
+  /// The initializer of defined table {defined}, or null for the default (null references).
+  const ConstExpr* table_init(uint32_t defined) const {
+    if (defined >= table_inits.size() || table_inits[defined].range.size() == 0) return nullptr;
+    return &table_inits[defined];
   }
 
   uint32_t tag_count() const { return imported_tags + static_cast<uint32_t>(tags.size()); }

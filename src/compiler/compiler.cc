@@ -470,7 +470,7 @@ Result<void> FuncGen::generate() {
     Value* limit = load_runtime(g_.i64, ts_, offsetof(NativeThreadState, stack_limit));
     trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, g_.i64), limit), Trap::kCallStackExhausted);
   }
-  if (uses_exceptions()) {
+  if (runs_interpreted()) {
     emit_interpreted_body();
     return {};
   }
@@ -512,7 +512,7 @@ Result<void> FuncGen::generate() {
   return {};
 }
 
-bool FuncGen::uses_exceptions() const { return g_.cm.funcs[index_].uses_exceptions; }
+bool FuncGen::runs_interpreted() const { return g_.cm.funcs[index_].runs_interpreted; }
 
 /// The body of a function that throws or catches: a call into the interpreter, which runs it
 /// (docs/compiled-tier.md, "Exceptions"). Its frame stays on the native stack below the

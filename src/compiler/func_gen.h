@@ -325,7 +325,7 @@ class FuncGen {
   bool explicit_bounds_ = false;
   /// Whether the body throws or catches: the compiled tier leaves such functions to the
   /// interpreter, behind a native body that calls it ({emit_interpreted_body}).
-  bool uses_exceptions() const;
+  bool runs_interpreted() const;
   void emit_interpreted_body();
   bool memory0_shared_ = false;  ///< {memory0_shared()}, computed once per function.
 };

@@ -52,10 +52,11 @@ struct ExceptionHandler {
 struct CompiledFunc {
   std::vector<uint64_t> code;
   std::vector<ExceptionHandler> handlers;  ///< Exception handling; empty in most functions.
-  /// The body has an exception-handling instruction (dead code included): the compiled tier
-  /// runs it in the interpreter behind a native body that is left out of stacks, so the
-  /// function appears once, as its interpreted frame (code_map.cc, {walk}).
-  bool uses_exceptions = false;
+  /// The body has an exception-handling or typed-function-reference instruction (dead code
+  /// included): the compiled tier runs it in the interpreter behind a native body that is left
+  /// out of stacks, so the function appears once, as its interpreted frame (code_map.cc,
+  /// {walk}).
+  bool runs_interpreted = false;
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;   ///< Declared locals (zeroed on entry), after the parameters.
   uint32_t frame_slots = 0;   ///< Parameters, locals and the deepest operand stack.

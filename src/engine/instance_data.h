@@ -170,7 +170,19 @@ struct InstanceData {
   NativeView view;                           ///< For compiled code; filled after linking.
 };
 
-/// Canonical id of {type}, the same for structurally equal signatures across the process.
-uint32_t intern_func_type(const FuncType& type);
+/// Canonical id of {type}, the same for equivalent signatures across the process: {type} is
+/// type {self} of a module whose earlier types have the ids {ids} (binary/type_canon.h); a
+/// host's type has no module ({ids} null).
+uint32_t intern_func_type(const FuncType& type, uint32_t self = 0,
+                          const std::vector<uint32_t>* ids = nullptr);
+/// The canonical ids of all of {types}, in order.
+std::vector<uint32_t> intern_module_types(const std::vector<FuncType>& types);
+/// {t} with a concrete heap type's module type index replaced by its canonical id ({ids}):
+/// how runtime objects (globals, tables) record their types, so that types from different
+/// modules compare.
+inline ValType canonical_valtype(ValType t, const std::vector<uint32_t>& ids) {
+  if (!t.has_type_index() || t.type_index() >= ids.size()) return t;
+  return ValType::ref(t.kind(), t.nullable(), ids[t.type_index()]);
+}
 
 }  // namespace wasmscope::internal

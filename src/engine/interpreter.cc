@@ -667,6 +667,20 @@ L_ReturnCallIndirect: {
   args = fp + OPND(3);
   goto do_tail_call;
 }
+L_CallRef:
+  callee = reinterpret_cast<const Func*>(fp[OPND(0)]);
+  if (callee == nullptr) TRAP(Trap::kNullFunctionReference);
+  args = fp + OPND(1);
+  next = pc + 2;
+  goto do_call;
+L_ReturnCallRef:
+  callee = reinterpret_cast<const Func*>(fp[OPND(0)]);
+  if (callee == nullptr) TRAP(Trap::kNullFunctionReference);
+  args = fp + OPND(1);
+  goto do_tail_call;
+L_RefAsNonNullI:
+  if (fp[OPND(0)] == 0) TRAP(Trap::kNullReference);
+  NEXT(1);
 L_Return:
   --depth;
   CLEAR_POSITION();

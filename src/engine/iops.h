@@ -29,6 +29,9 @@ namespace wasmscope::internal {
   X(CallIndirect)       /* type index, table, elem slot, arg base                   */ \
   X(ReturnCall)         /* func index, arg base                                     */ \
   X(ReturnCallIndirect) /* type index, table, elem slot, arg base                   */ \
+  X(CallRef)            /* ref slot, arg base (typed function references)           */ \
+  X(ReturnCallRef)      /* ref slot, arg base                                       */ \
+  X(RefAsNonNullI)      /* ref slot: traps when null                                */ \
   X(Return)             /* - (results already in slots [0, n))                      */ \
   X(GlobalGet)          /* dst, global                                              */ \
   X(GlobalGet2)         /* dst, global (v128)                                       */ \

@@ -217,6 +217,7 @@ class FunctionTranslator {
   Result<void> translate_end();
   Result<void> translate_br(uint32_t depth);
   Result<void> translate_br_if(uint32_t depth);
+  Result<void> translate_br_on_null(bool on_null, uint32_t depth);
   Result<void> translate_br_table();
   Result<void> translate_return();
   Result<void> translate_call(Op op, uint32_t type_index);
@@ -364,7 +365,11 @@ Result<void> FunctionTranslator::run_pass(uint32_t defined_index, CompiledFunc* 
 
 Result<void> FunctionTranslator::translate_instr() {
   const Op op = instr_.op;
-  if (op_info(op).feature == Feature::kExceptions) out_->uses_exceptions = true;
+  // The compiled tier has no code for these: it runs such functions in the interpreter.
+  const Feature feature = op_info(op).feature;
+  if (feature == Feature::kExceptions || feature == Feature::kFuncRefs) {
+    out_->runs_interpreted = true;
+  }
   if (ctrls_.back().unreachable) {
     // Skip dead code, tracking nesting, until the else or end of the current block.
     if (opens_block(op)) {
@@ -458,7 +463,19 @@ Result<void> FunctionTranslator::translate_op() {
       return translate_call(op, kNone);
     case Op::CallIndirect:
     case Op::ReturnCallIndirect:
+    case Op::CallRef:
+    case Op::ReturnCallRef:
       return translate_call(op, instr_.index);
+    case Op::RefAsNonNull: {
+      const Entry& v = stack_.back();
+      WS_TRY(begin(handler_index(IOp::RefAsNonNullI)));
+      operand(v.slot);
+      last_.valid = false;
+      return {};
+    }
+    case Op::BrOnNull:
+    case Op::BrOnNonNull:
+      return translate_br_on_null(op == Op::BrOnNull, instr_.index);
     case Op::Drop:
       pop();
       // Dropping the value the last instruction produced emits nothing, so an entry pushed
@@ -1068,6 +1085,34 @@ Result<void> FunctionTranslator::translate_br_if(uint32_t depth) {
   return {};
 }
 
+Result<void> FunctionTranslator::translate_br_on_null(bool on_null, uint32_t depth) {
+  // The reference stays on the stack while the test is made; the branch path leaves without
+  // it (br_on_null) or with it as the label's last value (br_on_non_null).
+  const Entry ref = stack_.back();
+  last_.valid = false;
+  WS_TRY(begin(handler_index(on_null ? IOp::BrUnless_I64Eqz : IOp::BrIf_I64Eqz)));
+  operand(ref.slot);
+  const Patch skip{operand(0), instr_start_};
+  if (on_null) stack_.pop_back();
+  Ctrl& target = label(depth);
+  const std::vector<ValType>& types = label_types(target);
+  if (depth == ctrls_.size() - 1) {
+    WS_TRY(emit_return_sequence());
+  } else {
+    WS_TRY(copy_top_to(types, target.slot_base));
+    WS_TRY(begin(handler_index(target.kind == Op::Loop ? IOp::BrBack : IOp::Br)));
+    branch_operand(target);
+  }
+  bind({skip});
+  if (on_null) {
+    stack_.push_back(ref);
+  } else {
+    stack_.pop_back();
+  }
+  last_.valid = false;
+  return {};
+}
+
 Result<void> FunctionTranslator::translate_br_table() {
   const Entry index = pop();
   const uint32_t count = static_cast<uint32_t>(instr_.targets.size());
@@ -1098,8 +1143,9 @@ Result<void> FunctionTranslator::translate_br_table() {
 }
 
 Result<void> FunctionTranslator::translate_call(Op op, uint32_t type_index) {
-  const bool indirect = op == Op::CallIndirect || op == Op::ReturnCallIndirect;
-  const bool tail = op == Op::ReturnCall || op == Op::ReturnCallIndirect;
+  const bool by_ref = op == Op::CallRef || op == Op::ReturnCallRef;
+  const bool indirect = op == Op::CallIndirect || op == Op::ReturnCallIndirect || by_ref;
+  const bool tail = op == Op::ReturnCall || op == Op::ReturnCallIndirect || op == Op::ReturnCallRef;
   Entry elem{};
   if (indirect) elem = pop();
   const FuncType* callee_type;
@@ -1117,7 +1163,11 @@ Result<void> FunctionTranslator::translate_call(Op op, uint32_t type_index) {
   uint32_t result_end = arg_base;
   for (ValType t : callee_type->results) result_end += width(t);
   max_slot_ = std::max(max_slot_, result_end);
-  if (indirect) {
+  if (by_ref) {
+    WS_TRY(begin(handler_index(tail ? IOp::ReturnCallRef : IOp::CallRef)));
+    operand(elem.slot);
+    operand(arg_base);
+  } else if (indirect) {
     WS_TRY(begin(handler_index(tail ? IOp::ReturnCallIndirect : IOp::CallIndirect)));
     operand(type_index);
     operand(instr_.index2);

@@ -24,6 +24,8 @@ enum class Trap : uint8_t {
   kHostTrap,                ///< A host function reported a trap; its message says why.
   kException,               ///< An exception no guest frame caught ({ExecContext::exception}).
   kNullExceptionReference,  ///< throw_ref of a null exnref.
+  kNullFunctionReference,   ///< call_ref or return_call_ref of a null reference.
+  kNullReference,           ///< ref.as_non_null of a null reference.
 };
 
 /// The spec's message for {trap} ("integer divide by zero", "call stack exhausted", ...).
@@ -46,6 +48,8 @@ constexpr const char* trap_message(Trap trap) {
     case Trap::kHostTrap: return "host trap";
     case Trap::kException: return "uncaught exception";
     case Trap::kNullExceptionReference: return "null exception reference";
+    case Trap::kNullFunctionReference: return "null function reference";
+    case Trap::kNullReference: return "null reference";
   }
   return "trap";
 }

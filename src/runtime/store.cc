@@ -399,6 +399,8 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
     return unlinkable(0, "expected " + std::to_string(m.imports.size()) + " imports, got " +
                              std::to_string(imports.size()));
   }
+  // Types compare by canonical id across modules (typed function references).
+  const std::vector<uint32_t> ids = intern_module_types(m.types);
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& want = m.imports[i];
     const Extern& have = imports[i];
@@ -409,11 +411,11 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
     bool ok = true;
     switch (want.kind) {
       case ExternKind::kFunc:
-        ok = *static_cast<const Func*>(have.object)->type == m.types[want.func_type];
+        ok = static_cast<const Func*>(have.object)->type_id == ids[want.func_type];
         break;
       case ExternKind::kTable: {
         const auto* t = static_cast<const TableData*>(have.object);
-        ok = t->elem_type == want.table.elem && t->is64 == want.table.limits.is64 &&
+        ok = t->elem_type == canonical_valtype(want.table.elem, ids) && t->is64 == want.table.limits.is64 &&
              limits_match({t->elems.size(), t->max, false}, want.table.limits);
         break;
       }
@@ -428,10 +430,21 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
         break;
       }
       case ExternKind::kGlobal:
-        ok = static_cast<const GlobalData*>(have.object)->type == want.global;
+      {
+        // An immutable global may be of a subtype: a non-null reference where a nullable one
+        // is imported, or a typed one where funcref is; a mutable one must be equal.
+        const GlobalType& actual = static_cast<const GlobalData*>(have.object)->type;
+        const ValType expected = canonical_valtype(want.global.type, ids);
+        ok = actual.mut == want.global.mut &&
+             (actual.type == expected ||
+              (!actual.mut && actual.type.kind() == expected.kind() && is_ref(expected) &&
+               (expected.nullable() || !actual.type.nullable()) &&
+               (!expected.has_type_index() ||
+                actual.type.type_index() == expected.type_index())));
+      }
         break;
       case ExternKind::kTag:
-        ok = *static_cast<const TagData*>(have.object)->type == m.types[want.tag_type];
+        ok = static_cast<const TagData*>(have.object)->type_id == ids[want.tag_type];
         break;
     }
     if (!ok) return unlinkable(want.offset, "incompatible import type for " + what);
@@ -490,7 +503,7 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
   static std::atomic<uint32_t> next_instance_id{1};
   data.id = next_instance_id.fetch_add(1, std::memory_order_relaxed);
   data.module = module.get();
-  for (const FuncType& t : m.types) data.type_ids.push_back(intern_func_type(t));
+  data.type_ids = intern_module_types(m.types);
 
   for (const Extern& e : imports) {
     switch (e.kind) {
@@ -501,7 +514,11 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       case ExternKind::kTag: data.tags.push_back(e.as_tag()); break;
     }
   }
-  for (uint32_t type : m.tags) data.tags.push_back(create_tag_locked(m.types[type]));
+  for (uint32_t type : m.tags) {
+    TagData* tag = create_tag_locked(m.types[type]);
+    tag->type_id = data.type_ids[type];
+    data.tags.push_back(tag);
+  }
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     Func& f = funcs_.emplace_back();
     f.type = &m.types[m.functions[i].type];
@@ -514,13 +531,21 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       f.native_body = module->native_bodies[i];
       f.native_entry = module->native_entries[i];
       f.native_vm = &data.view;
-      f.native_interprets = module->funcs[i].uses_exceptions;
+      f.native_interprets = module->funcs[i].runs_interpreted;
     } else {
       f.interp_code = f.code;
     }
     data.funcs.push_back(&f);
   }
-  for (const TableType& t : m.tables) data.tables.push_back(create_table_locked(t, 0));
+  // A table's initial value (typed function references) may read imported globals and name
+  // functions, which exist by now. Runtime objects record canonical type ids.
+  for (uint32_t i = 0; i < m.tables.size(); ++i) {
+    Slot init[2] = {0, 0};
+    if (const ConstExpr* expr = m.table_init(i)) eval_const_expr(data, *expr, init);
+    TableType type = m.tables[i];
+    type.elem = canonical_valtype(type.elem, data.type_ids);
+    data.tables.push_back(create_table_locked(type, init[0]));
+  }
   for (size_t i = 0; i < m.memories.size(); ++i) {
     const MemoryType& t = m.memories[i];
     if (i == 0 && shared_memory != nullptr && shared_memory->shared && t.limits.shared) {
@@ -534,7 +559,9 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
   for (const Global& g : m.globals) {
     Slot value[2];
     eval_const_expr(data, g.init, value);
-    data.globals.push_back(create_global_locked(g.type, value[0], value[1]));
+    GlobalType type = g.type;
+    type.type = canonical_valtype(type.type, data.type_ids);
+    data.globals.push_back(create_global_locked(type, value[0], value[1]));
   }
   for (const ElemSegment& seg : m.elems) {
     std::vector<Slot> refs;

@@ -44,6 +44,7 @@ const char* feature_name(Feature f) {
     case Feature::kMultiMemory: return "multi-memory";
     case Feature::kMemory64: return "memory64";
     case Feature::kExceptions: return "exceptions";
+    case Feature::kFuncRefs: return "function-references";
   }
   return "?";
 }

@@ -41,6 +41,7 @@ enum class ImmKind : uint8_t {
   kAtomicFence,   ///< one 0x00 byte.
   kTag,           ///< throw, catch: u32 tag index.
   kTryTable,      ///< try_table: block type, then vec(catch clause).
+  kType,          ///< call_ref, return_call_ref: u32 type index.
 };
 
 /// Instruction names as C++ enumerators, in table order.

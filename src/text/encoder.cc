@@ -30,10 +30,6 @@ void put_name(Bytes* out, const std::string& name) {
   out->insert(out->end(), name.begin(), name.end());
 }
 
-void put_valtype(Bytes* out, ValType t) {
-  out->push_back(static_cast<uint8_t>(t));
-}
-
 void put_limits(Bytes* out, const Limits& limits) {
   uint8_t flags = limits.max ? 0x01 : 0x00;
   if (limits.shared) flags |= 0x02;
@@ -46,6 +42,16 @@ void put_limits(Bytes* out, const Limits& limits) {
 void put_table_type(Bytes* out, const TableType& t) {
   put_valtype(out, t.elem);
   put_limits(out, t.limits);
+}
+
+/// A table: its type alone, or (typed function references) 0x40 0x00, the type and the
+/// expression its entries start as.
+void put_table(Bytes* out, const TextTable& t) {
+  if (t.init.empty()) return put_table_type(out, t.type);
+  out->push_back(0x40);
+  out->push_back(0x00);
+  put_table_type(out, t.type);
+  put_bytes(out, t.init);
 }
 
 void put_global_type(Bytes* out, const GlobalType& t) {
@@ -100,14 +106,17 @@ void put_import(Bytes* out, const TextImport& import) {
   }
 }
 
-/// The element segment in the smallest of the eight encodings that holds it.
+/// The element segment in the smallest of the eight encodings that holds it. Function indices
+/// are of type {(ref func)}; only an expression encoding names an element type, and the active
+/// one without a table index implies {funcref} (a nullable abstract one).
 void put_elem(Bytes* out, const TextElem& elem) {
-  const bool exprs = !(elem.all_ref_func && elem.type == ValType::kFuncRef);
+  const bool funcref = elem.type == ValType(ValType::kFuncRef);  // the whole type, not its kind
+  const bool exprs = !(elem.all_ref_func && elem.type == ValType::ref(ValType::kFuncRef, false));
   uint8_t flags = exprs ? 0x04 : 0x00;
   if (elem.mode == SegmentMode::kPassive) flags |= 0x01;
   if (elem.mode == SegmentMode::kDeclarative) flags |= 0x03;
-  const bool explicit_table = elem.mode == SegmentMode::kActive &&
-                              (elem.table != 0 || (exprs && elem.type != ValType::kFuncRef));
+  const bool explicit_table =
+      elem.mode == SegmentMode::kActive && (elem.table != 0 || (exprs && !funcref));
   if (explicit_table) flags |= 0x02;
   out->push_back(flags);
   if (explicit_table) put_uleb(out, elem.table);
@@ -274,7 +283,7 @@ void put_standard_section(Bytes* out, const TextModule& m, SectionKind kind) {
       return put_vector_section(out, kFunctionSection, m.funcs,
                                 [](Bytes* o, const TextFunc& f) { put_uleb(o, f.type_index); });
     case SectionKind::kTable:
-      return put_vector_section(out, kTableSection, m.tables, put_table_type);
+      return put_vector_section(out, kTableSection, m.tables, put_table);
     case SectionKind::kMemory:
       return put_vector_section(out, kMemorySection, m.memories,
                                 [](Bytes* o, const MemoryType& t) { put_limits(o, t.limits); });
@@ -341,6 +350,23 @@ void put_sleb(Bytes* out, int64_t value) {
   uint8_t buffer[10];
   const size_t n = write_sleb(value, buffer);
   out->insert(out->end(), buffer, buffer + n);
+}
+
+void put_heap_type(Bytes* out, ValType t) {
+  if (t.has_type_index()) {
+    put_sleb(out, t.type_index());  // an s33: non-negative, so 64 and up take two bytes
+  } else {
+    out->push_back(static_cast<uint8_t>(t.kind()));
+  }
+}
+
+void put_valtype(Bytes* out, ValType t) {
+  if (t.is_short()) {
+    out->push_back(static_cast<uint8_t>(t.kind()));
+    return;
+  }
+  out->push_back(t.nullable() ? 0x63 : 0x64);
+  put_heap_type(out, t);
 }
 
 Bytes encode_module(const TextModule& m) {

@@ -24,6 +24,12 @@ struct TextImport {
   GlobalType global;        ///< kGlobal.
 };
 
+/// A defined table; with typed function references its entries may start as {init}.
+struct TextTable {
+  TableType type;
+  Bytes init;  ///< A constant expression ({end} included), or empty: null entries.
+};
+
 struct TextGlobal {
   GlobalType type;
   Bytes init;  ///< A constant expression, its {end} included.
@@ -100,7 +106,7 @@ struct TextModule {
   std::vector<FuncType> types;
   std::vector<TextImport> imports;
   std::vector<TextFunc> funcs;
-  std::vector<TableType> tables;
+  std::vector<TextTable> tables;
   std::vector<MemoryType> memories;
   std::vector<TextGlobal> globals;
   std::vector<uint32_t> tags;  ///< Exception handling: each defined tag's type index.
@@ -127,5 +133,12 @@ Bytes encode_module(const TextModule& module);
 /// Appends {value} as unsigned / signed LEB128 to {out}.
 void put_uleb(Bytes* out, uint64_t value);
 void put_sleb(Bytes* out, int64_t value);
+
+/// Appends the heap type of reference type {t}: an abstract type's byte (func 0x70, extern
+/// 0x6f, exn 0x69) or its type index as an s33.
+void put_heap_type(Bytes* out, ValType t);
+/// Appends value type {t}: its one byte when {t.is_short()}, else 0x63 (ref null) or 0x64
+/// (ref) and its heap type.
+void put_valtype(Bytes* out, ValType t);
 
 }  // namespace wasmscope::internal

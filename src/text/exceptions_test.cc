@@ -194,8 +194,14 @@ TEST(WatExceptions, MalformedText) {
   EXPECT_EQ(error_of("(func (try_table (catch_all)))"), "unexpected token \")\"");
   EXPECT_EQ(error_of("(tag $e) (tag $e)"), "duplicate tag $e");
   EXPECT_EQ(error_of("(tag) (import \"a\" \"b\" (func))"), "import after tag");
-  EXPECT_EQ(error_of("(func (result (ref exn)) unreachable)"),
-            "unsupported: non-nullable reference types (typed function references)");
+  // A non-null exnref is typed function references' syntax: 0x64 (ref) and the heap type exn.
+  EXPECT_EQ(compile("(func (result (ref exn)) unreachable)"),
+            module_bytes({{0x01, 0x06, 0x01, 0x60, 0x00, 0x01, 0x64, 0x69},
+                          {0x03, 0x02, 0x01, 0x00},
+                          {0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b}}));
+  EXPECT_EQ(error_of("(func (result (ref exn)) unreachable)",
+                     Features().disable(Feature::kFuncRefs)),
+            "unexpected token \"exn\"");
   // Without the feature the words mean nothing.
   const Features without = Features().disable(Feature::kExceptions);
   EXPECT_EQ(error_of("(tag)", without), "unexpected token \"tag\"");

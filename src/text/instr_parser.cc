@@ -360,7 +360,12 @@ Result<void> Parser::parse_block_type(Bytes* out) {
   const Token& at = peek();
   WS_ASSIGN(TypeUse use, parse_type_use(false));
   if (!use.has_index && use.sig.params.empty() && use.sig.results.size() <= 1) {
-    out->push_back(use.sig.results.empty() ? 0x40 : static_cast<uint8_t>(use.sig.results[0]));
+    // One result, typed references included, is written as its value type.
+    if (use.sig.results.empty()) {
+      out->push_back(0x40);
+    } else {
+      put_valtype(out, use.sig.results[0]);
+    }
     return {};
   }
   WS_ASSIGN(uint32_t index, resolve_type_use(use, at));
@@ -406,7 +411,7 @@ Result<void> Parser::parse_select_types(Bytes* out) {
   }
   put_uleb(out, types.size());
   for (ValType t : types)
-    out->push_back(static_cast<uint8_t>(t));
+    put_valtype(out, t);
   return {};
 }
 
@@ -531,20 +536,21 @@ Result<void> Parser::parse_immediates(Op op, const Token& at, FuncContext* ctx, 
       return put_float_const(true, out);
     case ImmKind::kV128:
       return parse_v128_const(out);
-    case ImmKind::kRefNull:
-      if (is_keyword("func")) {
-        out->push_back(static_cast<uint8_t>(ValType::kFuncRef));
-      } else if (is_keyword("extern")) {
-        out->push_back(static_cast<uint8_t>(ValType::kExternRef));
-      } else if (is_keyword("exn") && features_.has(Feature::kExceptions)) {
-        out->push_back(static_cast<uint8_t>(ValType::kExnRef));
-      } else if (is_keyword("noexn") && features_.has(Feature::kExceptions)) {
+    case ImmKind::kRefNull: {
+      if (is_keyword("noexn") && features_.has(Feature::kExceptions)) {
+        next();
         out->push_back(kNoExnHeapType);
-      } else {
-        return unexpected();
+        return {};
       }
-      next();
+      WS_ASSIGN(ValType type, parse_heap_type(true));
+      put_heap_type(out, type);
       return {};
+    }
+    case ImmKind::kType: {
+      WS_ASSIGN(uint32_t type, parse_index(Space::kType));
+      put_uleb(out, type);
+      return {};
+    }
     case ImmKind::kMemoryInit: {
       // "memory.init $memory? $data".
       uint32_t memory = 0;

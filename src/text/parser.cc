@@ -273,26 +273,51 @@ Result<ValType> Parser::parse_reftype() {
 Result<ValType> Parser::parse_ref_form() {
   pos_ += 2;  // "(" "ref"
   const Token& after_ref = peek();
-  if (!is_keyword("null")) {
-    return malformed(after_ref.offset,
-                     "unsupported: non-nullable reference types (typed function references)");
+  const bool nullable = is_keyword("null");
+  if (nullable) {
+    next();
+  } else if (!features_.has(Feature::kFuncRefs)) {
+    return unexpected(after_ref);
   }
-  next();
+  WS_ASSIGN(ValType type, parse_heap_type(nullable));
+  WS_TRY(expect_rparen());
+  return type;
+}
+
+namespace {
+
+/// Whether {word} is one of garbage collection's heap types, which wasmscope lacks.
+bool is_gc_heap_type(std::string_view word) {
+  static constexpr std::string_view kGcHeapTypes[] = {
+      "any", "eq", "i31", "struct", "array", "none", "nofunc", "noextern"};
+  for (std::string_view gc : kGcHeapTypes) {
+    if (word == gc) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<ValType> Parser::parse_heap_type(bool nullable) {
   const Token& heap = peek();
-  ValType type = ValType::kFuncRef;
+  ValType type;
   if (is_keyword("func")) {
-    type = ValType::kFuncRef;
+    type = ValType::ref(ValType::kFuncRef, nullable);
   } else if (is_keyword("extern") && features_.has(Feature::kRefTypes)) {
-    type = ValType::kExternRef;
+    type = ValType::ref(ValType::kExternRef, nullable);
   } else if ((is_keyword("exn") || is_keyword("noexn")) && features_.has(Feature::kExceptions)) {
-    type = ValType::kExnRef;
-  } else if (heap.kind == TokenKind::kId || heap.kind == TokenKind::kNumber) {
-    return malformed(heap.offset, "unsupported: concrete heap types (typed function references)");
+    type = ValType::ref(ValType::kExnRef, nullable);
+  } else if (at_index() && features_.has(Feature::kFuncRefs)) {
+    WS_ASSIGN(uint32_t index, parse_index(Space::kType));
+    if (index == ValType::kAbstract) return malformed(heap.offset, "unknown type");
+    return ValType::ref(ValType::kFuncRef, nullable, index);
+  } else if (heap.kind == TokenKind::kKeyword && is_gc_heap_type(heap.text)) {
+    return malformed(heap.offset,
+                     "unsupported: heap type " + std::string(heap.text) + " (garbage collection)");
   } else {
     return unexpected();
   }
   next();
-  WS_TRY(expect_rparen());
   return type;
 }
 
@@ -346,15 +371,16 @@ Result<TypeUse> Parser::parse_type_use(bool allow_param_ids) {
 
 namespace {
 
-/// {sig} as a string of type bytes, a key for {Parser::type_lookup_}.
+/// {sig} as a string of encoded types, a key for {Parser::type_lookup_}: the parameter count,
+/// then each type in full (a typed reference's nullability and type index included).
 std::string signature_key(const FuncType& sig) {
-  std::string key;
+  Bytes key;
+  put_uleb(&key, sig.params.size());
   for (ValType t : sig.params)
-    key.push_back(static_cast<char>(t));
-  key.push_back(':');
+    put_valtype(&key, t);
   for (ValType t : sig.results)
-    key.push_back(static_cast<char>(t));
-  return key;
+    put_valtype(&key, t);
+  return std::string(key.begin(), key.end());
 }
 
 }  // namespace
@@ -479,7 +505,31 @@ Result<Bytes> Parser::parse(bool emit_names) {
   return encode_module(module_);
 }
 
+Result<void> Parser::collect_types() {
+  const size_t begin = pos_;
+  // Type names first: a type may refer to itself or to one defined after it.
+  while (peek().kind == TokenKind::kLParen) {
+    if (is_keyword("type", 1)) WS_TRY(bind_id(Space::kType, peek(2)));
+    WS_TRY(skip_sexpr());
+  }
+  pos_ = begin;
+  while (peek().kind == TokenKind::kLParen) {
+    if (!is_keyword("type", 1)) {
+      WS_TRY(skip_sexpr());
+      continue;
+    }
+    pos_ += 2;
+    if (peek().kind == TokenKind::kId) next();
+    WS_ASSIGN(FuncType type, parse_func_type());
+    WS_TRY(expect_rparen());
+    add_type(std::move(type));
+  }
+  pos_ = begin;
+  return {};
+}
+
 Result<void> Parser::collect_ids() {
+  WS_TRY(collect_types());
   while (peek().kind == TokenKind::kLParen) {
     const size_t field = pos_;
     next();
@@ -488,11 +538,7 @@ Result<void> Parser::collect_ids() {
     if (keyword.kind != TokenKind::kKeyword) {
       return unexpected(keyword);
     } else if (keyword.text == "type") {
-      WS_TRY(bind_id(Space::kType, peek()));
-      if (peek().kind == TokenKind::kId) next();
-      WS_ASSIGN(FuncType type, parse_func_type());
-      WS_TRY(expect_rparen());
-      add_type(std::move(type));
+      // Bound and parsed by {collect_types}.
     } else if (keyword.text == "import") {
       if (peek().kind == TokenKind::kString && peek(1).kind == TokenKind::kString &&
           peek(2).kind == TokenKind::kLParen && space_for_keyword(peek(3).text, &space) &&
@@ -734,44 +780,59 @@ Result<void> Parser::parse_table_field() {
                              }));
   if (imported) return {};
   note_definition("table");
-  TableType type;
+  TextTable table;
   // memory64: {i64 reftype (elem ...)}; {i64 limits reftype} is left to parse_table_type.
-  const bool inline_is64 = is_keyword("i64") && peek(1).kind == TokenKind::kKeyword;
+  const auto reftype_follows = [this](size_t ahead) {
+    return is_lparen_keyword("ref", ahead) ||
+           (peek(ahead).kind == TokenKind::kKeyword && !is_keyword("i64", ahead) &&
+            !is_keyword("i32", ahead));
+  };
+  const bool inline_is64 = is_keyword("i64") && reftype_follows(1);
   if (inline_is64) next();
-  if (inline_is64 ||
-      (peek().kind == TokenKind::kKeyword && !is_keyword("i64") && !is_keyword("i32"))) {
+  if (reftype_follows(0)) {
     // {reftype (elem ...)}: a table exactly as large as its inline segment.
-    WS_ASSIGN(type.elem, parse_reftype());
-    WS_TRY(expect_lparen());
-    WS_TRY(expect_keyword("elem"));
-    TextElem elem;
-    elem.type = type.elem;
-    elem.table = index;
-    elem.offset = zero_offset(inline_is64);
-    if (at_index()) {
-      while (at_index()) {
-        WS_ASSIGN(uint32_t func, parse_index(Space::kFunc));
-        elem.func_indices.push_back(func);
-        Bytes item = {0xd2};
-        put_uleb(&item, func);
-        item.push_back(0x0b);
-        elem.items.push_back(std::move(item));
-      }
-    } else {
-      while (peek().kind == TokenKind::kLParen)
-        WS_TRY(parse_elem_item(&elem));
-    }
-    WS_TRY(expect_rparen());
-    type.limits.min = elem.items.size();
-    type.limits.max = elem.items.size();
-    type.limits.is64 = inline_is64;
+    WS_ASSIGN(table.type.elem, parse_reftype());
+    WS_ASSIGN(TextElem elem, parse_inline_elem(table.type.elem, index, inline_is64));
+    table.type.limits.min = elem.items.size();
+    table.type.limits.max = elem.items.size();
+    table.type.limits.is64 = inline_is64;
     module_.elems.push_back(std::move(elem));
   } else {
-    WS_ASSIGN(type, parse_table_type());
+    WS_ASSIGN(table.type, parse_table_type());
+    // Typed function references: the expression every entry starts as.
+    if (peek().kind != TokenKind::kRParen && features_.has(Feature::kFuncRefs)) {
+      WS_TRY(parse_expr(&table.init));
+    }
   }
   WS_TRY(expect_rparen());
-  module_.tables.push_back(type);
+  module_.tables.push_back(std::move(table));
   return {};
+}
+
+Result<TextElem> Parser::parse_inline_elem(ValType type, uint32_t table, bool is64) {
+  WS_TRY(expect_lparen());
+  WS_TRY(expect_keyword("elem"));
+  TextElem elem;
+  elem.type = type;
+  elem.table = table;
+  elem.offset = zero_offset(is64);
+  if (at_index()) {
+    // Function indices into a funcref table: the segment holds (ref func)s, the short encoding.
+    if (type == ValType(ValType::kFuncRef)) elem.type = ValType::ref(ValType::kFuncRef, false);
+    while (at_index()) {
+      WS_ASSIGN(uint32_t func, parse_index(Space::kFunc));
+      elem.func_indices.push_back(func);
+      Bytes item = {0xd2};
+      put_uleb(&item, func);
+      item.push_back(0x0b);
+      elem.items.push_back(std::move(item));
+    }
+  } else {
+    while (peek().kind == TokenKind::kLParen)
+      WS_TRY(parse_elem_item(&elem));
+  }
+  WS_TRY(expect_rparen());
+  return elem;
 }
 
 Result<void> Parser::parse_memory_field() {
@@ -919,7 +980,8 @@ Result<void> Parser::parse_elem_list(TextElem* elem, bool allow_bare_indices) {
   const bool func_keyword = is_keyword("func");
   if (func_keyword || (allow_bare_indices && (at_index() || peek().kind == TokenKind::kRParen))) {
     if (func_keyword) next();
-    elem->type = ValType::kFuncRef;
+    // Function indices are non-null references (3.0); "funcref (ref.func $f)" is nullable.
+    elem->type = ValType::ref(ValType::kFuncRef, false);
     while (at_index()) {
       WS_ASSIGN(uint32_t func, parse_index(Space::kFunc));
       elem->func_indices.push_back(func);
@@ -943,8 +1005,9 @@ Result<void> Parser::parse_elem_field() {
     next();
     elem.mode = SegmentMode::kDeclarative;
     WS_TRY(parse_elem_list(&elem, false));
-  } else if (peek().kind == TokenKind::kLParen ||
+  } else if ((peek().kind == TokenKind::kLParen && !is_lparen_keyword("ref")) ||
              (at_index() && peek(1).kind == TokenKind::kLParen)) {
+    // (A "(ref ...)" here is the element type of a passive segment.)
     elem.mode = SegmentMode::kActive;
     bool table_use = false;
     if (at_index()) {

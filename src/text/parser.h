@@ -138,6 +138,9 @@ class Parser {
   // ---- Module fields (parser.cc).
   /// Pass one: binds the identifiers of every field and reads the (type) fields.
   Result<void> collect_ids();
+  /// The (type) fields of pass one: binds every type identifier, then reads the types, so
+  /// that their references (typed function references) may name any of them.
+  Result<void> collect_types();
   /// Adds an entry to {space}, named by {id} when it is an identifier.
   Result<void> bind_id(Space space, const Token& id);
   /// Pass two: one field, from its "(" to its ")".
@@ -145,6 +148,9 @@ class Parser {
   Result<void> parse_import_field();
   Result<void> parse_func_field();
   Result<void> parse_table_field();
+  /// The "(elem ...)" of "(table reftype (elem ...))": an active segment of {type} at offset 0
+  /// of table {table} ({is64}: an i64 offset).
+  Result<TextElem> parse_inline_elem(ValType type, uint32_t table, bool is64);
   Result<void> parse_memory_field();
   Result<void> parse_global_field();
   Result<void> parse_export_field();
@@ -171,9 +177,13 @@ class Parser {
   Result<FuncType> parse_func_type();
   Result<ValType> parse_valtype();
   Result<ValType> parse_reftype();
-  /// "(ref null heaptype)" with an abstract heap type (func, extern, exn, noexn), at its "(";
-  /// others need typed function references, which wasmscope lacks: an "unsupported" error.
+  /// "(ref null? heaptype)", at its "(". Non-null references and concrete heap types need
+  /// typed function references ({Feature::kFuncRefs}).
   Result<ValType> parse_ref_form();
+  /// A heap type: func, extern, exn, noexn (as exn) or a type index ("$t" or N, with
+  /// {Feature::kFuncRefs}), as a reference type that is {nullable}. Garbage collection's heap
+  /// types are an "unsupported" error.
+  Result<ValType> parse_heap_type(bool nullable);
   Result<Limits> parse_limits();
   Result<TableType> parse_table_type();
   Result<MemoryType> parse_memory_type();

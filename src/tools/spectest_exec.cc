@@ -84,8 +84,12 @@ std::string describe(const ScriptValue& v) {
 }
 
 std::string match_one(const ScriptValue& got, const nlohmann::json& e) {
+  if (e.at("type") == "anynullref") {
+    if (!is_ref(got.type)) return std::string("type ") + valtype_name(got.type);
+    return got.slots[0] == 0 ? "" : "not null";
+  }
   const ValType type = parse_type(e.at("type").get<std::string>());
-  if (got.type != type) return std::string("type ") + valtype_name(got.type);
+  if (got.type.kind() != type.kind()) return std::string("type ") + valtype_name(got.type);
   if (!e.contains("value")) {
     // "(ref.func)" / "(ref.extern)" without a payload: any non-null reference.
     if (is_ref(type)) return got.slots[0] != 0 ? "" : "null reference";

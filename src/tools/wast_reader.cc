@@ -344,7 +344,10 @@ class Reader {
       v = {{"type", "v128"}, {"lane_type", lane_type}, {"value", std::move(values)}};
     } else if (op == "ref.null") {
       const std::string heap = peek().kind == TokenKind::kRParen ? "" : keyword("a heap type");
-      if (heap == "func") {
+      if (heap.empty() && expected) {
+        // 3.0: "(ref.null)" as a result is a null of any reference type.
+        v = {{"type", "anynullref"}, {"value", "null"}};
+      } else if (heap == "func") {
         v = {{"type", "funcref"}, {"value", "null"}};
       } else if (heap == "extern") {
         v = {{"type", "externref"}, {"value", "null"}};

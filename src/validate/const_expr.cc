@@ -37,12 +37,13 @@ Result<void> const_instr(ModuleContext* ctx, const Instr& instr, uint32_t visibl
       *pushed = type_of_letter(op_info(instr.op).results[0]);
       return {};
     case Op::RefNull:
+      WS_TRY(check_valtype(*ctx, instr.offset, instr.type));
       *pushed = instr.type;
       return {};
     case Op::RefFunc:
       if (instr.index >= ctx->func_count()) return unknown(instr.offset, "function", instr.index);
       ctx->declared_funcs[instr.index] = 1;
-      *pushed = ValType::kFuncRef;
+      *pushed = ValType::ref(ValType::kFuncRef, false, ctx->func_types[instr.index]);
       return {};
     case Op::GlobalGet: {
       if (instr.index >= visible_globals) return unknown(instr.offset, "global", instr.index);
@@ -81,7 +82,9 @@ Result<void> validate_const_expr(ModuleContext* ctx, const ConstExpr& expr, ValT
     if (!ctx->features.has(info.feature)) return feature_disabled(instr.offset, info);
     if (instr.op == Op::End) {
       if (!reader.at_end()) return malformed(reader.pos(), "section size mismatch");
-      if (stack.size() != 1 || stack.back() != expected) return type_mismatch(instr.offset);
+      if (stack.size() != 1 || !ctx->matches(stack.back(), expected)) {
+        return type_mismatch(instr.offset);
+      }
       return {};
     }
     const ValType arith = extended ? extended_arith_type(instr.op) : kUnknownType;

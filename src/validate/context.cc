@@ -1,5 +1,8 @@
 // The module context and the small helpers every part of the validator shares.
+#include <map>
 #include <string>
+
+#include "binary/type_canon.h"
 
 #include "validate/internal.h"
 
@@ -14,6 +17,7 @@ bool TypeList::operator==(const TypeList& other) const {
 }
 
 TypeList single_type(ValType type) {
+  // Typed references are not here: their block types keep their own storage.
   static constexpr ValType kTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
                                        ValType::kF64,      ValType::kV128, ValType::kFuncRef,
                                        ValType::kExternRef, ValType::kExnRef};
@@ -53,7 +57,8 @@ Error type_mismatch(uint32_t offset) {
   return invalid(offset, "type mismatch");
 }
 
-Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type) {
+Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type,
+                           uint32_t type_limit) {
   if (type == ValType::kV128 && !ctx.features.has(Feature::kSimd)) {
     return invalid(offset, "v128 requires the simd feature");
   }
@@ -63,7 +68,27 @@ Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType ty
   if (type == ValType::kExnRef && !ctx.features.has(Feature::kExceptions)) {
     return invalid(offset, "exnref requires the exceptions feature");
   }
+  if (!type.is_short() && is_ref(type) && !ctx.features.has(Feature::kFuncRefs)) {
+    return invalid(offset, "typed references require the function-references feature");
+  }
+  if (type.has_type_index() &&
+      (type.type_index() >= ctx.type_count() || type.type_index() >= type_limit)) {
+    return unknown(offset, "type", type.type_index());
+  }
   return {};
+}
+
+bool ModuleContext::matches(ValType sub, ValType super) const {
+  if (sub == kUnknownType || super == kUnknownType) return true;
+  if (sub.kind() != super.kind()) return false;
+  if (!is_ref(sub)) return true;
+  if (sub.nullable() && !super.nullable()) return false;
+  if (!super.has_type_index()) return true;
+  if (!sub.has_type_index()) return false;
+  const uint32_t a = sub.type_index();
+  const uint32_t b = super.type_index();
+  if (a == b) return true;
+  return a < type_canon.size() && b < type_canon.size() && type_canon[a] == type_canon[b];
 }
 
 ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(f) {
@@ -100,6 +125,14 @@ ModuleContext::ModuleContext(const Module& m, Features f) : module(m), features(
   declared_funcs.assign(func_types.size(), 0);
   data_count = m.data_count.value_or(0);
   addr = address_types(m);
+  // Equivalent types get one id: keyed by structure, earlier types by their ids.
+  std::map<TypeKey, uint32_t> ids;
+  type_canon.reserve(m.types.size());
+  for (uint32_t i = 0; i < m.types.size(); ++i) {
+    auto [it, inserted] = ids.try_emplace(type_key(m.types[i], i, &type_canon),
+                                          static_cast<uint32_t>(ids.size()));
+    type_canon.push_back(it->second);
+  }
 }
 
 }  // namespace wasmscope::internal::validate_internal

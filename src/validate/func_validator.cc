@@ -41,7 +41,29 @@ bool FunctionValidator::pop(ValType expected, ValType* actual) {
   ValType got;
   if (!pop_any(&got)) return false;
   if (actual) *actual = got;
-  return got == expected || got == kUnknownType || expected == kUnknownType;
+  return ctx_.matches(got, expected);
+}
+
+bool FunctionValidator::pop_matching(TypeList types) { return pop_all(types); }
+
+bool FunctionValidator::all_match(TypeList sub, TypeList super) const {
+  if (sub.size != super.size) return false;
+  for (uint32_t i = 0; i < sub.size; ++i) {
+    if (!ctx_.matches(sub[i], super[i])) return false;
+  }
+  return true;
+}
+
+void FunctionValidator::push_control(const ControlFrame& frame) {
+  controls_.push_back(frame);
+  controls_.back().init_height = static_cast<uint32_t>(init_log_.size());
+}
+
+void FunctionValidator::reset_inits(uint32_t height) {
+  while (init_log_.size() > height) {
+    nd_set_[init_log_.back()] = 0;
+    init_log_.pop_back();
+  }
 }
 
 bool FunctionValidator::pop_all(TypeList types) {
@@ -75,6 +97,24 @@ Result<void> FunctionValidator::init_locals(const Function& func, const FuncType
   local_types_.clear();
   run_ends_.clear();
   run_types_.clear();
+  nd_locals_.clear();
+  nd_set_.clear();
+  init_log_.clear();
+  block_type_store_.clear();
+  {
+    // Locals without a default value (non-nullable references) must be set before use.
+    uint64_t index = type.params.size();
+    for (const LocalRun& run : func.locals) {
+      if (is_ref(run.type) && !run.type.nullable()) {
+        if (nd_locals_.size() + run.count > kMaxExpandedLocals) {
+          return invalid(func.body.begin, "too many non-defaultable locals");
+        }
+        for (uint32_t i = 0; i < run.count; ++i) nd_locals_.push_back(static_cast<uint32_t>(index + i));
+      }
+      index += run.count;
+    }
+    nd_set_.assign(nd_locals_.size(), 0);
+  }
   if (total <= kMaxExpandedLocals) {
     local_types_.assign(type.params.begin(), type.params.end());
     for (const LocalRun& run : func.locals)
@@ -119,7 +159,7 @@ Result<void> FunctionValidator::validate(uint32_t defined_index, FunctionFacts* 
   ControlFrame body;
   body.kind = FrameKind::kFunction;
   body.results = TypeList::of(func_type_->results);
-  controls_.push_back(body);
+  push_control(body);
 
   // The reader accepts every opcode so that a disabled feature is reported by {step} as a
   // validation error naming the feature, not as an illegal opcode.
@@ -220,6 +260,22 @@ Result<void> FunctionValidator::step(const Instr& instr) {
       if (!pop(ValType::kExnRef)) return type_mismatch(instr.offset);
       set_unreachable();
       return {};
+    case Op::CallRef:
+      return do_call_ref(instr, false);
+    case Op::ReturnCallRef:
+      return do_call_ref(instr, true);
+    case Op::RefAsNonNull: {
+      ValType operand;
+      if (!pop_any(&operand) || !(is_ref(operand) || operand == kUnknownType)) {
+        return type_mismatch(instr.offset);
+      }
+      push(operand == kUnknownType ? operand
+                                   : ValType::ref(operand.kind(), false, operand.type_index()));
+      return {};
+    }
+    case Op::BrOnNull:
+    case Op::BrOnNonNull:
+      return do_br_on_null(instr);
     default:
       return check_fixed(instr, info);
   }
@@ -237,12 +293,12 @@ Result<void> FunctionValidator::check_fixed(const Instr& instr, const OpInfo& in
   const size_t n = info.params.size();
   for (size_t i = n; i > 0; --i) {
     const bool is64 = (wide.operands >> (n - i)) & 1;
-    if (!pop(is64 ? ValType::kI64 : type_of_letter(info.params[i - 1]))) {
+    if (!pop(is64 ? ValType(ValType::kI64) : type_of_letter(info.params[i - 1]))) {
       return type_mismatch(instr.offset);
     }
   }
   for (char letter : info.results)
-    push(wide.widen != Narrow64::Widen::kNone ? ValType::kI64 : type_of_letter(letter));
+    push(wide.widen != Narrow64::Widen::kNone ? ValType(ValType::kI64) : type_of_letter(letter));
   return {};
 }
 
@@ -321,6 +377,10 @@ Result<void> FunctionValidator::block_types(const Instr& instr, TypeList* params
       WS_TRY(check_valtype(ctx_, instr.offset, block.type));
       *params = {};
       *results = single_type(block.type);
+      if (results->size == 0) {
+        block_type_store_.push_back(block.type);
+        *results = {&block_type_store_.back(), 1};
+      }
       return {};
     case BlockType::Kind::kTypeIndex:
       if (!ctx_.features.has(Feature::kMultiValue)) {
@@ -343,7 +403,7 @@ Result<void> FunctionValidator::enter_block(const Instr& instr, FrameKind kind) 
   frame.height = static_cast<uint32_t>(operands_.size());
   frame.span = static_cast<uint32_t>(facts_->blocks.size());
   facts_->blocks.push_back({instr.offset, 0, 0});
-  controls_.push_back(frame);
+  push_control(frame);
   max_depth_ = std::max(max_depth_, static_cast<uint32_t>(controls_.size()));
   push_all(frame.params);
   return {};
@@ -357,6 +417,7 @@ Result<void> FunctionValidator::do_else(const Instr& instr) {
   }
   frame.kind = FrameKind::kElse;
   frame.unreachable = false;
+  reset_inits(frame.init_height);
   facts_->blocks[frame.span].else_ = instr.offset;
   push_all(frame.params);
   return {};
@@ -368,11 +429,12 @@ Result<void> FunctionValidator::do_end(const Instr& instr) {
     return type_mismatch(instr.offset);
   }
   // An {if} without {else} has an empty else branch, which passes its params through.
-  if (frame.kind == FrameKind::kIf && !(frame.params == frame.results)) {
+  if (frame.kind == FrameKind::kIf && !all_match(frame.params, frame.results)) {
     return type_mismatch(instr.offset);
   }
   if (frame.kind != FrameKind::kFunction) facts_->blocks[frame.span].end = instr.offset;
   const TypeList results = frame.results;
+  reset_inits(frame.init_height);
   controls_.pop_back();
   push_all(results);
   return {};
@@ -449,8 +511,10 @@ Result<void> FunctionValidator::do_try_table(const Instr& instr) {
       const FuncType& type = ctx_.module.types[ctx_.tag_types[c.tag]];
       scratch_ = type.params;
     }
-    if (c.with_ref()) scratch_.push_back(ValType::kExnRef);
-    if (!(target->label_types() == TypeList::of(scratch_))) return type_mismatch(instr.offset);
+    if (c.with_ref()) scratch_.push_back(ValType::ref(ValType::kExnRef, false));
+    if (!all_match(TypeList::of(scratch_), target->label_types())) {
+      return type_mismatch(instr.offset);
+    }
   }
   return enter_block(instr, FrameKind::kBlock);
 }
@@ -466,6 +530,7 @@ Result<void> FunctionValidator::do_catch(const Instr& instr) {
     return type_mismatch(instr.offset);
   }
   frame.unreachable = false;
+  reset_inits(frame.init_height);
   if (instr.op == Op::CatchAll) {
     frame.kind = FrameKind::kCatchAll;
     return {};
@@ -484,6 +549,7 @@ Result<void> FunctionValidator::do_delegate(const Instr& instr) {
   }
   facts_->blocks[frame.span].end = instr.offset;
   const TypeList results = frame.results;
+  reset_inits(frame.init_height);
   controls_.pop_back();
   // The label is counted from the try's enclosing block.
   const ControlFrame* target;
@@ -507,13 +573,48 @@ Result<void> FunctionValidator::do_rethrow(const Instr& instr) {
 
 Result<void> FunctionValidator::do_call(const Instr& instr, uint32_t type_index, bool tail) {
   const FuncType& callee = ctx_.module.types[type_index];
-  if (tail && callee.results != func_type_->results) return type_mismatch(instr.offset);
+  if (tail && !all_match(TypeList::of(callee.results), TypeList::of(func_type_->results))) {
+    return type_mismatch(instr.offset);
+  }
   if (!pop_all(TypeList::of(callee.params))) return type_mismatch(instr.offset);
   if (tail) {
     set_unreachable();
   } else {
     push_all(TypeList::of(callee.results));
   }
+  return {};
+}
+
+Result<void> FunctionValidator::do_call_ref(const Instr& instr, bool tail) {
+  if (instr.index >= ctx_.type_count()) return unknown(instr.offset, "type", instr.index);
+  if (!pop(ValType::ref(ValType::kFuncRef, true, instr.index))) return type_mismatch(instr.offset);
+  return do_call(instr, instr.index, tail);
+}
+
+Result<void> FunctionValidator::do_br_on_null(const Instr& instr) {
+  const ControlFrame* target;
+  WS_TRY(label(instr, instr.index, &target));
+  ValType operand;
+  if (!pop_any(&operand) || !(is_ref(operand) || operand == kUnknownType)) {
+    return type_mismatch(instr.offset);
+  }
+  const ValType non_null = operand == kUnknownType
+                               ? operand
+                               : ValType::ref(operand.kind(), false, operand.type_index());
+  const TypeList types = target->label_types();
+  if (instr.op == Op::BrOnNull) {
+    // Null: branch with the values below; else go on with the reference, now non-null.
+    if (!pop_all(types)) return type_mismatch(instr.offset);
+    push_all(types);
+    push(non_null);
+    return {};
+  }
+  // br_on_non_null: the label takes the values below plus the non-null reference last.
+  if (types.size == 0) return type_mismatch(instr.offset);
+  if (!ctx_.matches(non_null, types[types.size - 1])) return type_mismatch(instr.offset);
+  const TypeList below{types.data, types.size - 1};
+  if (!pop_all(below)) return type_mismatch(instr.offset);
+  push_all(below);
   return {};
 }
 
@@ -549,6 +650,7 @@ Result<void> FunctionValidator::do_select(const Instr& instr) {
 Result<void> FunctionValidator::do_select_t(const Instr& instr) {
   if (instr.types.size() != 1) return invalid(instr.offset, "invalid result arity");
   const ValType type = instr.types[0];
+  WS_TRY(check_valtype(ctx_, instr.offset, type));
   if (!pop(ValType::kI32) || !pop(type) || !pop(type)) return type_mismatch(instr.offset);
   push(type);
   return {};
@@ -557,11 +659,27 @@ Result<void> FunctionValidator::do_select_t(const Instr& instr) {
 Result<void> FunctionValidator::do_local(const Instr& instr) {
   if (instr.index >= local_count_) return unknown(instr.offset, "local", instr.index);
   const ValType type = local_type(instr.index);
+  const bool tracked = is_ref(type) && !type.nullable();
+  uint32_t position = 0;
+  if (tracked) {
+    const auto it = std::lower_bound(nd_locals_.begin(), nd_locals_.end(), instr.index);
+    // Parameters are set on entry and are not in the list.
+    if (it != nd_locals_.end() && *it == instr.index) {
+      position = static_cast<uint32_t>(it - nd_locals_.begin()) + 1;
+    }
+  }
   if (instr.op == Op::LocalGet) {
+    if (position != 0 && !nd_set_[position - 1]) {
+      return invalid(instr.offset, "uninitialized local");
+    }
     push(type);
     return {};
   }
   if (!pop(type)) return type_mismatch(instr.offset);
+  if (position != 0 && !nd_set_[position - 1]) {
+    nd_set_[position - 1] = 1;
+    init_log_.push_back(position - 1);
+  }
   if (instr.op == Op::LocalTee) push(type);
   return {};
 }
@@ -620,7 +738,7 @@ Result<void> FunctionValidator::do_table(const Instr& instr) {
       WS_TRY(table(instr, instr.index, &elem));
       WS_TRY(table(instr, instr.index2, &source));
       const bool both64 = idx(instr.index) == ValType::kI64 && idx(instr.index2) == ValType::kI64;
-      ok = source == elem && pop(both64 ? ValType::kI64 : ValType::kI32) &&
+      ok = ctx_.matches(source, elem) && pop(both64 ? ValType::kI64 : ValType::kI32) &&
            pop(idx(instr.index2)) && pop(idx(instr.index));
       break;
     }
@@ -629,7 +747,7 @@ Result<void> FunctionValidator::do_table(const Instr& instr) {
       if (instr.index >= ctx_.elem_count()) {
         return unknown(instr.offset, "elem segment", instr.index);
       }
-      ok = ctx_.module.elems[instr.index].type == elem && pop(ValType::kI32) &&
+      ok = ctx_.matches(ctx_.module.elems[instr.index].type, elem) && pop(ValType::kI32) &&
            pop(ValType::kI32) && pop(idx(instr.index2));
       break;
     case Op::ElemDrop:
@@ -647,6 +765,7 @@ Result<void> FunctionValidator::do_table(const Instr& instr) {
 Result<void> FunctionValidator::do_ref(const Instr& instr) {
   switch (instr.op) {
     case Op::RefNull:
+      WS_TRY(check_valtype(ctx_, instr.offset, instr.type));
       push(instr.type);
       return {};
     case Op::RefIsNull: {
@@ -662,7 +781,7 @@ Result<void> FunctionValidator::do_ref(const Instr& instr) {
       if (!ctx_.declared_funcs[instr.index]) {
         return invalid(instr.offset, "undeclared function reference");
       }
-      push(ValType::kFuncRef);
+      push(ValType::ref(ValType::kFuncRef, false, ctx_.func_types[instr.index]));
       return {};
     default:
       return {};

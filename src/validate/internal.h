@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,11 @@ struct ModuleContext {
   uint32_t memory_count = 0;
   uint32_t data_count = 0;  ///< Data segments memory.init / data.drop may name.
   AddressTypes addr;        ///< memory64: which memories and tables take i64 addresses.
+  /// Per type index: an id equal for equivalent types (typed function references).
+  std::vector<uint32_t> type_canon;
+
+  /// Subtyping: whether a value of {sub} is a {super}. {kUnknownType} matches everything.
+  bool matches(ValType sub, ValType super) const;
 
   const FuncType& func_type(uint32_t func) const { return module.types[func_types[func]]; }
   uint32_t func_count() const { return static_cast<uint32_t>(func_types.size()); }
@@ -73,7 +79,10 @@ struct ModuleContext {
 /// Checks that {type} may be used with the enabled features (v128 needs simd, references
 /// need reference-types), wherever a value type appears: function types, globals, locals and
 /// block types.
-Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type);
+/// A concrete heap type must name a type below {type_limit} (in the type section: the type
+/// itself or an earlier one) and below the type count.
+Result<void> check_valtype(const ModuleContext& ctx, uint32_t offset, ValType type,
+                           uint32_t type_limit = UINT32_MAX);
 
 /// Checks that {expr} is a constant expression producing exactly one {expected}. Marks the
 /// functions it names with {ref.func} as declared in {ctx}. With extended constants,
@@ -102,6 +111,7 @@ class FunctionValidator {
     TypeList results;
     uint32_t height = 0;  ///< Operand stack height at entry (below the params).
     uint32_t span = 0;    ///< Index into {FunctionFacts::blocks}; unused for kFunction.
+    uint32_t init_height = 0;  ///< {init_log_}'s size at entry: locals set inside come after.
     /// The types a branch to this frame carries.
     TypeList label_types() const { return kind == FrameKind::kLoop ? params : results; }
   };
@@ -131,6 +141,15 @@ class FunctionValidator {
   Result<void> do_delegate(const Instr& instr);
   Result<void> do_throw(const Instr& instr);
   Result<void> do_rethrow(const Instr& instr);
+  Result<void> do_call_ref(const Instr& instr, bool tail);
+  Result<void> do_br_on_null(const Instr& instr);
+  /// Pops {sub} (last first) checking each against {super} by subtyping.
+  bool pop_matching(TypeList types);
+  /// Whether {sub} matches {super} element by element.
+  bool all_match(TypeList sub, TypeList super) const;
+  /// Pushes and pops a control frame, keeping the locals' initialization in step.
+  void push_control(const ControlFrame& frame);
+  void reset_inits(uint32_t height);
   Result<void> label(const Instr& instr, uint32_t depth, const ControlFrame** frame) const;
   Result<void> table(const Instr& instr, uint32_t index, ValType* elem) const;
 
@@ -164,6 +183,13 @@ class FunctionValidator {
   std::vector<ValType> local_types_;
   std::vector<uint32_t> run_ends_;
   std::vector<ValType> run_types_;
+  // Non-nullable locals (typed function references): which, whether set, and the undo log of
+  // those set since each open block began (positions into {nd_locals_}).
+  std::vector<uint32_t> nd_locals_;
+  std::vector<uint8_t> nd_set_;
+  std::vector<uint32_t> init_log_;
+  /// Storage for block types of one typed reference (single_type has only the short forms).
+  std::deque<ValType> block_type_store_;
   uint32_t local_count_ = 0;
   uint32_t max_height_ = 0;
   uint32_t max_depth_ = 0;

@@ -18,14 +18,16 @@ using validate_internal::check_valtype;
 using validate_internal::validate_const_expr;
 
 Result<void> check_types(const ModuleContext& ctx) {
-  for (const FuncType& type : ctx.module.types) {
+  for (uint32_t i = 0; i < ctx.type_count(); ++i) {
+    const FuncType& type = ctx.module.types[i];
     if (type.results.size() > 1 && !ctx.features.has(Feature::kMultiValue)) {
       return invalid(0, "invalid result arity");
     }
+    // A type may refer to itself and to earlier types (each is its own recursion group).
     for (ValType t : type.params)
-      WS_TRY(check_valtype(ctx, 0, t));
+      WS_TRY(check_valtype(ctx, 0, t, i + 1));
     for (ValType t : type.results)
-      WS_TRY(check_valtype(ctx, 0, t));
+      WS_TRY(check_valtype(ctx, 0, t, i + 1));
   }
   return {};
 }
@@ -87,6 +89,7 @@ Result<void> check_imports(const ModuleContext& ctx) {
         break;
       case ExternKind::kTable:
         WS_TRY(check_table_type(import.offset, import.table));
+        WS_TRY(check_valtype(ctx, import.offset, import.table.elem));
         break;
       case ExternKind::kMemory:
         WS_TRY(check_memory_type(ctx, import.offset, import.memory));
@@ -108,8 +111,10 @@ Result<void> check_definitions(const ModuleContext& ctx) {
   for (const Function& func : module.functions) {
     WS_TRY(check_type_index(ctx, func.body.begin, func.type));
   }
-  for (const TableType& table : module.tables)
+  for (const TableType& table : module.tables) {
     WS_TRY(check_table_type(0, table));
+    WS_TRY(check_valtype(ctx, 0, table.elem));
+  }
   if (ctx.table_count() > 1 && !ctx.features.has(Feature::kRefTypes)) {
     return invalid(0, "multiple tables");
   }
@@ -132,14 +137,30 @@ Result<void> check_globals(ModuleContext* ctx) {
   return {};
 }
 
+/// Defined tables' initial values: a table of non-nullable references needs one. Only imported
+/// globals come before the table section.
+Result<void> check_table_inits(ModuleContext* ctx) {
+  const Module& module = ctx->module;
+  for (uint32_t i = 0; i < module.tables.size(); ++i) {
+    const ConstExpr* init = module.table_init(i);
+    if (init == nullptr) {
+      if (!module.tables[i].elem.nullable()) return type_mismatch(0);
+      continue;
+    }
+    WS_TRY(validate_const_expr(ctx, *init, module.tables[i].elem, 0));
+  }
+  return {};
+}
+
 Result<void> check_elem(ModuleContext* ctx, const ElemSegment& elem) {
   const uint32_t offset = elem.offset_in_module;
   if (elem.mode == SegmentMode::kActive) {
     if (elem.table >= ctx->table_count()) return unknown(offset, "table", elem.table);
     WS_TRY(validate_const_expr(ctx, elem.offset,
                                ctx->addr.table64[elem.table] ? ValType::kI64 : ValType::kI32));
-    if (ctx->tables[elem.table].elem != elem.type) return type_mismatch(offset);
+    if (!ctx->matches(elem.type, ctx->tables[elem.table].elem)) return type_mismatch(offset);
   }
+  WS_TRY(check_valtype(*ctx, offset, elem.type));
   if (elem.uses_exprs) {
     for (const ConstExpr& expr : elem.exprs)
       WS_TRY(validate_const_expr(ctx, expr, elem.type));
@@ -212,6 +233,7 @@ Result<ModuleFacts> validate_module(const Module& module, Features features) {
   WS_TRY(check_imports(ctx));
   WS_TRY(check_definitions(ctx));
   // Globals, segments and exports before bodies: they fill {declared_funcs} for ref.func.
+  WS_TRY(check_table_inits(&ctx));
   WS_TRY(check_globals(&ctx));
   WS_TRY(check_segments(&ctx));
   WS_TRY(check_exports(&ctx));
