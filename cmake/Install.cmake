@@ -1,7 +1,7 @@
 # What `cmake --install BUILD [--prefix DIR]` puts where (GNUInstallDirs paths):
 #   bin/wasmscope                         the CLI
 #   include/...                           the public headers (the whole include/ tree)
-#   lib/libwasmscope.so.0.2.0, .so.0.2, .so the shared library (soname libwasmscope.so.0.2)
+#   lib/libwasmscope.so.0.3.0, .so.0.3, .so the shared library (soname libwasmscope.so.0.3)
 #   lib/libwasmscope.a                    every library of src/ in one archive
 #   lib/wasmscope/libwasmscope-llvm.so    the compiler plugin (LLVM), opened when compiling
 #   lib/cmake/wasmscope/                  find_package(wasmscope CONFIG): wasmscope::wasmscope,

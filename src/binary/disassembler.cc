@@ -35,6 +35,16 @@ void append_valtype(ValType t, std::string* out) {
   *out += ')';
 }
 
+}  // namespace
+
+std::string valtype_text(ValType t) {
+  std::string out;
+  append_valtype(t, &out);
+  return out;
+}
+
+namespace {
+
 void append_block_type(const BlockType& block, std::string* out) {
   switch (block.kind) {
     case BlockType::Kind::kEmpty: return;

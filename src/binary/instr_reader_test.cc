@@ -32,7 +32,9 @@ TEST(InstrReader, PlainAndPrefixedOpcodes) {
 
 TEST(InstrReader, UnknownOrDisabledOpcodesAreIllegal) {
   Instr in;
-  for (const Bytes& code : {Bytes{0xff}, Bytes{0x14}, Bytes{0xfc, 0x7f}, Bytes{0xfd, 0xff, 0x7f}}) {
+  // 0x16 and 0xd3: unassigned one-byte opcodes (0x14 is call_ref now).
+  for (const Bytes& code : {Bytes{0xff}, Bytes{0x16}, Bytes{0xd3}, Bytes{0xfc, 0x7f},
+                            Bytes{0xfd, 0xff, 0x7f}}) {
     auto r = read_one(code, &in);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().message, "illegal opcode");
@@ -40,6 +42,42 @@ TEST(InstrReader, UnknownOrDisabledOpcodesAreIllegal) {
   Features no_simd;
   no_simd.disable(Feature::kSimd);
   EXPECT_FALSE(read_one({0xfd, 0xae, 0x01}, &in, no_simd).ok());
+  Features no_funcrefs;
+  no_funcrefs.disable(Feature::kFuncRefs);
+  EXPECT_FALSE(read_one({0x14, 0x00}, &in, no_funcrefs).ok());  // call_ref 0
+  EXPECT_TRUE(read_one({0x14, 0x00}, &in).ok());
+  EXPECT_EQ(in.op, Op::CallRef);
+}
+
+TEST(InstrReader, TypedReferenceImmediates) {
+  Instr in;
+  // block (result (ref null 2)): 0x63 then the heap type as an s33.
+  ASSERT_TRUE(read_one({0x02, 0x63, 0x02}, &in).ok());
+  EXPECT_EQ(in.block.kind, BlockType::Kind::kValType);
+  EXPECT_EQ(in.block.type, ValType::ref(ValType::kFuncRef, true, 2));
+  // block (result (ref func)).
+  ASSERT_TRUE(read_one({0x02, 0x64, 0x70}, &in).ok());
+  EXPECT_EQ(in.block.type, ValType::ref(ValType::kFuncRef, false));
+  // ref.null 64: an s33 of two bytes (bit 6 of one byte would be the sign).
+  ASSERT_TRUE(read_one({0xd0, 0xc0, 0x00}, &in).ok());
+  EXPECT_EQ(in.type, ValType::ref(ValType::kFuncRef, true, 64));
+  // ref.null noexn is a null exnref.
+  ASSERT_TRUE(read_one({0xd0, 0x74}, &in).ok());
+  EXPECT_EQ(in.type, ValType(ValType::kExnRef));
+  // select (result (ref 5)).
+  ASSERT_TRUE(read_one({0x1c, 0x01, 0x64, 0x05}, &in).ok());
+  ASSERT_EQ(in.types.size(), 1u);
+  EXPECT_EQ(in.types[0], ValType::ref(ValType::kFuncRef, false, 5));
+  // call_ref 3, br_on_non_null 1.
+  ASSERT_TRUE(read_one({0x14, 0x03}, &in).ok());
+  EXPECT_EQ(in.index, 3u);
+  ASSERT_TRUE(read_one({0xd6, 0x01}, &in).ok());
+  EXPECT_EQ(in.op, Op::BrOnNonNull);
+  EXPECT_EQ(in.index, 1u);
+  // Garbage collection's heap types (any = 0x6e) are not read; nor is a heap type cut short.
+  EXPECT_FALSE(read_one({0x02, 0x64, 0x6e}, &in).ok());
+  EXPECT_FALSE(read_one({0x02, 0x63}, &in).ok());
+  EXPECT_FALSE(read_one({0x02, 0x63, 0x80}, &in).ok());
 }
 
 TEST(InstrReader, Immediates) {

@@ -72,8 +72,9 @@ struct Func {
   InstanceData* instance = nullptr;  ///< Defining instance; null for host functions.
   uint32_t index = 0;                ///< Index in the defining instance's function space.
   const CompiledFunc* code = nullptr;
-  /// What the interpreter runs when it calls this function: {code} for interpreted functions,
-  /// null for host and compiled ones, which it calls out to (one test on its call path).
+  /// What the interpreter runs when it calls this function: {code} for interpreted functions
+  /// (and compiled ones it runs anyway, {native_interprets}), null for host and compiled ones,
+  /// which it calls out to (one test on its call path).
   const CompiledFunc* interp_code = nullptr;
   HostCallback host = nullptr;
   void* host_user = nullptr;
@@ -84,7 +85,8 @@ struct Func {
   NativeEntry native_entry = nullptr;
   NativeView* native_vm = nullptr;
   /// A compiled instance's function whose native body runs it in the interpreter (exception
-  /// handling, {CompiledFunc::uses_exceptions}): its frames in stacks are interpreted ones.
+  /// handling, typed function references: {CompiledFunc::runs_interpreted}): its frames in
+  /// stacks are interpreted ones.
   bool native_interprets = false;
 };
 

@@ -532,6 +532,9 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
       f.native_entry = module->native_entries[i];
       f.native_vm = &data.view;
       f.native_interprets = module->funcs[i].runs_interpreted;
+      // The interpreter calls such a function as its own, not through the native body: a
+      // return_call_ref or return_call in it then reuses the frame, as tail calls must.
+      if (f.native_interprets) f.interp_code = f.code;
     } else {
       f.interp_code = f.code;
     }

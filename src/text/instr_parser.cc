@@ -199,7 +199,7 @@ Result<void> Parser::open_folded(std::vector<Nesting>* stack, FuncContext* ctx, 
   } else if (t.text == "if") {
     nesting.kind = Nesting::Kind::kIfCondition;
     nesting.pending.push_back(0x04);
-    if (peek().kind == TokenKind::kId) nesting.label = next().text;
+    if (peek().kind == TokenKind::kId) nesting.label = id_name(next());
     WS_TRY(parse_block_type(&nesting.pending));
   } else if (is_continuation_keyword(t.text)) {
     return unexpected(t);
@@ -340,7 +340,7 @@ Result<void> Parser::parse_catch_clauses(FuncContext* ctx, Bytes* out) {
 Result<void> Parser::parse_end_label(FuncContext* ctx) {
   if (peek().kind != TokenKind::kId) return {};
   const Token& id = next();
-  if (ctx->labels.empty() || ctx->labels.back() != id.text) {
+  if (ctx->labels.empty() || ctx->labels.back() != id_name(id)) {
     return malformed(id.offset, "mismatching label");
   }
   return {};
@@ -349,7 +349,7 @@ Result<void> Parser::parse_end_label(FuncContext* ctx) {
 Result<void> Parser::parse_block_header(Op op, FuncContext* ctx, Bytes* out) {
   put_opcode(op_info(op), out);
   std::string_view label;
-  if (peek().kind == TokenKind::kId) label = next().text;
+  if (peek().kind == TokenKind::kId) label = id_name(next());
   WS_TRY(parse_block_type(out));
   if (op_info(op).imm == ImmKind::kTryTable) WS_TRY(parse_catch_clauses(ctx, out));
   ctx->labels.push_back(label);
@@ -419,7 +419,7 @@ Result<uint32_t> Parser::parse_label(FuncContext* ctx) {
   const Token& t = peek();
   if (t.kind != TokenKind::kId) return parse_u32();
   for (size_t i = ctx->labels.size(); i-- > 0;) {
-    if (ctx->labels[i] == t.text) {
+    if (ctx->labels[i] == id_name(t)) {
       next();
       return static_cast<uint32_t>(ctx->labels.size() - 1 - i);
     }
@@ -430,7 +430,7 @@ Result<uint32_t> Parser::parse_label(FuncContext* ctx) {
 Result<uint32_t> Parser::parse_local(FuncContext* ctx) {
   const Token& t = peek();
   if (t.kind != TokenKind::kId) return parse_u32();
-  auto it = ctx->locals.find(t.text);
+  auto it = ctx->locals.find(id_name(t));
   if (it == ctx->locals.end()) return malformed(t.offset, "unknown local " + std::string(t.text));
   next();
   return it->second;

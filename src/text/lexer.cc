@@ -211,6 +211,16 @@ class Lexer {
       }
     }
     t.text = text_.substr(start, pos_ - start);
+    if (!other && strings == 1 && text_[start] == '$' && pos_ - start >= 3 &&
+        text_[start + 1] == '"' && text_[pos_ - 1] == '"') {
+      // An identifier written as a string (3.0): $"..." names what $... would.
+      if (t.value.empty()) return malformed(t.offset, "empty identifier");
+      if (!is_valid_utf8(reinterpret_cast<const uint8_t*>(t.value.data()), t.value.size())) {
+        return malformed(t.offset, "malformed UTF-8 encoding");
+      }
+      t.kind = TokenKind::kId;
+      return t;
+    }
     if (other || strings > 1 || (strings == 1 && text_[start] != '"')) {
       t.kind = TokenKind::kReserved;
     } else if (strings == 1) {

@@ -27,8 +27,13 @@ struct Token {
   TokenKind kind = TokenKind::kEof;
   uint32_t offset = 0;    ///< Byte offset of the first character in the source text.
   std::string_view text;  ///< The source characters, quotes and escapes included.
-  std::string value;      ///< kString only: the bytes the literal denotes.
+  std::string value;      ///< kString, and a kId written as a string ($"..."): its bytes.
 };
+
+/// The name an identifier token stands for, without its "$": `$fh` and `$"fh"` are one name.
+inline std::string_view id_name(const Token& t) {
+  return t.value.empty() ? t.text.substr(1) : std::string_view(t.value);
+}
 
 /// An annotation the text parser gives a meaning to ({@custom}, {@name},
 /// {@metadata.code.branch_hint}; see {is_known_annotation}), lifted out of the token list.

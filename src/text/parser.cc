@@ -201,7 +201,7 @@ bool Parser::at_index() const {
 
 Result<uint32_t> Parser::lookup(Space space, const Token& t) const {
   const IdSpace& s = spaces_[static_cast<int>(space)];
-  auto it = s.ids.find(t.text);
+  auto it = s.ids.find(id_name(t));
   if (it == s.ids.end()) {
     return malformed(t.offset,
                      std::string("unknown ") + space_name(space) + " " + std::string(t.text));
@@ -221,7 +221,7 @@ Result<uint32_t> Parser::parse_index(Space space) {
 
 Result<void> Parser::bind_id(Space space, const Token& id) {
   IdSpace& s = spaces_[static_cast<int>(space)];
-  if (id.kind == TokenKind::kId && !s.ids.emplace(id.text, s.count).second) {
+  if (id.kind == TokenKind::kId && !s.ids.emplace(id_name(id), s.count).second) {
     return malformed(id.offset,
                      std::string("duplicate ") + space_name(space) + " " + std::string(id.text));
   }
@@ -335,7 +335,7 @@ Result<TypeUse> Parser::parse_type_use(bool allow_param_ids) {
     std::string_view id;
     if (peek().kind == TokenKind::kId) {
       if (!allow_param_ids) return unexpected();
-      id = next().text;
+      id = id_name(next());
     }
     std::optional<std::string> name;
     if (allow_param_ids) {
@@ -479,8 +479,8 @@ Result<Bytes> Parser::parse(bool emit_names) {
     wrapped = true;
     pos_ += 2;
     if (peek().kind == TokenKind::kId) {
-      const std::string_view id = next().text;
-      if (emit_names) module_.module_name = std::string(id.substr(1));
+      const std::string_view id = id_name(next());
+      if (emit_names) module_.module_name = std::string(id);
     }
   }
   const size_t begin = pos_;
@@ -488,7 +488,7 @@ Result<Bytes> Parser::parse(bool emit_names) {
   pos_ = begin;
   if (emit_names) {
     for (const auto& [id, index] : spaces_[static_cast<int>(Space::kFunc)].ids) {
-      module_.func_names[index] = std::string(id.substr(1));
+      module_.func_names[index] = std::string(id);
     }
   }
   // {@name} annotations name things whether or not {emit_names} asks for the identifiers.
@@ -729,7 +729,7 @@ Result<void> Parser::parse_locals(TextFunc* func, FuncContext* ctx, uint32_t* ne
     const bool has_id = peek().kind == TokenKind::kId;
     if (has_id) {
       const Token& id = next();
-      if (!ctx->locals.emplace(id.text, *next_local).second) {
+      if (!ctx->locals.emplace(id_name(id), *next_local).second) {
         return malformed(id.offset, "duplicate local " + std::string(id.text));
       }
     }

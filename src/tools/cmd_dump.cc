@@ -132,7 +132,7 @@ std::string locals_text(const Function& function) {
   for (size_t i = 0; i < function.locals.size(); ++i) {
     if (i != 0) out += ", ";
     out +=
-        cat(std::to_string(function.locals[i].count), " x ", valtype_name(function.locals[i].type));
+        cat(std::to_string(function.locals[i].count), " x ", internal::valtype_text(function.locals[i].type));
   }
   return out + ")";
 }
@@ -218,7 +218,7 @@ void print_segments(const Module& module) {
       std::printf(" table %u offset (%s)", elem.table,
                   format_const_expr(module, elem.offset).c_str());
     }
-    std::printf(" %s, %u entries\n", valtype_name(elem.type), elem.size());
+    std::printf(" %s, %u entries\n", internal::valtype_text(elem.type).c_str(), elem.size());
   }
   std::printf("data segments (%zu", module.datas.size());
   if (module.data_count) std::printf(", data count %u", *module.data_count);

@@ -11,7 +11,7 @@ std::string format_valtypes(const std::vector<ValType>& types) {
   std::string out;
   for (size_t i = 0; i < types.size(); ++i) {
     if (i != 0) out += ", ";
-    out += valtype_name(types[i]);
+    out += internal::valtype_text(types[i]);
   }
   return out;
 }
@@ -30,11 +30,11 @@ std::string format_limits(const Limits& limits) {
 }
 
 std::string format_table_type(const TableType& type) {
-  return std::string(valtype_name(type.elem)) + " " + format_limits(type.limits);
+  return internal::valtype_text(type.elem) + " " + format_limits(type.limits);
 }
 
 std::string format_global_type(const GlobalType& type) {
-  return std::string(type.mut ? "mut " : "") + valtype_name(type.type);
+  return std::string(type.mut ? "mut " : "") + internal::valtype_text(type.type);
 }
 
 const char* segment_mode_name(SegmentMode mode) {

@@ -160,8 +160,9 @@ Result<void> check_elem(ModuleContext* ctx, const ElemSegment& elem) {
                                ctx->addr.table64[elem.table] ? ValType::kI64 : ValType::kI32));
     if (!ctx->matches(elem.type, ctx->tables[elem.table].elem)) return type_mismatch(offset);
   }
-  WS_TRY(check_valtype(*ctx, offset, elem.type));
   if (elem.uses_exprs) {
+    // (A segment of function indices is of (ref func) whatever the features: not checked.)
+    WS_TRY(check_valtype(*ctx, offset, elem.type));
     for (const ConstExpr& expr : elem.exprs)
       WS_TRY(validate_const_expr(ctx, expr, elem.type));
     return {};
