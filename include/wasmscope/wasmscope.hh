@@ -325,7 +325,7 @@ class WASMSCOPE_API Exception {
   internal::ExceptionObject* e_ = nullptr;
 };
 
-/// An import or export: one of the four kinds of external value. A plain value.
+/// An import or export: one of the five kinds of external value. A plain value.
 class Extern {
  public:
   Extern() = default;
@@ -333,11 +333,13 @@ class Extern {
   Extern(Memory m) : kind_(ExternKind::kMemory), memory_(m) {}  // NOLINT
   Extern(Table t) : kind_(ExternKind::kTable), table_(t) {}     // NOLINT
   Extern(Global g) : kind_(ExternKind::kGlobal), global_(g) {}  // NOLINT
+  Extern(Tag t) : kind_(ExternKind::kTag), tag_(t) {}           // NOLINT
   ExternKind kind() const { return kind_; }
   Func func() const { return func_; }
   Memory memory() const { return memory_; }
   Table table() const { return table_; }
   Global global() const { return global_; }
+  Tag tag() const { return tag_; }
 
  private:
   ExternKind kind_ = ExternKind::kFunc;
@@ -345,6 +347,7 @@ class Extern {
   Memory memory_;
   Table table_;
   Global global_;
+  Tag tag_;
 };
 
 /// An instantiated module. Immutable once instantiated: export lookups are thread-safe.

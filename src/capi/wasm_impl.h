@@ -188,7 +188,11 @@ void set_host_trap(TrapData* data);
 ObjectInfo* intern_locked(wasm_store_t* store, RefKind kind, void* object);
 
 /// A C value of {type} to the slots {out} (two for v128) for {store}. Borrowed references.
-ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value, Slot out[2]);
+/// {type_ids}: for a typed function reference, the canonical ids of the module {type}'s index
+/// belongs to (null: the index is a canonical id already, as in live globals and tables; an
+/// empty vector: unresolvable, so only null passes).
+ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value, Slot out[2],
+                      const std::vector<uint32_t>* type_ids = nullptr);
 /// Slots of {type} to a C value; references become new handles the value owns.
 ConvertError from_slots(wasm_store_t* store, ValType type, const Slot in[2], wasm_val_t* out);
 /// A reference (or null) as a slot of reference type {type}.

@@ -81,7 +81,27 @@ wasm_ref_t* slot_to_ref(wasm_store_t* store, ValType type, Slot slot) {
   return make_handle(info->kind, info->kind == RefKind::kModule ? nullptr : store, info->object);
 }
 
-ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value, Slot out[2]) {
+/// A typed reference's constraints beyond its kind: not null where non-null, and a function of
+/// the named type (guest code trusts both: call_ref does not check).
+ConvertError check_typed_ref(ValType type, Slot slot, const std::vector<uint32_t>* type_ids) {
+  if (slot == 0) {
+    if (type.nullable()) return std::nullopt;
+    return "a null reference where a non-null one is expected";
+  }
+  if (!type.has_type_index()) return std::nullopt;
+  uint32_t want = type.type_index();
+  if (type_ids != nullptr) {
+    if (want >= type_ids->size()) return "a function reference of a type that cannot be checked";
+    want = (*type_ids)[want];
+  }
+  if (reinterpret_cast<const internal::Func*>(slot)->type_id != want) {
+    return "the function's type is not the reference's type";
+  }
+  return std::nullopt;
+}
+
+ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value, Slot out[2],
+                      const std::vector<uint32_t>* type_ids) {
   out[0] = 0;
   out[1] = 0;
   const bool matches = value.kind == to_c(type) ||
@@ -107,8 +127,11 @@ ConvertError to_slots(wasm_store_t* store, ValType type, const wasm_val_t& value
       std::memcpy(&out[0], &value.of.f64, 8);
       break;
     case ValType::kFuncRef:
-    case ValType::kExternRef:
-      return ref_to_slot(store, type, value.of.ref, &out[0]);
+    case ValType::kExternRef: {
+      if (ConvertError error = ref_to_slot(store, type, value.of.ref, &out[0])) return error;
+      if (type.is_short()) return std::nullopt;
+      return check_typed_ref(type, out[0], type_ids);
+    }
     case ValType::kV128:
     case ValType::kExnRef:
       break;
@@ -321,7 +344,8 @@ extern "C" wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_v
   if (has_v128(type)) return make_trap(kNoV128);
   std::vector<Slot> slots(std::max<size_t>(f->arg_slots, 1) + 1, 0);
   for (size_t i = 0; i < arg_count; ++i) {
-    if (ConvertError error = to_slots(func->store, type.params[i], args->data[i], &slots[i])) {
+    if (ConvertError error = to_slots(func->store, type.params[i], args->data[i], &slots[i],
+                                      f->instance != nullptr ? &f->instance->type_ids : nullptr)) {
       return make_trap("wasm_func_call: argument " + std::to_string(i) + ": " + *error);
     }
   }

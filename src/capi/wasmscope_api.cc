@@ -679,7 +679,8 @@ extern "C" wasm_trap_t* wasmscope_trap_new_exception(wasm_store_t* store,
   std::vector<internal::Slot> slots;
   for (size_t i = 0; i < count; ++i) {
     internal::Slot two[2] = {0, 0};
-    if (ConvertError error = to_slots(store, types[i], payload->data[i], two)) {
+    static const std::vector<uint32_t> kUnresolved;  // a tag's types: only null checks
+    if (ConvertError error = to_slots(store, types[i], payload->data[i], two, &kUnresolved)) {
       return make_trap("wasmscope_trap_new_exception: payload value " + std::to_string(i) +
                        ": " + *error);
     }

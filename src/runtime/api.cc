@@ -81,6 +81,25 @@ Trap to_public(const std::string& message, const std::vector<internal::FrameReco
 
 Error usage(std::string message) { return Error{ErrorKind::kInvalid, 0, std::move(message)}; }
 
+/// Whether {v} may go where a {t} is expected: the same kind, not null where {t} is non-null,
+/// and for a typed function reference a function of that type. {type_ids} maps {t}'s type
+/// index to its canonical id (null: it is one already, as in live globals and tables; empty:
+/// it cannot be resolved, so only null passes). Guest code trusts these types (call_ref does
+/// not check), so a host must not get a wrong function past them.
+bool value_fits(const Value& v, ValType t, const std::vector<uint32_t>* type_ids) {
+  if (v.type().kind() != t.kind()) return false;
+  if (!is_ref(t)) return true;
+  const uint64_t ref = v.bits()[0];
+  if (ref == 0) return t.nullable();
+  if (!t.has_type_index()) return true;
+  uint32_t want = t.type_index();
+  if (type_ids != nullptr) {
+    if (want >= type_ids->size()) return false;
+    want = (*type_ids)[want];
+  }
+  return reinterpret_cast<const internal::Func*>(ref)->type_id == want;
+}
+
 /// The calling thread's exceptions on their way between host code and the guest: one a host
 /// function throws ({throw_exception}, picked up by {Store::HostFuncs::trampoline} as it
 /// returns), and the one that ended its last {Func::call} ({Exception::last_uncaught}).
@@ -120,7 +139,8 @@ std::optional<std::string> throw_exception(const Tag& tag, std::span<const Value
   }
   std::vector<internal::Slot> slots;
   for (size_t i = 0; i < payload.size(); ++i) {
-    if (payload[i].type() != types[i]) {
+    static const std::vector<uint32_t> kUnresolved;
+    if (!value_fits(payload[i], types[i], &kUnresolved)) {
       return "throw_exception: payload value " + std::to_string(i) + " has type " +
              valtype_name(payload[i].type()) + ", the tag's is " + valtype_name(types[i]);
     }
@@ -298,7 +318,8 @@ CallResult Func::call(std::span<const Value> args) const {
   std::vector<internal::Slot> slots(f_->arg_slots + 1, 0);
   size_t slot = 0;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].type() != type.params[i]) {
+    if (!value_fits(args[i], type.params[i],
+                    f_->instance != nullptr ? &f_->instance->type_ids : nullptr)) {
       return Trap{"argument " + std::to_string(i) + " has type " + valtype_name(args[i].type()) +
                       ", expected " + valtype_name(type.params[i]),
                   {}};
@@ -351,7 +372,7 @@ Value Global::get() const { return Value::from_bits(g_->type.type, g_->value); }
 
 Result<void> Global::set(const Value& value) const {
   if (!g_->type.mut) return usage("global is immutable");
-  if (value.type() != g_->type.type) return usage("global type mismatch");
+  if (!value_fits(value, g_->type.type, nullptr)) return usage("global type mismatch");
   g_->value[0] = value.bits()[0];
   g_->value[1] = value.bits()[1];
   return {};
@@ -368,7 +389,7 @@ Result<Value> Table::get(uint32_t index) const {
 
 Result<void> Table::set(uint32_t index, const Value& value) const {
   if (index >= t_->elems.size()) return usage("out of bounds table access");
-  if (value.type() != t_->elem_type) return usage("table element type mismatch");
+  if (!value_fits(value, t_->elem_type, nullptr)) return usage("table element type mismatch");
   t_->elems[index] = value.bits()[0];
   return {};
 }
@@ -383,7 +404,7 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
     case ExternKind::kMemory: return Extern(Memory(e.as_memory()));
     case ExternKind::kTable: return Extern(Table(e.as_table()));
     case ExternKind::kGlobal: return Extern(Global(e.as_global()));
-    case ExternKind::kTag: return std::nullopt;  // the C++ API has no tag objects yet
+    case ExternKind::kTag: return Extern(Tag(e.as_tag()));
   }
   return std::nullopt;
 }
@@ -405,8 +426,8 @@ Table Instance::table(std::string_view name) const {
   return e && e->kind() == ExternKind::kTable ? e->table() : Table();
 }
 Tag Instance::tag(std::string_view name) const {
-  // Extern has no tag alternative (its layout is part of the ABI): looked up directly.
-  return Tag(i_->find_export(std::string(name)).as_tag());
+  auto e = get_export(name);
+  return e && e->kind() == ExternKind::kTag ? e->tag() : Tag();
 }
 
 // --- Store -----------------------------------------------------------------------------------
@@ -448,7 +469,7 @@ struct Store::HostFuncs {
     }
     slot = 0;
     for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].type() != entry.type.results[i]) {
+      if (!value_fits(results[i], entry.type.results[i], nullptr)) {
         *call.trap_message = "host function returned a value of the wrong type";
         return internal::Trap::kHostTrap;
       }
@@ -505,8 +526,7 @@ Result<Instance> Store::instantiate(const Module& module, const std::vector<Exte
       case ExternKind::kMemory: resolved.push_back(internal::Extern::memory(e.memory().m_)); break;
       case ExternKind::kTable: resolved.push_back(internal::Extern::table(e.table().t_)); break;
       case ExternKind::kGlobal: resolved.push_back(internal::Extern::global(e.global().g_)); break;
-      case ExternKind::kTag:
-        return Error{ErrorKind::kUnlinkable, 0, "the C++ API cannot pass tags yet"};
+      case ExternKind::kTag: resolved.push_back(internal::Extern::tag(e.tag().t_)); break;
     }
   }
   if (module.impl_->bounds != impl_->config().bounds) {

@@ -116,6 +116,48 @@ TEST(Api, HostTrapsAndArgumentChecks) {
   EXPECT_FALSE(instance->func("nope").valid());
 }
 
+// Typed function references at the API: a value goes where a (ref $t) is expected only if it is
+// a function of that type, and a null only where null is allowed (call_ref trusts the type).
+TEST(Api, TypedFunctionReferencesAreCheckedAtTheBoundary) {
+  Store store;
+  auto instance = store.instantiate(compile(R"((module
+    (type $t (func (result i32)))
+    (func $seven (export "seven") (type $t) (i32.const 7))
+    (func (export "other") (param i32) (result i32) (local.get 0))
+    (func (export "call") (param (ref $t)) (result i32) (call_ref $t (local.get 0)))
+    (func (export "call-null") (param (ref null $t)) (result i32)
+      (if (result i32) (ref.is_null (local.get 0)) (then (i32.const -1))
+        (else (call_ref $t (local.get 0)))))
+    (elem declare func $seven)
+    (global (export "g") (mut (ref $t)) (ref.func $seven))
+    (table (export "tab") 1 (ref null $t)))
+  )"));
+  ASSERT_TRUE(instance.ok());
+  Func call = instance->func("call");
+  Func seven = instance->func("seven");
+  Func other = instance->func("other");
+  CallResult r = call.call({Value::funcref(seven)});
+  ASSERT_TRUE(r.ok()) << r.trap().message;
+  EXPECT_EQ(r.values()[0].i32(), 7);
+  // A function of another type, and a null, are refused before the guest runs.
+  EXPECT_FALSE(call.call({Value::funcref(other)}).ok());
+  EXPECT_FALSE(call.call({Value::funcref(Func())}).ok());
+  r = instance->func("call-null").call({Value::funcref(Func())});
+  ASSERT_TRUE(r.ok()) << r.trap().message;
+  EXPECT_EQ(r.values()[0].i32(), -1);
+  // A live global's and table's types: the same rules.
+  Global g = instance->global("g");
+  EXPECT_FALSE(g.set(Value::funcref(other)).ok());
+  EXPECT_FALSE(g.set(Value::funcref(Func())).ok());
+  EXPECT_TRUE(g.set(Value::funcref(seven)).ok());
+  EXPECT_FALSE(g.type().type.nullable());
+  Table tab = instance->table("tab");
+  EXPECT_TRUE(tab.element_type().has_type_index());
+  EXPECT_FALSE(tab.set(0, Value::funcref(other)).ok());
+  EXPECT_TRUE(tab.set(0, Value::funcref(seven)).ok());
+  EXPECT_TRUE(tab.set(0, Value::funcref(Func())).ok());
+}
+
 // Exceptions across the host boundary, in both tiers: a host function throws a guest
 // exception that the guest catches; a guest exception no guest frame catches comes out of
 // Func::call as "uncaught exception" with its tag and payload; the host throws it on through
@@ -209,6 +251,31 @@ void run_exceptions_across_the_host(Tier tier) {
   auto made = store.create_tag(FuncType{{ValType::kF64}, {}});
   ASSERT_TRUE(made.ok());
   EXPECT_EQ(made->type().params, std::vector<ValType>{ValType::kF64});
+
+  // A tag is an extern like the others: exported, and imported by another module, whose throw
+  // is then of the exporter's tag; a tag of other types does not link.
+  auto exported = instance->get_export("e");
+  ASSERT_TRUE(exported.has_value());
+  EXPECT_EQ(exported->kind(), ExternKind::kTag);
+  EXPECT_TRUE(exported->tag() == instance->tag("e"));
+  auto importer = store.instantiate(compile(R"((module
+    (import "env" "e" (tag $e (param i32 i64)))
+    (func (export "throw") (throw $e (i32.const 9) (i64.const 10))))
+  )", config), {{"env", "e", instance->tag("e")}});
+  ASSERT_TRUE(importer.ok()) << importer.error().to_string();
+  r = importer->func("throw").call({});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.trap().message, "uncaught exception");
+  EXPECT_TRUE(Exception::last_uncaught().tag() == instance->tag("e"));
+  EXPECT_EQ(Exception::last_uncaught().payload().at(0).i32(), 9);
+  EXPECT_FALSE(store.instantiate(compile(R"((module (import "env" "e" (tag (param f64)))))",
+                                         config),
+                                 {{"env", "e", instance->tag("e")}})
+                   .ok());
+  EXPECT_FALSE(store.instantiate(compile(R"((module (import "env" "e" (tag (param i32 i64)))))",
+                                         config),
+                                 {{"env", "e", Tag()}})
+                   .ok());
 }
 
 TEST(Api, ExceptionsAcrossTheHostBoundary) { run_exceptions_across_the_host(Tier::kInterpreter); }

@@ -89,7 +89,10 @@ Result<void> check_imports(const ModuleContext& ctx) {
         break;
       case ExternKind::kTable:
         WS_TRY(check_table_type(import.offset, import.table));
-        WS_TRY(check_valtype(ctx, import.offset, import.table.elem));
+        // Typed references (the decoder already gates the short forms).
+        if (!import.table.elem.is_short()) {
+          WS_TRY(check_valtype(ctx, import.offset, import.table.elem));
+        }
         break;
       case ExternKind::kMemory:
         WS_TRY(check_memory_type(ctx, import.offset, import.memory));
@@ -113,7 +116,7 @@ Result<void> check_definitions(const ModuleContext& ctx) {
   }
   for (const TableType& table : module.tables) {
     WS_TRY(check_table_type(0, table));
-    WS_TRY(check_valtype(ctx, 0, table.elem));
+    if (!table.elem.is_short()) WS_TRY(check_valtype(ctx, 0, table.elem));
   }
   if (ctx.table_count() > 1 && !ctx.features.has(Feature::kRefTypes)) {
     return invalid(0, "multiple tables");

@@ -44,6 +44,8 @@ int main() {
   print_path("call", "CallIndirect", IOp::CallIndirect);
   print_path("call", "ReturnCall", IOp::ReturnCall);
   print_path("call", "ReturnCallIndirect", IOp::ReturnCallIndirect);
+  print_path("call", "CallRef", IOp::CallRef);
+  print_path("call", "ReturnCallRef", IOp::ReturnCallRef);
   print_path("return", "Return", IOp::Return);
   print_path("back-edge", "BrBack", IOp::BrBack);
   print_path("back-edge", "BrIfBack", IOp::BrIfBack);
