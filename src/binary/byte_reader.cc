@@ -100,19 +100,24 @@ Result<void> read_heap_type(const uint8_t* p, const uint8_t* end, uint32_t pos, 
   return malformed(pos, "malformed heap type");
 }
 
+Result<void> read_valtype_after(uint8_t byte, const uint8_t* base, uint32_t end, bool typed,
+                                uint32_t* pos, ValType* out) {
+  if (typed && (byte == kRefNullPrefix || byte == kRefPrefix)) {
+    size_t length;
+    WS_TRY(read_heap_type(base + *pos, base + end, *pos, byte == kRefNullPrefix, out, &length));
+    *pos += static_cast<uint32_t>(length);
+    return {};
+  }
+  if (!is_valtype_byte(byte)) return malformed(*pos - 1, "malformed value type");
+  *out = static_cast<ValType>(byte);
+  return {};
+}
+
 Result<void> ByteReader::read_valtype(ValType* out) {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
-  if (byte == kRefNullPrefix || byte == kRefPrefix) {
-    size_t length;
-    WS_TRY(read_heap_type(base_ + pos_, base_ + end_, pos_, byte == kRefNullPrefix, out,
-                          &length));
-    pos_ += static_cast<uint32_t>(length);
-    return {};
-  }
-  if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
-  *out = static_cast<ValType>(byte);
-  return {};
+  // Module-level types: the validator refuses the long forms when the feature is off.
+  return read_valtype_after(byte, base_, end_, true, &pos_, out);
 }
 
 Result<void> ByteReader::read_reftype(ValType* out) {

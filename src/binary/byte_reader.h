@@ -16,6 +16,11 @@ namespace wasmscope::internal {
 Result<void> read_heap_type(const uint8_t* p, const uint8_t* end, uint32_t pos, bool nullable,
                             ValType* out, size_t* length);
 
+/// The rest of a value type whose first byte {byte} was read, with {*pos} just after it: a
+/// short form, or with {typed} (typed function references) `0x63 ht` / `0x64 ht`.
+Result<void> read_valtype_after(uint8_t byte, const uint8_t* base, uint32_t end, bool typed,
+                                uint32_t* pos, ValType* out);
+
 class ByteReader {
  public:
   ByteReader(const uint8_t* base, uint32_t begin, uint32_t end)

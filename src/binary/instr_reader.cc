@@ -186,16 +186,7 @@ constexpr uint8_t kRefPrefix = 0x64;
 Result<void> InstrReader::read_valtype(ValType* out) {
   uint8_t byte;
   WS_TRY(read_byte(&byte));
-  if ((byte == kRefNullPrefix || byte == kRefPrefix) && features_.has(Feature::kFuncRefs)) {
-    size_t length;
-    WS_TRY(read_heap_type(base_ + pos_, base_ + end_, pos_, byte == kRefNullPrefix, out,
-                          &length));
-    pos_ += static_cast<uint32_t>(length);
-    return {};
-  }
-  if (!is_valtype_byte(byte)) return malformed(pos_ - 1, "malformed value type");
-  *out = static_cast<ValType>(byte);
-  return {};
+  return read_valtype_after(byte, base_, end_, features_.has(Feature::kFuncRefs), &pos_, out);
 }
 
 Result<void> InstrReader::read_block_type(BlockType* out) {
