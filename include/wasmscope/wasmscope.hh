@@ -492,6 +492,10 @@ class WASMSCOPE_API Store {
   Global create_global(const GlobalType& type, const Value& value);
   /// A new tag whose exceptions carry {type}'s params; fails unless {type} has no results.
   Result<Tag> create_tag(const FuncType& type);
+  /// The function that {funcref}, a function reference of this store (from a call's results, a
+  /// global or a table), refers to: callable like any export. An invalid handle for null or a
+  /// value of another kind.
+  Func func_of(const Value& funcref);
 
   /// Instantiates {module} with {imports}, one per module import, in order. Link failures are
   /// {kUnlinkable}; a trap during initialization is {kTrap} (then {last_trap()} has its stack).

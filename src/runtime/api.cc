@@ -514,6 +514,11 @@ Result<Tag> Store::create_tag(const FuncType& type) {
   return Tag(impl_->create_tag(type));
 }
 
+Func Store::func_of(const Value& funcref) {
+  if (funcref.type() != ValType::kFuncRef || funcref.is_null()) return Func();
+  return Func(this, reinterpret_cast<internal::Func*>(static_cast<uintptr_t>(funcref.bits()[0])));
+}
+
 Global Store::create_global(const GlobalType& type, const Value& value) {
   return Global(impl_->create_global(type, value.bits()[0], value.bits()[1]));
 }

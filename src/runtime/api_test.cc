@@ -151,6 +151,14 @@ TEST(Api, TypedFunctionReferencesAreCheckedAtTheBoundary) {
   EXPECT_FALSE(g.set(Value::funcref(Func())).ok());
   EXPECT_TRUE(g.set(Value::funcref(seven)).ok());
   EXPECT_FALSE(g.type().type.nullable());
+  // From a reference back to a callable function.
+  Func from_global = store.func_of(g.get());
+  ASSERT_TRUE(from_global.valid());
+  r = from_global.call({});
+  ASSERT_TRUE(r.ok()) << r.trap().message;
+  EXPECT_EQ(r.values()[0].i32(), 7);
+  EXPECT_FALSE(store.func_of(Value::funcref(Func())).valid());
+  EXPECT_FALSE(store.func_of(Value::i32(7)).valid());
   Table tab = instance->table("tab");
   EXPECT_TRUE(tab.element_type().has_type_index());
   EXPECT_FALSE(tab.set(0, Value::funcref(other)).ok());

@@ -32,6 +32,18 @@ FEATURE_SETS = {
     "simd": V2 + ["simd"],
     "threads": V2 + ["simd", "threads"],
 }
+# Feature sets whose modules come from binaryen 132 (npm's binaryen.js, --binaryen132 or
+# $WASMSCOPE_BINARYEN132): exception handling (try_table, throw, throw_ref, exnref and the
+# legacy try/catch/rethrow/delegate), which binaryen 108 cannot generate. Its --fuzz-exec gives
+# the modules more fuzzing-support imports (tests/diff/fuzz_imports.h) and prints in a newer
+# form ({parse_binaryen132}). wabt (1.0.32) knows no exnref, so these modules are neither
+# validated nor gated by wasm-validate (binaryen validates what it writes) and their NaN
+# recheck uses binaryen 132's own --denan. Node is not run: node 20's V8 (11.3) has no
+# try_table or exnref under any flag, and reads binaryen 132's `ref.null noextern` only with
+# --experimental-wasm-gc. Not part of "all": name them in --features.
+BINARYEN132_SETS = {"eh": V2 + ["exception-handling"]}
+BINARYEN132 = None  # the command that runs binaryen 132's wasm-opt, set by main()
+
 WABT_FLAGS = {  # wasm-validate's defaults are 2.0 without tail calls and threads
     "sign-ext": "--disable-sign-extension", "nontrapping-float-to-int":
     "--disable-saturating-float-to-int", "bulk-memory": "--disable-bulk-memory",
@@ -96,6 +108,29 @@ def wasmscope_trap(message):
     return FINE_TRAPS.get(message, "other:" + message)
 
 
+# Exception handling's traps (throw_ref of null) and the other null-reference traps: one
+# category, as binaryen 132 says "null ref" for each.
+FINE_TRAPS_132 = dict(FINE_TRAPS, **{"null exception reference": "null-ref",
+                                     "null function reference": "null-ref",
+                                     "null reference": "null-ref"})
+
+
+def wasmscope_trap132(message):
+    return FINE_TRAPS_132.get(message, "other:" + message)
+
+
+def binaryen132_trap(message):
+    """binaryen 132's trap messages: 108's, and a few new ones."""
+    for pattern, category in [(r"^null ref", "null-ref"),
+                              (r"Table::[a-z]+ out of bounds", "oob-table"),
+                              (r"null target in call_indirect", "uninitialized-element"),
+                              (r"cast failure in call_indirect", "return-call-cast"),
+                              (r"callIndirect: non-subtype", "sig-mismatch")]:
+        if re.search(pattern, message):
+            return category
+    return binaryen_trap(message)
+
+
 def binaryen_trap(message):
     m = message
     rules = [
@@ -151,6 +186,8 @@ def parse_normal(text, trap_category):
                 events.append(("inst", "ok"))
             elif status == "trap":
                 events.append(("inst", "trap"))
+            elif status == "exception":
+                events.append(("inst", "exception"))
             else:
                 events.append(("error", line))
         elif kind == "call":
@@ -164,6 +201,12 @@ def parse_normal(text, trap_category):
             events.append(("trap", trap_category(rest), rest))
         elif kind in ("skip", "error", "compile"):
             events.append((kind if kind != "compile" else "error", line))
+        elif kind == "global":  # the eh sets only: "global NAME TYPE:VALUE"
+            name, _, value = rest.partition(" ")
+            events.append(("global", name, [tuple(value.split(":", 1))]))
+        elif kind == "exception":  # the eh sets only: "exception TAG TYPE:VALUE..."
+            tag, *values = rest.split(" ")
+            events.append(("exception", tag, [tuple(x.split(":", 1)) for x in values]))
     return events
 
 
@@ -295,6 +338,16 @@ KNOWN_RULES = {
     "v8-notify-bounds-before-alignment": lambda engine, a, b: (
         engine == "node" and a[0] == b[0] == "trap" and a[1] == "unaligned-atomic"
         and b[1] == "oob-memory"),
+    # Binaryen 132 reads call_indirect's table like table.get: an index past the end traps
+    # "out of bounds table access", where the spec says "undefined element".
+    "binaryen132-call-indirect-past-table-end": lambda engine, a, b: (
+        engine == "binaryen132" and a[0] == b[0] == "trap" and a[1] == "undefined-element"
+        and b[1] == "oob-table"),
+    # Binaryen 132's return_call_indirect says "cast failure in call_indirect" both for a null
+    # element and for a function of another type.
+    "binaryen132-return-call-indirect-cast": lambda engine, a, b: (
+        engine == "binaryen132" and a[0] == b[0] == "trap"
+        and a[1] in ("uninitialized-element", "sig-mismatch") and b[1] == "return-call-cast"),
 }
 
 
@@ -309,6 +362,102 @@ def binaryen_events_equal(a, b):
     if kind == "result":
         return len(a[1]) == len(b[1]) and all(
             binaryen_value_matches(t, v, text) for (t, v), text in zip(a[1], b[1]))
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Binaryen 132 (the eh sets): its --fuzz-exec-before output and values.
+
+BINARYEN132_TAGS = {"imported-wasm-tag": "wasmtag", "imported-js-tag": "jstag"}
+
+
+def parse_binaryen132(text, global_exports):
+    """binaryen 132's `--fuzz-exec-before` output: events as {parse_binaryen}'s, and ("global",
+    NAME, TEXT) for an exported global (one of {global_exports}: binaryen prints each export's
+    name alike, a global's value as a logging), ("exception", TAG, [TEXT...]) for an uncaught
+    exception and ("inst", "exception") when the start function threw. It does not call
+    hangLimitInitializer; a result of several values takes one line per value."""
+    events, seen_export, pending_global, in_result = [], False, None, False
+    for line in text.splitlines():
+        if in_result and not line.startswith("["):
+            events[-1][1].append(line)
+            continue
+        in_result = False
+        if line.startswith("[fuzz-exec] export "):
+            if not seen_export:
+                events.append(("inst", "ok"))
+            seen_export = True
+            name = line[len("[fuzz-exec] export "):]
+            if name in global_exports:
+                pending_global = name
+            else:
+                events.append(("call", name))
+        elif line.startswith("[fuzz-exec] note result: "):
+            events.append(("result", [line.split(" => ", 1)[1]]))
+            in_result = True
+        elif line.startswith("[LoggingExternalInterface logging"):
+            body = line[len("[LoggingExternalInterface logging "):-1]
+            if pending_global:
+                events.append(("global", pending_global, body))
+                pending_global = None
+            else:
+                events.append(("log", body))
+        elif line.startswith("[trap fuzzer") or line.startswith("[host limit"):
+            events.append(("skip", line))
+        elif line.startswith("[trap "):
+            if not seen_export:
+                events.append(("inst", "trap"))
+                seen_export = True
+            else:
+                events.append(("trap", binaryen132_trap(line[6:-1]), line[6:-1]))
+        elif line.startswith("[exception thrown: "):
+            body = line[len("[exception thrown: "):-1]
+            if body == "failed to instantiate module":
+                events.append(("inst", "exception"))
+                seen_export = True
+            elif body == "unhandled suspend":
+                events.append(("skip", line))
+            else:
+                tag, *payload = body.split(" ")
+                events.append(("exception", BINARYEN132_TAGS.get(tag, "tag"), payload))
+    if not seen_export:  # no export at all: instantiation went well
+        events.append(("inst", "ok"))
+    return events
+
+
+def binaryen132_value_matches(t, ours, text):
+    """binaryen 132 prints a reference as JS sees it: null, "function", an externref's payload
+    ("externref(N)", "jserror" for a JS exception's), "object(...)" for anything else."""
+    if t == "funcref":
+        return (ours == "null") == (text == "null")
+    if t == "externref":
+        if ours == "null" or text == "null":
+            return ours == text
+        if text == "jserror":
+            return ours == "2989"  # fuzz_imports.h's kJsErrorPayload, 0xbad
+        return text == f"externref({ours})"
+    if t == "exnref":
+        return (ours == "null") == (text == "null")
+    return binaryen_value_matches(t, ours, text)
+
+
+def binaryen132_events_equal(a, b):
+    if a[0] != b[0]:
+        return False
+    kind = a[0]
+    if kind in ("inst", "call", "trap"):
+        return a[1] == b[1]
+    if kind == "log":
+        return binaryen_log_matches(a[1], b[1])
+    if kind == "result":
+        return len(a[1]) == len(b[1]) and all(
+            binaryen132_value_matches(t, v, text) for (t, v), text in zip(a[1], b[1]))
+    if kind == "global":
+        (t, v), = a[2]
+        return a[1] == b[1] and binaryen132_value_matches(t, v, b[2])
+    if kind == "exception":
+        return a[1] == b[1] and len(a[2]) == len(b[2]) and all(
+            binaryen132_value_matches(t, v, text) for (t, v), text in zip(a[2], b[2]))
     return True
 
 
@@ -429,7 +578,8 @@ def run_wasmscope(args, features, path):
         rc, out, err = run(cmd)
         if rc != 0:
             return None, f"wasmscope ({name}) exit {rc}: {err.strip()[-300:]}"
-        results[name] = parse_normal(out, wasmscope_trap)
+        results[name] = parse_normal(
+            out, wasmscope_trap132 if features in BINARYEN132_SETS else wasmscope_trap)
     for name, _ in runs[1:]:
         if results["guard"] != results[name]:
             what = "bounds modes" if name == "explicit" else f"tiers ({args.tiers[0]}, {name})"
@@ -445,6 +595,8 @@ def run_wasmscope(args, features, path):
 def check_binaryen(args, features, path, excused):
     """wasmscope against binaryen on {path}: (status, detail, wasmscope's events), status one
     of equal, different, skip."""
+    if features in BINARYEN132_SETS:
+        return check_binaryen132(args, features, path, excused)
     rc, out, err = run(["wasm-opt", path, "--fuzz-exec-before", "-q"] +
                        wasm_opt_features(FEATURE_SETS[features]))
     if rc == "timeout":
@@ -459,6 +611,30 @@ def check_binaryen(args, features, path, excused):
     if skip:
         return "skip", skip, ours
     diff = compare_with_binaryen(ours, reference, excused)
+    if diff and has_stack_trap(ours, reference):
+        return "skip", "call stack limits differ", ours
+    if diff:
+        return "different", "vs binaryen: " + diff, ours
+    return "equal", None, ours
+
+
+def check_binaryen132(args, features, path, excused):
+    """{check_binaryen} for the sets binaryen 132 generates and runs. The globals wasmscope
+    printed tell {parse_binaryen132} which exports are globals."""
+    rc, out, err = run(BINARYEN132 + [path, "--fuzz-exec-before", "-q"] +
+                       wasm_opt_features(BINARYEN132_SETS[features]))
+    if rc == "timeout":
+        return "skip", "binaryen timed out", None
+    if rc != 0:
+        return "skip", "binaryen failed: " + (err.strip().splitlines() or ["?"])[-1], None
+    ours, problem = run_wasmscope(args, features, path)
+    if problem:
+        return "different", problem, None
+    reference = parse_binaryen132(out, {e[1] for e in ours if e[0] == "global"})
+    skip = first_skip(reference)
+    if skip:
+        return "skip", skip, ours
+    diff = compare_events(ours, reference, binaryen132_events_equal, "binaryen132", excused)
     if diff and has_stack_trap(ours, reference):
         return "skip", "call stack limits differ", ours
     if diff:
@@ -560,7 +736,13 @@ def nan_explains(args, features, path):
     nondeterministic (an arithmetic NaN's payload and sign; reinterpret, copysign, a lane
     extraction or a store shows them)."""
     denan = path + ".denan.wasm"
-    if not denan_module(path, features, denan):
+    if features in BINARYEN132_SETS:  # binaryen 132's own pass: wabt cannot read exnref
+        rc, _, _ = run(BINARYEN132 + [path, "--denan", "-o", denan] +
+                       wasm_opt_features(BINARYEN132_SETS[features]))
+        made = rc == 0
+    else:
+        made = denan_module(path, features, denan)
+    if not made:
         Runner.remove(denan)
         return False
     try:
@@ -568,6 +750,8 @@ def nan_explains(args, features, path):
         status, _, ours = check_binaryen(args, features, denan, excused)
         if status != "equal":
             return False
+        if features in BINARYEN132_SETS:
+            return True
         node_status, _ = check_node(ours, node_outputs(args, [denan]).get(denan, ""), excused)
         return node_status != "different"
     finally:
@@ -580,13 +764,20 @@ def generate(features, seed, index, work, with_ref=True):
     raw = os.path.join(work, f"{index}.bin")
     with open(raw, "wb") as f:
         f.write(rng.randbytes(size))
-    fs = FEATURE_SETS[features]
-    if not with_ref:
-        fs = [f for f in fs if f != "reference-types"]
     out = os.path.join(work, f"{index}.wasm")
     # Every other module also goes through a random choice of binaryen's optimization passes
     # (chosen from the same bytes): other code shapes for wasmscope's translator to rewrite.
     passes = ["--fuzz-passes"] if index % 2 else []
+    if features in BINARYEN132_SETS:
+        rc, _, err = run(BINARYEN132 + ["-ttf", raw, "-o", out] + passes +
+                         wasm_opt_features(BINARYEN132_SETS[features]))
+        os.unlink(raw)
+        if rc != 0:
+            return None, "wasm-opt -ttf failed: " + err.strip()[-200:]
+        return out, None
+    fs = FEATURE_SETS[features]
+    if not with_ref:
+        fs = [f for f in fs if f != "reference-types"]
     rc, _, err = run(["wasm-opt", "-ttf", raw, "-o", out] + passes + wasm_opt_features(fs))
     os.unlink(raw)
     if rc != 0:
@@ -609,7 +800,7 @@ class Runner:
         c = self.counts
         c.generated += 1
         path, problem = generate(self.features, self.args.seed, index, self.work)
-        if problem and "reference-types" in FEATURE_SETS[self.features]:
+        if problem and "reference-types" in FEATURE_SETS.get(self.features, []):
             # binaryen 108 types ref.func as a subtype of anyref (externref), as the
             # reference-types proposal once did, and some of its passes fail on such code:
             # the same bytes without reference types.
@@ -642,7 +833,11 @@ class Runner:
     def flush(self):
         if not self.pending:
             return
-        texts = node_outputs(self.args, [p for p, _, _, _ in self.pending])
+        paths = [p for p, _, _, _ in self.pending]
+        if self.features in BINARYEN132_SETS:
+            texts = {p: "skip node not run for binaryen 132's sets" for p in paths}
+        else:
+            texts = node_outputs(self.args, paths)
         for path, ours, excused, binaryen_diff in self.pending:
             status, detail = check_node(ours, texts.get(path, "skip no output from node"),
                                         excused)
@@ -700,6 +895,8 @@ class Runner:
     def check_feature_gating(self, path):
         """Under each smaller feature set, wasmscope accepts {path} exactly when wasm-validate
         does (a differential test of the validator's feature checks)."""
+        if self.features in BINARYEN132_SETS:  # wasm-validate cannot read these modules
+            return
         sets = list(FEATURE_SETS)
         for lower in sets[:sets.index(self.features)]:
             rc, _, _ = run(["wasm-validate"] + wabt_features(FEATURE_SETS[lower]) + [path])
@@ -759,7 +956,11 @@ def main():
     ap.add_argument("--driver", required=True, help="the built diff_driver")
     ap.add_argument("--node", default=shutil.which("node") or "node")
     ap.add_argument("--count", type=int, default=100, help="modules per feature set")
-    ap.add_argument("--features", default="all", help="mvp, v2, simd, threads or all")
+    ap.add_argument("--features", default="all",
+                    help="mvp, v2, simd, threads or all; eh (binaryen 132) only by name")
+    ap.add_argument("--binaryen132", default=os.environ.get("WASMSCOPE_BINARYEN132"),
+                    metavar="PATH", help="binaryen 132's wasm-opt (npm's binaryen, run by "
+                    "node) for the eh set; default $WASMSCOPE_BINARYEN132")
     ap.add_argument("--seed", default="1")
     ap.add_argument("--start", type=int, default=0, help="first module index")
     ap.add_argument("--keep", help="copy the modules that differ here")
@@ -778,8 +979,12 @@ def main():
         ap.error("--tiers takes distinct names among interp and compiled")
     sets = list(FEATURE_SETS) if args.features == "all" else args.features.split(",")
     for s in sets:
-        if s not in FEATURE_SETS:
+        if s not in FEATURE_SETS and s not in BINARYEN132_SETS:
             ap.error(f"unknown feature set {s}")
+        if s in BINARYEN132_SETS and not args.binaryen132:
+            ap.error(f"the {s} set needs binaryen 132: --binaryen132 PATH")
+    global BINARYEN132
+    BINARYEN132 = [args.node, args.binaryen132]
     known = load_known(args.known)
     known[NAN_NOTE + " (binaryen)"] = known[NAN_NOTE + " (node)"] = known[
         NAN_NOTE + " (binaryen; V8 agrees with wasmscope bit for bit)"] = (

@@ -15,12 +15,26 @@
 //
 // With --compile-only it prints "compile ok" or "compile error MESSAGE" and runs nothing.
 //
+// With --features eh the module comes from binaryen 132's translate-to-fuzz (npm's binaryen,
+// exception handling) and runs the way that version's `--fuzz-exec-before` runs it
+// (src/tools/execution-results.h there): no hangLimitInitializer, every fuzzing-support import
+// of that version (fuzz_imports.h), externref values printed as the host payload they carry
+// (externref:N), and besides the lines above
+//
+//   global NAME TYPE:VALUE               an exported global's value, in export order
+//   exception TAG PAYLOAD...             the call ended with an uncaught exception; TAG is
+//                                        wasmtag, jstag (the imported tags) or tag (the module's)
+//   instantiate exception                the start function threw
+//
 // With --tier compiled the module runs on the compiled tier (LLVM) instead of the interpreter.
 //
 // Usage: diff_driver [--compile-only] [--explicit-bounds] [--tier interp|compiled]
-//        [--features mvp|v2|simd|threads] MODULE.wasm
+//        [--features mvp|v2|simd|threads|eh] MODULE.wasm
+#include <bit>
 #include <cinttypes>
 #include <cstdio>
+#include <deque>
+#include <optional>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -56,6 +70,10 @@ const char* type_name(ValType t) {
   return "?";
 }
 
+/// Whether externref values print as the payload they carry (the eh set's hosts make every
+/// externref a pointer to a {uint32_t} payload, as binaryen's interpreter prints them).
+bool g_externref_payloads = false;
+
 /// "i32:-5", "f32:0x7fc00000", "v128:0x00000001:0x00000000:...", "funcref:null".
 std::string format_value(const Value& v) {
   char buf[96];
@@ -84,7 +102,11 @@ std::string format_value(const Value& v) {
     case ValType::kFuncRef:
     case ValType::kExternRef:
     case ValType::kExnRef:
-      std::snprintf(buf, sizeof buf, "%s", v.is_null() ? "null" : "nonnull");
+      if (g_externref_payloads && v.type() == ValType::kExternRef && !v.is_null()) {
+        std::snprintf(buf, sizeof buf, "%" PRIu32, *static_cast<const uint32_t*>(v.externref()));
+      } else {
+        std::snprintf(buf, sizeof buf, "%s", v.is_null() ? "null" : "nonnull");
+      }
       break;
   }
   return std::string(type_name(v.type())) + ":" + buf;
@@ -132,6 +154,18 @@ bool parse_features(const std::string& set, wasmscope::Features* out) {
     *out = f.enable(Feature::kThreads);
     return true;
   }
+  // v2 and exception handling: binaryen 132's --enable-exception-handling. Function references
+  // too: with reference types alone binaryen 132 still writes ref.as_non_null (~1 module in 30).
+  if (set == "eh") {
+    wasmscope::Features eh = wasmscope::Features::none();
+    for (Feature feature : {Feature::kSignExt, Feature::kSatConv, Feature::kBulkMemory,
+                            Feature::kMultiValue, Feature::kTailCall, Feature::kRefTypes,
+                            Feature::kExceptions, Feature::kFuncRefs}) {
+      eh.enable(feature);
+    }
+    *out = eh;
+    return true;
+  }
   return false;
 }
 
@@ -148,7 +182,15 @@ wasmscope::Func define_logger(wasmscope::Store& store, ValType type) {
       std::string("fuzzing-support.log-") + type_name(type));
 }
 
-int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config, bool compile_only) {
+}  // namespace
+
+#include "fuzz_imports.h"
+
+namespace {
+
+/// With {binaryen132}, runs the module as binaryen 132 does ({fuzz132::run}).
+int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config, bool compile_only,
+        bool binaryen132) {
   auto module = wasmscope::Module::compile(bytes, config);
   if (!module.ok()) {
     std::printf("compile error %s\n", module.error().message.c_str());
@@ -158,6 +200,7 @@ int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config, bool
     std::printf("compile ok\n");
     return 0;
   }
+  if (binaryen132) return fuzz132::run(*module, config);
   wasmscope::Store store(config);
   std::vector<std::tuple<std::string, std::string, wasmscope::Extern>> imports;
   for (ValType t : {ValType::kI32, ValType::kI64, ValType::kF32, ValType::kF64, ValType::kV128}) {
@@ -241,7 +284,7 @@ int main(int argc, char** argv) {
   if (path == nullptr || !parse_features(features, &config.features)) {
     std::fprintf(stderr,
                  "usage: diff_driver [--compile-only] [--explicit-bounds] [--tier interp|compiled] "
-                 "[--features mvp|v2|simd|threads] MODULE.wasm\n");
+                 "[--features mvp|v2|simd|threads|eh] MODULE.wasm\n");
     return 2;
   }
   std::ifstream in(path, std::ios::binary);
@@ -251,5 +294,5 @@ int main(int argc, char** argv) {
   }
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-  return run(bytes, config, compile_only);
+  return run(bytes, config, compile_only, features == "eh");
 }

@@ -5,9 +5,13 @@
 #
 #   tests/diff/run.sh [--driver PATH] [--count N] [--features SET[,SET]] [--seed S] [--keep DIR]
 #                     [--start I] [--verbose] [--json FILE] [--no-node] [--tiers T[,T]]
+#                     [--binaryen132 PATH]
 #
 # --count: modules per feature set (default 100); --features: mvp, v2, simd, threads or all
-# (default); --seed: any string, the same seed generates the same modules (--start: the first
+# (default), or eh: exception handling, generated and run by binaryen 132 (npm's binaryen, its
+# bin/wasm-opt given by --binaryen132 or $WASMSCOPE_BINARYEN132, by default the one pinned in
+# tests/diff/binaryen132/, installed there with npm ci when missing; never part of all);
+# --seed: any string, the same seed generates the same modules (--start: the first
 # module's index); --keep: copy every module that differs into DIR; --verbose: also print (and
 # keep) the modules excused as NaN bits; --json: the counts as JSON too. --driver defaults to
 # build/tests/diff/diff_driver. Prints the counts per feature set; exits non-zero if any module
@@ -23,4 +27,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$driver" ] || { echo "run.sh: no diff_driver at $driver (build it, or pass --driver)" >&2; exit 2; }
+# The eh set needs binaryen 132 (Debian's 108 makes no try or throw): the pinned npm package.
+if [[ " ${args[*]} " =~ [\ ,]eh[\ ,] && ! " ${args[*]} " =~ " --binaryen132 " &&
+      -z "${WASMSCOPE_BINARYEN132:-}" ]]; then
+  pinned=$here/binaryen132
+  if [ ! -x "$pinned/node_modules/binaryen/bin/wasm-opt" ]; then
+    npm ci --prefix "$pinned" --no-audit --no-fund --loglevel=error >&2
+  fi
+  export WASMSCOPE_BINARYEN132=$pinned/node_modules/binaryen/bin/wasm-opt
+fi
 exec python3 "$here/diff.py" --driver "$driver" "${args[@]}"
