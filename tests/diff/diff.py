@@ -351,7 +351,10 @@ KNOWN_RULES = {
 }
 
 
-def binaryen_events_equal(a, b):
+def binaryen_events_equal(a, b, value_matches=None):
+    """One event of ours against binaryen's; {value_matches} compares a value with binaryen's
+    text (binaryen 108's by default). Globals and exceptions occur in binaryen 132's sets only."""
+    value_matches = value_matches or binaryen_value_matches
     if a[0] != b[0]:
         return False
     kind = a[0]
@@ -361,7 +364,13 @@ def binaryen_events_equal(a, b):
         return binaryen_log_matches(a[1], b[1])
     if kind == "result":
         return len(a[1]) == len(b[1]) and all(
-            binaryen_value_matches(t, v, text) for (t, v), text in zip(a[1], b[1]))
+            value_matches(t, v, text) for (t, v), text in zip(a[1], b[1]))
+    if kind == "global":
+        (t, v), = a[2]
+        return a[1] == b[1] and value_matches(t, v, b[2])
+    if kind == "exception":
+        return a[1] == b[1] and len(a[2]) == len(b[2]) and all(
+            value_matches(t, v, text) for (t, v), text in zip(a[2], b[2]))
     return True
 
 
@@ -442,23 +451,7 @@ def binaryen132_value_matches(t, ours, text):
 
 
 def binaryen132_events_equal(a, b):
-    if a[0] != b[0]:
-        return False
-    kind = a[0]
-    if kind in ("inst", "call", "trap"):
-        return a[1] == b[1]
-    if kind == "log":
-        return binaryen_log_matches(a[1], b[1])
-    if kind == "result":
-        return len(a[1]) == len(b[1]) and all(
-            binaryen132_value_matches(t, v, text) for (t, v), text in zip(a[1], b[1]))
-    if kind == "global":
-        (t, v), = a[2]
-        return a[1] == b[1] and binaryen132_value_matches(t, v, b[2])
-    if kind == "exception":
-        return a[1] == b[1] and len(a[2]) == len(b[2]) and all(
-            binaryen132_value_matches(t, v, text) for (t, v), text in zip(a[2], b[2]))
-    return True
+    return binaryen_events_equal(a, b, binaryen132_value_matches)
 
 
 def compare_events(ours, theirs, equal, engine, excused):

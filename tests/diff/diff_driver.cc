@@ -130,6 +130,18 @@ void print_trap(const char* prefix, const std::string& message) {
   std::printf("%s %s\n", prefix, message.c_str());
 }
 
+/// A call's outcome: "trap MESSAGE", "result V..." or nothing for no results.
+void print_outcome(const wasmscope::CallResult& result) {
+  if (!result.ok()) {
+    print_trap("trap", result.trap().message);
+  } else if (!result.values().empty()) {
+    std::string line = "result";
+    for (const Value& v : result.values())
+      line += " " + format_value(v);
+    std::printf("%s\n", line.c_str());
+  }
+}
+
 bool parse_features(const std::string& set, wasmscope::Features* out) {
   using wasmscope::Feature;
   wasmscope::Features f = wasmscope::Features::none();
@@ -235,15 +247,7 @@ int run(const std::vector<uint8_t>& bytes, const wasmscope::Config& config, bool
     std::vector<Value> args;
     for (ValType t : type.params)
       args.push_back(zero_of(t));
-    wasmscope::CallResult result = func.call(args);
-    if (!result.ok()) {
-      print_trap("trap", result.trap().message);
-    } else if (!result.values().empty()) {
-      std::string line = "result";
-      for (const Value& v : result.values())
-        line += " " + format_value(v);
-      std::printf("%s\n", line.c_str());
-    }
+    print_outcome(func.call(args));
     std::fflush(stdout);
   }
   return 0;

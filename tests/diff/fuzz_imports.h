@@ -1,7 +1,8 @@
 // The "fuzzing-support" imports of binaryen 132's translate-to-fuzz, for diff_driver's eh set:
 // what binaryen's interpreter gives them (src/tools/execution-results.h of version_132,
 // {LoggingExternalInterface} and {FuzzerImportResolver}), written against wasmscope's public
-// API. Included once, by diff_driver.cc, after its helpers {format_value}, {zero_of} and
+// API. Included once, by diff_driver.cc, after its helpers {format_value}, {zero_of},
+// {print_outcome} and
 // {define_logger}.
 //
 //   throw (i32)                     0: a JS exception (tag jstag, payload an externref the
@@ -279,13 +280,8 @@ inline int run(const wasmscope::Module& module, const wasmscope::Config& config)
       for (const Value& v : e.payload())
         line += " " + format_value(v);
       std::printf("%s\n", line.c_str());
-    } else if (!result.ok()) {
-      print_trap("trap", result.trap().message);
-    } else if (!result.values().empty()) {
-      std::string line = "result";
-      for (const Value& v : result.values())
-        line += " " + format_value(v);
-      std::printf("%s\n", line.c_str());
+    } else {
+      print_outcome(result);
     }
     std::fflush(stdout);
   }
