@@ -394,13 +394,13 @@ Instance* Store::instance_of(const InstanceData* data) {
   return nullptr;
 }
 
-Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) const {
+Result<void> Store::link(const Module& m, const std::vector<Extern>& imports,
+                         const std::vector<uint32_t>& ids) const {
   if (imports.size() != m.imports.size()) {
     return unlinkable(0, "expected " + std::to_string(m.imports.size()) + " imports, got " +
                              std::to_string(imports.size()));
   }
   // Types compare by canonical id across modules (typed function references).
-  const std::vector<uint32_t> ids = intern_module_types(m.types);
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& want = m.imports[i];
     const Extern& have = imports[i];
@@ -455,12 +455,14 @@ Result<void> Store::link(const Module& m, const std::vector<Extern>& imports) co
 Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> module,
                                      const std::vector<Extern>& imports, TrapInfo* trap,
                                      const InstantiateOptions& options) {
-  if (Result<void> linked = link(module->module, imports); !linked.ok()) {
+  std::vector<uint32_t> type_ids = intern_module_types(module->module.types);
+  if (Result<void> linked = link(module->module, imports, type_ids); !linked.ok()) {
     if (options.reserved) release_instance();
     return linked.error();
   }
   WS_ASSIGN(Instance * instance,
-            allocate(std::move(module), imports, options.shared_memory, options.reserved));
+            allocate(std::move(module), imports, options.shared_memory, options.reserved,
+                     std::move(type_ids)));
   // Outside the object lock: the start function may call host functions that create objects.
   if (options.context != nullptr) {
     WS_TRY(initialize(instance, trap, options.context));
@@ -483,7 +485,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> modul
 /// step 13), under the object lock.
 Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
                                   const std::vector<Extern>& imports, MemoryData* shared_memory,
-                                  bool reserved) {
+                                  bool reserved, std::vector<uint32_t> type_ids) {
   std::lock_guard<std::mutex> lock(objects_mutex_);
   const Module& m = module->module;
   // A reserved place turns into the instance (or is given back if it fails) under this lock.
@@ -503,7 +505,7 @@ Result<Instance*> Store::allocate(std::shared_ptr<const CompiledModule> module,
   static std::atomic<uint32_t> next_instance_id{1};
   data.id = next_instance_id.fetch_add(1, std::memory_order_relaxed);
   data.module = module.get();
-  data.type_ids = intern_module_types(m.types);
+  data.type_ids = std::move(type_ids);
 
   for (const Extern& e : imports) {
     switch (e.kind) {

@@ -180,11 +180,14 @@ class Store {
   bool start_thread(std::function<void()> body);
 
  private:
-  Result<void> link(const Module& m, const std::vector<Extern>& imports) const;
+  /// Checks {imports} against {m}'s; {type_ids} are {m}'s canonical type ids
+  /// ({intern_module_types}), which the instance keeps.
+  Result<void> link(const Module& m, const std::vector<Extern>& imports,
+                    const std::vector<uint32_t>& type_ids) const;
   Result<void> initialize(Instance* instance, TrapInfo* trap, ExecContext* ctx);
   Result<Instance*> allocate(std::shared_ptr<const CompiledModule> module,
                              const std::vector<Extern>& imports, MemoryData* shared_memory,
-                             bool reserved);
+                             bool reserved, std::vector<uint32_t> type_ids);
   Result<MemoryData*> create_memory_locked(const MemoryType& type);
   /// StoreLimits::max_memory_bytes in pages (kMaxMemoryPages when unlimited).
   uint64_t memory_limit_pages(bool is64 = false) const;
