@@ -128,7 +128,7 @@ echo "=== (ASan configuration done: $SECONDS s since the start)"
 # Any report fails the test (halt_on_error makes the process exit non-zero). One test at a
 # time: several timing-sensitive tests sharing two cores under TSan only add noise.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_soak_test capture_signal_test suspend_all_test mixed_tiers_test diag_api_test atomic_wait_test waiter_table_test wasi_threads_test runtime_threads_test capi_wasmscope_test wasmscope threads_guests parallel_matmul_native" CTEST_ARGS="-L capture|threads|mt-guests|profiler_mt -j1" \
+BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_soak_test capture_signal_test suspend_all_test mixed_tiers_test diag_api_test atomic_wait_test waiter_table_test context_test wasi_threads_test runtime_threads_test capi_wasmscope_test wasmscope threads_guests parallel_matmul_native" CTEST_ARGS="-L capture|threads|mt-guests|profiler_mt -j1" \
   run_config "clang-16 TSan (capture, threads and mt-guests tests)" build-ci-tsan clang-16 clang++-16 \
   -DWASMSCOPE_SANITIZE=thread || status=1
 echo "=== (TSan configuration done: $SECONDS s since the start)"

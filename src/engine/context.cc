@@ -258,14 +258,18 @@ SuspendOutcome suspend(ExecContext* ctx, uint64_t timeout_ns) {
   for (;;) {
     uint32_t word = ctx->state_word.load(std::memory_order_acquire);
     const auto state = static_cast<ThreadState>(word & kStateMask);
-    if (state == ThreadState::kParked || (word & kStateHeld) != 0) {
-      return state == ThreadState::kParked ? SuspendOutcome::kParked : SuspendOutcome::kInHost;
-    }
-    if (state == ThreadState::kInHost || state == ThreadState::kWaiting ||
-        state == ThreadState::kIdle || state == ThreadState::kExited) {
+    const auto held_outcome =
+        state == ThreadState::kParked ? SuspendOutcome::kParked : SuspendOutcome::kInHost;
+    if ((word & kStateHeld) != 0) return held_outcome;
+    // Not running guest code: hold it where it is. A parked owner is held too, since one just
+    // resumed may have read the request bits before this suspend set its own and be about to
+    // leave kParked; the hold makes that compare-and-swap fail, and it parks again.
+    if (state == ThreadState::kParked || state == ThreadState::kInHost ||
+        state == ThreadState::kWaiting || state == ThreadState::kIdle ||
+        state == ThreadState::kExited) {
       if (ctx->state_word.compare_exchange_weak(word, word | kStateHeld,
                                                 std::memory_order_acq_rel)) {
-        return SuspendOutcome::kInHost;
+        return held_outcome;
       }
       continue;
     }

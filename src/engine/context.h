@@ -60,7 +60,7 @@ enum class ThreadState : uint32_t { kIdle, kRunningWasm, kInHost, kParked, kExit
 enum StateFlags : uint32_t {
   kStateMask = 0xffu,
   kStateLocked = 1u << 8,  ///< A controller holds the owner in its state (a capture reading).
-  kStateHeld = 1u << 9,    ///< Suspended while in a host call or idle: parks before running.
+  kStateHeld = 1u << 9,    ///< Suspended while not running guest code: parks before running.
 };
 
 /// {RequestBits} polled at safepoints (function entry, loop back-edges, bulk-memory chunks).
