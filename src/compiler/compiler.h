@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "engine/compiled.h"
@@ -61,6 +62,21 @@ inline bool is_cwasm(std::span<const uint8_t> bytes) {
   }
   return true;
 }
+
+/// The version of the .cwasm layout this build reads and writes (docs/compiled-tier.md).
+/// 2: the code layout follows the objects, and the CPU is described by host_cpu.h.
+inline constexpr uint32_t kCwasmFormatVersion = 2;
+
+/// The target triple this build's code runs on ("x86_64-linux-gnu", "aarch64-linux-gnu",
+/// "arm-linux-gnueabihf"), the one .cwasm files it writes name; and a triple's architecture
+/// (what precedes its first '-').
+std::string build_triple();
+std::string triple_arch(const std::string& triple);
+
+/// The target triple a .cwasm file of this format names in its header, or "" when the file
+/// is too short, of another format, or damaged there. Reads only that far; checks nothing
+/// else (read_cwasm does). In every build, with or without the compiled tier.
+std::string cwasm_target(std::span<const uint8_t> bytes);
 
 /// The .cwasm file of {module}, which compile_native or load_native made: its wasm bytes and
 /// native objects with everything needed to refuse them elsewhere (docs/compiled-tier.md).

@@ -1,6 +1,8 @@
 // A build without the compiled tier (-DWASMSCOPE_COMPILER=OFF): asking for it is an error.
 #include "compiler/compiler.h"
 
+#include <string>
+
 namespace wasmscope::internal {
 namespace {
 
@@ -20,7 +22,21 @@ Result<void> compile_native(CompiledModule*, Features, const NativeOptions&) {
 
 Result<std::vector<uint8_t>> serialize_native(const CompiledModule&) { return no_compiled_tier(); }
 
-Result<CwasmFile> read_cwasm(std::span<const uint8_t>) { return no_compiled_tier(); }
+Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
+  // Say whose code the file holds when the header tells: most often it was compiled on
+  // another machine (a workstation, for this device).
+  const std::string file = cwasm_target(bytes);
+  if (file.empty()) return no_compiled_tier();
+  const std::string here = build_triple();
+  const std::string whose = triple_arch(file) != triple_arch(here)
+                                ? "it holds code for " + triple_arch(file) + " (" + file +
+                                      "), and this wasmscope runs on " + triple_arch(here) +
+                                      " (" + here + ")"
+                                : "it holds code for " + file;
+  return Error{ErrorKind::kUnsupported, 0,
+               "refusing the .cwasm file: " + whose +
+                   "; this build has no compiled tier either (run the .wasm module instead)"};
+}
 
 Result<void> load_native(CompiledModule*, const CwasmFile&) { return no_compiled_tier(); }
 

@@ -23,8 +23,7 @@ extern const char kBuildFingerprint[];
 namespace compiler {
 namespace {
 
-/// 2: the code layout follows the objects, and the CPU is described by host_cpu.h.
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = kCwasmFormatVersion;
 /// Magic, format version, file size.
 constexpr size_t kPreambleSize = sizeof kCwasmMagic + 4 + 8;
 constexpr size_t kHashSize = sizeof(Sha256Digest);
@@ -131,9 +130,17 @@ std::string features_missing(const std::string& a, const std::string& b) {
   return out.empty() ? "(none)" : out;
 }
 
-/// Refuses code made by another build or for another CPU than this process's.
+/// Refuses code made for another architecture, by another build or for another CPU than this
+/// process's.
 Result<void> check_origin(const Origin& file) {
   const Origin& here = Origin::here();
+  // The architecture first: a file from another machine is most likely from another build too,
+  // and the architecture is what its user needs to hear.
+  if (triple_arch(file.triple) != triple_arch(here.triple)) {
+    return refused("it holds code for " + triple_arch(file.triple) + " (" + file.triple +
+                   "), and this wasmscope runs on " + triple_arch(here.triple) + " (" +
+                   here.triple + ")");
+  }
   if (file.version != here.version || file.fingerprint != here.fingerprint) {
     return refused("it was compiled by another wasmscope build (file: " + file.version + " " +
                    file.fingerprint.substr(0, 16) + ", this: " + here.version + " " +

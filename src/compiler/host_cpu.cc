@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "compiler/compiler.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #elif defined(__linux__)
@@ -115,11 +117,7 @@ HostCpu compute() {
   }
   std::sort(names.begin(), names.end());
   HostCpu h;
-#if defined(__x86_64__)
-  h.triple = "x86_64-linux-gnu";
-#else
-  h.triple = "i386-linux-gnu";
-#endif
+  h.triple = build_triple();
   h.cpu = std::string(w.vendor) + " family " + std::to_string(w.family) + " model " +
           std::to_string(w.model);
   for (const std::string& n : names) h.features += n + ",";

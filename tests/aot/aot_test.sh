@@ -138,6 +138,11 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
   refuse_other_version) refused other-version "compiled by another wasmscope build" ;;
   refuse_forged_layout_count) refused forged-layout-count "code layout has [0-9]+ functions, its module" ;;
   refuse_forged_layout_line) refused forged-layout-line "code map has a line outside its function" ;;
+  refuse_other_arch)
+    arch=$(uname -m)
+    other=aarch64; [ "$arch" = aarch64 ] && other=x86_64
+    refused other-arch "holds code for $other \\($other-linux-gnu\\), and this wasmscope runs on $arch \\($arch-linux-gnu\\)" ;;
+  refuse_other_target) refused other-target "compiled for another target \\(file: [a-z0-9_]+-linux-musl, this: [a-z0-9_]+-linux-gnu\\)" ;;
   refuse_other_cpu) refused other-cpu "compiled for another CPU \\(file: some-other-cpu" ;;
   *) fail "unknown case $case" ;;
 esac

@@ -7,7 +7,13 @@ C++ reader, so that a change to either shows up here.
 
 KIND: empty | random | magic-random | truncate:N (keep N bytes; negative: drop -N) |
 flip-header | flip-wasm | flip-object | flip-checksum | other-build | other-cpu |
-other-version | forged-layout-count | forged-layout-line
+other-version | other-arch | other-target | forged-layout-count | forged-layout-line
+
+    cwasm_edit.py - OUT synthetic:TRIPLE
+
+writes a file from scratch (no input needed, so builds without the compiled tier can have
+one): whole and checksummed, naming TRIPLE, from no build of this source (its fingerprint is
+zeros), with an empty module and no code.
 """
 import hashlib
 import os
@@ -63,6 +69,19 @@ def replace_field(data, fields, name, value):
     return bytes(out)
 
 
+def synthetic(triple):
+    def string(b):
+        return struct.pack("<I", len(b)) + b
+
+    body = b"".join(string(f) for f in (b"0.0.0", b"0" * 64, triple, b"", b""))
+    body += struct.pack("<III", 0, 0, 0) + bytes(32)  # settings, the module's hash
+    body += struct.pack("<Q", 0) + struct.pack("<I", 0) + struct.pack("<Q", 0)  # no wasm, objects, layout
+    out = bytearray(MAGIC + struct.pack("<I", 2) + struct.pack("<Q", 0) + body + bytes(32))
+    struct.pack_into("<Q", out, 12, len(out))
+    out[-32:] = hashlib.sha256(bytes(out[:-32])).digest()
+    return bytes(out)
+
+
 def flip(data, at):
     out = bytearray(data)
     out[at] ^= 0x10
@@ -71,6 +90,10 @@ def flip(data, at):
 
 def main():
     src, dst, kind = sys.argv[1:4]
+    if kind.startswith("synthetic:"):
+        with open(dst, "wb") as f:
+            f.write(synthetic(kind.split(":", 1)[1].encode()))
+        return
     data = open(src, "rb").read()
     fields = parse(data)
     middle = lambda name: (fields[name][0] + fields[name][1]) // 2
@@ -95,6 +118,19 @@ def main():
     elif kind == "other-build":
         old = data[fields["fingerprint"][0] : fields["fingerprint"][1]]
         out = replace_field(data, fields, "fingerprint", bytes(b"0" * len(old)))
+    elif kind in ("other-arch", "other-target"):
+        # Another machine's file: another architecture (and so another build), or this
+        # architecture with another system.
+        triple = data[fields["triple"][0] : fields["triple"][1]]
+        arch = triple.split(b"-")[0]
+        if kind == "other-arch":
+            other = b"x86_64-linux-gnu" if arch == b"aarch64" else b"aarch64-linux-gnu"
+            out = replace_field(data, fields, "triple", other)
+            fields = parse(out)
+            old = out[fields["fingerprint"][0] : fields["fingerprint"][1]]
+            out = replace_field(out, fields, "fingerprint", bytes(b"1" * len(old)))
+        else:
+            out = replace_field(data, fields, "triple", arch + b"-linux-musl")
     elif kind == "other-cpu":
         out = replace_field(data, fields, "cpu", b"some-other-cpu")
     elif kind in ("forged-layout-count", "forged-layout-line"):
