@@ -196,16 +196,25 @@ DIR* directory_stream(FdEntry* entry) {
   return entry->dir;
 }
 
-/// Positions {dir} at {cookie}: 0 rewinds (rereading the directory, so new entries show),
-/// any other value is a position telldir gave earlier (seekdir is skipped if already there,
-/// which is where the next call of a sequential listing usually is not: the last entry
-/// returned is often cut short and asked for again).
-void seek_stream(DIR* dir, uint64_t cookie) {
+/// Positions {entry}'s stream {dir} at {cookie}: 0 rewinds (rereading the directory, so new
+/// entries show), any other value is the d_off of an entry read earlier (nothing to do if the
+/// stream is there already, which is where the next call of a sequential listing usually is
+/// not: the last entry returned is often cut short and asked for again).
+void seek_stream(FdEntry* entry, DIR* dir, uint64_t cookie) {
   if (cookie == 0) {
     ::rewinddir(dir);
-  } else if (static_cast<uint64_t>(::telldir(dir)) != cookie) {
-    ::seekdir(dir, static_cast<long>(cookie));
+  } else if (entry->dir_cookie != cookie) {
+    if constexpr (sizeof(long) >= sizeof(uint64_t)) {
+      ::seekdir(dir, static_cast<long>(cookie));
+    } else {
+      // seekdir takes a long, too narrow for a 64-bit d_off (ext4's hashes, or any d_off
+      // under qemu-user, whose syscalls are 64-bit). A rewound stream has nothing buffered
+      // and reads on from its descriptor's offset: put that at the cookie.
+      ::rewinddir(dir);
+      ::lseek(::dirfd(dir), static_cast<off_t>(cookie), SEEK_SET);
+    }
   }
+  entry->dir_cookie = cookie;
 }
 
 /// The preview1 filetype of directory entry {d} of {dir}: from {d_type}, or from an lstat
@@ -509,10 +518,11 @@ Errno fd_prestat_dir_name(WasiCall& call) {
 
 // ---- Directory listing ----
 
-// Cookies are the stream positions telldir reports (on Linux the d_off of the entry before,
-// an opaque 63-bit value the file system keeps stable while the directory is open), and 0 is
-// the start. So a listing that resumes at the cookie of its last complete entry costs one
-// seekdir, not a rescan from the start. "." and ".." are listed like any other entry.
+// Cookies are the entries' d_off (on Linux an opaque 63-bit position the file system keeps
+// stable while the directory is open: what telldir reports after reading the entry, where
+// long has 64 bits), and 0 is the start. So a listing that resumes at the cookie of its last
+// complete entry costs one seek, not a rescan from the start. "." and ".." are listed like any
+// other entry.
 Errno fd_readdir(WasiCall& call) {
   Errno error = Errno::kSuccess;
   FdEntry* entry = call.wasi.fds().get(call.u32(0), rights::kFdReaddir, &error);
@@ -524,7 +534,7 @@ Errno fd_readdir(WasiCall& call) {
   if (out == nullptr || !call.memory.valid(used_ptr, 4)) return Errno::kFault;
   DIR* dir = directory_stream(entry);
   if (dir == nullptr) return errno_from_host(errno);
-  seek_stream(dir, call.u64(3));
+  seek_stream(entry, dir, call.u64(3));
   uint32_t used = 0;
   while (used < buf_len) {
     errno = 0;
@@ -533,7 +543,8 @@ Errno fd_readdir(WasiCall& call) {
       if (errno != 0) return errno_from_host(errno);
       break;
     }
-    const auto next = static_cast<uint64_t>(::telldir(dir));
+    const auto next = static_cast<uint64_t>(d->d_off);
+    entry->dir_cookie = next;
     used += put_dirent(out + used, buf_len - used, dir, *d, next);
   }
   call.memory.store<uint32_t>(used_ptr, used);

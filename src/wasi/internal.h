@@ -85,6 +85,7 @@ struct FdEntry {
   bool is_preopen = false;
   std::string preopen_name;       ///< The guest path of a preopened directory.
   DIR* dir = nullptr;             ///< fd_readdir's stream, opened on first use (on a dup).
+  uint64_t dir_cookie = 0;        ///< Where {dir} is: the d_off of the entry last read, or 0.
   bool has(uint64_t rights) const { return (rights_base & rights) == rights; }
 };
 
