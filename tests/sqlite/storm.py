@@ -40,7 +40,16 @@ def main():
     threads = [threading.Thread(target=read_stdout), threading.Thread(target=read_stderr)]
     for t in threads:
         t.start()
-    time.sleep(0.3)  # past start-up: the dumper is ready once `run` has begun the program
+    # Past start-up: `run` blocks SIGQUIT for its dumper before it opens its dump socket, so
+    # once the socket is there a SIGQUIT is a dump request, not the default action (which on a
+    # loaded machine a fixed sleep did not always wait out: the first signal killed the run).
+    sock = f"/tmp/wasmscope-{os.getuid()}/{proc.pid}.sock"
+    deadline = time.monotonic() + 60
+    while not os.path.exists(sock) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not os.path.exists(sock):
+        print(f"storm: no dump socket {sock} within 60 s")
+        proc.kill()
     sent = 0
     for sent in range(1, count + 1):
         if proc.poll() is not None:
