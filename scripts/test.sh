@@ -147,7 +147,7 @@ BUILD_TARGETS="interp_handler_map" CTEST_ARGS="-R ^barrier_audit$" \
 echo "=== (aarch64 configuration done: $SECONDS s since the start)"
 ARM_SET_TARGETS="wasmscope hang_examples wasi_guests capture_test capture_wasi_test \
 capture_stress_test capture_soak_test capture_signal_test suspend_all_test atomic_wait_test \
-diag_api_test interp_handler_map"
+diag_api_test interp_handler_map threads_guests"
 BUILD_TARGETS="$ARM_SET_TARGETS" CTEST_ARGS="-L ^arm$" \
   run_config "armv7 (the ARM test set under qemu-user)" build-ci-armv7 \
   arm-linux-gnueabihf-gcc arm-linux-gnueabihf-g++ \
