@@ -73,6 +73,10 @@ inline constexpr uint32_t kCwasmFormatVersion = 2;
 std::string build_triple();
 std::string triple_arch(const std::string& triple);
 
+/// "it holds code for ARCH (TRIPLE), and this wasmscope runs on ARCH (TRIPLE)" when the file's
+/// triple {file} names another architecture than this build's; "" when it is the same one.
+std::string foreign_arch_reason(const std::string& file);
+
 /// The target triple a .cwasm file of this format names in its header, or "" when the file
 /// is too short, of another format, or damaged there. Reads only that far; checks nothing
 /// else (read_cwasm does). In every build, with or without the compiled tier.

@@ -27,12 +27,8 @@ Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
   // another machine (a workstation, for this device).
   const std::string file = cwasm_target(bytes);
   if (file.empty()) return no_compiled_tier();
-  const std::string here = build_triple();
-  const std::string whose = triple_arch(file) != triple_arch(here)
-                                ? "it holds code for " + triple_arch(file) + " (" + file +
-                                      "), and this wasmscope runs on " + triple_arch(here) +
-                                      " (" + here + ")"
-                                : "it holds code for " + file;
+  std::string whose = foreign_arch_reason(file);
+  if (whose.empty()) whose = "it holds code for " + file;
   return Error{ErrorKind::kUnsupported, 0,
                "refusing the .cwasm file: " + whose +
                    "; this build has no compiled tier either (run the .wasm module instead)"};

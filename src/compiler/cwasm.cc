@@ -136,10 +136,8 @@ Result<void> check_origin(const Origin& file) {
   const Origin& here = Origin::here();
   // The architecture first: a file from another machine is most likely from another build too,
   // and the architecture is what its user needs to hear.
-  if (triple_arch(file.triple) != triple_arch(here.triple)) {
-    return refused("it holds code for " + triple_arch(file.triple) + " (" + file.triple +
-                   "), and this wasmscope runs on " + triple_arch(here.triple) + " (" +
-                   here.triple + ")");
+  if (const std::string foreign = foreign_arch_reason(file.triple); !foreign.empty()) {
+    return refused(foreign);
   }
   if (file.version != here.version || file.fingerprint != here.fingerprint) {
     return refused("it was compiled by another wasmscope build (file: " + file.version + " " +

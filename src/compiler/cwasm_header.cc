@@ -25,6 +25,13 @@ std::string build_triple() {
 
 std::string triple_arch(const std::string& triple) { return triple.substr(0, triple.find('-')); }
 
+std::string foreign_arch_reason(const std::string& file) {
+  const std::string here = build_triple();
+  if (triple_arch(file) == triple_arch(here)) return "";
+  return "it holds code for " + triple_arch(file) + " (" + file + "), and this wasmscope runs on " +
+         triple_arch(here) + " (" + here + ")";
+}
+
 std::string cwasm_target(std::span<const uint8_t> bytes) {
   if (!is_cwasm(bytes)) return "";
   size_t pos = sizeof kCwasmMagic;
