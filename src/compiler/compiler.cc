@@ -11,6 +11,7 @@
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
 #include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 
@@ -40,6 +41,25 @@ namespace wasmscope::internal {
 extern const char kBuildFingerprint[];
 
 namespace compiler {
+
+/// Works around LLVM 19's AArch64 code generation of calls to a tailcc callee that pops its
+/// stack arguments (every body, when the module's bodies take any: func_gen.h's
+/// {body_arg_area}): with a reserved call frame, the spill slots are addressed from sp, and
+/// reloads placed between such a call and the `sub sp` that re-adjusts for the pop read
+/// slots that many bytes off (found by tier_diff.sh --cross: libc's preopen table read a
+/// stale pointer). A variable-sized object (of 0 bytes) in the frame leaves it without a
+/// reserved call frame, so that slots are addressed from the frame or base pointer, which
+/// calls do not move. Emitted at {b}, in the entry block of the function being generated.
+static void keep_slots_off_sp(llvm::IRBuilder<>& b, const ModuleGen& g) {
+  if (!g.aarch64 || g.body_arg_area == 0) return;
+  auto* zero = llvm::InlineAsm::get(llvm::FunctionType::get(g.i64, false), "mov $0, xzr", "=r",
+                                    /*hasSideEffects=*/false);
+  llvm::AllocaInst* object = b.CreateAlloca(g.i8, b.CreateCall(zero));
+  // Used, so that no pass deletes it.
+  auto* use = llvm::InlineAsm::get(llvm::FunctionType::get(g.void_type, {g.ptr}, false), "", "r",
+                                   /*hasSideEffects=*/true);
+  b.CreateCall(use, {object});
+}
 
 Result<void> FuncGen::block_signature(const BlockType& bt, std::vector<Type*>* params,
                                       std::vector<Type*>* results, uint32_t /*offset*/) {
@@ -458,6 +478,7 @@ Result<void> FuncGen::generate() {
       local_types_.push_back(lt);
     }
   }
+  keep_slots_off_sp(b_, g_);
   // The stack check: compiled frames live on the thread's own stack.
   {
 #if WASMSCOPE_CAPTURE
@@ -1153,6 +1174,7 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
   Value* ts = &*arg++;
   Value* vm = &*arg++;
   Value* slots = &*arg++;
+  keep_slots_off_sp(b, g);
   std::vector<Value*> args{ts, vm};
   // Results in memory go straight to the slots (after the arguments are read from them).
   const bool in_memory = ModuleGen::results_in_memory(ft);
@@ -1178,11 +1200,24 @@ void generate_entry(ModuleGen& g, uint32_t i, llvm::Function* entry) {
 
 std::string llvm_error(llvm::Error e) { return llvm::toString(std::move(e)); }
 
-/// The target every partition compiles for: this host, at optimization level {level}, with
-/// the position-independent small code model that engine/object_loader.cc loads.
-Result<llvm::orc::JITTargetMachineBuilder> host_target(unsigned level) {
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+/// The target every partition compiles for, at optimization level {level}, with the
+/// position-independent small code model that engine/object_loader.cc loads: this host and
+/// its CPU when {triple} is empty, else that triple's baseline ("generic") CPU, for a .cwasm
+/// file compiled here to run on another machine (compile --target).
+Result<llvm::orc::JITTargetMachineBuilder> target_builder(const std::string& triple,
+                                                          unsigned level) {
+  llvm::Expected<llvm::orc::JITTargetMachineBuilder> jtmb =
+      triple.empty() ? llvm::orc::JITTargetMachineBuilder::detectHost()
+                     : llvm::Expected<llvm::orc::JITTargetMachineBuilder>(
+                           llvm::orc::JITTargetMachineBuilder(llvm::Triple(triple)));
   if (!jtmb) return tier_error(llvm_error(jtmb.takeError()));
+  if (!triple.empty()) {
+    std::string why;
+    if (llvm::TargetRegistry::lookupTarget(triple, why) == nullptr) {
+      return tier_error("cannot generate code for " + triple + ": " + why);
+    }
+    jtmb->setCPU("generic");
+  }
   // Level 1 generates code as level 0 does (fast instruction selection and register
   // allocation: LLVM's code generation above None costs 3 to 4 times as much on large modules,
   // docs/compiled-tier.md), from IR that its light pipeline (optimize) has cleaned up.
@@ -1327,6 +1362,7 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
               (*tm)->getTargetTriple().isAArch64() ? 8u : 6u,
               8u,
               0};
+  g.aarch64 = (*tm)->getTargetTriple().isAArch64();
   g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32});
   {
     // Kept during the IR pipeline (it may write memory nothing else reads), then removed.
@@ -1497,12 +1533,26 @@ void initialize_llvm() {
   });
 }
 
+/// Sets up every target LLVM was built with, for compiling for another machine (once per
+/// process; not done for the host's own code, which needs only the native target).
+void initialize_all_targets() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    llvm::InitializeAllAsmParsers();  // keep_slots_off_sp's `mov`
+  });
+}
+
 /// CompilerPlugin::compile.
 Result<NativeObjects> compile_objects(const CompiledModule& cm, Features features,
                                       const NativeOptions& options) {
   initialize_llvm();
+  if (!options.target.empty()) initialize_all_targets();
   const unsigned level = options.opt_level > 3 ? 3 : options.opt_level;
-  auto target = host_target(level);
+  auto target = target_builder(options.target, level);
   if (!target.ok()) return target.take_error();
   const unsigned requested = options.threads != 0 ? options.threads : threads_from_environment();
   const auto parts = partition_functions(cm.module, partition_count(cm.module, requested));

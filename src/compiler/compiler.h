@@ -22,11 +22,27 @@ struct NativeOptions {
   /// Threads that compile partitions of the module at once; 0: the environment's
   /// WASMSCOPE_COMPILE_THREADS, else one per hardware thread (one for small modules).
   unsigned threads = 0;
+  /// The target triple to generate code for; "" for this host and its CPU. Another
+  /// triple's code (compile_cwasm_for_target) only goes into a .cwasm file, for the baseline
+  /// CPU of that architecture.
+  std::string target;
 };
 
-/// True when this build has the compiled tier (compiling also needs its plugin, which
-/// compile_native opens on first use).
+/// True when this build can compile (it has the compiler plugin, which compile_native opens
+/// on first use). Every build runs .cwasm files made for its architecture.
 bool compiler_available();
+
+/// The target triples `compile --target` accepts, canonical: "x86_64-linux-gnu",
+/// "aarch64-linux-gnu". Returns the canonical name of {triple} (aliases such as "x86_64" or
+/// "arm64" accepted), or "" with {why} set when the compiled tier cannot target it.
+std::string canonical_target(const std::string& triple, std::string* why);
+
+/// Compiles {module} (decoded, validated and translated) for {options.target}, another
+/// architecture's baseline CPU or this one's, and returns the .cwasm file's bytes, without
+/// loading the code (it need not run here).
+Result<std::vector<uint8_t>> compile_cwasm_for_target(const CompiledModule& module,
+                                                      Features features,
+                                                      const NativeOptions& options);
 
 /// Compiles every defined function of {module} (decoded, validated and translated) to native
 /// code and fills {module->native}, {native_bodies} and {native_entries}. Fails with
@@ -64,7 +80,8 @@ inline bool is_cwasm(std::span<const uint8_t> bytes) {
 }
 
 /// The version of the .cwasm layout this build reads and writes (docs/compiled-tier.md).
-/// 2: the code layout follows the objects, and the CPU is described by host_cpu.h.
+/// 2: the code layout follows the objects, and the CPU is described by host_cpu.h (or is
+/// "baseline": the architecture's least CPU, which every CPU of it runs).
 inline constexpr uint32_t kCwasmFormatVersion = 2;
 
 /// The target triple this build's code runs on ("x86_64-linux-gnu", "aarch64-linux-gnu",

@@ -13,6 +13,7 @@
 #include "compiler/compiler.h"
 #include "compiler/host_cpu.h"
 #include "compiler/native_code.h"
+#include "engine/native_abi.h"
 
 namespace wasmscope::internal {
 
@@ -27,6 +28,9 @@ constexpr uint32_t kFormatVersion = kCwasmFormatVersion;
 /// Magic, format version, file size.
 constexpr size_t kPreambleSize = sizeof kCwasmMagic + 4 + 8;
 constexpr size_t kHashSize = sizeof(Sha256Digest);
+/// The CPU (and features) of code compiled for another architecture: its baseline, which any
+/// CPU of that architecture runs.
+constexpr const char* kBaselineCpu = "baseline";
 
 /// What the code was made for, and must match to run: the build and the CPU.
 struct Origin {
@@ -41,7 +45,7 @@ struct Origin {
     static const Origin origin = [] {
       Origin o;
       o.version = WASMSCOPE_VERSION_STRING;
-      o.fingerprint = kBuildFingerprint;
+      o.fingerprint = std::string(kBuildFingerprint) + " layout:" + native_layout_key();
       const HostCpu& host = host_cpu();
       o.triple = host.triple;
       o.cpu = host.cpu;
@@ -49,6 +53,17 @@ struct Origin {
       return o;
     }();
     return origin;
+  }
+
+  /// Code compiled here for {triple}'s baseline CPU (compile --target): this build's
+  /// fingerprint and layout (the plugin is this build's, and its code reads this build's
+  /// offsets), that target, and a CPU every machine of it has.
+  static Origin for_target(const std::string& triple) {
+    Origin o = here();
+    o.triple = triple;
+    o.cpu = kBaselineCpu;
+    o.cpu_features = kBaselineCpu;
+    return o;
   }
 };
 
@@ -111,7 +126,21 @@ Error malformed(const std::string& what) {
 Error refused(const std::string& what) {
   return Error{ErrorKind::kUnsupported, 0,
                "refusing the .cwasm file: " + what +
-                   "; compile the .wasm again with this wasmscope ('wasmscope compile')"};
+                   (compiler_available()
+                        ? "; compile the .wasm again with this wasmscope ('wasmscope compile')"
+                        : "; compile the .wasm again for " + build_triple() +
+                              " ('wasmscope compile --target') with a wasmscope of the same "
+                              "sources, or run the .wasm (this build cannot compile)")};
+}
+
+/// {fingerprint}'s two parts: the build's hash, and after " layout:" the data layout its code
+/// assumes (native_abi.h).
+std::string build_part(const std::string& fingerprint) {
+  return fingerprint.substr(0, fingerprint.find(" layout:"));
+}
+std::string layout_part(const std::string& fingerprint) {
+  const size_t at = fingerprint.find(" layout:");
+  return at == std::string::npos ? "(none)" : fingerprint.substr(at + 8);
 }
 
 /// The features of {a} missing from {b}, for a message ("avx512f,..."), at most a few.
@@ -139,16 +168,24 @@ Result<void> check_origin(const Origin& file) {
   if (const std::string foreign = foreign_arch_reason(file.triple); !foreign.empty()) {
     return refused(foreign);
   }
-  if (file.version != here.version || file.fingerprint != here.fingerprint) {
+  if (file.version != here.version ||
+      build_part(file.fingerprint) != build_part(here.fingerprint)) {
     return refused("it was compiled by another wasmscope build (file: " + file.version + " " +
                    file.fingerprint.substr(0, 16) + ", this: " + here.version + " " +
                    here.fingerprint.substr(0, 16) + ")");
+  }
+  if (file.fingerprint != here.fingerprint) {
+    return refused("its code assumes another data layout of the runtime (file: " +
+                   layout_part(file.fingerprint) + ", this: " + layout_part(here.fingerprint) +
+                   ")");
   }
   if (file.triple != here.triple) {
     return refused("it was compiled for another target (file: " + file.triple +
                    ", this: " + here.triple + ")");
   }
-  if (file.cpu != here.cpu || file.cpu_features != here.cpu_features) {
+  // Code for the architecture's baseline runs on any CPU of it.
+  const bool baseline = file.cpu == kBaselineCpu && file.cpu_features == kBaselineCpu;
+  if (!baseline && (file.cpu != here.cpu || file.cpu_features != here.cpu_features)) {
     return refused("it was compiled for another CPU (file: " + file.cpu + ", this: " +
                    here.cpu + "; features only the file's has: " +
                    features_missing(file.cpu_features, here.cpu_features) +
@@ -195,13 +232,13 @@ Result<void> check_integrity(std::span<const uint8_t> bytes) {
 
 using namespace compiler;
 
-Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
-  const auto* code = static_cast<const NativeCode*>(cm.native.get());
-  if (code == nullptr) {
-    return Error{ErrorKind::kUnsupported, 0,
-                 "only a module of the compiled tier can be serialized with its native code"};
-  }
-  const Origin& origin = Origin::here();
+namespace compiler {
+namespace {
+
+/// The .cwasm file of {cm} with {objects}, compiled with {features} at {opt_level} for
+/// {origin}.
+std::vector<uint8_t> write_cwasm(const CompiledModule& cm, Features features, unsigned opt_level,
+                                 const NativeObjects& objects, const Origin& origin) {
   Writer w;
   w.bytes(kCwasmMagic);
   w.u32(kFormatVersion);
@@ -211,19 +248,19 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   w.str(origin.triple);
   w.str(origin.cpu);
   w.str(origin.cpu_features);
-  w.u32(code->opt_level);
+  w.u32(opt_level);
   w.u32(cm.bounds == BoundsChecks::kExplicit ? 1 : 0);
-  w.u32(code->features.bits());
+  w.u32(features.bits());
   const std::vector<uint8_t>& wasm = cm.module.bytes;
   w.bytes(sha256(wasm));
   w.u64(wasm.size());
   w.bytes(wasm);
-  w.u32(static_cast<uint32_t>(code->compiled.objects.size()));
-  for (const std::vector<uint8_t>& object : code->compiled.objects) {
+  w.u32(static_cast<uint32_t>(objects.objects.size()));
+  for (const std::vector<uint8_t>& object : objects.objects) {
     w.u64(object.size());
     w.bytes(object);
   }
-  const CodeLayout& layout = code->compiled.layout;
+  const CodeLayout& layout = objects.layout;
   const size_t layout_start = w.out().size() + 8;
   w.u64(0);  // the layout's size, known at its end
   w.u32(static_cast<uint32_t>(layout.body_sizes.size()));
@@ -244,6 +281,25 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   const Sha256Digest sum = sha256(out);
   out.insert(out.end(), sum.begin(), sum.end());
   return std::move(out);
+}
+
+}  // namespace
+
+std::vector<uint8_t> write_cwasm_for_target(const CompiledModule& cm, Features features,
+                                            unsigned opt_level, const NativeObjects& objects,
+                                            const std::string& triple) {
+  return write_cwasm(cm, features, opt_level, objects, Origin::for_target(triple));
+}
+
+}  // namespace compiler
+
+Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
+  const auto* code = static_cast<const NativeCode*>(cm.native.get());
+  if (code == nullptr) {
+    return Error{ErrorKind::kUnsupported, 0,
+                 "only a module of the compiled tier can be serialized with its native code"};
+  }
+  return write_cwasm(cm, code->features, code->opt_level, code->compiled, Origin::here());
 }
 
 Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {

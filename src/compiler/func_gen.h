@@ -83,6 +83,9 @@ struct ModuleGen {
   /// Bytes of stack arguments every body takes (see {native_type}).
   size_t body_arg_area;
   AddressTypes addr = {};  ///< memory64: which memories and tables take i64 addresses.
+  /// AArch64: frames that call bodies with stack arguments get a variable-sized object
+  /// ({keep_slots_off_sp} in compiler.cc).
+  bool aarch64 = false;
 
   /// Whether a body of type {ft} returns its results through memory, a pointer after {vm} to
   /// one slot per result (engine/native_abi.h's slot convention). More results than two

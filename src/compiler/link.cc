@@ -46,7 +46,7 @@ std::vector<std::string> plugin_candidates() {
     paths.push_back(dir + "/" WASMSCOPE_PLUGIN_BIN_TO_LIB "/wasmscope/" + name);
   }
   paths.push_back(WASMSCOPE_PLUGIN_INSTALL_DIR "/" + name);
-  paths.push_back(WASMSCOPE_PLUGIN_BUILD_PATH);
+  if (*WASMSCOPE_PLUGIN_BUILD_PATH != 0) paths.push_back(WASMSCOPE_PLUGIN_BUILD_PATH);
   return paths;
 }
 
@@ -60,6 +60,13 @@ const PluginState& plugin_state() {
   static PluginState state;
   static std::once_flag once;
   std::call_once(once, [] {
+    if (!compiler_available()) {
+      state.error = "this build of wasmscope cannot compile (it was configured with "
+                    "-DWASMSCOPE_COMPILER=OFF, without LLVM); it runs .cwasm files compiled "
+                    "for " + build_triple() + " ('wasmscope compile --target " + build_triple() +
+                    "' elsewhere) and interprets .wasm files";
+      return;
+    }
     std::string tried;
     for (const std::string& path : plugin_candidates()) {
       void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -168,7 +175,36 @@ Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code) {
 
 using namespace compiler;
 
-bool compiler_available() { return true; }
+bool compiler_available() { return WASMSCOPE_HAS_PLUGIN != 0; }
+
+std::string canonical_target(const std::string& triple, std::string* why) {
+  const std::string arch = triple_arch(triple);
+  if (arch == "x86_64" || arch == "amd64") return "x86_64-linux-gnu";
+  if (arch == "aarch64" || arch == "arm64") return "aarch64-linux-gnu";
+  if (arch == "arm" || arch == "armv7" || arch == "armv7l" || arch == "armhf") {
+    *why = "the compiled tier does not target 32-bit ARM yet: its generated code assumes 64-bit "
+           "pointers and the runtime's 64-bit data layout, and its loader reads 64-bit ELF "
+           "objects only; run the .wasm there (interpreted)";
+    return "";
+  }
+  *why = "unknown target '" + triple + "' (targets: x86_64-linux-gnu, aarch64-linux-gnu)";
+  return "";
+}
+
+Result<std::vector<uint8_t>> compile_cwasm_for_target(const CompiledModule& cm, Features features,
+                                                      const NativeOptions& options) {
+  std::string why;
+  const std::string target = canonical_target(options.target, &why);
+  if (target.empty()) return tier_error(why);
+  const PluginState& state = plugin_state();
+  if (state.plugin == nullptr) return Error{ErrorKind::kUnsupported, 0, state.error};
+  NativeOptions for_target = options;
+  for_target.target = target;
+  auto compiled = state.plugin->compile(cm, features, for_target);
+  if (!compiled.ok()) return compiled.take_error();
+  return write_cwasm_for_target(cm, features, options.opt_level > 3 ? 3 : options.opt_level,
+                                *compiled, target);
+}
 
 Result<void> compile_native(CompiledModule* cm, Features features, const NativeOptions& options) {
   const PluginState& state = plugin_state();

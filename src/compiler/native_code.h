@@ -58,6 +58,12 @@ struct NativeCode {
 /// {cm}.
 Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code);
 
+/// The .cwasm file of {cm} holding {objects}, compiled by this build with {features} at
+/// {opt_level} for the baseline CPU of {triple} (cwasm.cc).
+std::vector<uint8_t> write_cwasm_for_target(const CompiledModule& cm, Features features,
+                                            unsigned opt_level, const NativeObjects& objects,
+                                            const std::string& triple);
+
 /// "f<i>" (body) or "e<i>" (entry): the symbol of defined function {i}'s code in the objects.
 /// (Appended, not "f" + ...: g++ 12 reports a false -Wrestrict in that operator+.)
 inline std::string code_symbol(char kind, size_t i) {

@@ -17,7 +17,7 @@
 namespace wasmscope::internal::compiler {
 
 /// Changes whenever CompilerPlugin or what it passes changes.
-inline constexpr uint32_t kCompilerPluginAbi = 1;
+inline constexpr uint32_t kCompilerPluginAbi = 2;
 
 struct CompilerPlugin {
   uint32_t abi;             ///< kCompilerPluginAbi of the plugin's build.

@@ -104,13 +104,59 @@ bool at_tail_jump(const Reader& reader, const InstanceData* instance, uintptr_t 
 }
 #endif
 
+#if defined(__aarch64__)
+/// AArch64 instruction words the walk recognizes (Arm A64 encodings).
+uint32_t insn_at(uintptr_t address) { return *reinterpret_cast<const uint32_t*>(address); }
+/// `add x29, sp, #imm` (`mov x29, sp` included): the prologue's last step, which points the
+/// frame pointer at the new frame record.
+bool sets_frame_pointer(uint32_t insn) { return (insn & 0xffc003ffu) == 0x910003fdu; }
+/// `ldp x29, x30, [sp, #imm]` or `ldp x29, x30, [sp], #imm`: the epilogue's restore of the
+/// caller's frame pointer and return address.
+bool restores_frame_record(uint32_t insn) {
+  const uint32_t fields = insn & 0xffc07fffu;
+  return fields == 0xa9407bfdu || fields == 0xa8c07bfdu;
+}
+/// `ret`, `b imm26` or `br xN`: where an epilogue ends (a return, or the jump of a tail call).
+bool leaves(uint32_t insn) {
+  return insn == 0xd65f03c0u || (insn & 0xfc000000u) == 0x14000000u ||
+         (insn & 0xfffffc1fu) == 0xd61f0000u;
+}
+
+/// Whether the function at {pc} (an interrupted instruction in {range}) is in its prologue
+/// before the frame pointer is set, or in an epilogue after the frame record is restored: then
+/// the frame pointer is still (or again) the caller's and the return address is in the link
+/// register. Reads the function's own code (compiler/: frame pointers everywhere).
+// async-signal-safe
+bool frame_not_set_up(uintptr_t pc, const CodeMap::Range* range) {
+  // The prologue: `stp x29, x30, [sp, #-n]!` (perhaps with `sub sp` and stores of callee-saved
+  // registers), then `add x29, sp, #m`: before that instruction has run, the frame is not set.
+  constexpr uintptr_t kPrologue = 8 * 4;
+  for (uintptr_t at = range->begin; at < range->begin + kPrologue && at < range->end; at += 4) {
+    if (sets_frame_pointer(insn_at(at))) {
+      if (pc <= at) return true;
+      break;
+    }
+  }
+  // The epilogue: a restore of x29 and x30 a few instructions back, with no return or jump
+  // between it and {pc} (else {pc} is in the block after an epilogue).
+  for (uintptr_t back = 4; back <= 3 * 4 && pc - back >= range->begin; back += 4) {
+    if (!restores_frame_record(insn_at(pc - back))) continue;
+    for (uintptr_t at = pc - back + 4; at < pc; at += 4) {
+      if (leaves(insn_at(at))) return false;
+    }
+    return true;
+  }
+  return false;
+}
+#endif
+
 /// Walks the compiled frames of one activation whose innermost frame is at {pc} with frame
 /// pointer {fp}, innermost first, into {out} (writes at most {max}, counts all). {exact}: {pc}
 /// is an interrupted instruction (the function may be in its prologue or epilogue), not a
 /// return address.
 // async-signal-safe
 uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t fp, uintptr_t sp,
-              bool exact, FrameRecord* out, uint32_t max) {
+              uintptr_t lr, bool exact, FrameRecord* out, uint32_t max) {
   const InstanceData* instance = entry->instance;
   uint32_t n = 0;
   for (uint32_t step = 0; step < (1u << 20); ++step) {
@@ -147,6 +193,11 @@ uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t f
       next_pc = word_at(sp + sizeof(uintptr_t));
       next_fp = fp;
     } else
+#elif defined(__aarch64__)
+    if (exact && step == 0 && lr != 0 && frame_not_set_up(pc, range)) {
+      next_pc = lr;
+      next_fp = fp;
+    } else
 #endif
     {
       if (fp == 0) break;
@@ -155,7 +206,8 @@ uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t f
       if (next_fp <= fp) break;  // the chain must go up the stack
     }
     (void)sp;
-    (void)exact;  // read only by the x86-64 prologue/epilogue cases above
+    (void)lr;
+    (void)exact;  // read only by the prologue/epilogue cases above
     pc = next_pc;
     fp = next_fp;
   }
@@ -170,7 +222,7 @@ uint32_t expand_one(const Reader& reader, const FrameRecord& r, const NativeRegs
   if (regs != nullptr && regs->pc != 0) {
     const CodeMap::Range* range = nullptr;
     if (reader.find(regs->pc, &range) != nullptr) {
-      return walk(reader, r.func, regs->pc, regs->fp, regs->sp, regs->exact, out, max);
+      return walk(reader, r.func, regs->pc, regs->fp, regs->sp, regs->lr, regs->exact, out, max);
     }
   }
   const uintptr_t exit_pc = act->exit_pc.load(std::memory_order_relaxed);
@@ -178,7 +230,8 @@ uint32_t expand_one(const Reader& reader, const FrameRecord& r, const NativeRegs
   if (exit_pc != 0) {
     const bool exact = act->exit_exact.load(std::memory_order_relaxed);
     const uintptr_t exit_sp = exact ? act->exit_sp.load(std::memory_order_relaxed) : 0;
-    return walk(reader, r.func, exit_pc, exit_fp, exit_sp, exact, out, max);
+    const uintptr_t exit_lr = exact ? act->exit_lr.load(std::memory_order_relaxed) : 0;
+    return walk(reader, r.func, exit_pc, exit_fp, exit_sp, exit_lr, exact, out, max);
   }
   // In a runtime helper or the entry itself: the entered function is all we know.
   if (max > 0) out[0] = FrameRecord{r.func, static_cast<const uint64_t*>(r.func->native_body), nullptr};
@@ -236,10 +289,12 @@ NativeRegs regs_from_ucontext(const void* ucontext) {
   regs.pc = static_cast<uintptr_t>(uc->uc_mcontext.pc);
   regs.fp = static_cast<uintptr_t>(uc->uc_mcontext.regs[29]);
   regs.sp = static_cast<uintptr_t>(uc->uc_mcontext.sp);
+  regs.lr = static_cast<uintptr_t>(uc->uc_mcontext.regs[30]);
 #elif defined(__arm__)
   regs.pc = static_cast<uintptr_t>(uc->uc_mcontext.arm_pc);
   regs.fp = static_cast<uintptr_t>(uc->uc_mcontext.arm_fp);  // r11, ARM-mode code's frame pointer
   regs.sp = static_cast<uintptr_t>(uc->uc_mcontext.arm_sp);
+  regs.lr = static_cast<uintptr_t>(uc->uc_mcontext.arm_lr);
 #else
   (void)uc;
 #endif

@@ -33,6 +33,9 @@ struct alignas(sizeof(uint64_t)) NativeActivation {
   /// Set when the exit record is an interrupted instruction (parked in the signal handler), not
   /// a call: the function may be in its prologue or epilogue, so the walk needs {exit_sp}.
   std::atomic<uintptr_t> exit_sp{0};
+  /// With {exit_exact}, the link register (AArch64, ARM): the return address while the
+  /// function is in its prologue or epilogue.
+  std::atomic<uintptr_t> exit_lr{0};
   std::atomic<bool> exit_exact{false};
   NativeActivation* previous = nullptr;
   uint32_t record_index = 0;  ///< Where its activation record is in the thread's records.
@@ -84,6 +87,9 @@ struct NativeRegs {
   uintptr_t pc = 0;
   uintptr_t fp = 0;
   uintptr_t sp = 0;
+  /// The link register where there is one (AArch64 x30, ARM lr): the return address while the
+  /// function is in its prologue or epilogue, whose frame record is not (or no longer) set up.
+  uintptr_t lr = 0;
   /// {pc} is an interrupted instruction (a signal context), not a return address: the function
   /// may be in its prologue or epilogue.
   bool exact = true;

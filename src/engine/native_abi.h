@@ -19,6 +19,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 
 #include "engine/instance_data.h"
 #include "engine/trap.h"
@@ -99,5 +101,33 @@ struct NativeHelper {
 };
 /// Every {ws_*} helper above.
 const NativeHelper* native_helpers(size_t* count);
+
+/// What compiled code assumes of the runtime's data layout: the size of a pointer and of a
+/// slot, and every offset compiler/ reads with offsetof, as text ("p8 s8 v0,8,16,32 m0,8 t0
+/// g0"). A .cwasm file records its compiler's (cwasm.cc) and runs only where it is the same,
+/// so that code compiled on one machine for another (`compile --target`) never reads the
+/// runtime's structures at the wrong offsets.
+inline std::string native_layout_key() {
+  // Appended piece by piece: g++ 12 reports a false -Wrestrict in "literal" + string.
+  std::string key;
+  auto put = [&key](const char* label, std::initializer_list<size_t> values) {
+    if (!key.empty()) key += ' ';
+    key += label;
+    bool first = true;
+    for (size_t v : values) {
+      if (!first) key += ',';
+      key += std::to_string(v);
+      first = false;
+    }
+  };
+  put("p", {sizeof(void*)});
+  put("s", {sizeof(Slot)});
+  put("v", {offsetof(NativeView, memory0), offsetof(NativeView, memories),
+            offsetof(NativeView, globals), offsetof(NativeView, funcs)});
+  put("m", {offsetof(MemoryData, base), offsetof(MemoryData, size)});
+  put("t", {offsetof(NativeThreadState, stack_limit)});
+  put("g", {offsetof(GlobalData, value)});
+  return key;
+}
 
 }  // namespace wasmscope::internal

@@ -152,12 +152,14 @@ void service_native_requests(ExecContext* ctx, const void* ucontext) {
   // instruction, which may be in a prologue or epilogue, hence the stack pointer too.
   act->exit_fp.store(regs.fp, std::memory_order_relaxed);
   act->exit_sp.store(regs.sp, std::memory_order_relaxed);
+  act->exit_lr.store(regs.lr, std::memory_order_relaxed);
   act->exit_exact.store(true, std::memory_order_relaxed);
   act->exit_pc.store(regs.pc, std::memory_order_relaxed);
   const Trap t = service_requests(ctx);
   act->exit_pc.store(0, std::memory_order_relaxed);
   act->exit_exact.store(false, std::memory_order_relaxed);
   act->exit_sp.store(0, std::memory_order_relaxed);
+  act->exit_lr.store(0, std::memory_order_relaxed);
   act->exit_fp.store(0, std::memory_order_relaxed);
   if (t != Trap::kNone) trap_from_handler(ctx, regs, t, ucontext);
 }

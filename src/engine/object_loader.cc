@@ -151,9 +151,27 @@ bool fits_i32(int64_t v) {
   return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
 }
 
-/// A jump to an absolute address, placed among the code where a 32-bit call cannot reach its
-/// target: x86-64 `jmp *0(%rip)` followed by the address.
+/// A jump to an absolute address, placed among the code where a call cannot reach its target:
+/// x86-64 `jmp *0(%rip)` followed by the address; AArch64 `ldr x16, #8; br x16` followed by it
+/// (x16, IP0, is the register the ABI gives such veneers).
 constexpr size_t kStubSize = 16;
+
+#if defined(__aarch64__)
+/// AArch64 instruction fields a relocation fills (ELF for the Arm 64-bit Architecture, "Static
+/// AArch64 relocations"): the word at {p} with {bits} bits at {shift} replaced by {v}.
+void patch_field(uintptr_t p, uint32_t v, unsigned bits, unsigned shift) {
+  uint32_t insn;
+  std::memcpy(&insn, reinterpret_cast<const void*>(p), 4);
+  const uint32_t mask = (bits == 32 ? 0xffffffffu : ((1u << bits) - 1)) << shift;
+  insn = (insn & ~mask) | ((v << shift) & mask);
+  std::memcpy(reinterpret_cast<void*>(p), &insn, 4);
+}
+/// The 4 KiB page of {v}, as ADRP counts them.
+int64_t page_of(uint64_t v) { return static_cast<int64_t>(v & ~uint64_t{0xfff}); }
+bool fits_signed(int64_t v, unsigned bits) {
+  return v >= -(int64_t{1} << (bits - 1)) && v < (int64_t{1} << (bits - 1));
+}
+#endif
 
 }  // namespace
 
@@ -254,9 +272,15 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
     auto it = stub_for.find(target);
     if (it != stub_for.end()) return it->second;
     uint8_t* p = bytes + stubs_offset + stubs_used++ * kStubSize;
+#if defined(__aarch64__)
+    static const uint32_t kVeneer[2] = {0x58000050, 0xd61f0200};  // ldr x16, #8; br x16
+    std::memcpy(p, kVeneer, sizeof kVeneer);
+    std::memcpy(p + 8, &target, 8);
+#else
     static const uint8_t kJmp[6] = {0xff, 0x25, 0, 0, 0, 0};  // jmp *0(%rip)
     std::memcpy(p, kJmp, sizeof kJmp);
     std::memcpy(p + 6, &target, 8);
+#endif
     const auto a = reinterpret_cast<uintptr_t>(p);
     stub_for.emplace(target, a);
     return a;
@@ -313,7 +337,7 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
         } else {
           return unsupported_object("relocation against a reserved section index");
         }
-        [[maybe_unused]] const int64_t a = rela.r_addend;  // read by the x86-64 cases only
+        [[maybe_unused]] const int64_t a = rela.r_addend;  // read by each architecture's cases
         uint64_t width = 0;
         switch (type) {
 #if defined(__x86_64__)
@@ -321,6 +345,18 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
           case R_X86_64_64: case R_X86_64_PC64: width = 8; break;
           case R_X86_64_PC32: case R_X86_64_PLT32: case R_X86_64_32: case R_X86_64_32S:
           case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX: case R_X86_64_REX_GOTPCRELX:
+            width = 4; break;
+#elif defined(__aarch64__)
+          case R_AARCH64_NONE: break;
+          case R_AARCH64_ABS64: case R_AARCH64_PREL64: width = 8; break;
+          case R_AARCH64_ABS32: case R_AARCH64_PREL32: case R_AARCH64_CALL26:
+          case R_AARCH64_JUMP26: case R_AARCH64_CONDBR19: case R_AARCH64_TSTBR14:
+          case R_AARCH64_ADR_PREL_LO21: case R_AARCH64_ADR_PREL_PG_HI21:
+          case R_AARCH64_ADR_PREL_PG_HI21_NC: case R_AARCH64_ADD_ABS_LO12_NC:
+          case R_AARCH64_LDST8_ABS_LO12_NC: case R_AARCH64_LDST16_ABS_LO12_NC:
+          case R_AARCH64_LDST32_ABS_LO12_NC: case R_AARCH64_LDST64_ABS_LO12_NC:
+          case R_AARCH64_LDST128_ABS_LO12_NC: case R_AARCH64_ADR_GOT_PAGE:
+          case R_AARCH64_LD64_GOT_LO12_NC:
             width = 4; break;
 #endif
           default:
@@ -370,6 +406,92 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
             WS_TRY(put32(static_cast<int64_t>(got(s)) + a - pp, true));
             break;
         }
+#elif defined(__aarch64__)
+        (void)put32;
+        (void)external;
+        const uint64_t sa = s + static_cast<uint64_t>(a);
+        const int64_t rel = static_cast<int64_t>(sa - p);  // S + A - P
+        auto out_of_range = [&] {
+          return unsupported_object(std::string("relocation out of range (symbol ") + name + ")");
+        };
+        switch (type) {
+          case R_AARCH64_ABS64:
+            std::memcpy(reinterpret_cast<void*>(p), &sa, 8);
+            break;
+          case R_AARCH64_PREL64: {
+            const uint64_t v = sa - p;
+            std::memcpy(reinterpret_cast<void*>(p), &v, 8);
+            break;
+          }
+          case R_AARCH64_ABS32: {
+            if (sa > 0xffffffffu) return out_of_range();
+            const auto v = static_cast<uint32_t>(sa);
+            std::memcpy(reinterpret_cast<void*>(p), &v, 4);
+            break;
+          }
+          case R_AARCH64_PREL32: {
+            if (!fits_i32(rel)) return out_of_range();
+            const auto v = static_cast<uint32_t>(static_cast<int32_t>(rel));
+            std::memcpy(reinterpret_cast<void*>(p), &v, 4);
+            break;
+          }
+          case R_AARCH64_CALL26:
+          case R_AARCH64_JUMP26: {
+            int64_t v = rel;
+            // A call or jump beyond +-128 MiB (a helper in the runtime's library): through a
+            // veneer among the code.
+            if (!fits_signed(v, 28)) v = static_cast<int64_t>(stub(sa) - p);
+            if (!fits_signed(v, 28) || (v & 3) != 0) return out_of_range();
+            patch_field(p, static_cast<uint32_t>(v >> 2), 26, 0);
+            break;
+          }
+          case R_AARCH64_CONDBR19:
+            if (!fits_signed(rel, 21) || (rel & 3) != 0) return out_of_range();
+            patch_field(p, static_cast<uint32_t>(rel >> 2), 19, 5);
+            break;
+          case R_AARCH64_TSTBR14:
+            if (!fits_signed(rel, 16) || (rel & 3) != 0) return out_of_range();
+            patch_field(p, static_cast<uint32_t>(rel >> 2), 14, 5);
+            break;
+          case R_AARCH64_ADR_PREL_LO21:
+            if (!fits_signed(rel, 21)) return out_of_range();
+            patch_field(p, static_cast<uint32_t>(rel) & 3, 2, 29);
+            patch_field(p, static_cast<uint32_t>(rel >> 2) & 0x7ffff, 19, 5);
+            break;
+          case R_AARCH64_ADR_PREL_PG_HI21:
+          case R_AARCH64_ADR_PREL_PG_HI21_NC:
+          case R_AARCH64_ADR_GOT_PAGE: {
+            const uint64_t where = type == R_AARCH64_ADR_GOT_PAGE ? got(sa) : sa;
+            const int64_t pages = (page_of(where) - page_of(p)) >> 12;
+            if (type != R_AARCH64_ADR_PREL_PG_HI21_NC && !fits_signed(pages, 21)) {
+              return out_of_range();
+            }
+            patch_field(p, static_cast<uint32_t>(pages) & 3, 2, 29);
+            patch_field(p, static_cast<uint32_t>(pages >> 2) & 0x7ffff, 19, 5);
+            break;
+          }
+          case R_AARCH64_ADD_ABS_LO12_NC:
+          case R_AARCH64_LDST8_ABS_LO12_NC:
+            patch_field(p, static_cast<uint32_t>(sa & 0xfff), 12, 10);
+            break;
+          case R_AARCH64_LDST16_ABS_LO12_NC:
+            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 1), 12, 10);
+            break;
+          case R_AARCH64_LDST32_ABS_LO12_NC:
+            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 2), 12, 10);
+            break;
+          case R_AARCH64_LDST64_ABS_LO12_NC:
+            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 3), 12, 10);
+            break;
+          case R_AARCH64_LDST128_ABS_LO12_NC:
+            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 4), 12, 10);
+            break;
+          case R_AARCH64_LD64_GOT_LO12_NC:
+            patch_field(p, static_cast<uint32_t>((got(sa) & 0xfff) >> 3), 12, 10);
+            break;
+          default:
+            break;
+        }
 #else
         (void)put32;
         (void)stub;
@@ -381,6 +503,11 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
   }
 
   // Code read-execute, constants (and the GOT) read-only, data read-write.
+#if !defined(__x86_64__) && !defined(__i386__)
+  // Instruction caches do not follow data writes on ARM: make the code visible to fetches.
+  if (code_size > 0) __builtin___clear_cache(reinterpret_cast<char*>(bytes),
+                                             reinterpret_cast<char*>(bytes + code_size));
+#endif
   if (code_size > 0 && mprotect(bytes, code_size, PROT_READ | PROT_EXEC) != 0) {
     return Error{ErrorKind::kIo, 0, std::string("object code: mprotect: ") + std::strerror(errno)};
   }

@@ -88,7 +88,9 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
   compiled->bounds = usable_bounds(config.bounds);
   WS_TRY(translate_module(compiled.get(), config.features));
   if (config.tier == Tier::kCompiled) {
-    WS_TRY(compile_native(compiled.get(), config.features, NativeOptions{config.opt_level}));
+    NativeOptions options;
+    options.opt_level = config.opt_level;
+    WS_TRY(compile_native(compiled.get(), config.features, options));
   }
   return compiled;
 }

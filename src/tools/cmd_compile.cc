@@ -35,6 +35,9 @@ constexpr const char* kCompileUsage =
     "  --explicit-bounds    check every memory access instead of using guard pages (then it\n"
     "                       runs in that mode)\n"
     "  --disable FEATURE    turn off a proposal (simd, threads, tail-call, ...)\n"
+    "  --target TRIPLE      compile for another machine (x86_64-linux-gnu, aarch64-linux-gnu):\n"
+    "                       code for that architecture's baseline CPU, which runs under a\n"
+    "                       wasmscope of the same sources built for it (docs/compiled-tier.md)\n"
     "\n"
     "exit status: 0 when written; 1 when the module is invalid, uses what the compiled tier\n"
     "cannot compile yet, or OUT cannot be written; 2 on usage errors.\n";
@@ -81,6 +84,7 @@ int cmd_compile(const Args& args) {
   config.tier = Tier::kCompiled;
   std::string input;
   std::string output;
+  std::string target;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -95,6 +99,8 @@ int cmd_compile(const Args& args) {
       config.bounds = BoundsChecks::kExplicit;
     } else if (a == "--disable") {
       disable_feature(value(), &config.features);
+    } else if (a == "--target") {
+      target = value();
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError("unknown option '" + a + "' (see 'wasmscope compile --help')");
     } else if (input.empty()) {
@@ -115,12 +121,26 @@ int cmd_compile(const Args& args) {
     std::fprintf(stderr, "%s: already a .cwasm file; compile its .wasm instead\n", input.c_str());
     return 1;
   }
+  if (!target.empty()) {
+    std::string why;
+    if (canonical_target(target, &why).empty()) {
+      std::fprintf(stderr, "wasmscope compile: --target %s: %s\n", target.c_str(), why.c_str());
+      return 1;
+    }
+    // Decoded, validated and translated here; its code is generated for the target and
+    // written, never loaded.
+    config.tier = Tier::kInterp;
+  }
   auto compiled = compile_module(std::move(*bytes), config);
   if (!compiled.ok()) {
     std::fprintf(stderr, "%s: %s\n", input.c_str(), compiled.error().to_string().c_str());
     return 1;
   }
-  auto file = serialize_native(**compiled);
+  NativeOptions options;
+  options.opt_level = config.opt_level;
+  options.target = target;
+  auto file = target.empty() ? serialize_native(**compiled)
+                             : compile_cwasm_for_target(**compiled, config.features, options);
   if (!file.ok()) {
     std::fprintf(stderr, "%s: %s\n", input.c_str(), file.error().to_string().c_str());
     return 1;

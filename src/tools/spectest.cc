@@ -17,6 +17,7 @@
 #include "tools/file_io.h"
 #include "tools/format.h"
 #include "tools/spectest.h"
+#include "tools/spectest_exec.h"
 #include "tools/wast_reader.h"
 
 namespace wasmscope::internal::tools {
@@ -49,6 +50,11 @@ constexpr const char* kSpectestUsage =
     "  --tier interp|compiled      run modules in the interpreter (default) or compiled to\n"
     "                              native code (LLVM)\n"
     "  --opt-level 0..3            the compiled tier's optimization level (default 2)\n"
+    "  --cwasm-out DIR --target T  also compile every module the scripts load for target T\n"
+    "                              (compile --target), into DIR/<sha256>.cwasm\n"
+    "  --cwasm-in DIR              run every module from DIR/<sha256>.cwasm, compiled\n"
+    "                              elsewhere (a build without a compiler runs the suite on\n"
+    "                              compiled code; docs/testing.md, \"ARM\")\n"
     "  --reader own|wast2json      who reads the scripts: wasmscope's reader (default; text\n"
     "                              modules go to wasmscope's text parser) or wabt's wast2json\n"
     "  --no-fork                   run scripts in this process (for debugging)\n"
@@ -119,6 +125,12 @@ Options parse_options(const Args& args) {
       choose_tier(value(), &options.config);
     } else if (arg == "--opt-level") {
       choose_opt_level(value(), &options.config);
+    } else if (arg == "--cwasm-out") {
+      cross_modules().out_dir = value();
+    } else if (arg == "--target") {
+      cross_modules().target = value();
+    } else if (arg == "--cwasm-in") {
+      cross_modules().in_dir = value();
     } else if (arg == "--timeout") {
       options.timeout_seconds = parse_timeout(value());
     } else {
@@ -127,6 +139,13 @@ Options parse_options(const Args& args) {
   }
   if (options.paths.empty()) {
     throw UsageError(std::string("spectest: no PATH given\n") + kSpectestUsage);
+  }
+  const CrossModules& cross = cross_modules();
+  if (cross.out_dir.empty() != cross.target.empty()) {
+    throw UsageError("spectest: --cwasm-out DIR and --target TRIPLE go together");
+  }
+  if (!cross.out_dir.empty() && !cross.in_dir.empty()) {
+    throw UsageError("spectest: --cwasm-out and --cwasm-in exclude each other");
   }
   return options;
 }

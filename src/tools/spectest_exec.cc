@@ -1,5 +1,13 @@
 #include "tools/spectest_exec.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <span>
+
+#include "base/sha256.h"
+#include "compiler/compiler.h"
+#include "tools/file_io.h"
+
 #include <cstring>
 
 namespace wasmscope::internal::tools {
@@ -203,7 +211,66 @@ Result<std::vector<Extern>> SpecRuntime::resolve_imports(const Module& module) c
   return imports;
 }
 
+CrossModules& cross_modules() {
+  static CrossModules modules;
+  return modules;
+}
+
+namespace {
+
+/// Where the .cwasm of module {bytes} is in {dir}: named by its SHA-256.
+std::string cross_path(const std::string& dir, std::span<const uint8_t> bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string name;
+  for (uint8_t b : sha256(bytes)) {
+    name += kHex[b >> 4];
+    name += kHex[b & 15];
+  }
+  return dir + "/" + name + ".cwasm";
+}
+
+/// Writes {bytes} to {path}; "" or why not.
+std::string write_whole(const std::string& path, const std::vector<uint8_t>& bytes) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return std::strerror(errno);
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  return std::fclose(f) == 0 && ok ? "" : "write failed";
+}
+
+}  // namespace
+
 Result<void> SpecRuntime::load(std::vector<uint8_t> bytes, const std::string& name) {
+  const CrossModules& cross = cross_modules();
+  if (!cross.out_dir.empty() || !cross.in_dir.empty()) {
+    // Decoded, validated and translated here in any case: a module the suite expects to be
+    // refused fails as it would anywhere, and has no .cwasm.
+    StoreConfig interp = store_->config();
+    interp.tier = Tier::kInterp;
+    WS_ASSIGN(auto checked, compile_module(bytes, interp));
+    if (!cross.out_dir.empty()) {
+      NativeOptions options;
+      options.opt_level = store_->config().opt_level;
+      options.target = cross.target;
+      WS_ASSIGN(auto file, compile_cwasm_for_target(*checked, interp.features, options));
+      const std::string path = cross_path(cross.out_dir, bytes);
+      if (std::string why = write_whole(path, file); !why.empty()) {
+        return Error{ErrorKind::kIo, 0, "cannot write " + path + ": " + why};
+      }
+    } else {
+      const std::string path = cross_path(cross.in_dir, bytes);
+      auto file = read_file(path);
+      if (!file.ok()) {
+        return Error{ErrorKind::kIo, 0, "no compiled module " + path + " (spectest --cwasm-out)"};
+      }
+      StoreConfig config = store_->config();
+      WS_ASSIGN(auto compiled, load_compiled_module(*file, &config));
+      WS_ASSIGN(auto imports, resolve_imports(compiled->module));
+      WS_ASSIGN(Instance * instance, store_->instantiate(compiled, imports));
+      current_ = instance;
+      if (!name.empty()) named_[name] = instance;
+      return {};
+    }
+  }
   WS_ASSIGN(auto compiled, compile_module(std::move(bytes), store_->config()));
   WS_ASSIGN(auto imports, resolve_imports(compiled->module));
   WS_ASSIGN(Instance * instance, store_->instantiate(compiled, imports));

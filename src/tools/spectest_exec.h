@@ -27,6 +27,17 @@ struct ActionOutcome {
   std::vector<ScriptValue> results;
 };
 
+/// Modules compiled on one machine and run on another (spectest --cwasm-out / --cwasm-in),
+/// so that a build without a compiler (an ARM cross build under qemu) runs the suite on code
+/// compiled for it: every module a script loads is found by the SHA-256 of its bytes.
+struct CrossModules {
+  std::string out_dir;  ///< Write DIR/<sha256>.cwasm of each module, compiled for {target}.
+  std::string target;
+  std::string in_dir;   ///< Run each module from DIR/<sha256>.cwasm instead of compiling it.
+};
+/// The process's; set once before the scripts run (forked children inherit it).
+CrossModules& cross_modules();
+
 class SpecRuntime {
  public:
   explicit SpecRuntime(const StoreConfig& config);

@@ -144,6 +144,43 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
     refused other-arch "holds code for $other \\($other-linux-gnu\\), and this wasmscope runs on $arch \\($arch-linux-gnu\\)" ;;
   refuse_other_target) refused other-target "compiled for another target \\(file: [a-z0-9_]+-linux-musl, this: [a-z0-9_]+-linux-gnu\\)" ;;
   refuse_other_cpu) refused other-cpu "compiled for another CPU \\(file: some-other-cpu" ;;
+  refuse_other_layout)
+    refused other-layout "assumes another data layout of the runtime \\(file: p4 s8 v0,4,8,16 m0,8 t0 g0, this: p8 " ;;
+  target_baseline_runs)
+    # compile --target of this very architecture: code for its baseline CPU, which runs here
+    # as on any CPU of it, with the interpreter's output.
+    arch=$(uname -m)
+    "$cli" compile --target "$arch-linux-gnu" "$wasi/echo_env.wasm" -o "$work/base.cwasm" || fail compile
+    grep -qa "baseline" "$work/base.cwasm" || fail "the file does not name the baseline CPU"
+    "$cli" run "$work/base.cwasm" one "two words" >"$work/aot.out" 2>&1 || fail "run"
+    "$cli" run --tier interp "$wasi/echo_env.wasm" one "two words" >"$work/interp.out" 2>&1
+    sed -i "s|$work/base.cwasm|FILE|g" "$work/aot.out"
+    sed -i "s|$wasi/echo_env.wasm|FILE|g" "$work/interp.out"
+    cmp -s "$work/aot.out" "$work/interp.out" || { diff "$work/interp.out" "$work/aot.out"; fail "outputs differ"; } ;;
+  target_foreign_refused)
+    # A file compiled here for the other 64-bit architecture is refused here, naming both.
+    arch=$(uname -m)
+    other=aarch64; [ "$arch" = aarch64 ] && other=x86_64
+    "$cli" compile --target "$other-linux-gnu" "$wasi/echo_env.wasm" -o "$work/other.cwasm" ||
+      fail compile
+    out=$("$cli" run "$work/other.cwasm" EXECUTED 2>&1); status=$?
+    echo "$out"
+    [ "$status" = 1 ] || fail "exit status $status, expected 1"
+    grep -qE "holds code for $other \\($other-linux-gnu\\), and this wasmscope runs on $arch" <<<"$out" ||
+      fail "not refused by architecture"
+    if grep -q EXECUTED <<<"$out"; then fail "the foreign file ran"; fi ;;
+  target_not_supported)
+    # 32-bit ARM and unknown targets: refused with the reason, and no file written.
+    for t in armv7-linux-gnueabihf riscv64-linux-gnu; do
+      out=$("$cli" compile --target "$t" "$wasi/echo_env.wasm" -o "$work/t.cwasm" 2>&1); status=$?
+      echo "$out"
+      [ "$status" = 1 ] || fail "$t: exit status $status, expected 1"
+      [ ! -e "$work/t.cwasm" ] || fail "$t: a file was written"
+    done
+    out=$("$cli" compile --target armv7-linux-gnueabihf "$wasi/echo_env.wasm" -o "$work/t.cwasm" 2>&1)
+    grep -q "does not target 32-bit ARM yet" <<<"$out" || fail "armv7: not why"
+    out=$("$cli" compile --target riscv64-linux-gnu "$wasi/echo_env.wasm" -o "$work/t.cwasm" 2>&1)
+    grep -q "unknown target 'riscv64-linux-gnu'" <<<"$out" || fail "riscv64: not why" ;;
   *) fail "unknown case $case" ;;
 esac
 echo PASS

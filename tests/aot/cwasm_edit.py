@@ -7,7 +7,8 @@ C++ reader, so that a change to either shows up here.
 
 KIND: empty | random | magic-random | truncate:N (keep N bytes; negative: drop -N) |
 flip-header | flip-wasm | flip-object | flip-checksum | other-build | other-cpu |
-other-version | other-arch | other-target | forged-layout-count | forged-layout-line
+other-version | other-arch | other-target | other-layout | forged-layout-count |
+forged-layout-line
 
     cwasm_edit.py - OUT synthetic:TRIPLE
 
@@ -131,6 +132,11 @@ def main():
             out = replace_field(out, fields, "fingerprint", bytes(b"1" * len(old)))
         else:
             out = replace_field(data, fields, "triple", arch + b"-linux-musl")
+    elif kind == "other-layout":
+        # The same build's hash, another data layout (what a 32-bit build's offsets would be).
+        old = data[fields["fingerprint"][0] : fields["fingerprint"][1]]
+        build = old.split(b" layout:")[0]
+        out = replace_field(data, fields, "fingerprint", build + b" layout:p4 s8 v0,4,8,16 m0,8 t0 g0")
     elif kind == "other-cpu":
         out = replace_field(data, fields, "cpu", b"some-other-cpu")
     elif kind in ("forged-layout-count", "forged-layout-line"):

@@ -10,6 +10,12 @@
 # bench kernels, compiled here with CLANG, clang-16). Workloads are small: the whole run takes
 # seconds. --only runs one case; --inject CASE appends a byte to CASE's compiled stdout, so the
 # comparison is seen to fail. Exits 0 only if every case agreed.
+#
+# --cross OTHER TARGET: the compiled side is another machine's. WASMSCOPE compiles each guest
+# for TARGET (`compile --target`) and OTHER, a wasmscope built for TARGET (run through
+# qemu-user), runs the .cwasm, against WASMSCOPE's interpreter: the same output on the device
+# as on the workstation. The .cwasm keeps the guest's file name (run knows it by its magic), so
+# that argv[0] is the same.
 set -u
 
 if [ $# -lt 4 ]; then
@@ -23,9 +29,12 @@ clang=$4
 shift 4
 only=
 inject=
+cross=
+target=
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
+    --cross) cross=$2; target=$3; shift 3 ;;
     --inject) inject=$2; shift 2 ;;
     *) echo "tier_diff.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -105,9 +114,25 @@ check() {
     # first line there (docs/compiled-tier.md, "Optimization levels").
     local level=()
     [ "$tier" = compiled ] && level=(--opt-level 2)
-    "$cli" run --tier "$tier" "${level[@]}" --dir "$sandbox::/sandbox" ${opts[@]+"${opts[@]}"} "$@" \
-      <"$stdin" >"$tmp/$tier.out" 2>"$tmp/$tier.err"
-    echo "$?" >"$tmp/$tier.status"
+    if [ -n "$cross" ] && [ "$tier" = compiled ]; then
+      local guest=$1 cwasm
+      shift
+      mkdir -p "$tmp/cross"
+      cwasm=$tmp/cross/$(basename "$guest")
+      if ! "$cli" compile --target "$target" "${level[@]}" "$guest" -o "$cwasm" 2>"$tmp/compile.err"; then
+        echo "FAIL: $name: cannot compile for $target: $(cat "$tmp/compile.err")"
+        failed=1
+        return
+      fi
+      "$cross" run --dir "$sandbox::/sandbox" ${opts[@]+"${opts[@]}"} "$cwasm" "$@" \
+        <"$stdin" >"$tmp/$tier.out" 2>"$tmp/$tier.err"
+      echo "$?" >"$tmp/$tier.status"
+      set -- "$guest" "$@"
+    else
+      "$cli" run --tier "$tier" "${level[@]}" --dir "$sandbox::/sandbox" ${opts[@]+"${opts[@]}"} "$@" \
+        <"$stdin" >"$tmp/$tier.out" 2>"$tmp/$tier.err"
+      echo "$?" >"$tmp/$tier.status"
+    fi
     normalize "$tmp/$tier.err" >"$tmp/$tier.err.raw" && mv "$tmp/$tier.err.raw" "$tmp/$tier.err"
     sandbox_listing >"$tmp/$tier.files"
   done
