@@ -107,7 +107,10 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
   }
   for (size_t i = 0; i < bodies.size(); ++i) {
     const auto begin = reinterpret_cast<uintptr_t>(bodies[i]);
-    map->ranges.push_back({begin, begin + layout.body_sizes[i], static_cast<uint32_t>(i)});
+    // The loaded image is under 2 GiB (engine/object_loader.cc), so a size that reached here
+    // fits a pointer on 32-bit hosts too.
+    map->ranges.push_back(
+        {begin, begin + static_cast<uintptr_t>(layout.body_sizes[i]), static_cast<uint32_t>(i)});
   }
   for (const CodeLayout::Line& line : layout.lines) {
     if (line.function >= bodies.size() || line.offset >= layout.body_sizes[line.function]) {
