@@ -166,6 +166,11 @@ void patch_field(uintptr_t p, uint32_t v, unsigned bits, unsigned shift) {
   insn = (insn & ~mask) | ((v << shift) & mask);
   std::memcpy(reinterpret_cast<void*>(p), &insn, 4);
 }
+/// The 21-bit immediate of ADR and ADRP: its low 2 bits at 29, the rest at 5.
+void patch_adr(uintptr_t p, int64_t imm) {
+  patch_field(p, static_cast<uint32_t>(imm) & 3, 2, 29);
+  patch_field(p, static_cast<uint32_t>(imm >> 2) & 0x7ffff, 19, 5);
+}
 /// The 4 KiB page of {v}, as ADRP counts them.
 int64_t page_of(uint64_t v) { return static_cast<int64_t>(v & ~uint64_t{0xfff}); }
 bool fits_signed(int64_t v, unsigned bits) {
@@ -455,8 +460,7 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
             break;
           case R_AARCH64_ADR_PREL_LO21:
             if (!fits_signed(rel, 21)) return out_of_range();
-            patch_field(p, static_cast<uint32_t>(rel) & 3, 2, 29);
-            patch_field(p, static_cast<uint32_t>(rel >> 2) & 0x7ffff, 19, 5);
+            patch_adr(p, rel);
             break;
           case R_AARCH64_ADR_PREL_PG_HI21:
           case R_AARCH64_ADR_PREL_PG_HI21_NC:
@@ -466,26 +470,24 @@ Result<std::unique_ptr<LoadedImage>> load_objects(
             if (type != R_AARCH64_ADR_PREL_PG_HI21_NC && !fits_signed(pages, 21)) {
               return out_of_range();
             }
-            patch_field(p, static_cast<uint32_t>(pages) & 3, 2, 29);
-            patch_field(p, static_cast<uint32_t>(pages >> 2) & 0x7ffff, 19, 5);
+            patch_adr(p, pages);
             break;
           }
           case R_AARCH64_ADD_ABS_LO12_NC:
           case R_AARCH64_LDST8_ABS_LO12_NC:
-            patch_field(p, static_cast<uint32_t>(sa & 0xfff), 12, 10);
-            break;
           case R_AARCH64_LDST16_ABS_LO12_NC:
-            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 1), 12, 10);
-            break;
           case R_AARCH64_LDST32_ABS_LO12_NC:
-            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 2), 12, 10);
-            break;
           case R_AARCH64_LDST64_ABS_LO12_NC:
-            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 3), 12, 10);
+          case R_AARCH64_LDST128_ABS_LO12_NC: {
+            // The low 12 bits of the address, scaled by the access size of a load or store.
+            const unsigned scale = type == R_AARCH64_LDST16_ABS_LO12_NC    ? 1
+                                   : type == R_AARCH64_LDST32_ABS_LO12_NC  ? 2
+                                   : type == R_AARCH64_LDST64_ABS_LO12_NC  ? 3
+                                   : type == R_AARCH64_LDST128_ABS_LO12_NC ? 4
+                                                                           : 0;
+            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> scale), 12, 10);
             break;
-          case R_AARCH64_LDST128_ABS_LO12_NC:
-            patch_field(p, static_cast<uint32_t>((sa & 0xfff) >> 4), 12, 10);
-            break;
+          }
           case R_AARCH64_LD64_GOT_LO12_NC:
             patch_field(p, static_cast<uint32_t>((got(sa) & 0xfff) >> 3), 12, 10);
             break;

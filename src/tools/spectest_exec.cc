@@ -241,6 +241,7 @@ std::string write_whole(const std::string& path, const std::vector<uint8_t>& byt
 
 Result<void> SpecRuntime::load(std::vector<uint8_t> bytes, const std::string& name) {
   const CrossModules& cross = cross_modules();
+  std::shared_ptr<CompiledModule> compiled;
   if (!cross.out_dir.empty() || !cross.in_dir.empty()) {
     // Decoded, validated and translated here in any case: a module the suite expects to be
     // refused fails as it would anywhere, and has no .cwasm.
@@ -256,6 +257,8 @@ Result<void> SpecRuntime::load(std::vector<uint8_t> bytes, const std::string& na
       if (std::string why = write_whole(path, file); !why.empty()) {
         return Error{ErrorKind::kIo, 0, "cannot write " + path + ": " + why};
       }
+      // The host's own run goes on with it when it interprets.
+      if (store_->config().tier == Tier::kInterp) compiled = std::move(checked);
     } else {
       const std::string path = cross_path(cross.in_dir, bytes);
       auto file = read_file(path);
@@ -263,15 +266,12 @@ Result<void> SpecRuntime::load(std::vector<uint8_t> bytes, const std::string& na
         return Error{ErrorKind::kIo, 0, "no compiled module " + path + " (spectest --cwasm-out)"};
       }
       StoreConfig config = store_->config();
-      WS_ASSIGN(auto compiled, load_compiled_module(*file, &config));
-      WS_ASSIGN(auto imports, resolve_imports(compiled->module));
-      WS_ASSIGN(Instance * instance, store_->instantiate(compiled, imports));
-      current_ = instance;
-      if (!name.empty()) named_[name] = instance;
-      return {};
+      WS_ASSIGN(compiled, load_compiled_module(*file, &config));
     }
   }
-  WS_ASSIGN(auto compiled, compile_module(std::move(bytes), store_->config()));
+  if (compiled == nullptr) {
+    WS_ASSIGN(compiled, compile_module(std::move(bytes), store_->config()));
+  }
   WS_ASSIGN(auto imports, resolve_imports(compiled->module));
   WS_ASSIGN(Instance * instance, store_->instantiate(compiled, imports));
   current_ = instance;
