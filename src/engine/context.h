@@ -95,9 +95,9 @@ class ExecContext {
   /// program starts and ends many threads. Takes {control}, so no controller is reading.
   void release_storage();
 
-  /// Number of published frame records. Raised only after the new record is fully written
-  /// (release order plus a signal fence), so a reader that acquires it, on this thread in a
-  /// signal handler or elsewhere through the state protocol, sees a valid prefix.
+  /// Number of published frame records, set by {publish_depth} only after the records below
+  /// it are fully written: a reader on this thread (a signal handler) sees a valid prefix
+  /// through the compiler fence, one on another thread through the state protocol.
   std::atomic<uint32_t> depth{0};
   static_assert(std::atomic<uint32_t>::is_always_lock_free);
 
@@ -204,6 +204,25 @@ ExecContext* current_context();
 ExecContext* set_current_context(ExecContext* ctx);
 
 // ---- The owner's side ----
+
+/// Publishes {depth} records on the owner's thread, the records below it already written: on
+/// every guest call and return of the interpreter, and on every entry to and exit from
+/// compiled code. Readers on this thread (the capture and profiling signal handlers) need only
+/// the compiler fence; readers on other threads never read the records of a thread running
+/// guest code, and see them through the state word's release and acquire once it has left
+/// (transition()), so the store itself is relaxed: a release store is a barrier on ARM
+/// (`stlr`; `dmb` then `str`) on every call and return (docs/stack-capture.md, "Barriers").
+/// WASMSCOPE_BARRIER_AUDIT_FENCE puts a full fence in, only to show that
+/// scripts/audit-barriers.sh catches one; without capture there is no reader to order for.
+// async-signal-safe
+inline void publish_depth(ExecContext* ctx, uint32_t depth) {
+#if WASMSCOPE_CAPTURE && defined(WASMSCOPE_BARRIER_AUDIT_FENCE)
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+#elif WASMSCOPE_CAPTURE
+  std::atomic_signal_fence(std::memory_order_release);
+#endif
+  ctx->depth.store(depth, std::memory_order_relaxed);
+}
 
 /// Moves {ctx} from state {from} to {to}. Waits while a controller holds the state
 /// (answering a capture request meanwhile); entering kRunningWasm while suspended parks first

@@ -335,30 +335,14 @@ Trap run(ExecContext* ctx, const Func* entry, Slot* fp, HandlerTables* tables) {
     mem0 = inst->memories.empty() ? nullptr : inst->memories[0];           \
     RELOAD_MEMORY();                                                       \
   } while (0)
-  // Publication order (DESIGN.md): a record is complete before {depth} covers it. Readers
-  // on this thread (the capture and profiling signal handlers) need only the compiler fence;
-  // readers on other threads see {depth} through the state word's release and acquire, so the
-  // store itself is relaxed: a release store is a barrier on ARM (`stlr`, `dmb`) on every
-  // call and return (docs/stack-capture.md, "Barriers"). WASMSCOPE_BARRIER_AUDIT_FENCE puts
-  // a full fence in, only to show that scripts/audit-barriers.sh catches one.
-#if WASMSCOPE_CAPTURE && defined(WASMSCOPE_BARRIER_AUDIT_FENCE)
-#define PUBLISH_DEPTH()                                       \
-  do {                                                        \
-    std::atomic_thread_fence(std::memory_order_seq_cst);      \
-    ctx->depth.store(depth, std::memory_order_relaxed);       \
-  } while (0)
-#define RECORD_POSITION_IN(c, where) (c)->position.store((where), std::memory_order_relaxed)
-#elif WASMSCOPE_CAPTURE
-#define PUBLISH_DEPTH()                                       \
-  do {                                                        \
-    std::atomic_signal_fence(std::memory_order_release);      \
-    ctx->depth.store(depth, std::memory_order_relaxed);       \
-  } while (0)
+  // Publication order (DESIGN.md): a record is complete before {depth} covers it
+  // (publish_depth: a compiler fence and a relaxed store, no barrier on ARM).
+#define PUBLISH_DEPTH() publish_depth(ctx, depth)
+#if WASMSCOPE_CAPTURE
 #define RECORD_POSITION_IN(c, where) (c)->position.store((where), std::memory_order_relaxed)
 #else
-  // Capture bookkeeping compiled out (for measuring its cost): no ordering for readers on
-  // other threads or in handlers, and no position stores at safepoints.
-#define PUBLISH_DEPTH() ctx->depth.store(depth, std::memory_order_relaxed)
+  // Capture bookkeeping compiled out (for measuring its cost): no position stores at
+  // safepoints.
 #define RECORD_POSITION_IN(c, where) ((void)(c), (void)(where))
 #endif
 #define RECORD_POSITION(where) RECORD_POSITION_IN(ctx, where)

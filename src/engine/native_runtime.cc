@@ -35,11 +35,6 @@ constexpr uintptr_t kStackReserve = 256u << 10;
   trap_at(static_cast<uint32_t>(trap), frame[1] - 1, frame[0], false);
 }
 
-/// Answers a suspend or terminate request at the end of a runtime helper that may run long
-/// (bulk memory and table operations, memory.grow): the runtime signal's handler acts only on
-/// compiled code, and a thread that spends most of its time in such a helper would seldom be
-/// found there. Suspend parks here, with the compiled caller published as the exit (as for a
-/// host call), terminate raises "interrupted" from the caller. One load when nothing is asked.
 /// Compiled code left for a runtime helper, a host function or an interpreted callee whose
 /// frame is {frame} (its saved frame pointer and return address): where from, so that captures
 /// meanwhile walk {act} from there. No-op without an activation.
@@ -55,12 +50,25 @@ inline void clear_exit(NativeActivation* act) {
   act->exit_fp.store(0, std::memory_order_relaxed);
 }
 
+/// Consumes the pending terminate request of the thread on {ctx}, which then raises
+/// "interrupted". Out of line: the paths that check for one (a relaxed load, as at the
+/// interpreter's safepoints) keep no barrier of their own (docs/stack-capture.md, "Barriers").
+[[gnu::noinline, gnu::cold]] void consume_terminate(ExecContext* ctx) {
+  ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+}
+
+/// Answers a suspend or terminate request at the end of a runtime helper that may run long
+/// (bulk memory and table operations, memory.grow): the runtime signal's handler acts only on
+/// compiled code, and a thread that spends most of its time in such a helper would seldom be
+/// found there. Suspend parks here, with the compiled caller published as the exit (as for a
+/// host call), terminate raises "interrupted" from the caller. One relaxed load when nothing
+/// is asked (service_requests() takes the acquire).
 // A macro: the frame must be the helper's own.
 #define WS_ANSWER_REQUESTS() answer_requests_from(__builtin_frame_address(0))
 void answer_requests_from(const void* helper_frame) {
   ExecContext* ctx = current_context();
   if (ctx == nullptr ||
-      (ctx->requests.load(std::memory_order_acquire) & (kRequestSuspend | kRequestTerminate)) == 0) {
+      (ctx->requests.load(std::memory_order_relaxed) & (kRequestSuspend | kRequestTerminate)) == 0) {
     return;
   }
   const auto* frame = static_cast<const uintptr_t*>(helper_frame);
@@ -87,15 +95,15 @@ Trap call_native_entry(ExecContext* ctx, const Func* func, Slot* args) {
   act.record_index = d;
   ctx->frames()[d] = FrameRecord{func, nullptr, reinterpret_cast<uint64_t*>(&act)};
   ctx->position.store(nullptr, std::memory_order_relaxed);
-  // Published as the interpreter publishes a call: record first, then the depth.
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  ctx->depth.store(d + 1, std::memory_order_release);
+  // Published as the interpreter publishes a call (publish_depth: no barrier, this is a
+  // per-call path when one instance's compiled code calls another's): record first, then the
+  // depth, then the activation the record points to; the reverse on the way out.
+  publish_depth(ctx, d + 1);
   std::atomic_signal_fence(std::memory_order_seq_cst);
   ctx->native.activation.store(&act, std::memory_order_relaxed);
   func->native_entry(&ctx->native, func->native_vm, args);
   ctx->native.activation.store(act.previous, std::memory_order_relaxed);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  ctx->depth.store(d, std::memory_order_release);
+  publish_depth(ctx, d);
   return Trap::kNone;
 }
 
@@ -299,9 +307,10 @@ void ws_call_func(NativeThreadState* ts, const Func* callee, Slot* args) {
     clear_exit(act);
     // A terminate request whose signal came while the host ran: compiled code has no
     // safepoint to see it later, so the return to it is where it takes effect.
+    // (A relaxed load: an acquire load is a barrier on ARM on every host call.)
     if (t == Trap::kNone &&
-        (ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0) {
-      ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+        (ctx->requests.load(std::memory_order_relaxed) & kRequestTerminate) != 0) [[unlikely]] {
+      consume_terminate(ctx);
       t = Trap::kInterrupted;
     }
     if (t != Trap::kNone) WS_RAISE(t);
@@ -464,7 +473,7 @@ uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint32_t i
   // signal handler acts only on compiled code): compiled code has no safepoint to see it
   // later, so it takes effect here. wait_as_guest left the request set; consume it.
   if ((ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0) {
-    ctx->requests.fetch_and(~static_cast<uint32_t>(kRequestTerminate), std::memory_order_acq_rel);
+    consume_terminate(ctx);
     outcome = WaitOutcome::kCancelled;
   }
   return static_cast<uint32_t>(outcome);
