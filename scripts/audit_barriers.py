@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Counts barrier-class instructions on the interpreter's call, return and back-edge paths.
+"""Counts barrier-class instructions on the interpreter's call, return and back-edge paths,
+and on the compiled tier's transitions.
 
 Used by scripts/audit-barriers.sh, which runs the build's interp_handler_map (the handler
 addresses from the dispatch tables) and passes its output here with the executable, the
@@ -14,12 +15,19 @@ branches (a request poll, a stack overflow): a barrier anywhere there fails the 
 Printed per handler: the instructions from its address to the next-higher handler address
 (its own range), the straight-line path (conditional branches not taken: the compiler lays
 the [[unlikely]] ones out of line; unconditional branches followed), every reachable
-instruction, and the barrier-class instructions found. Exit status 1 if any was found.
+instruction, and the barrier-class instructions found.
+
+Then the same for the runtime functions that enter and leave compiled code (TRANSITIONS below;
+every build has them), each followed from its entry, and, with --cwasm, every instruction of
+the generated code (the entries and bodies) of .cwasm files compiled for the target. Exit
+status 1 if any barrier was found.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 # Barrier-class mnemonics: fences, acquire/release accesses, exclusives (the loops of atomic
 # read-modify-writes) and, on AArch64, the LSE atomics.
@@ -33,6 +41,9 @@ BARRIERS = {
     # read-modify-write is the only cost.
     "x86_64": re.compile(r"^(mfence|lfence|sfence|lock\b.*|xchg\w*|cmpxchg\w*|xadd\w*)$"),
 }
+# ... but an xchg of two registers is not locked (`xchg %ax,%ax` is a 2-byte no-op): only one
+# with a memory operand is.
+UNLOCKED = {"x86_64": lambda mnemonic, operands: mnemonic.startswith("xchg") and "(" not in operands}
 # Calls to out-of-line atomic helpers count too (libgcc's __sync_*, __atomic_*, the kernel's
 # __kuser helpers).
 HELPER_CALL = re.compile(r"<(__sync_\w+|__atomic_\w+|__aarch64_\w+|__kernel_\w+)")
@@ -47,6 +58,8 @@ def parse_args():
     p.add_argument("--map", required=True, help="its output")
     p.add_argument("--objdump", required=True)
     p.add_argument("--nm", required=True)
+    p.add_argument("--cwasm", action="append", default=[],
+                   help="a .cwasm for this target: its generated code is audited whole")
     return p.parse_args()
 
 
@@ -65,10 +78,11 @@ def architecture(objdump, exe):
     sys.exit(f"audit: unknown architecture in: {header.strip()}")
 
 
-def symbols(nm, exe, thumb):
+def symbols(nm, exe, thumb, demangle=False):
     """(address, size, name) of every defined function symbol (Thumb's bit 0 cleared)."""
     out = []
-    for line in run([nm, "-S", "--defined-only", exe]).splitlines():
+    for line in run([nm, "-S", "--defined-only"] + (["-C"] if demangle else []) +
+                    [exe]).splitlines():
         parts = line.split(None, 3)
         if len(parts) == 4 and parts[2] in "tTwW":
             out.append((int(parts[0], 16) & thumb, int(parts[1], 16), parts[3]))
@@ -144,12 +158,61 @@ def disassemble(objdump, exe, start, stop):
     return out
 
 
-def main():
-    args = parse_args()
-    arch = architecture(args.objdump, args.exe)
-    barrier = BARRIERS[arch]
-    # Thumb code addresses carry bit 0 (interworking); elsewhere every bit is the address.
-    thumb = ~1 if arch == "arm" else ~0
+def reachable(arch, code, entry, straight):
+    """The instructions reachable in {code} from {entry}: fall-through and direct branches
+    inside it (only the not-taken way of conditional ones when {straight}), not into calls,
+    up to indirect branches and returns."""
+    addresses = sorted(code)
+    following = {a: b for a, b in zip(addresses, addresses[1:])}
+
+    def successors(a):
+        mnemonic, operands, _ = code[a]
+        kind = classify(arch, mnemonic, operands)
+        fall = [following[a]] if a in following else []
+        if kind in ("indirect", "return"):
+            return []
+        if kind in ("branch", "cond"):
+            target = TARGET.search(operands)
+            t = int(target.group(1), 16) if target else None
+            inside = [t] if t is not None and t in code else []
+            if kind == "branch":
+                return inside
+            return fall if straight else inside + fall
+        return fall  # calls return; conditional indirect branches may fall through
+
+    visited = set()
+    order = []
+    stack = [entry]
+    while stack:
+        a = stack.pop()
+        if a in visited:
+            continue
+        visited.add(a)
+        order.append(a)
+        stack.extend(successors(a))
+    return order
+
+
+def is_barrier(arch, mnemonic, operands):
+    """A barrier-class instruction, or a call of an out-of-line atomic helper."""
+    if BARRIERS[arch].match(mnemonic):
+        return not UNLOCKED.get(arch, lambda m, o: False)(mnemonic, operands)
+    return classify(arch, mnemonic, operands) == "call" and HELPER_CALL.search(operands) is not None
+
+
+def barriers_in(arch, code, addresses):
+    """"0xADDR: instruction" of each barrier-class instruction (or call of an out-of-line
+    atomic helper) among {addresses}."""
+    found = []
+    for a in sorted(addresses):
+        mnemonic, operands, text = code[a]
+        if is_barrier(arch, mnemonic, operands):
+            found.append(f"0x{a:x}: {text}")
+    return found
+
+
+def audit_handlers(args, arch, thumb):
+    """The interpreter's call, return and back-edge handlers; returns the barriers found."""
     anchor = None
     handlers = set()
     paths = {}  # address -> [names]
@@ -179,41 +242,11 @@ def main():
     start, size, fname = holders[0]
     code = disassemble(args.objdump, args.exe, start, start + size)
     addresses = sorted(code)
-    following = {a: b for a, b in zip(addresses, addresses[1:])}
     print(f"audit: {arch}, {fname} at 0x{start:x}, {size} bytes, {len(code)} instructions, "
           f"{len(handlers)} handlers")
 
     def next_handler(a):
         return next((h for h in handlers if h > a), start + size)
-
-    def successors(a, straight):
-        """Where control may go after {a}: one place at most on the straight-line path."""
-        mnemonic, operands, _ = code[a]
-        kind = classify(arch, mnemonic, operands)
-        fall = [following[a]] if a in following else []
-        if kind in ("indirect", "return"):
-            return []
-        if kind in ("branch", "cond"):
-            target = TARGET.search(operands)
-            t = int(target.group(1), 16) if target else None
-            inside = [t] if t is not None and t in code else []
-            if kind == "branch":
-                return inside
-            return fall if straight else inside + fall
-        return fall  # calls return; conditional indirect branches may fall through
-
-    def walk(entry, straight):
-        visited = set()
-        order = []
-        stack = [entry]
-        while stack:
-            a = stack.pop()
-            if a in visited:
-                continue
-            visited.add(a)
-            order.append(a)
-            stack.extend(successors(a, straight))
-        return order
 
     failures = 0
     print(f"{'handler':<34} {'kind':<10} {'range':>6} {'straight':>9} {'reachable':>10} barriers")
@@ -221,24 +254,106 @@ def main():
         if address not in code:
             sys.exit(f"audit: handler 0x{address:x} is not an instruction boundary")
         own = [a for a in addresses if address <= a < next_handler(address)]
-        straight = walk(address, True)
-        reachable = walk(address, False)
-        found = []
-        for a in sorted(reachable):
-            mnemonic, operands, text = code[a]
-            if barrier.match(mnemonic) or (classify(arch, mnemonic, operands) == "call" and
-                                            HELPER_CALL.search(operands)):
-                found.append(f"0x{a:x}: {text}")
+        straight = reachable(arch, code, address, True)
+        every = reachable(arch, code, address, False)
+        found = barriers_in(arch, code, every)
         names = sorted(set(n.split("/")[0] for n in paths[address]))
         print(f"{','.join(names)[:34]:<34} {kinds[address]:<10} {len(own):>6} {len(straight):>9} "
-              f"{len(reachable):>10} {len(found)}")
+              f"{len(every):>10} {len(found)}")
         for f in found:
             print(f"    barrier: {f}")
         failures += len(found)
+    return failures
+
+
+# The runtime's side of the compiled tier's transitions (engine/native_runtime.cc), in every
+# build: entering compiled code (call_native_entry: from the host, from the interpreter
+# through call_out, from another instance's compiled code through ws_call_func), and compiled
+# code's calls out of itself (ws_call_func: to a host function, another instance or the
+# interpreter; ws_interpret; the targets of indirect and imported calls). Each is followed
+# from its entry through every branch, not into the functions it calls: call_host's state
+# change and invoke() are the state protocol's (docs/stack-capture.md, "Barriers").
+TRANSITIONS = ("call_native_entry", "call_out", "ws_call_func", "ws_interpret",
+               "ws_indirect_target", "ws_import_target")
+
+
+def audit_transitions(args, arch, thumb):
+    """The functions of TRANSITIONS; returns the barriers found."""
+    syms = symbols(args.nm, args.exe, thumb, demangle=True)
+    failures = 0
+    print(f"{'transition':<34} {'instructions':>12} {'straight':>9} {'reachable':>10} barriers")
+    for name in TRANSITIONS:
+        pattern = re.compile(r"(^|::)" + name + r"(\(|$)")
+        matches = [s for s in syms if pattern.search(s[2])]
+        if len(matches) != 1:
+            # Each is an out-of-line function of the runtime, which the program links.
+            sys.exit(f"audit: {len(matches)} symbols named {name} (expected 1)")
+        start, size, _ = matches[0]
+        code = disassemble(args.objdump, args.exe, start, start + size)
+        straight = reachable(arch, code, start, True)
+        every = reachable(arch, code, start, False)
+        found = barriers_in(arch, code, every)
+        print(f"{name:<34} {len(code):>12} {len(straight):>9} {len(every):>10} {len(found)}")
+        for f in found:
+            print(f"    barrier: {f}")
+        failures += len(found)
+    return failures
+
+
+def audit_cwasm(args, arch, path):
+    """Every instruction of the generated code (entries and bodies) in the .cwasm {path},
+    which must hold code for {arch}; returns the barriers found."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "aot"))
+    from cwasm_edit import parse  # the format's reader the tests use
+    data = open(path, "rb").read()
+    fields = parse(data)
+    triple = data[fields["triple"][0]:fields["triple"][1]].decode()
+    if triple.split("-")[0] != {"aarch64": "aarch64", "arm": "arm", "x86_64": "x86_64"}[arch]:
+        sys.exit(f"audit: {path} holds code for {triple}, not {arch}")
+    objects = sorted((k for k in fields if k.startswith("object")), key=lambda k: int(k[6:]))
+    failures = 0
+    total = 0
+    functions = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in objects:
+            obj = os.path.join(tmp, name + ".o")
+            with open(obj, "wb") as f:
+                f.write(data[fields[name][0]:fields[name][1]])
+            text = run([args.objdump, "-d", "--no-show-raw-insn", obj])
+            functions += len(re.findall(r"^[0-9a-f]+ <[^>]+>:$", text, re.M))
+            for line in text.splitlines():
+                match = INSN.match(line)
+                if not match:
+                    continue
+                body = match.group(2).split(";")[0].strip()
+                if not body or body.startswith(".") or body.startswith("("):
+                    continue  # literal pools, padding
+                total += 1
+                parts = body.split(None, 1)
+                mnemonic, operands = parts[0], parts[1] if len(parts) > 1 else ""
+                if is_barrier(arch, mnemonic, operands):
+                    print(f"    barrier: {name} 0x{match.group(1)}: {body}")
+                    failures += 1
+    print(f"{os.path.basename(path):<34} {len(objects)} objects, {functions} functions, "
+          f"{total} instructions, {failures} barriers")
+    return failures
+
+
+def main():
+    args = parse_args()
+    arch = architecture(args.objdump, args.exe)
+    # Thumb code addresses carry bit 0 (interworking); elsewhere every bit is the address.
+    thumb = ~1 if arch == "arm" else ~0
+    failures = audit_handlers(args, arch, thumb)
+    failures += audit_transitions(args, arch, thumb)
+    for path in args.cwasm:
+        failures += audit_cwasm(args, arch, path)
     if failures:
-        print(f"audit: FAILED: {failures} barrier-class instructions on call/return/back-edge paths")
+        print(f"audit: FAILED: {failures} barrier-class instructions on call, return, back-edge "
+              f"and transition paths")
         return 1
-    print("audit: ok: 0 barrier-class instructions on call/return/back-edge paths")
+    print("audit: ok: 0 barrier-class instructions on call, return, back-edge and transition "
+          "paths")
     return 0
 
 

@@ -10,8 +10,9 @@
 # "capture", "threads", "mt-guests", "profiler_mt"). The last, clang-16 libFuzzer in
 # build-fuzz-ci, builds the five fuzz targets and runs each for FUZZ_SECONDS (60) from its seeds
 # (scripts/fuzz.sh --ci): each target counts as one test. Before it, two ARM cross builds:
-# AArch64 in build-ci-arm64 runs the barrier audit, ARMv7 in build-ci-armv7 the ARM test set
-# under qemu-user (label "arm", docs/testing.md).
+# AArch64 in build-ci-arm64 runs the barrier audits (interpreter, transitions, compiled
+# code), ARMv7 in build-ci-armv7 the ARM test set under qemu-user (label "arm",
+# docs/testing.md).
 # Exits non-zero if any build or test fails. The last line sums all runs as
 # "N passed, N failed, N skipped": a skipped test is not counted as passed, and a
 # configuration that does not build counts as one failure. No test may run longer than
@@ -140,16 +141,19 @@ BUILD_TARGETS="capture_test capture_wasi_test capture_stress_test capture_soak_t
   -DWASMSCOPE_SANITIZE=thread || status=1
 echo "=== (TSan configuration done: $SECONDS s since the start)"
 
-# ARM (cmake/toolchains/, docs/testing.md "ARM"). AArch64: the barrier audit
+# ARM (cmake/toolchains/, docs/testing.md "ARM"). AArch64: the barrier audits
 # (scripts/audit-barriers.sh: no barrier instruction on the interpreter's call, return and
-# back-edge handlers), the cross build making only the audit's program. ARMv7: the whole ARM
+# back-edge handlers, on the runtime's transitions into and out of compiled code, and in the
+# code the g++ build's wasmscope compiles for AArch64: barrier_audit_compiled), the cross
+# build making only the audits' program and guests. ARMv7: the whole ARM
 # test set under qemu-user (label "arm": the core spec suite in both bounds modes, the capture,
 # hang, stack and WASI tests, its own barrier audit, and the hang report and SIGQUIT dump
 # compared frame by frame with the g++ build's), building only the set's targets.
-BUILD_TARGETS="interp_handler_map" CTEST_ARGS="-R ^barrier_audit$" \
-  run_config "aarch64 (barrier audit)" build-ci-arm64 \
+BUILD_TARGETS="interp_handler_map hang_examples examples" CTEST_ARGS="-R ^barrier_audit" \
+  run_config "aarch64 (barrier audits)" build-ci-arm64 \
   aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ \
-  -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake || status=1
+  -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake \
+  -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope" || status=1
 echo "=== (aarch64 configuration done: $SECONDS s since the start)"
 ARM_SET_TARGETS="wasmscope hang_examples wasi_guests capture_test capture_wasi_test \
 capture_stress_test capture_soak_test capture_signal_test suspend_all_test atomic_wait_test \
