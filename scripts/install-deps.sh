@@ -81,7 +81,22 @@ else
       step "adding the package architecture $arch" "${sudo[@]}" dpkg --add-architecture "$arch"
     fi
   done
-  step "updating the package lists" "${sudo[@]}" apt-get update -q
+  # A mirror in the middle of a sync can fail one index ("File has unexpected size") while the
+  # rest update: try three times, then go on with the lists there are; the install below fails
+  # with apt's own message if a package really cannot be found.
+  echo "install-deps: updating the package lists"
+  updated=0
+  for attempt in 1 2 3; do
+    if "${sudo[@]}" apt-get update -q >>"$log" 2>&1; then
+      updated=1
+      break
+    fi
+    [ "$attempt" -lt 3 ] && sleep 15
+  done
+  if [ "$updated" -eq 0 ]; then
+    echo "install-deps: warning: apt-get update failed 3 times; going on with the lists it got:" >&2
+    grep -E '^(E|W|Err):' "$log" | tail -n 5 >&2
+  fi
   step "installing ${#missing[@]} packages: ${missing[*]}" \
     "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
