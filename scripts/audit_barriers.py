@@ -270,11 +270,13 @@ def audit_handlers(args, arch, thumb):
 # build: entering compiled code (call_native_entry: from the host, from the interpreter
 # through call_out, from another instance's compiled code through ws_call_func), and compiled
 # code's calls out of itself (ws_call_func: to a host function, another instance or the
-# interpreter; ws_interpret; the targets of indirect and imported calls). Each is followed
-# from its entry through every branch, not into the functions it calls: call_host's state
-# change and invoke() are the state protocol's (docs/stack-capture.md, "Barriers").
+# interpreter; ws_interpret; the targets of indirect and imported calls; and
+# ws_memory_atomic_wait, which leaves it to wait). Each is followed
+# from its entry through every branch, not into the functions it calls: call_host's and
+# wait_as_guest's state changes and invoke() are the state protocol's (docs/stack-capture.md,
+# "Barriers").
 TRANSITIONS = ("call_native_entry", "call_out", "ws_call_func", "ws_interpret",
-               "ws_indirect_target", "ws_import_target")
+               "ws_indirect_target", "ws_import_target", "ws_memory_atomic_wait")
 
 
 def audit_transitions(args, arch, thumb):

@@ -472,7 +472,7 @@ uint32_t ws_memory_atomic_wait(NativeThreadState* ts, NativeView* vm, uint32_t i
   // A terminate request that ended the wait, or whose signal came while this helper ran (the
   // signal handler acts only on compiled code): compiled code has no safepoint to see it
   // later, so it takes effect here. wait_as_guest left the request set; consume it.
-  if ((ctx->requests.load(std::memory_order_acquire) & kRequestTerminate) != 0) {
+  if ((ctx->requests.load(std::memory_order_relaxed) & kRequestTerminate) != 0) [[unlikely]] {
     consume_terminate(ctx);
     outcome = WaitOutcome::kCancelled;
   }
