@@ -59,14 +59,16 @@ start_run() {
   return 1
 }
 
-# finish_run: waits (at most 60 s) for the background run; then compares it with the reference
-# run ($work/ref.*) and checks its socket is gone.
+# finish_run: waits for the background run, at most 60 s more than three times the reference
+# run took (under qemu-user on a loaded machine fib alone can take a minute); then compares it
+# with the reference run ($work/ref.*) and checks its socket is gone.
 finish_run() {
-  for _ in $(seq 600); do
+  local limit=$((60 + 3 * ref_seconds))
+  for _ in $(seq $((limit * 10))); do
     [ -s "$work/status" ] && break
     sleep 0.1
   done
-  [ -s "$work/status" ] || { fail "the program did not end within 60 s"; kill -KILL "$pid"; }
+  [ -s "$work/status" ] || { fail "the program did not end within $limit s"; kill -KILL "$pid"; }
   wait "$runner" 2>/dev/null
   [ "$(cat "$work/status")" = "$(cat "$work/ref.status")" ] ||
     fail "exit status $(cat "$work/status") differs from the reference's $(cat "$work/ref.status")"
@@ -78,9 +80,12 @@ finish_run() {
 # reference ARGS...: the program's output with no requests: what "unchanged" compares with
 # (stdin from $ref_stdin).
 ref_stdin=/dev/null
+ref_seconds=0
 reference() {
+  local start=$SECONDS
   "$wasmscope" run "$@" <"$ref_stdin" >"$work/ref.out" 2>"$work/ref.err"
   echo $? >"$work/ref.status"
+  ref_seconds=$((SECONDS - start))
 }
 
 # coredump FILE: `wasmscope stack --coredump FILE $pid`, output in FILE.log; retried (bounded)
