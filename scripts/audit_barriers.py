@@ -141,11 +141,9 @@ def classify(arch, mnemonic, operands):
     return None
 
 
-def disassemble(objdump, exe, start, stop):
-    """address -> (mnemonic, operands, text), in address order."""
-    out = {}
-    text = run([objdump, "-d", "--no-show-raw-insn", f"--start-address=0x{start:x}",
-                f"--stop-address=0x{stop:x}", exe])
+def instructions(text):
+    """(address, mnemonic, operands, text) of each instruction in objdump -d's output {text}
+    (addresses restart in each section of an object file)."""
     for line in text.splitlines():
         match = INSN.match(line)
         if not match:
@@ -154,8 +152,14 @@ def disassemble(objdump, exe, start, stop):
         if not body or body.startswith(".") or body.startswith("("):
             continue  # literal pools (.word), padding
         fields = body.split(None, 1)
-        out[int(match.group(1), 16)] = (fields[0], fields[1] if len(fields) > 1 else "", body)
-    return out
+        yield int(match.group(1), 16), fields[0], fields[1] if len(fields) > 1 else "", body
+
+
+def disassemble(objdump, exe, start, stop):
+    """address -> (mnemonic, operands, text), in address order."""
+    text = run([objdump, "-d", "--no-show-raw-insn", f"--start-address=0x{start:x}",
+                f"--stop-address=0x{stop:x}", exe])
+    return {a: (m, o, t) for a, m, o, t in instructions(text)}
 
 
 def reachable(arch, code, entry, straight):
@@ -323,18 +327,10 @@ def audit_cwasm(args, arch, path):
                 f.write(data[fields[name][0]:fields[name][1]])
             text = run([args.objdump, "-d", "--no-show-raw-insn", obj])
             functions += len(re.findall(r"^[0-9a-f]+ <[^>]+>:$", text, re.M))
-            for line in text.splitlines():
-                match = INSN.match(line)
-                if not match:
-                    continue
-                body = match.group(2).split(";")[0].strip()
-                if not body or body.startswith(".") or body.startswith("("):
-                    continue  # literal pools, padding
+            for address, mnemonic, operands, body in instructions(text):
                 total += 1
-                parts = body.split(None, 1)
-                mnemonic, operands = parts[0], parts[1] if len(parts) > 1 else ""
                 if is_barrier(arch, mnemonic, operands):
-                    print(f"    barrier: {name} 0x{match.group(1)}: {body}")
+                    print(f"    barrier: {name} 0x{address:x}: {body}")
                     failures += 1
     print(f"{os.path.basename(path):<34} {len(objects)} objects, {functions} functions, "
           f"{total} instructions, {failures} barriers")
