@@ -33,6 +33,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # compiled (WASMSCOPE_TIER=compiled, run's default tier) fib(43) does.
 fib_n=40
 [ "${WASMSCOPE_TIER:-}" = compiled ] && fib_n=43
+# Under qemu-user (cross builds set it) fib(40) takes some 35 s; fewer still leave it running
+# through the requests, which are slower there too.
+[ -n "${STACK_TEST_FIB_N:-}" ] && fib_n=$STACK_TEST_FIB_N
 
 
 # func_index MODULE NAME: the function index of $NAME in MODULE (from `wasmscope dump`).
