@@ -306,15 +306,24 @@ def audit_transitions(args, arch, thumb):
     return failures
 
 
+def cwasm_parse(data):
+    """The .cwasm reader the tests use (tests/aot/cwasm_edit.py), imported without leaving
+    bytecode in the source tree."""
+    sys.dont_write_bytecode = True
+    aot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "aot")
+    if aot not in sys.path:
+        sys.path.insert(0, aot)
+    from cwasm_edit import parse
+    return parse(data)
+
+
 def audit_cwasm(args, arch, path):
     """Every instruction of the generated code (entries and bodies) in the .cwasm {path},
     which must hold code for {arch}; returns the barriers found."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "aot"))
-    from cwasm_edit import parse  # the format's reader the tests use
     data = open(path, "rb").read()
-    fields = parse(data)
+    fields = cwasm_parse(data)
     triple = data[fields["triple"][0]:fields["triple"][1]].decode()
-    if triple.split("-")[0] != {"aarch64": "aarch64", "arm": "arm", "x86_64": "x86_64"}[arch]:
+    if triple.split("-")[0] != arch:
         sys.exit(f"audit: {path} holds code for {triple}, not {arch}")
     objects = sorted((k for k in fields if k.startswith("object")), key=lambda k: int(k[6:]))
     failures = 0
