@@ -4,13 +4,17 @@
 # ../shared into it, runs the README's two commands there (scripts/quickstart.sh, then
 # scripts/test.sh) and prints each one's exit status, time and closing lines.
 #
-#   scripts/fresh-check.sh [--keep] [--dir DIR]
+#   scripts/fresh-check.sh [--keep] [--dir DIR] [--no-security]
 #
 # Needs root (debootstrap, chroot, mount); installs debootstrap if it is missing. The chroot
 # goes in DIR (default: a new directory under /var/tmp) and is deleted afterwards unless --keep
 # is given. Whatever the script mounted is unmounted on every exit, an interrupt included, and
 # the chroot is deleted only once nothing is mounted inside it (and never across file systems).
 # Full logs: DIR/quickstart.log and DIR/test.log (kept beside the chroot, see --keep).
+# --no-security leaves the bookworm-security suite out of the chroot's apt sources: for a mirror
+# whose security index is broken for one architecture (then Multi-Arch: same packages such as
+# zlib1g have no foreign version matching the native one); the check then runs on bookworm and
+# bookworm-updates alone, and its summary says so.
 # Exits 0 when both commands exit 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +23,13 @@ shared=$(cd .. && pwd)/shared
 
 keep=0
 root=
+no_security=0
 while [ $# -gt 0 ]; do
   case $1 in
     --keep) keep=1 ;;
     --dir) root=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-security) no_security=1 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fresh-check: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -104,8 +110,18 @@ fi
 echo "fresh-check: debootstrap took $(($(date +%s) - start)) s"
 # The same archive suites (updates, security) as this machine, nothing else.
 if [ -f "$sources" ]; then
-  cp "$sources" "$chroot_dir/etc/apt/sources.list.d/debian.sources"
+  if [ "$no_security" -eq 1 ]; then
+    # deb822 stanzas are separated by blank lines: keep those that do not name a security suite.
+    awk -v RS= -v ORS='\n\n' '!/Suites:[^\n]*-security/' "$sources" \
+      >"$chroot_dir/etc/apt/sources.list.d/debian.sources"
+  else
+    cp "$sources" "$chroot_dir/etc/apt/sources.list.d/debian.sources"
+  fi
   : >"$chroot_dir/etc/apt/sources.list"
+fi
+if [ "$no_security" -eq 1 ]; then
+  echo "fresh-check: --no-security: the chroot's apt sources are:"
+  grep -E '^(URIs|Suites):' "$chroot_dir/etc/apt/sources.list.d/debian.sources" | sed 's/^/    /'
 fi
 cp /etc/resolv.conf "$chroot_dir/etc/resolv.conf" 2>/dev/null || true
 # The network's own trust anchors: where egress goes through a TLS-inspecting proxy, the
@@ -157,7 +173,9 @@ run_step quickstart scripts/quickstart.sh || overall=1
 run_step test scripts/test.sh || overall=1
 
 echo
-echo "fresh-check summary (Debian $(cat "$chroot_dir/etc/debian_version"), commit ${commit:0:12}):"
+suites=""
+[ "$no_security" -eq 1 ] && suites=", without bookworm-security"
+echo "fresh-check summary (Debian $(cat "$chroot_dir/etc/debian_version"), commit ${commit:0:12}$suites):"
 for r in "${results[@]}"; do echo "  $r"; done
 if [ "$overall" -eq 0 ]; then echo "fresh-check: PASSED"; else echo "fresh-check: FAILED"; fi
 exit "$overall"

@@ -97,8 +97,31 @@ else
     echo "install-deps: warning: apt-get update failed 3 times; going on with the lists it got:" >&2
     grep -E '^(E|W|Err):' "$log" | tail -n 5 >&2
   fi
-  step "installing ${#missing[@]} packages: ${missing[*]}" \
-    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # The foreign architectures' packages go in a second install: only the ARM cross builds need
+  # them, and a mirror whose foreign index is broken (a Multi-Arch: same package then has no
+  # version matching the native one) must not keep the native toolchain, and with it the
+  # quickstart, from being installed. If they fail, the ARM stages of scripts/test.sh fail,
+  # saying which library is missing; this says so first.
+  native=() foreign=()
+  for package in "${missing[@]}"; do
+    case $package in
+      *:*) foreign+=("$package") ;;
+      *) native+=("$package") ;;
+    esac
+  done
+  if [ ${#native[@]} -gt 0 ]; then
+    step "installing ${#native[@]} packages: ${native[*]}" \
+      "${sudo[@]}" apt-get install -y -q --no-install-recommends "${native[@]}"
+  fi
+  if [ ${#foreign[@]} -gt 0 ]; then
+    echo "install-deps: installing ${#foreign[@]} packages of other architectures: ${foreign[*]}"
+    if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${foreign[@]}" \
+        >>"$log" 2>&1; then
+      echo "install-deps: warning: could not install ${foreign[*]}; the ARM cross builds" \
+        "(scripts/test.sh's aarch64 and armv7 stages) will fail until they are installed:" >&2
+      grep -E '^(E|W|Err):| : Depends:' "$log" | tail -n 8 >&2
+    fi
+  fi
 fi
 
 # The profile formats' readers (tests/profile), exactly as package-lock.json pins them. npm ci
