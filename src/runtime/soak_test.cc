@@ -4,7 +4,7 @@
 // (a leak of 512 bytes a round would be 4.4 MiB). The sanitizer builds, whose quarantine and
 // shadow memory grow the resident set by design, run 1,000 rounds and leave leaks to
 // LeakSanitizer at exit, which reports a lost byte of any one round: the other 9,000 rounds
-// took ASan 150 s of CI's time and checked nothing more.
+// took ASan 112 s of CI's time (128.6 s against 16.6 s) and checked nothing more.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
