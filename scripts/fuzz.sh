@@ -3,6 +3,11 @@
 #
 #   scripts/fuzz.sh [TARGET] SECONDS       build TARGET in build-fuzz, run it for SECONDS
 #   scripts/fuzz.sh --ci BUILD_DIR SECONDS  build every target in BUILD_DIR, run each for SECONDS
+#   scripts/fuzz.sh --build-only BUILD_DIR  only build every target in BUILD_DIR (what --ci
+#                                           builds: scripts/test.sh builds it in the background)
+#   scripts/fuzz.sh --minimize-exec-seeds BUILD_DIR
+#                                           remake fuzz/exec_seeds.txt: the spec suite's binary
+#                                           modules that add exec_fuzz coverage (-merge=1)
 #
 # TARGET (default decode_validate_fuzz):
 #   decode_validate_fuzz  decode + validate + the DWARF readers + the text parser
@@ -10,8 +15,10 @@
 #   readers_fuzz          the coredump and .cwasm readers
 #   wasi_paths_fuzz       the WASI path sandbox and the path_* functions against a scratch tree
 #   capi_fuzz             sequences of C API calls (wasm.h, wasmscope.h)
-# The first two are seeded with every module of the spec suite (WASM_TESTSUITE, default
-# ../shared/wasm-testsuite beside the checkout), the others with fuzz/corpus/TARGET. New
+# The first is seeded with every module of the spec suite (WASM_TESTSUITE, default
+# ../shared/wasm-testsuite beside the checkout), exec_fuzz with the suite's modules that
+# fuzz/exec_seeds.txt names (remade by --minimize-exec-seeds), the others with
+# fuzz/corpus/TARGET. New
 # inputs accumulate in BUILD_DIR/corpus-TARGET; crashes are written to BUILD_DIR as crash-*
 # (keep each as fuzz/crashes/NAME-WHAT, NAME the target without _fuzz, with its fix and
 # regression test; every run replays them). A report of any sanitizer,
@@ -25,7 +32,9 @@ cd "$(dirname "$0")/.."
 
 all_targets=(decode_validate_fuzz exec_fuzz readers_fuzz wasi_paths_fuzz capi_fuzz)
 usage="usage: scripts/fuzz.sh [$(IFS='|'; echo "${all_targets[*]}")] SECONDS
-       scripts/fuzz.sh --ci BUILD_DIR SECONDS"
+       scripts/fuzz.sh --ci BUILD_DIR SECONDS
+       scripts/fuzz.sh --build-only BUILD_DIR
+       scripts/fuzz.sh --minimize-exec-seeds BUILD_DIR"
 
 # configure_and_build DIR TARGET...: the clang-16 fuzzing configuration, built for TARGETs.
 # Without the compiler plugin: no target generates code (the .cwasm reader, which
@@ -41,17 +50,19 @@ configure_and_build() {
 }
 
 # suite_seeds DIR: every module (binary and text) that wast2json writes out of the spec suite's
-# scripts, into DIR.
+# scripts, into DIR, named after the script's path in the suite ("core/simd_lane.wast"'s
+# modules are core__simd_lane.0.wasm, core__simd_lane.1.wasm, ...).
 suite_seeds() {
   local out=$1 suite=${WASM_TESTSUITE:-$(pwd)/../shared/wasm-testsuite}
   if [ ! -d "$suite" ]; then
     echo "fuzz.sh: spec suite not found at $suite (set WASM_TESTSUITE)" >&2
     return 1
   fi
-  local n=0
+  local rel
   while IFS= read -r -d '' wast; do
-    n=$((n + 1))
-    wast2json --enable-all "$wast" -o "$out/s$n.json" >/dev/null 2>&1 || true
+    rel=${wast#"$suite"/}
+    rel=${rel%.wast}
+    wast2json --enable-all "$wast" -o "$out/${rel//\//__}.json" >/dev/null 2>&1 || true
   done < <(find "$suite" -name '*.wast' -print0 | sort -z)
   rm -f "$out"/*.json
 }
@@ -61,11 +72,29 @@ suite_seeds() {
 seed_target() {
   local target=$1 seeds=$2 suite=$3
   case $target in
-    decode_validate_fuzz | exec_fuzz)
+    decode_validate_fuzz)
       if [ -z "$(ls -A "$suite")" ]; then suite_seeds "$suite" || return 1; fi
       cp "$suite"/* "$seeds/"
-      # exec_fuzz runs modules: the text ones only slow it down.
-      if [ "$target" = exec_fuzz ]; then rm -f "$seeds"/*.wat; fi
+      ;;
+    # exec_fuzz: the suite's binary modules that libFuzzer's merge keeps for their coverage,
+    # named in fuzz/exec_seeds.txt (--minimize-exec-seeds; the modules stay in the suite):
+    # running all ~6,400 took 57 s, so a one-minute run ended before its first mutation.
+    exec_fuzz)
+      if [ -z "$(ls -A "$suite")" ]; then suite_seeds "$suite" || return 1; fi
+      local name listed=0 found=0
+      while IFS= read -r name; do
+        case $name in '' | '#'*) continue ;; esac
+        listed=$((listed + 1))
+        if [ -f "$suite/$name" ]; then
+          cp "$suite/$name" "$seeds/"
+          found=$((found + 1))
+        fi
+      done <fuzz/exec_seeds.txt
+      echo "fuzz.sh: $found of fuzz/exec_seeds.txt's $listed modules are in the suite"
+      if [ "$found" -eq 0 ]; then
+        echo "fuzz.sh: seeding exec_fuzz with every binary module of the suite instead" >&2
+        cp "$suite"/*.wasm "$seeds/"
+      fi
       ;;
     *) cp "fuzz/corpus/${target%_fuzz}"/* "$seeds/" ;;
   esac
@@ -111,6 +140,38 @@ run_target() {
 ci=false
 dir=build-fuzz
 target=decode_validate_fuzz
+if [ "${1:-}" = --build-only ]; then
+  if [ $# -ne 2 ]; then echo "$usage" >&2; exit 2; fi
+  scripts/install-deps.sh
+  configure_and_build "$2" "${all_targets[@]}"
+  exit $?
+fi
+if [ "${1:-}" = --minimize-exec-seeds ]; then
+  if [ $# -ne 2 ]; then echo "$usage" >&2; exit 2; fi
+  dir=$2
+  scripts/install-deps.sh
+  configure_and_build "$dir" exec_fuzz
+  work=$(mktemp -d "${TMPDIR:-/tmp}/wasmscope-exec-seeds.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  mkdir "$work/suite" "$work/merged"
+  suite_seeds "$work/suite"
+  rm -f "$work/suite"/*.wat  # exec_fuzz runs binary modules: text ones only slow it down
+  (cd "$dir" && ./fuzz/exec_fuzz -merge=1 -rss_limit_mb=2048 -timeout=10 \
+    "$work/merged" "$work/suite") >"$dir/exec-merge.log" 2>&1 ||
+    { tail -n 20 "$dir/exec-merge.log" >&2; exit 1; }
+  # libFuzzer names each kept input by its content's SHA-1: the list names one suite module
+  # of that content.
+  (cd "$work/suite" && sha1sum -- *) | sort -k1,1 -k2,2 | sort -u -k1,1 >"$work/suite.sha1"
+  {
+    echo "# The spec suite's modules (scripts/fuzz.sh suite_seeds names) that seed exec_fuzz:"
+    echo "# those libFuzzer's -merge=1 keeps for their coverage. Remade by"
+    echo "# scripts/fuzz.sh --minimize-exec-seeds BUILD_DIR."
+    ls "$work/merged" | sort | join -o 2.2 - "$work/suite.sha1" | sort -u
+  } >fuzz/exec_seeds.txt
+  echo "fuzz.sh: fuzz/exec_seeds.txt: $(grep -vc '^#' fuzz/exec_seeds.txt) of" \
+    "$(find "$work/suite" -type f | wc -l) suite modules"
+  exit 0
+fi
 if [ "${1:-}" = --ci ]; then
   if [ $# -ne 3 ]; then echo "$usage" >&2; exit 2; fi
   ci=true

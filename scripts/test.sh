@@ -8,7 +8,7 @@
 # configuration, clang-16 under ThreadSanitizer in build-ci-tsan, builds and runs only the live
 # stack capture, threads, wasi-threads guest and multi-threaded profiler tests (labels
 # "capture", "threads", "mt-guests", "profiler_mt"). The last, clang-16 libFuzzer in
-# build-fuzz-ci, builds the five fuzz targets and runs each for FUZZ_SECONDS (40) from its seeds
+# build-fuzz-ci, builds the five fuzz targets and runs each for FUZZ_SECONDS (60) from its seeds
 # (scripts/fuzz.sh --ci): each target counts as one test. Before it, two ARM cross builds:
 # AArch64 in build-ci-arm64 runs the barrier audits (interpreter, transitions, compiled
 # code), ARMv7 in build-ci-armv7 the ARM test set under qemu-user (label "arm",
@@ -32,7 +32,8 @@ failures=()
 
 # run_config NAME BUILD_DIR CC CXX [CMAKE_ARGS...]: configures, builds and tests one
 # configuration. With BUILD_TARGETS set (a space-separated list) it builds only those targets;
-# with CTEST_ARGS set it passes them to ctest (e.g. "-L capture" to run one label).
+# with CTEST_ARGS set it passes them to ctest (e.g. "-L capture" to run one label); with
+# AFTER_BUILD set (a function's name) it calls that between the build and ctest.
 run_config() {
   local name=$1 dir=$2 cc=$3 cxx=$4
   shift 4
@@ -57,6 +58,7 @@ run_config() {
     failures+=("$name: build")
     return 1
   fi
+  if [ -n "${AFTER_BUILD:-}" ]; then "$AFTER_BUILD"; fi
   echo "=== $name: ctest"
   local log="$dir/ctest-output.log"
   local start=$SECONDS
@@ -89,11 +91,59 @@ run_config() {
   return "$result"
 }
 
+# The ARM cross builds and the fuzzing build are built in the background at the lowest CPU
+# priority (nice 19) from the end of the g++ build on, while the g++, ASan and TSan tests run:
+# the g++ and TSan tests leave a fifth to half of the two cores idle (tests waiting on
+# watchdogs, signals and sleeps; TSan's run one at a time; the ASan tests, almost nothing),
+# and at nice 19 a build takes little of a core a test wants (the g++ tests took 585 s beside
+# the ARM builds, 578 s without; docs/testing.md has a whole run). Each stage below then
+# configures and builds again with the same arguments, which finds nothing left to do once
+# the background build is through, and reports any error of its own. The background builds'
+# output goes to build-ci-background/NAME.log.
+ARM64_TARGETS="interp_handler_map hang_examples examples"
+ARM64_ARGS=(-DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake
+  -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope")
+ARM_SET_TARGETS="wasmscope hang_examples wasi_guests capture_test capture_wasi_test \
+capture_stress_test capture_soak_test capture_signal_test suspend_all_test atomic_wait_test \
+diag_api_test interp_handler_map threads_guests"
+ARMV7_ARGS=(-DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/armv7-linux-gnueabihf.cmake
+  -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope")
+background_pid=
+# background_build NAME DIR CC CXX TARGETS [CMAKE_ARGS...]: run_config's configure and build,
+# quietly (into build-ci-background/NAME.log).
+background_build() {
+  local name=$1 dir=$2 cc=$3 cxx=$4 targets=$5
+  shift 5
+  local -a target_args=()
+  for t in $targets; do target_args+=(--target "$t"); done
+  local start=$SECONDS
+  { CC=$cc CXX=$cxx cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+      -DWASMSCOPE_WERROR=ON "$@" && cmake --build "$dir" -j2 "${target_args[@]}"; } \
+    >"build-ci-background/$name.log" 2>&1
+  echo "=== background build $name: exit status $? after $((SECONDS - start)) s"
+}
+start_background_builds() {
+  mkdir -p build-ci-background
+  (
+    renice -n 19 -p "$BASHPID" >/dev/null
+    background_build arm64 build-ci-arm64 aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ \
+      "$ARM64_TARGETS" "${ARM64_ARGS[@]}"
+    background_build armv7 build-ci-armv7 arm-linux-gnueabihf-gcc arm-linux-gnueabihf-g++ \
+      "$ARM_SET_TARGETS" "${ARMV7_ARGS[@]}"
+    local start=$SECONDS
+    scripts/fuzz.sh --build-only build-fuzz-ci >build-ci-background/fuzz.log 2>&1
+    echo "=== background build fuzz: exit status $? after $((SECONDS - start)) s"
+  ) &
+  background_pid=$!
+  echo "=== background builds (ARM64, ARMv7, libFuzzer) started at nice 19"
+}
+
 # CI's soak of 8 guests captured by 8 threads takes 400,000 captures in the g++ build and
 # 50,000 under TSan (the test's defaults, 1,000,000 and 100,000, are for a soak run by hand):
 # the full counts took 133 s, alone, and 93 s of CI's time.
 # The g++ build uses the x86 SIMD path where the machine has one (the default there).
-SOAK_CAPTURE_COUNT=${SOAK_CAPTURE_COUNT:-400000} run_config "gcc" build-ci-gcc gcc g++ || status=1
+SOAK_CAPTURE_COUNT=${SOAK_CAPTURE_COUNT:-400000} AFTER_BUILD=start_background_builds \
+  run_config "gcc" build-ci-gcc gcc g++ || status=1
 echo "=== (gcc configuration: $SECONDS s since the start)"
 # The public shared library's ABI against the checked-in baseline (abi/, written from g++):
 # any change fails until the baseline is updated with it (scripts/update-abi.sh).
@@ -153,20 +203,17 @@ echo "=== (TSan configuration done: $SECONDS s since the start)"
 # test set under qemu-user (label "arm": the core spec suite in both bounds modes, the capture,
 # hang, stack and WASI tests, its own barrier audit, and the hang report and SIGQUIT dump
 # compared frame by frame with the g++ build's), building only the set's targets.
-BUILD_TARGETS="interp_handler_map hang_examples examples" CTEST_ARGS="-R ^barrier_audit" \
+if [ -n "$background_pid" ]; then
+  wait "$background_pid"
+  echo "=== (background builds done: $SECONDS s since the start)"
+fi
+BUILD_TARGETS="$ARM64_TARGETS" CTEST_ARGS="-R ^barrier_audit" \
   run_config "aarch64 (barrier audits)" build-ci-arm64 \
-  aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ \
-  -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake \
-  -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope" || status=1
+  aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ "${ARM64_ARGS[@]}" || status=1
 echo "=== (aarch64 configuration done: $SECONDS s since the start)"
-ARM_SET_TARGETS="wasmscope hang_examples wasi_guests capture_test capture_wasi_test \
-capture_stress_test capture_soak_test capture_signal_test suspend_all_test atomic_wait_test \
-diag_api_test interp_handler_map threads_guests"
 BUILD_TARGETS="$ARM_SET_TARGETS" CTEST_ARGS="-L ^arm$" \
   run_config "armv7 (the ARM test set under qemu-user)" build-ci-armv7 \
-  arm-linux-gnueabihf-gcc arm-linux-gnueabihf-g++ \
-  -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/armv7-linux-gnueabihf.cmake \
-  -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope" || status=1
+  arm-linux-gnueabihf-gcc arm-linux-gnueabihf-g++ "${ARMV7_ARGS[@]}" || status=1
 echo "=== (armv7 configuration done: $SECONDS s since the start)"
 
 # libFuzzer: decode_validate_fuzz, exec_fuzz, readers_fuzz, wasi_paths_fuzz and capi_fuzz, each
@@ -174,9 +221,9 @@ echo "=== (armv7 configuration done: $SECONDS s since the start)"
 # flags of scripts/fuzz.sh; RelWithDebInfo, ASan+UBSan). A crash, hang, leak or sanitizer report
 # fails its target; inputs are kept in build-fuzz-ci (crash-*, corpus-TARGET). Each target is
 # one test; a build that fails counts as one failure.
-echo "=== clang-16 libFuzzer: build in build-fuzz-ci, each target for ${FUZZ_SECONDS:-40} s"
+echo "=== clang-16 libFuzzer: build in build-fuzz-ci, each target for ${FUZZ_SECONDS:-60} s"
 fuzz_log=$(mktemp "${TMPDIR:-/tmp}/wasmscope-fuzz-ci.XXXXXX")
-scripts/fuzz.sh --ci build-fuzz-ci "${FUZZ_SECONDS:-40}" 2>&1 | tee "$fuzz_log"
+scripts/fuzz.sh --ci build-fuzz-ci "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
 fuzz_status=${PIPESTATUS[0]}
 fuzz_passed=$(grep -cE '^fuzz.sh: result [a-z_]+ passed$' "$fuzz_log")
 fuzz_failed=$(grep -cE '^fuzz.sh: result [a-z_]+ failed$' "$fuzz_log")
