@@ -99,6 +99,9 @@ std::vector<Ending> run_all(const std::vector<uint8_t>& bytes, BoundsChecks boun
       case ExternKind::kGlobal:
         imports.push_back(Extern::global(store.create_global(im.global, 0, 0)));
         break;
+      case ExternKind::kTag:
+        imports.push_back(Extern::tag(store.create_tag(m.types[im.tag_type])));
+        break;
     }
   }
   TrapInfo trap;
