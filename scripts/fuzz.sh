@@ -3,8 +3,7 @@
 #
 #   scripts/fuzz.sh [TARGET] SECONDS       build TARGET in build-fuzz, run it for SECONDS
 #   scripts/fuzz.sh --ci BUILD_DIR SECONDS  build every target in BUILD_DIR, run each for SECONDS
-#   scripts/fuzz.sh --build-only BUILD_DIR  only build every target in BUILD_DIR (what --ci
-#                                           builds: scripts/test.sh builds it in the background)
+#   scripts/fuzz.sh --build-only BUILD_DIR  only build every target in BUILD_DIR
 #   scripts/fuzz.sh --minimize-exec-seeds BUILD_DIR
 #                                           remake fuzz/exec_seeds.txt: the spec suite's binary
 #                                           modules that add exec_fuzz coverage (-merge=1)
@@ -24,9 +23,11 @@
 # regression test; every run replays them). A report of any sanitizer,
 # UBSan's included, ends the run as a failure.
 #
-# --ci is CI's fuzzing step (scripts/test.sh): one configuration, then every target, two at
-# a time, each printing "fuzz.sh: result TARGET passed|failed"; the exit status is non-zero if the
-# build or any target failed.
+# --ci is CI's fuzzing step (scripts/test.sh): one build, then every target, two at a time,
+# each printing "fuzz.sh: result TARGET passed|failed"; the exit status is non-zero if the
+# build or any target failed. A BUILD_DIR not yet configured gets the fuzzing configuration
+# below; one already configured with -DWASMSCOPE_FUZZ=ON (CI's ASan+UBSan build, which builds
+# the targets beside its tests) is built as it is; any other is refused, not reconfigured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -201,7 +202,18 @@ if ! $ci; then
   exit $?
 fi
 
-if ! configure_and_build "$dir" "${all_targets[@]}"; then
+if [ -f "$dir/CMakeCache.txt" ]; then
+  if ! grep -qE '^WASMSCOPE_FUZZ:BOOL=(ON|TRUE|1)$' "$dir/CMakeCache.txt"; then
+    echo "fuzz.sh: $dir is a build configured without -DWASMSCOPE_FUZZ=ON" >&2
+    exit 1
+  fi
+  build_targets=()
+  for t in "${all_targets[@]}"; do build_targets+=(--target "$t"); done
+  built() { cmake --build "$dir" "${build_targets[@]}"; }
+else
+  built() { configure_and_build "$dir" "${all_targets[@]}"; }
+fi
+if ! built; then
   echo "fuzz.sh: the fuzzing build FAILED"
   exit 1
 fi

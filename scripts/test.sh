@@ -7,12 +7,11 @@
 # scripts/check-abi.sh compares libwasmscope.so's ABI with the baseline in abi/. A third
 # configuration, clang-16 under ThreadSanitizer in build-ci-tsan, builds and runs only the live
 # stack capture, threads, wasi-threads guest and multi-threaded profiler tests (labels
-# "capture", "threads", "mt-guests", "profiler_mt"). The last, clang-16 libFuzzer in
-# build-fuzz-ci, builds the five fuzz targets and runs each for FUZZ_SECONDS (60) from its seeds
-# (scripts/fuzz.sh --ci): each target counts as one test. Before it, two ARM cross builds:
-# AArch64 in build-ci-arm64 runs the barrier audits (interpreter, transitions, compiled
-# code), ARMv7 in build-ci-armv7 the ARM test set under qemu-user (label "arm",
-# docs/testing.md).
+# "capture", "threads", "mt-guests", "profiler_mt"). Then two ARM cross builds: AArch64 in
+# build-ci-arm64 runs the barrier audits (interpreter, transitions, compiled code), ARMv7 in
+# build-ci-armv7 the ARM test set under qemu-user (label "arm", docs/testing.md). Last, the
+# five libFuzzer targets, built in build-ci-asan with its tests, each run for FUZZ_SECONDS (60)
+# from its seeds (scripts/fuzz.sh --ci): each target counts as one test.
 # Exits non-zero if any build or test fails. The last line sums all runs as
 # "N passed, N failed, N skipped": a skipped test is not counted as passed, and a
 # configuration that does not build counts as one failure. No test may run longer than
@@ -30,6 +29,20 @@ status=0
 # only the last lines of the output.
 failures=()
 
+# configure_and_build DIR CC CXX TARGETS [CMAKE_ARGS...]: configures DIR as every
+# configuration here is (Ninja, Release, warnings as errors, then CMAKE_ARGS) and builds
+# TARGETS (a space-separated list; empty: everything). Returns 1 if the configure step failed,
+# 2 if the build did.
+configure_and_build() {
+  local dir=$1 cc=$2 cxx=$3 targets=$4
+  shift 4
+  local -a target_args=()
+  for t in $targets; do target_args+=(--target "$t"); done
+  CC=$cc CXX=$cxx cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+    -DWASMSCOPE_WERROR=ON "$@" || return 1
+  cmake --build "$dir" "${target_args[@]}" || return 2
+}
+
 # run_config NAME BUILD_DIR CC CXX [CMAKE_ARGS...]: configures, builds and tests one
 # configuration. With BUILD_TARGETS set (a space-separated list) it builds only those targets;
 # with CTEST_ARGS set it passes them to ctest (e.g. "-L capture" to run one label); with
@@ -37,25 +50,19 @@ failures=()
 run_config() {
   local name=$1 dir=$2 cc=$3 cxx=$4
   shift 4
-  local -a targets=() ctest_args=()
-  if [ -n "${BUILD_TARGETS:-}" ]; then
-    for t in $BUILD_TARGETS; do targets+=(--target "$t"); done
-  fi
+  local -a ctest_args=()
   if [ -n "${CTEST_ARGS:-}" ]; then
     read -r -a ctest_args <<<"$CTEST_ARGS"
   fi
   echo "=== $name: configure and build in $dir"
-  if ! CC=$cc CXX=$cxx cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
-      -DWASMSCOPE_WERROR=ON "$@"; then
-    echo "=== $name: configure FAILED"
+  configure_and_build "$dir" "$cc" "$cxx" "${BUILD_TARGETS:-}" "$@"
+  local built=$?
+  if [ "$built" -ne 0 ]; then
+    local step=build
+    if [ "$built" -eq 1 ]; then step=configure; fi
+    echo "=== $name: $step FAILED"
     total_failed=$((total_failed + 1))
-    failures+=("$name: configure")
-    return 1
-  fi
-  if ! cmake --build "$dir" "${targets[@]}"; then
-    echo "=== $name: build FAILED"
-    total_failed=$((total_failed + 1))
-    failures+=("$name: build")
+    failures+=("$name: $step")
     return 1
   fi
   if [ -n "${AFTER_BUILD:-}" ]; then "$AFTER_BUILD"; fi
@@ -91,15 +98,14 @@ run_config() {
   return "$result"
 }
 
-# The ARM cross builds and the fuzzing build are built in the background at the lowest CPU
-# priority (nice 19) from the end of the g++ build on, while the g++, ASan and TSan tests run:
-# the g++ and TSan tests leave a fifth to half of the two cores idle (tests waiting on
-# watchdogs, signals and sleeps; TSan's run one at a time; the ASan tests, almost nothing),
-# and at nice 19 a build takes little of a core a test wants (the g++ tests took 585 s beside
-# the ARM builds, 578 s without; docs/testing.md has a whole run). Each stage below then
-# configures and builds again with the same arguments, which finds nothing left to do once
-# the background build is through, and reports any error of its own. The background builds'
-# output goes to build-ci-background/NAME.log.
+# The ARM cross builds are built in the background at the lowest CPU priority (nice 19) from
+# the end of the g++ build on, while the g++, ASan and TSan tests run: the g++ and TSan tests
+# leave a fifth to half of the two cores idle (tests waiting on watchdogs, signals and sleeps;
+# TSan's run one at a time), and at nice 19 a build takes little of a core a test wants (the
+# g++ tests took 585 s beside the ARM builds, 578 s without; docs/testing.md has a whole run).
+# Each ARM stage below then configures and builds again with the same arguments, which finds
+# nothing left to do once the background build is through, and reports any error of its own.
+# The background builds' output goes to build-ci-background/NAME.log.
 ARM64_TARGETS="interp_handler_map hang_examples examples"
 ARM64_ARGS=(-DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake
   -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope")
@@ -109,17 +115,13 @@ diag_api_test interp_handler_map threads_guests"
 ARMV7_ARGS=(-DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/armv7-linux-gnueabihf.cmake
   -DWASMSCOPE_HOST_CLI="$PWD/build-ci-gcc/src/tools/wasmscope")
 background_pid=
-# background_build NAME DIR CC CXX TARGETS [CMAKE_ARGS...]: run_config's configure and build,
-# quietly (into build-ci-background/NAME.log).
+# background_build NAME DIR CC CXX TARGETS [CMAKE_ARGS...]: configure_and_build, quietly (into
+# build-ci-background/NAME.log).
 background_build() {
-  local name=$1 dir=$2 cc=$3 cxx=$4 targets=$5
-  shift 5
-  local -a target_args=()
-  for t in $targets; do target_args+=(--target "$t"); done
+  local name=$1
+  shift
   local start=$SECONDS
-  { CC=$cc CXX=$cxx cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
-      -DWASMSCOPE_WERROR=ON "$@" && cmake --build "$dir" -j2 "${target_args[@]}"; } \
-    >"build-ci-background/$name.log" 2>&1
+  configure_and_build "$@" >"build-ci-background/$name.log" 2>&1
   echo "=== background build $name: exit status $? after $((SECONDS - start)) s"
 }
 start_background_builds() {
@@ -130,12 +132,9 @@ start_background_builds() {
       "$ARM64_TARGETS" "${ARM64_ARGS[@]}"
     background_build armv7 build-ci-armv7 arm-linux-gnueabihf-gcc arm-linux-gnueabihf-g++ \
       "$ARM_SET_TARGETS" "${ARMV7_ARGS[@]}"
-    local start=$SECONDS
-    scripts/fuzz.sh --build-only build-fuzz-ci >build-ci-background/fuzz.log 2>&1
-    echo "=== background build fuzz: exit status $? after $((SECONDS - start)) s"
   ) &
   background_pid=$!
-  echo "=== background builds (ARM64, ARMv7, libFuzzer) started at nice 19"
+  echo "=== background builds (ARM64, ARMv7) started at nice 19"
 }
 
 # CI's soak of 8 guests captured by 8 threads takes 400,000 captures in the g++ build and
@@ -177,7 +176,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # test itself passed. Not tracking dynamic TLS avoids it; leak checking stays on.
 export ASAN_OPTIONS=intercept_tls_get_addr=0
 CTEST_ARGS="-E $GCC_ONLY" run_config "clang-16 ASan+UBSan (portable SIMD)" build-ci-asan \
-  clang-16 clang++-16 -DWASMSCOPE_SANITIZE=address,undefined -DWASMSCOPE_SIMD=portable || status=1
+  clang-16 clang++-16 -DWASMSCOPE_SANITIZE=address,undefined -DWASMSCOPE_SIMD=portable \
+  -DWASMSCOPE_FUZZ=ON || status=1
 echo "=== (ASan configuration done: $SECONDS s since the start)"
 # ThreadSanitizer over the live stack capture tests, the threads unit tests (the state
 # protocol, signals, suspend, terminate, atomics and wait/notify are where the threads meet),
@@ -217,13 +217,16 @@ BUILD_TARGETS="$ARM_SET_TARGETS" CTEST_ARGS="-L ^arm$" \
 echo "=== (armv7 configuration done: $SECONDS s since the start)"
 
 # libFuzzer: decode_validate_fuzz, exec_fuzz, readers_fuzz, wasi_paths_fuzz and capi_fuzz, each
-# for FUZZ_SECONDS from its seeds, built and run by scripts/fuzz.sh --ci (the configuration and
-# flags of scripts/fuzz.sh; RelWithDebInfo, ASan+UBSan). A crash, hang, leak or sanitizer report
-# fails its target; inputs are kept in build-fuzz-ci (crash-*, corpus-TARGET). Each target is
-# one test; a build that fails counts as one failure.
-echo "=== clang-16 libFuzzer: build in build-fuzz-ci, each target for ${FUZZ_SECONDS:-60} s"
+# for FUZZ_SECONDS from its seeds, run by scripts/fuzz.sh --ci. They are built in the ASan+UBSan
+# configuration above (-DWASMSCOPE_FUZZ=ON adds libFuzzer's coverage instrumentation to its
+# code), not in a configuration of their own: a third sanitizer build of the whole library
+# cost CI more than the instrumentation costs the ASan tests (docs/testing.md). So CI fuzzes
+# the portable SIMD path; scripts/fuzz.sh's own configuration fuzzes the x86 one. A crash,
+# hang, leak or sanitizer report fails its target; inputs are kept in build-ci-asan
+# (crash-*, corpus-TARGET). Each target is one test; a build that fails counts as one failure.
+echo "=== clang-16 libFuzzer: the targets of build-ci-asan, each for ${FUZZ_SECONDS:-60} s"
 fuzz_log=$(mktemp "${TMPDIR:-/tmp}/wasmscope-fuzz-ci.XXXXXX")
-scripts/fuzz.sh --ci build-fuzz-ci "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
+scripts/fuzz.sh --ci build-ci-asan "${FUZZ_SECONDS:-60}" 2>&1 | tee "$fuzz_log"
 fuzz_status=${PIPESTATUS[0]}
 fuzz_passed=$(grep -cE '^fuzz.sh: result [a-z_]+ passed$' "$fuzz_log")
 fuzz_failed=$(grep -cE '^fuzz.sh: result [a-z_]+ failed$' "$fuzz_log")
