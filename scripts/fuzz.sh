@@ -209,11 +209,13 @@ if [ -f "$dir/CMakeCache.txt" ]; then
   fi
   build_targets=()
   for t in "${all_targets[@]}"; do build_targets+=(--target "$t"); done
-  built() { cmake --build "$dir" "${build_targets[@]}"; }
+  build_status=0
+  cmake --build "$dir" "${build_targets[@]}" || build_status=$?
 else
-  built() { configure_and_build "$dir" "${all_targets[@]}"; }
+  build_status=0
+  configure_and_build "$dir" "${all_targets[@]}" || build_status=$?
 fi
-if ! built; then
+if [ "$build_status" -ne 0 ]; then
   echo "fuzz.sh: the fuzzing build FAILED"
   exit 1
 fi
