@@ -41,13 +41,18 @@ usage="usage: scripts/fuzz.sh [$(IFS='|'; echo "${all_targets[*]}")] SECONDS
 # Without the compiler plugin: no target generates code (the .cwasm reader, which
 # readers_fuzz checks, is in every build).
 configure_and_build() {
+  CC=clang-16 CXX=clang++-16 cmake -G Ninja -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DWASMSCOPE_FUZZ=ON -DWASMSCOPE_TESTS=OFF -DWASMSCOPE_COMPILER=OFF &&
+    build "$@"
+}
+
+# build DIR TARGET...: builds TARGETs in the configured DIR.
+build() {
   local dir=$1
   shift
   local -a targets=()
   for t in "$@"; do targets+=(--target "$t"); done
-  CC=clang-16 CXX=clang++-16 cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DWASMSCOPE_FUZZ=ON -DWASMSCOPE_TESTS=OFF -DWASMSCOPE_COMPILER=OFF &&
-    cmake --build "$dir" "${targets[@]}"
+  cmake --build "$dir" "${targets[@]}"
 }
 
 # suite_seeds DIR: every module (binary and text) that wast2json writes out of the spec suite's
@@ -207,15 +212,11 @@ if [ -f "$dir/CMakeCache.txt" ]; then
     echo "fuzz.sh: $dir is a build configured without -DWASMSCOPE_FUZZ=ON" >&2
     exit 1
   fi
-  build_targets=()
-  for t in "${all_targets[@]}"; do build_targets+=(--target "$t"); done
-  build_status=0
-  cmake --build "$dir" "${build_targets[@]}" || build_status=$?
+  build "$dir" "${all_targets[@]}" || build_failed=1
 else
-  build_status=0
-  configure_and_build "$dir" "${all_targets[@]}" || build_status=$?
+  configure_and_build "$dir" "${all_targets[@]}" || build_failed=1
 fi
-if [ "$build_status" -ne 0 ]; then
+if [ -n "${build_failed:-}" ]; then
   echo "fuzz.sh: the fuzzing build FAILED"
   exit 1
 fi
