@@ -723,6 +723,11 @@ Result<void> FuncGen::instruction_op(const Instr& in) {
           c.param_phis.push_back(phi);
           push(phi);
         }
+        // Kept at the loop's end if the loop covers what compile_partition asked for.
+        if (sink64_ != nullptr && g_.observe_loops[index_].level != LoopObservation::kNone) {
+          c.begin = in.offset;
+          c.sink_marker = b_.CreateCall(g_.load_sink_loop_marker, {sink_total(b_)});
+        }
       } else if (op == Op::If) {
         BasicBlock* then_bb = new_block("then");
         c.else_bb = new_block("else");
@@ -745,6 +750,9 @@ Result<void> FuncGen::instruction_op(const Instr& in) {
     }
     case Op::End: {
       Ctl& c = ctls_.back();
+      if (c.sink_marker != nullptr && !g_.observe_loops[index_].covers(c.begin, in.offset)) {
+        c.sink_marker->eraseFromParent();  // what it read is dead, and deleted with level > 0
+      }
       if (!unreachable_) {
         // A loop's end falls through to its continuation, like a block's.
         Kind k = c.kind;
@@ -1311,12 +1319,20 @@ struct PartitionResult {
   uint32_t failed_at = UINT32_MAX;
 };
 
+/// Functions with a loop that no marker observes, each with the code offsets of that loop.
+using Unobserved = std::vector<std::pair<uint32_t, std::vector<uint32_t>>>;
+
 /// Generates, verifies, optimizes and emits the defined functions {functions} (in index
 /// order) of {cm} in a context and module of their own: safe to run on any thread, one
-/// partition per thread.
-PartitionResult compile_partition(const CompiledModule& cm, Features features, unsigned level,
-                                  llvm::orc::JITTargetMachineBuilder target,
-                                  const std::vector<uint32_t>& functions) {
+/// partition per thread. The loops {observe_loops} names observe their function's load sink
+/// at their heads. When the optimized code of a function has a loop no marker observes
+/// (load_sink.h) and the function's loops do not all observe yet, it is named in
+/// {unobserved}, with the code offsets of that loop, and nothing is emitted.
+PartitionResult compile_partition_once(const CompiledModule& cm, Features features, unsigned level,
+                                       llvm::orc::JITTargetMachineBuilder target,
+                                       const std::vector<uint32_t>& functions,
+                                       const std::vector<LoopObservation>& observe_loops,
+                                       Unobserved& unobserved) {
   PartitionResult result;
   auto fail = [&](Error e, uint32_t at = UINT32_MAX) {
     result.error = std::move(e);
@@ -1372,7 +1388,16 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
     marker->addFnAttr(llvm::Attribute::NoUnwind);
     marker->addFnAttr(llvm::Attribute::WillReturn);
     g.load_sink_marker = marker;
+    // The same at loop heads (load_sink.h), reading any memory besides.
+    auto* loop_marker = llvm::Function::Create(
+        marker->getFunctionType(), llvm::Function::ExternalLinkage, kLoadSinkLoopMarker, mod);
+    loop_marker->setMemoryEffects(llvm::MemoryEffects::readOnly() |
+                                  llvm::MemoryEffects::inaccessibleMemOnly());
+    loop_marker->addFnAttr(llvm::Attribute::NoUnwind);
+    loop_marker->addFnAttr(llvm::Attribute::WillReturn);
+    g.load_sink_loop_marker = loop_marker;
   }
+  g.observe_loops = observe_loops;
   for (const Import& imp : m.imports) {
     if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
     if (imp.kind == ExternKind::kGlobal) g.import_global_types.push_back(imp.global.type);
@@ -1424,11 +1449,52 @@ PartitionResult compile_partition(const CompiledModule& cm, Features features, u
     return fail(tier_error("internal error, invalid IR: " + verify_stream.str()));
   }
   if (level > 0) optimize(mod, **tm, level);
+  // Level 0 deletes no load; explicit bounds keep no sink (their checks stay).
+  const bool sink_kept = level > 0 && cm.bounds != BoundsChecks::kExplicit;
+  for (uint32_t i : functions) {
+    if (!sink_kept || observe_loops[i].level == LoopObservation::kAll) continue;
+    const llvm::Function* body = mod.getFunction(code_symbol('f', i));
+    std::vector<uint32_t> lines;
+    if (body != nullptr && find_unobserved_loops(*body, lines)) unobserved.emplace_back(i, lines);
+  }
+  if (!unobserved.empty()) return result;
   lower_load_sinks(mod, **tm);
   auto object = emit_object(mod, **tm);
   if (!object.ok()) return fail(object.take_error());
   result.object = std::move(*object);
   return result;
+}
+
+/// compile_partition_once until no function has a loop its load sink misses. The usual
+/// case takes one round. A function whose optimized code loops with no way out (no return,
+/// no trap: LLVM has deleted the branch out, or there never was one) gets no observation
+/// of its sink, and LLVM deletes its loads, so an out-of-bounds load would spin instead of
+/// trapping; such functions are compiled again observing the sink at every loop head,
+/// which keeps each load: the loops whose code holds that of the loop found, the innermost
+/// of which is the one with no way out; other loops run as before. Should LLVM have kept no
+/// offset of that code, or a second round find such a loop still, every loop of the function
+/// observes in the next; bodies are never inlined into each other, so a round changes no
+/// other function.
+PartitionResult compile_partition(const CompiledModule& cm, Features features, unsigned level,
+                                  const llvm::orc::JITTargetMachineBuilder& target,
+                                  const std::vector<uint32_t>& functions) {
+  std::vector<LoopObservation> observe_loops(cm.module.functions.size());
+  for (;;) {
+    Unobserved unobserved;
+    PartitionResult r =
+        compile_partition_once(cm, features, level, target, functions, observe_loops, unobserved);
+    if (unobserved.empty()) return r;
+    for (auto& [i, lines] : unobserved) {
+      LoopObservation& o = observe_loops[i];
+      if (o.level == LoopObservation::kNone && !lines.empty()) {
+        o.level = LoopObservation::kContaining;
+        o.offsets = std::move(lines);
+        std::sort(o.offsets.begin(), o.offsets.end());
+      } else {
+        o.level = LoopObservation::kAll;
+      }
+    }
+  }
 }
 
 /// Below this much code (bytes of function bodies) one thread compiles the module: starting

@@ -12,7 +12,9 @@
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,21 @@ using llvm::Value;
 inline Error unsupported(uint32_t offset, const std::string& what) {
   return Error{ErrorKind::kUnsupported, offset, "compiled tier: " + what + " is not supported yet"};
 }
+
+/// Which loops of a function observe its load sink at their heads (load_sink.h,
+/// kLoadSinkLoopMarker): none, those whose code holds one of {offsets} (wasm code offsets),
+/// or all.
+struct LoopObservation {
+  enum Level { kNone, kContaining, kAll } level = kNone;
+  std::vector<uint32_t> offsets;  ///< Sorted.
+
+  /// Whether the loop from code offset {begin} to its end at {end} observes the sink.
+  bool covers(uint32_t begin, uint32_t end) const {
+    if (level != kContaining) return level == kAll;
+    auto it = std::lower_bound(offsets.begin(), offsets.end(), begin);
+    return it != offsets.end() && *it <= end;
+  }
+};
 
 /// What every function of a module shares while it is generated.
 struct ModuleGen {
@@ -86,6 +103,10 @@ struct ModuleGen {
   /// AArch64: frames that call bodies with stack arguments get a variable-sized object
   /// ({keep_slots_off_sp} in compiler.cc).
   bool aarch64 = false;
+  llvm::FunctionCallee load_sink_loop_marker = {};  ///< load_sink.h: the same at loop heads.
+  /// Per defined function, the loops whose heads observe the load sink (kLoadSinkLoopMarker;
+  /// compile_partition sets it for a function whose code had a loop with no way out).
+  std::vector<LoopObservation> observe_loops = {};
 
   /// Whether a body of type {ft} returns its results through memory, a pointer after {vm} to
   /// one slot per result (engine/native_abi.h's slot convention). More results than two
@@ -210,6 +231,8 @@ class FuncGen {
     std::vector<PHINode*> param_phis;
     std::vector<Value*> if_params;  ///< Ifs: the parameters, for the else branch.
     size_t height = 0;              ///< Stack height below the parameters.
+    uint32_t begin = 0;             ///< Loops: the code offset of the `loop`.
+    llvm::CallInst* sink_marker = nullptr;  ///< Loops: the head's kLoadSinkLoopMarker call.
   };
 
   Value* pop() {

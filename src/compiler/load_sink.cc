@@ -1,11 +1,14 @@
 #include "compiler/load_sink.h"
 
+#include <llvm/ADT/SCCIterator.h>
 #include <llvm/ADT/SetVector.h>
 #include <llvm/ADT/SmallPtrSet.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/Analysis/TargetTransformInfo.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/CFG.h>
+#include <llvm/IR/DebugLoc.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Target/TargetMachine.h>
@@ -166,25 +169,76 @@ class Lowering {
   uint64_t vector_bits_;
 };
 
+bool is_marker_call(const llvm::Instruction& i) {
+  const auto* call = llvm::dyn_cast<llvm::CallInst>(&i);
+  const llvm::Function* callee = call != nullptr ? call->getCalledFunction() : nullptr;
+  return callee != nullptr &&
+         (callee->getName() == kLoadSinkMarker || callee->getName() == kLoadSinkLoopMarker);
+}
+
 }  // namespace
 
 void lower_load_sinks(llvm::Module& mod, llvm::TargetMachine& tm) {
-  llvm::Function* marker = mod.getFunction(kLoadSinkMarker);
-  if (marker == nullptr) return;
+  llvm::Function* markers[] = {mod.getFunction(kLoadSinkMarker),
+                               mod.getFunction(kLoadSinkLoopMarker)};
   // The calls grouped by function, in module order.
   llvm::SmallVector<std::pair<llvm::Function*, std::vector<llvm::CallInst*>>, 16> groups;
   for (llvm::Function& fn : mod) {
     std::vector<llvm::CallInst*> calls;
     for (llvm::BasicBlock& bb : fn) {
       for (llvm::Instruction& i : bb) {
-        auto* call = llvm::dyn_cast<llvm::CallInst>(&i);
-        if (call != nullptr && call->getCalledFunction() == marker) calls.push_back(call);
+        if (is_marker_call(i)) calls.push_back(llvm::cast<llvm::CallInst>(&i));
       }
     }
     if (!calls.empty()) groups.emplace_back(&fn, std::move(calls));
   }
   for (auto& [fn, calls] : groups) Lowering(*fn, tm).run(calls);
-  marker->eraseFromParent();
+  for (llvm::Function* marker : markers) {
+    if (marker != nullptr) marker->eraseFromParent();
+  }
+}
+
+bool find_unobserved_loops(const llvm::Function& fn, std::vector<uint32_t>& lines) {
+  // Backwards from the blocks that observe the sink or leave the function, over predecessors:
+  // a block never reached reaches none of them.
+  llvm::SmallPtrSet<const llvm::BasicBlock*, 32> reaches;
+  llvm::SmallVector<const llvm::BasicBlock*, 32> work;
+  for (const llvm::BasicBlock& bb : fn) {
+    const llvm::Instruction* end = bb.getTerminator();
+    bool observes = end == nullptr || llvm::isa<llvm::ReturnInst>(end) ||
+                    llvm::isa<llvm::UnreachableInst>(end);
+    for (const llvm::Instruction& i : bb) observes = observes || is_marker_call(i);
+    if (observes && reaches.insert(&bb).second) work.push_back(&bb);
+  }
+  while (!work.empty()) {
+    const llvm::BasicBlock* bb = work.pop_back_val();
+    for (const llvm::BasicBlock* pred : llvm::predecessors(bb)) {
+      if (reaches.insert(pred).second) work.push_back(pred);
+    }
+  }
+  if (reaches.size() == fn.size()) return false;
+  // The code leading into such a loop (another loop before it, say) reaches no marker either,
+  // but a marker in the loop would observe it: only the loops themselves are named, the
+  // cycles that nothing leaves (strongly connected components without a successor outside).
+  for (auto scc = llvm::scc_begin(&fn); !scc.isAtEnd(); ++scc) {
+    const std::vector<const llvm::BasicBlock*>& blocks = *scc;
+    if (reaches.contains(blocks.front())) continue;
+    const llvm::SmallPtrSet<const llvm::BasicBlock*, 16> members(blocks.begin(), blocks.end());
+    bool closed = true;
+    for (const llvm::BasicBlock* bb : blocks) {
+      for (const llvm::BasicBlock* succ : llvm::successors(bb)) {
+        closed = closed && members.contains(succ);
+      }
+    }
+    if (!closed) continue;
+    for (const llvm::BasicBlock* bb : blocks) {
+      for (const llvm::Instruction& i : *bb) {
+        const llvm::DebugLoc& loc = i.getDebugLoc();
+        if (loc && loc.getLine() != 0) lines.push_back(loc.getLine());
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace wasmscope::internal::compiler
