@@ -1381,21 +1381,21 @@ PartitionResult compile_partition_once(const CompiledModule& cm, Features featur
   g.aarch64 = (*tm)->getTargetTriple().isAArch64();
   g.helper_trap = g.helper("ws_trap", g.void_type, {g.i32, g.i32});
   {
-    // Kept during the IR pipeline (it may write memory nothing else reads), then removed.
-    auto* marker = llvm::Function::Create(llvm::FunctionType::get(g.void_type, {g.i64}, false),
-                                          llvm::Function::ExternalLinkage, kLoadSinkMarker, mod);
-    marker->setMemoryEffects(llvm::MemoryEffects::inaccessibleMemOnly());
-    marker->addFnAttr(llvm::Attribute::NoUnwind);
-    marker->addFnAttr(llvm::Attribute::WillReturn);
-    g.load_sink_marker = marker;
-    // The same at loop heads (load_sink.h), reading any memory besides.
-    auto* loop_marker = llvm::Function::Create(
-        marker->getFunctionType(), llvm::Function::ExternalLinkage, kLoadSinkLoopMarker, mod);
-    loop_marker->setMemoryEffects(llvm::MemoryEffects::readOnly() |
-                                  llvm::MemoryEffects::inaccessibleMemOnly());
-    loop_marker->addFnAttr(llvm::Attribute::NoUnwind);
-    loop_marker->addFnAttr(llvm::Attribute::WillReturn);
-    g.load_sink_loop_marker = loop_marker;
+    // Kept during the IR pipeline (they may write memory nothing else reads), then removed.
+    auto declare_marker = [&](const char* name, llvm::MemoryEffects effects) {
+      auto* marker = llvm::Function::Create(llvm::FunctionType::get(g.void_type, {g.i64}, false),
+                                            llvm::Function::ExternalLinkage, name, mod);
+      marker->setMemoryEffects(effects);
+      marker->addFnAttr(llvm::Attribute::NoUnwind);
+      marker->addFnAttr(llvm::Attribute::WillReturn);
+      return marker;
+    };
+    g.load_sink_marker =
+        declare_marker(kLoadSinkMarker, llvm::MemoryEffects::inaccessibleMemOnly());
+    // The one at loop heads (load_sink.h) reads any memory besides.
+    g.load_sink_loop_marker =
+        declare_marker(kLoadSinkLoopMarker, llvm::MemoryEffects::readOnly() |
+                                                llvm::MemoryEffects::inaccessibleMemOnly());
   }
   g.observe_loops = observe_loops;
   for (const Import& imp : m.imports) {
@@ -1469,12 +1469,12 @@ PartitionResult compile_partition_once(const CompiledModule& cm, Features featur
 /// case takes one round. A function whose optimized code loops with no way out (no return,
 /// no trap: LLVM has deleted the branch out, or there never was one) gets no observation
 /// of its sink, and LLVM deletes its loads, so an out-of-bounds load would spin instead of
-/// trapping; such functions are compiled again observing the sink at every loop head,
-/// which keeps each load: the loops whose code holds that of the loop found, the innermost
-/// of which is the one with no way out; other loops run as before. Should LLVM have kept no
-/// offset of that code, or a second round find such a loop still, every loop of the function
-/// observes in the next; bodies are never inlined into each other, so a round changes no
-/// other function.
+/// trapping. Such a function is compiled again with the sink observed at the heads of the
+/// loops whose code holds that of the loop found (the innermost of them is the one with no
+/// way out), which keeps each load; its other loops compile as before. Should LLVM have kept
+/// no offset of that code, or a second round find such a loop still, every loop of the
+/// function observes in the next; bodies are never inlined into each other, so a round
+/// changes no other function.
 PartitionResult compile_partition(const CompiledModule& cm, Features features, unsigned level,
                                   const llvm::orc::JITTargetMachineBuilder& target,
                                   const std::vector<uint32_t>& functions) {
