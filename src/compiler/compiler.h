@@ -81,8 +81,9 @@ inline bool is_cwasm(std::span<const uint8_t> bytes) {
 
 /// The version of the .cwasm layout this build reads and writes (docs/compiled-tier.md).
 /// 2: the code layout follows the objects, and the CPU is described by host_cpu.h (or is
-/// "baseline": the architecture's least CPU, which every CPU of it runs).
-inline constexpr uint32_t kCwasmFormatVersion = 2;
+/// "baseline": the architecture's least CPU, which every CPU of it runs). 3: the code layout
+/// ends with the stretches of code where a frame is not set up (x86-64).
+inline constexpr uint32_t kCwasmFormatVersion = 3;
 
 /// The target triple this build's code runs on ("x86_64-linux-gnu", "aarch64-linux-gnu",
 /// "arm-linux-gnueabihf"), the one .cwasm files it writes name; and a triple's architecture

@@ -271,6 +271,14 @@ std::vector<uint8_t> write_cwasm(const CompiledModule& cm, Features features, un
     w.u32(line.offset);
     w.u32(line.wasm_offset);
   }
+  w.u64(layout.sp_frames.size());
+  for (const CodeLayout::SpFrame& frame : layout.sp_frames) {
+    w.u32(frame.function);
+    w.u32(frame.begin);
+    w.u32(frame.end);
+    w.u32(frame.cfa_offset);
+    w.u32(static_cast<uint32_t>(frame.fp_offset));
+  }
   const uint64_t layout_size = w.out().size() - layout_start;
   for (int i = 0; i < 8; ++i) {
     w.out()[layout_start - 8 + i] = static_cast<uint8_t>(layout_size >> (8 * i));
@@ -363,6 +371,19 @@ Result<void> load_native(CompiledModule* module, const CwasmFile& file) {
     line.offset = r.u32();
     line.wasm_offset = r.u32();
     layout.lines.push_back(line);
+  }
+  const uint64_t frames = r.u64();
+  // Each stretch takes 20 bytes.
+  if (r.failed || frames > file.layout.size() / 20) return malformed("corrupt: its code layout");
+  layout.sp_frames.reserve(static_cast<size_t>(frames));
+  for (uint64_t i = 0; i < frames && !r.failed; ++i) {
+    CodeLayout::SpFrame frame;
+    frame.function = r.u32();
+    frame.begin = r.u32();
+    frame.end = r.u32();
+    frame.cfa_offset = r.u32();
+    frame.fp_offset = static_cast<int32_t>(r.u32());
+    layout.sp_frames.push_back(frame);
   }
   if (r.failed || !r.at_end()) return malformed("corrupt: its code layout");
   return link_native(module, std::move(code));

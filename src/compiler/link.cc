@@ -119,6 +119,22 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
     map->lines.push_back(
         {reinterpret_cast<uintptr_t>(bodies[line.function]) + line.offset, line.wasm_offset});
   }
+  for (const CodeLayout::SpFrame& frame : layout.sp_frames) {
+    if (frame.function >= bodies.size() || frame.begin >= frame.end ||
+        frame.end > layout.body_sizes[frame.function]) {
+      return tier_error("the code map has a call frame stretch outside its function");
+    }
+    const auto body = reinterpret_cast<uintptr_t>(bodies[frame.function]);
+    map->sp_frames.push_back({body + frame.begin, body + frame.end, frame.cfa_offset,
+                              frame.fp_offset});
+  }
+  std::sort(map->sp_frames.begin(), map->sp_frames.end(),
+            [](const CodeMap::SpFrame& a, const CodeMap::SpFrame& b) { return a.begin < b.begin; });
+  for (size_t i = 1; i < map->sp_frames.size(); ++i) {
+    if (map->sp_frames[i].begin < map->sp_frames[i - 1].end) {
+      return tier_error("the code map has overlapping call frame stretches");
+    }
+  }
   std::sort(map->ranges.begin(), map->ranges.end(),
             [](const CodeMap::Range& a, const CodeMap::Range& b) { return a.begin < b.begin; });
   for (size_t i = 1; i < map->ranges.size(); ++i) {

@@ -27,8 +27,22 @@ struct CodeLayout {
     uint32_t offset;       ///< From the start of the function's body.
     uint32_t wasm_offset;  ///< Code offset of the wasm instruction.
   };
+  /// A stretch of a body's code, on x86-64, where its frame is not set up: the canonical frame
+  /// address (the stack pointer before the call) is the stack pointer plus {cfa_offset}, so
+  /// the return address is just below it, and the caller's frame pointer is at {fp_offset}
+  /// from it, or still in its register if {fp_offset} is 0. Everywhere else in a body the
+  /// frame pointer points at its frame. Read from the call frame information LLVM wrote;
+  /// {cfa_offset} 0: a rule the walk cannot follow there.
+  struct SpFrame {
+    uint32_t function;  ///< Defined-function index.
+    uint32_t begin;     ///< From the start of the function's body.
+    uint32_t end;       ///< Exclusive.
+    uint32_t cfa_offset;
+    int32_t fp_offset;
+  };
   std::vector<uint64_t> body_sizes;  ///< One per defined function.
   std::vector<Line> lines;
+  std::vector<SpFrame> sp_frames;  ///< x86-64 only, by function and offset.
 };
 
 /// The compiler's output: relocatable ELF objects (one per partition) and their layout.

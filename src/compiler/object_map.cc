@@ -1,14 +1,19 @@
 // The code layout of a compiled module (native_code.h), read from the relocatable objects LLVM
 // emitted for it: each function body's symbol gives its extent, and the DWARF line table (whose
-// "line" is the wasm code offset, see FuncGen::generate) gives each instruction's origin.
+// "line" is the wasm code offset, see FuncGen::generate) gives each instruction's origin; on
+// x86-64 the call frame information (.debug_frame) gives where each body's frame is not set up.
 #include "compiler/object_map.h"
 
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/DebugInfo/DWARF/DWARFDebugFrame.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace wasmscope::internal::compiler {
 namespace {
@@ -88,6 +93,109 @@ void add_lines(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& s
   }
 }
 
+/// Adds to {layout} the stretches of the bodies {obj} defines where, by the call frame
+/// information, the canonical frame address is the stack pointer plus an offset: before a
+/// body's prologue has set the frame pointer, after an epilogue has restored the caller's,
+/// and in the code paths that shrink-wrapping left without a frame (CodeLayout::SpFrame).
+/// x86-64 only (DWARF registers: rbp 6, rsp 7); every body must have its entry.
+Result<void> add_frames(const llvm::object::ObjectFile& obj, const std::vector<Symbol>& symbols,
+                        const std::vector<size_t>& defined, CodeLayout* layout) {
+  if (obj.getArch() != llvm::Triple::x86_64 || defined.empty()) return {};
+  constexpr uint32_t kRbp = 6;
+  constexpr uint32_t kRsp = 7;
+  // Where each entry's initial location points: (section index, offset), from the relocations
+  // of .debug_frame (in a relocatable object the field itself holds only an addend).
+  std::optional<uint64_t> frame_section;
+  for (const llvm::object::SectionRef& section : obj.sections()) {
+    auto name = section.getName();
+    if (name && *name == ".debug_frame") frame_section = section.getIndex();
+    if (!name) llvm::consumeError(name.takeError());
+  }
+  if (!frame_section) return fail("no call frame information (.debug_frame)");
+  std::map<uint64_t, std::pair<uint64_t, uint64_t>> targets;
+  for (const llvm::object::SectionRef& section : obj.sections()) {
+    auto relocated = section.getRelocatedSection();
+    if (!relocated) {
+      llvm::consumeError(relocated.takeError());
+      continue;
+    }
+    if (*relocated == obj.section_end() || (*relocated)->getIndex() != *frame_section) continue;
+    for (const llvm::object::RelocationRef& reloc : section.relocations()) {
+      const llvm::object::symbol_iterator sym = reloc.getSymbol();
+      if (sym == obj.symbol_end()) continue;
+      auto target = sym->getSection();
+      auto value = sym->getValue();
+      auto addend = llvm::object::ELFRelocationRef(reloc).getAddend();
+      if (!target || !value || !addend || *target == obj.section_end()) {
+        if (!target) llvm::consumeError(target.takeError());
+        if (!value) llvm::consumeError(value.takeError());
+        if (!addend) llvm::consumeError(addend.takeError());
+        continue;
+      }
+      targets[reloc.getOffset()] = {(*target)->getIndex(),
+                                    *value + static_cast<uint64_t>(*addend)};
+    }
+  }
+  std::map<std::pair<uint64_t, uint64_t>, size_t> bodies;  // (section, offset) -> function
+  for (size_t f : defined) bodies[{symbols[f].section, symbols[f].offset}] = f;
+  auto dwarf = llvm::DWARFContext::create(obj);
+  auto frames = dwarf->getDebugFrame();
+  if (!frames) return fail("call frame information: " + llvm::toString(frames.takeError()));
+  std::vector<bool> covered(symbols.size(), false);
+  for (const llvm::dwarf::FrameEntry& entry : **frames) {
+    const auto* fde = llvm::dyn_cast<llvm::dwarf::FDE>(&entry);
+    if (fde == nullptr) continue;
+    // The initial location follows the entry's 32-bit length and CIE pointer.
+    auto target = targets.find(fde->getOffset() + 8);
+    if (target == targets.end()) return fail("call frame information without a relocation");
+    auto body = bodies.find(target->second);
+    if (body == bodies.end()) continue;  // not a body (none today)
+    const size_t function = body->second;
+    const Symbol& s = symbols[function];
+    if (fde->getAddressRange() != s.size) {
+      return fail("call frame information for function " + std::to_string(function) +
+                  " covers " + std::to_string(fde->getAddressRange()) + " bytes of " +
+                  std::to_string(s.size));
+    }
+    auto table = llvm::dwarf::UnwindTable::create(fde);
+    if (!table) return fail("call frame information: " + llvm::toString(table.takeError()));
+    const uint64_t start = fde->getInitialLocation();
+    for (auto row = table->begin(); row != table->end(); ++row) {
+      if (!row->hasAddress()) continue;
+      const uint64_t begin = row->getAddress() - start;
+      const auto next = std::next(row);
+      const uint64_t end = next != table->end() && next->hasAddress()
+                               ? next->getAddress() - start
+                               : fde->getAddressRange();
+      if (begin >= end || end > s.size) continue;
+      const llvm::dwarf::UnwindLocation& cfa = row->getCFAValue();
+      CodeLayout::SpFrame frame{static_cast<uint32_t>(function), static_cast<uint32_t>(begin),
+                                static_cast<uint32_t>(end), 0, 0};
+      if (cfa == llvm::dwarf::UnwindLocation::createIsRegisterPlusOffset(kRbp, 16)) {
+        continue;  // the frame is set up: the frame-pointer walk's case
+      }
+      if (cfa == llvm::dwarf::UnwindLocation::createIsRegisterPlusOffset(kRsp, cfa.getOffset()) &&
+          cfa.getOffset() >= 8) {
+        frame.cfa_offset = static_cast<uint32_t>(cfa.getOffset());
+        auto fp = row->getRegisterLocations().getRegisterLocation(kRbp);
+        if (fp && *fp == llvm::dwarf::UnwindLocation::createAtCFAPlusOffset(fp->getOffset())) {
+          // After an epilogue's `pop rbp` the rule still names the slot it was popped from,
+          // now below the stack pointer: the caller's value is back in the register.
+          if (cfa.getOffset() + fp->getOffset() >= 0) frame.fp_offset = fp->getOffset();
+        } else if (fp && fp->getLocation() != llvm::dwarf::UnwindLocation::Same) {
+          frame.cfa_offset = 0;  // the caller's frame pointer is somewhere the walk cannot see
+        }
+      }
+      layout->sp_frames.push_back(frame);
+    }
+    covered[function] = true;
+  }
+  for (size_t f : defined) {
+    if (!covered[f]) return fail("no call frame information for function " + std::to_string(f));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects,
@@ -127,6 +235,7 @@ Result<CodeLayout> read_layout(const std::vector<std::vector<uint8_t>>& objects,
       defined.push_back(static_cast<size_t>(index));
       layout.body_sizes[static_cast<size_t>(index)] = s.size;
     }
+    WS_TRY(add_frames(obj, symbols, defined, &layout));
     add_lines(obj, symbols, std::move(defined), zero_takes_next, &layout);
   }
   for (size_t i = 0; i < functions; ++i) {

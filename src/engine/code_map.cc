@@ -82,28 +82,6 @@ void publish(Snapshot* next) {
 /// Reads a word of the thread's stack.
 inline uintptr_t word_at(uintptr_t address) { return *reinterpret_cast<const uintptr_t*>(address); }
 
-#if defined(__x86_64__)
-/// Whether {pc} is the jump of a tail call, after the epilogue's `pop rbp` (compiler/: every
-/// body has the same stack arguments, so nothing comes between the two). Read from the code
-/// bytes, `pop rbp` then `jmp rel32`, `jmp rel8` or `jmp *reg` (REX.B for r8..r15); a jump in
-/// the body after an instruction whose last byte happens to be 0x5d is told apart by the
-/// return address it would imply, which must be in this module. (The outermost body returns
-/// to its entry, outside the map: there the plain frame-pointer step stops as well.)
-// async-signal-safe
-bool at_tail_jump(const Reader& reader, const InstanceData* instance, uintptr_t pc, uintptr_t sp,
-                  const CodeMap::Range* range) {
-  if (pc == range->begin) return false;
-  const auto* code = reinterpret_cast<const uint8_t*>(pc);
-  if (code[-1] != 0x5d) return false;
-  const uint8_t* op = code[0] == 0x41 ? code + 1 : code;
-  const bool jump = op[0] == 0xe9 || op[0] == 0xeb || (op[0] == 0xff && (op[1] & 0xf8) == 0xe0);
-  if (!jump) return false;
-  const CodeMap::Range* caller = nullptr;
-  const CodeMap* map = reader.find(word_at(sp), &caller);
-  return map != nullptr && map->module == instance->module;
-}
-#endif
-
 #if defined(__aarch64__)
 /// AArch64 instruction words the walk recognizes (Arm A64 encodings).
 uint32_t insn_at(uintptr_t address) { return *reinterpret_cast<const uint32_t*>(address); }
@@ -177,21 +155,18 @@ uint32_t walk(const Reader& reader, const Func* entry, uintptr_t pc, uintptr_t f
     uintptr_t next_pc;
     uintptr_t next_fp;
 #if defined(__x86_64__)
-    // Interrupted before `push rbp; mov rbp, rsp` completed, at the final `ret` (`ret imm16`
-    // under tailcc, which pops stack arguments), or at the jump of a tail call: rbp is still
-    // (or again) the caller's, and the return address is on top of the stack.
-    const bool at_entry = exact && step == 0 && pc == range->begin;
-    const bool after_push = exact && step == 0 && pc == range->begin + 1;
-    const bool at_ret = exact && step == 0 && sp != 0 &&
-                        (*reinterpret_cast<const uint8_t*>(pc) == 0xc3 ||
-                         *reinterpret_cast<const uint8_t*>(pc) == 0xc2 ||
-                         at_tail_jump(reader, instance, pc, sp, range));
-    if ((at_entry || at_ret) && sp != 0) {
-      next_pc = word_at(sp);
-      next_fp = fp;
-    } else if (after_push && sp != 0) {
-      next_pc = word_at(sp + sizeof(uintptr_t));
-      next_fp = fp;
+    // Where the call frame information says the frame is not set up (before the prologue,
+    // after an epilogue, on a path that shrink-wrapping left without a frame): the return
+    // address is just below the canonical frame address, and rbp is still (or again) the
+    // caller's, or saved at a known place.
+    const CodeMap::SpFrame* sp_frame =
+        exact && step == 0 && sp != 0 ? containing(map->sp_frames, pc) : nullptr;
+    if (sp_frame != nullptr) {
+      if (sp_frame->cfa_offset == 0) break;  // a rule the walk cannot follow
+      const uintptr_t cfa = sp + sp_frame->cfa_offset;
+      next_pc = word_at(cfa - sizeof(uintptr_t));
+      const auto fp_offset = static_cast<intptr_t>(sp_frame->fp_offset);
+      next_fp = fp_offset != 0 ? word_at(cfa + static_cast<uintptr_t>(fp_offset)) : fp;
     } else
 #elif defined(__aarch64__)
     if (exact && step == 0 && lr != 0 && frame_not_set_up(pc, range)) {

@@ -65,9 +65,22 @@ struct CodeMap {
     uintptr_t address;
     uint32_t wasm_offset;
   };
+  /// Where a function's frame is not set up (x86-64): the canonical frame address is the
+  /// stack pointer plus {cfa_offset}, the return address just below it, the caller's frame
+  /// pointer at {fp_offset} from it or, if that is 0, still in its register. {cfa_offset} 0:
+  /// the walk cannot go on from there. (compiler/native_code.h, CodeLayout::SpFrame.)
+  struct SpFrame {
+    uintptr_t begin;
+    uintptr_t end;
+    uint32_t cfa_offset;
+    int32_t fp_offset;
+  };
   const CompiledModule* module = nullptr;
-  std::vector<Range> ranges;  ///< Sorted by {begin}, disjoint.
-  std::vector<Line> lines;    ///< Sorted by {address}.
+  std::vector<Range> ranges;       ///< Sorted by {begin}, disjoint.
+  std::vector<Line> lines;         ///< Sorted by {address}.
+  /// Sorted by {begin}, disjoint; x86-64 only, where they cover every address at which a
+  /// frame is not set up.
+  std::vector<SpFrame> sp_frames;
 
   /// The wasm code offset for native address {pc} (the closest preceding line), or 0.
   uint32_t wasm_offset(uintptr_t pc) const;

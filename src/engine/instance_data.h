@@ -31,8 +31,9 @@ struct GlobalData;
 
 /// Compiled code's part of a thread's {ExecContext} (engine/native_abi.h).
 struct NativeThreadState {
-  /// Compiled code traps with "call stack exhausted" when its frame address drops below this
-  /// (the thread's stack bottom plus a reserve for host calls and signal handlers).
+  /// Compiled code traps with "call stack exhausted" when its stack pointer (x86-64) or frame
+  /// address (AArch64) drops below this (the thread's stack bottom plus a reserve for host
+  /// calls and signal handlers).
   uintptr_t stack_limit = 0;
   /// The innermost entry into compiled code on this thread (engine/code_map.h), or null.
   /// Written by the owner only; others read it to know the thread has no safepoints.

@@ -138,6 +138,7 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
   refuse_other_version) refused other-version "compiled by another wasmscope build" ;;
   refuse_forged_layout_count) refused forged-layout-count "code layout has [0-9]+ functions, its module" ;;
   refuse_forged_layout_line) refused forged-layout-line "code map has a line outside its function" ;;
+  refuse_forged_layout_frame) refused forged-layout-frame "code map has a call frame stretch outside its function" ;;
   refuse_other_arch)
     arch=$(uname -m)
     other=aarch64; [ "$arch" = aarch64 ] && other=x86_64

@@ -8,7 +8,7 @@ C++ reader, so that a change to either shows up here.
 KIND: empty | random | magic-random | truncate:N (keep N bytes; negative: drop -N) |
 flip-header | flip-wasm | flip-object | flip-checksum | other-build | other-cpu |
 other-version | other-arch | other-target | other-layout | forged-layout-count |
-forged-layout-line
+forged-layout-line | forged-layout-frame
 
     cwasm_edit.py - OUT synthetic:TRIPLE
 
@@ -23,6 +23,7 @@ import struct
 import sys
 
 MAGIC = b"\0wscwasm"
+FORMAT_VERSION = 3  # docs/compiled-tier.md, "The .cwasm format"
 
 
 def parse(data):
@@ -77,7 +78,8 @@ def synthetic(triple):
     body = b"".join(string(f) for f in (b"0.0.0", b"0" * 64, triple, b"", b""))
     body += struct.pack("<III", 0, 0, 0) + bytes(32)  # settings, the module's hash
     body += struct.pack("<Q", 0) + struct.pack("<I", 0) + struct.pack("<Q", 0)  # no wasm, objects, layout
-    out = bytearray(MAGIC + struct.pack("<I", 2) + struct.pack("<Q", 0) + body + bytes(32))
+    out = MAGIC + struct.pack("<I", FORMAT_VERSION) + struct.pack("<Q", 0) + body + bytes(32)
+    out = bytearray(out)
     struct.pack_into("<Q", out, 12, len(out))
     out[-32:] = hashlib.sha256(bytes(out[:-32])).digest()
     return bytes(out)
@@ -139,20 +141,28 @@ def main():
         out = replace_field(data, fields, "fingerprint", build + b" layout:p4 s8 v0,4,8,16 m0,8 t0 g0")
     elif kind == "other-cpu":
         out = replace_field(data, fields, "cpu", b"some-other-cpu")
-    elif kind in ("forged-layout-count", "forged-layout-line"):
+    elif kind in ("forged-layout-count", "forged-layout-line", "forged-layout-frame"):
         # A file whose checksum is right but whose code layout is not (made by hand, not by
-        # damage): one function more than the module has, or a line past its function's end.
+        # damage): one function more than the module has, a line past its function's end, or
+        # a stretch of code without a frame (x86-64) that ends past its function's end.
         out = bytearray(data)
         start = fields["layout"][0]
         (functions,) = struct.unpack_from("<I", data, start)
+        lines_at = start + 4 + 8 * functions
+        (lines,) = struct.unpack_from("<Q", data, lines_at)
         if kind == "forged-layout-count":
             struct.pack_into("<I", out, start, functions + 1)
-        else:
-            lines_at = start + 4 + 8 * functions
-            (lines,) = struct.unpack_from("<Q", data, lines_at)
+        elif kind == "forged-layout-line":
             if lines == 0:
                 raise SystemExit("cwasm_edit: the layout has no line to move")
             struct.pack_into("<I", out, lines_at + 8 + 4, 0x7FFFFFF0)  # the first line's offset
+        else:
+            frames_at = lines_at + 8 + 12 * lines
+            (frames,) = struct.unpack_from("<Q", data, frames_at)
+            if frames == 0:
+                raise SystemExit("cwasm_edit: the layout has no frame stretch to move")
+            # The first stretch's end (function, begin, end, CFA offset, frame pointer offset).
+            struct.pack_into("<I", out, frames_at + 8 + 8, 0x7FFFFFF0)
         out[-32:] = hashlib.sha256(bytes(out[:-32])).digest()
         out = bytes(out)
     elif kind == "other-version":

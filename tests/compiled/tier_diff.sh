@@ -77,16 +77,13 @@ fixture_wasi_guest() { printf 'some input\n' >"$sandbox/input.txt"; }
 # report shows, and where runaway recursion runs out (the interpreter's max_call_depth, the
 # native stack for compiled code: docs/compiled-tier.md), so how many frames a trap omits.
 normalize() {
+  # Which call of a runaway recursion crosses the native stack's limit (recurse.c's call of
+  # mix at line 25, or its own call at line 26) depends on the frames' sizes, on where each
+  # function compares the stack pointer with the limit (on x86-64 a function that calls
+  # nothing there, such as mix, compares it at its entry, before any frame) and on where the
+  # thread's stack starts: the innermost frame of that trap is not compared.
   sed -E -e 's/[0-9]+\.[0-9]+s\b/T/g' -e 's/\.\.\. [0-9]+ frames omitted/... N frames omitted/' "$1" |
-    if [ -n "$cross" ]; then
-      # Another architecture's frames have other sizes, so which call of a runaway recursion
-      # crosses the native stack's limit (recurse.c's call at line 25 or the one at line 26)
-      # depends on where the thread's stack starts: the innermost frame of that trap is not
-      # compared. (Natively it is: the x86-64 frames put it at the same call every time.)
-      sed -E '/^trap: call stack exhausted$/{n;s/^    at .*/    at (innermost frame of the overflow)/}'
-    else
-      cat
-    fi
+    sed -E '/^trap: call stack exhausted$/{n;s/^    at .*/    at (innermost frame of the overflow)/}'
 }
 
 # The sandbox as text: every path, its type and its contents (symlinks: their target).
