@@ -480,31 +480,35 @@ Result<void> FuncGen::generate() {
   }
   keep_slots_off_sp(b_, g_);
   // The stack check: compiled frames live on the thread's own stack.
-  {
-    Value* frame = nullptr;
-    if (!g_.aarch64) {
-      // x86-64: the stack pointer, read by an inline asm. llvm.frameaddress would put the
-      // frame's setup at the entry, and llvm.stacksave (a use of rsp) holds the prologue there
-      // too; an opaque read leaves LLVM free to shrink-wrap, so that a function which calls
-      // nothing on its usual path sets up no frame there (its prologue moves to the paths
-      // that call, such as the trap below). The walk reads where the frame is from the call
-      // frame information (compiler/object_map.cc), not from the code's shape.
-      auto* read_sp = llvm::InlineAsm::get(llvm::FunctionType::get(g_.i64, false),
-                                           "movq %rsp, $0", "=r", /*hasSideEffects=*/false);
-      frame = b_.CreateCall(read_sp);
-    } else {
+  if (!g_.aarch64) {
+    // x86-64: `cmp [limit], rsp` in an inline asm whose result is the "below" flag. Compared
+    // by LLVM, llvm.frameaddress would put the frame's setup at the entry, and
+    // llvm.stacksave (a use of rsp) holds the prologue there too; the asm leaves LLVM free to
+    // shrink-wrap, so that a function which calls nothing on its usual path sets up no frame
+    // there (its prologue moves to the paths that call, such as the trap below), and costs
+    // no instruction more than the plain compare. The walk reads where a frame is set up
+    // from the call frame information (compiler/object_map.cc), not from the code's shape.
+    Value* limit = b_.CreateConstInBoundsGEP1_64(g_.i8, ts_,
+                                                 offsetof(NativeThreadState, stack_limit));
+    auto* compare = llvm::InlineAsm::get(
+        llvm::FunctionType::get(g_.i8, {g_.ptr}, false), "cmpq $1, %rsp",
+        "={@ccb},*m,~{dirflag},~{fpsr},~{flags}", /*hasSideEffects=*/false);
+    llvm::CallInst* below = b_.CreateCall(compare, {limit});
+    below->addParamAttr(0, llvm::Attribute::get(g_.ctx, llvm::Attribute::ElementType, g_.i64));
+    below->setOnlyReadsMemory();
+    below->setOnlyAccessesArgMemory();
+    trap_if(b_.CreateICmpNE(below, llvm::ConstantInt::get(g_.i8, 0)),
+            Trap::kCallStackExhausted);
+  } else {
 #if WASMSCOPE_CAPTURE
-      frame = b_.CreatePtrToInt(call_intrinsic(llvm::Intrinsic::frameaddress, {g_.ptr},
-                                               {llvm::ConstantInt::get(g_.i32, 0)}),
-                                g_.i64);
+    Value* frame = call_intrinsic(llvm::Intrinsic::frameaddress, {g_.ptr},
+                                  {llvm::ConstantInt::get(g_.i32, 0)});
 #else
-      // No frame pointer to compare (llvm.frameaddress would force one back): the stack
-      // pointer.
-      frame = b_.CreatePtrToInt(call_intrinsic(llvm::Intrinsic::stacksave, {g_.ptr}, {}), g_.i64);
+    // No frame pointer to compare (llvm.frameaddress would force one back): the stack pointer.
+    Value* frame = call_intrinsic(llvm::Intrinsic::stacksave, {g_.ptr}, {});
 #endif
-    }
     Value* limit = load_runtime(g_.i64, ts_, offsetof(NativeThreadState, stack_limit));
-    trap_if(b_.CreateICmpULT(frame, limit), Trap::kCallStackExhausted);
+    trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, g_.i64), limit), Trap::kCallStackExhausted);
   }
   if (runs_interpreted()) {
     emit_interpreted_body();
