@@ -97,6 +97,19 @@ const PluginState& plugin_state() {
   return state;
 }
 
+/// Sorts {spans} ([begin, end) intervals) by {begin}; fails if two overlap ({what} names
+/// them), as the code map's searches need them disjoint.
+template <typename T>
+Result<void> sort_disjoint(std::vector<T>& spans, const char* what) {
+  std::sort(spans.begin(), spans.end(), [](const T& a, const T& b) { return a.begin < b.begin; });
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].begin < spans[i - 1].end) {
+      return tier_error(std::string("the code map has overlapping ") + what);
+    }
+  }
+  return {};
+}
+
 /// The code map of {code}'s loaded image, from its layout: ranges sorted by address, lines
 /// sorted by address.
 Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& bodies,
@@ -128,20 +141,8 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
     map->sp_frames.push_back({body + frame.begin, body + frame.end, frame.cfa_offset,
                               frame.fp_offset});
   }
-  std::sort(map->sp_frames.begin(), map->sp_frames.end(),
-            [](const CodeMap::SpFrame& a, const CodeMap::SpFrame& b) { return a.begin < b.begin; });
-  for (size_t i = 1; i < map->sp_frames.size(); ++i) {
-    if (map->sp_frames[i].begin < map->sp_frames[i - 1].end) {
-      return tier_error("the code map has overlapping call frame stretches");
-    }
-  }
-  std::sort(map->ranges.begin(), map->ranges.end(),
-            [](const CodeMap::Range& a, const CodeMap::Range& b) { return a.begin < b.begin; });
-  for (size_t i = 1; i < map->ranges.size(); ++i) {
-    if (map->ranges[i].begin < map->ranges[i - 1].end) {
-      return tier_error("the code map has overlapping functions");
-    }
-  }
+  WS_TRY(sort_disjoint(map->sp_frames, "call frame stretches"));
+  WS_TRY(sort_disjoint(map->ranges, "functions"));
   internal::stable_sort(map->lines.begin(), map->lines.end(),
                         [](const CodeMap::Line& a, const CodeMap::Line& b) {
                           return a.address < b.address;
