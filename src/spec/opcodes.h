@@ -1,6 +1,7 @@
 // The opcode table: one row per instruction, generated from {opcodes.def}.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -68,8 +69,42 @@ struct OpInfo {
   uint8_t arg;
 };
 
+namespace opcodes_internal {
+/// A row as stored: the strings are offsets into {kText}. The table holds no pointer, so the
+/// dynamic loader has nothing to relocate in it: it stays read-only data that the kernel maps
+/// when it is first read, instead of ten pages written (and so copied) before `main` in every
+/// process, which cost a tenth of a millisecond of a hello world's start-up on a host where a
+/// page fault costs 10-15 us.
+struct Row {
+  uint32_t code;
+  uint16_t text;  ///< Offset of the mnemonic in {kText}; its params and results follow it.
+  uint8_t text_size;
+  uint8_t prefix;
+  ImmKind imm;
+  uint8_t params_size;
+  uint8_t results_size;
+  uint8_t arg;
+  Feature feature;
+};
+extern const std::array<Row, kOpCount> kRows;
+extern const char kText[];
+}  // namespace opcodes_internal
+
 /// The row for {op}.
-const OpInfo& op_info(Op op);
+inline OpInfo op_info(Op op) {
+  const opcodes_internal::Row& row = opcodes_internal::kRows[static_cast<unsigned>(op)];
+  const char* text = opcodes_internal::kText + row.text;
+  const char* params = text + row.text_size;
+  const char* results = params + row.params_size;
+  return OpInfo{row.prefix,
+                row.code,
+                {text, row.text_size},
+                row.imm,
+                {params, row.params_size},
+                {results, row.results_size},
+                row.feature,
+                row.arg};
+}
 /// True when the signature columns of {op} fully describe its typing.
 inline bool has_fixed_signature(const OpInfo& info) { return info.params != "*"; }
 
