@@ -1,5 +1,7 @@
 #include "diag/watchdog.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -51,6 +53,8 @@ uint32_t Watchdog::deadlock_reports() const {
 }
 
 void Watchdog::run() {
+  // Named, so that `top -H` and /proc/PID/task/*/comm tell it from the guest's threads.
+  pthread_setname_np(pthread_self(), "wasmscope-watch");
   // Look again often enough to notice new calls and to tell a deadlock within its grace.
   uint64_t period = UINT64_MAX;
   if (options_.deadline_ns != 0) period = options_.deadline_ns / 10;

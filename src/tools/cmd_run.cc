@@ -414,6 +414,16 @@ RunOptions parse_run_args(const Args& args) {
     choose_opt_level(level, &o.config);
     o.opt_level_chosen = true;
   }
+  // Undocumented in --help, for tests and for hosts that want the socket server at once
+  // (docs/reports.md): milliseconds before `run` starts its socket server and watchdog.
+  if (const char* ms = std::getenv("WASMSCOPE_SERVICE_START_MS"); ms != nullptr && *ms != '\0') {
+    uint64_t value = 0;
+    if (!parse_int(ms, 32, &value) || value > 3'600'000) {
+      throw UsageError(std::string("WASMSCOPE_SERVICE_START_MS must be milliseconds from 0 to "
+                                   "3600000, got '") + ms + "'");
+    }
+    o.diag.service_start_ns = value * 1'000'000;
+  }
   size_t i = 0;
   auto value_of = [&](const std::string& option) -> const std::string& {
     if (i + 1 >= args.size()) throw UsageError(option + " needs a value");

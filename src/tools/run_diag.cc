@@ -36,51 +36,92 @@ constexpr uint64_t kCoredumpSuspendTimeoutNs = 1'500'000'000;
 
 RunDiagnostics::RunDiagnostics(diag::ThreadLister threads, const RunDiagOptions& options,
                                const std::string& module_name)
-    : threads_(std::move(threads)), module_name_(module_name) {
+    : threads_(std::move(threads)), options_(options), module_name_(module_name) {
   // Threads created from here on inherit the mask: SIGQUIT reaches only {sigwait} below.
   sigset_t quit;
   sigemptyset(&quit);
   sigaddset(&quit, SIGQUIT);
   pthread_sigmask(SIG_BLOCK, &quit, nullptr);
+  // What can fail is done here, so that a run that cannot have its diagnostics does not start.
+  if (options.watchdog_ns != 0 || options.deadlock_grace_ns != 0) {
+    report_file_ = stderr;
+    if (options.report_path != "-") {
+      report_file_ = std::fopen(options.report_path.c_str(), "w");
+      if (report_file_ == nullptr) {
+        std::fprintf(stderr, "wasmscope: cannot write hang reports to '%s': %s\n",
+                     options.report_path.c_str(), std::strerror(errno));
+        ok_ = false;
+        return;
+      }
+    }
+  }
+  // The socket exists from the start: a client that connects early waits in its backlog.
+  listen_fd_ = open_dump_socket(&socket_path_);
+  // One thread now; the rest once the program has run for a while (see the header).
+  // A bare pthread: a std::thread's state is freed on the new thread, and glibc gives a thread
+  // that frees its first block an arena of its own (an mmap and the page faults of its first
+  // pages), which a program that ends at once would pay for nothing.
+  dumper_started_ = pthread_create(&dumper_, nullptr, &RunDiagnostics::dumper_main, this) == 0;
+  if (!dumper_started_) {
+    std::fprintf(stderr, "wasmscope: cannot start the diagnostics thread: %s\n",
+                 std::strerror(errno));
+    ok_ = false;
+  }
+}
+
+void* RunDiagnostics::dumper_main(void* self) {
+  auto* diagnostics = static_cast<RunDiagnostics*>(self);
   // Named, so that `top -H` and /proc/PID/task/*/comm tell them from the guest's threads
   // (bench/pigz.sh reads the dumper's CPU time there).
-  dumper_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "wasmscope-dump");
-    dump_on_sigquit();
-  });
-  listen_fd_ = open_dump_socket(&socket_path_);
+  pthread_setname_np(pthread_self(), "wasmscope-dump");
+  if (diagnostics->start_the_rest()) diagnostics->dump_on_sigquit();
+  return nullptr;
+}
+
+bool RunDiagnostics::start_the_rest() {
+  {
+    std::unique_lock<std::mutex> lock(start_mutex_);
+    if (start_wake_.wait_for(lock, std::chrono::nanoseconds(options_.service_start_ns),
+                             [this] { return stopping_.load(); })) {
+      return false;
+    }
+    rest_started_ = true;  // from here on the destructor must signal this thread to end it
+  }
   if (listen_fd_ >= 0) {
     server_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "wasmscope-stack");
       serve_dumps();
     });
   }
-  if (options.watchdog_ns == 0 && options.deadlock_grace_ns == 0) return;
-  report_file_ = stderr;
-  if (options.report_path != "-") {
-    report_file_ = std::fopen(options.report_path.c_str(), "w");
-    if (report_file_ == nullptr) {
-      std::fprintf(stderr, "wasmscope: cannot write hang reports to '%s': %s\n",
-                   options.report_path.c_str(), std::strerror(errno));
-      ok_ = false;
-      return;
-    }
-  }
+  if (report_file_ == nullptr) return true;
   diag::WatchdogOptions w;
-  w.deadline_ns = options.watchdog_ns;
-  w.policy = options.policy;
+  w.deadline_ns = options_.watchdog_ns;
+  w.policy = options_.policy;
   w.out = report_file_;
-  w.json = options.json;
+  w.json = options_.json;
   w.module_name = module_name_;
-  w.deadlock_grace_ns = options.deadlock_grace_ns;
+  w.deadlock_grace_ns = options_.deadlock_grace_ns;
   watchdog_ = std::make_unique<diag::Watchdog>(threads_, std::move(w));
+  return true;
 }
 
 RunDiagnostics::~RunDiagnostics() {
+  bool rest_started = false;
+  {
+    std::lock_guard<std::mutex> lock(start_mutex_);
+    stopping_ = true;
+    rest_started = rest_started_;
+  }
+  if (dumper_started_) {
+    if (rest_started) {
+      pthread_kill(dumper_, SIGQUIT);  // ends its sigwait
+    } else {
+      start_wake_.notify_all();  // ends its wait: it starts nothing and returns
+    }
+    pthread_join(dumper_, nullptr);
+  }
+  // The dump thread has ended: it starts nothing more, and what it started is ours to stop.
   watchdog_.reset();
-  stopping_ = true;
-  pthread_kill(dumper_.native_handle(), SIGQUIT);  // ends its sigwait
-  dumper_.join();
   if (server_.joinable()) {
     ::shutdown(listen_fd_, SHUT_RDWR);  // ends its accept
     {
@@ -104,8 +145,10 @@ void RunDiagnostics::set_instance(const InstanceData* instance, const std::strin
   module_path_ = module_path;
 }
 
+std::string socket_dir(uid_t uid) { return "/tmp/wasmscope-" + std::to_string(uid); }
+
 std::string dump_socket_path(uid_t uid, pid_t pid) {
-  return "/tmp/wasmscope-" + std::to_string(uid) + "/" + std::to_string(pid) + ".sock";
+  return socket_dir(uid) + "/" + std::to_string(pid) + ".sock";
 }
 
 std::string RunDiagnostics::dump_text(const std::string& title) const {
@@ -158,7 +201,7 @@ void remove_stale_sockets(const std::string& dir) {
 // even reach it) and is itself 0600; a peer whose credentials are another user's is refused
 // anyway. Without a usable directory the process simply serves no dumps (returns -1).
 int open_dump_socket(std::string* path) {
-  const std::string dir = "/tmp/wasmscope-" + std::to_string(getuid());
+  const std::string dir = socket_dir(getuid());
   ::mkdir(dir.c_str(), 0700);
   struct stat st;
   if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||

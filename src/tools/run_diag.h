@@ -18,6 +18,8 @@
 // A peer whose credentials are another user's is closed on at once, without a reply.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -25,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "diag/watchdog.h"
@@ -40,6 +43,9 @@ struct RunDiagOptions {
   diag::HangPolicy policy = diag::HangPolicy::kReport;
   std::string report_path = "-";  ///< "-": stderr.
   bool json = false;
+  /// How long after the start the socket server and the watchdog threads start (see
+  /// {RunDiagnostics}); `wasmscope run` takes it from WASMSCOPE_SERVICE_START_MS.
+  uint64_t service_start_ns = 20'000'000;
 };
 
 /// Lives while the guest runs (destroy it before the store). Construct it before any other
@@ -48,6 +54,13 @@ struct RunDiagOptions {
 /// serves the same dump, or a coredump, to `wasmscope stack PID` over a Unix socket only its
 /// user can reach ({dump_socket_path}; the protocol is described above), one client at a
 /// time, each bounded in time.
+///
+/// The socket exists from the constructor on, and so does the dump thread. The server and the
+/// watchdog threads start only once the program has run for {RunDiagOptions::service_start_ns}
+/// (20 ms): a program that ends sooner does not pay for them (docs/performance.md, "Start-up:
+/// services that wait for the program to need them"). Nothing is lost meanwhile: a SIGQUIT
+/// stays pending and a client waits in the socket's backlog, each served at most that much
+/// later, and the watchdog measures hangs and deadlocks from when the calls began.
 class RunDiagnostics {
  public:
   /// Watches and dumps the threads {threads} lists (asked afresh each time).
@@ -70,6 +83,10 @@ class RunDiagnostics {
   std::string dump_text(const std::string& title) const;
 
  private:
+  /// On the dump thread: after {RunDiagOptions::service_start_ns}, starts the server and the
+  /// watchdog; false if the program ended first.
+  bool start_the_rest();
+  static void* dumper_main(void* self);
   void dump_on_sigquit();
   void serve_dumps();
   void serve_request(int client);
@@ -77,12 +94,17 @@ class RunDiagnostics {
   void serve_profile(int client, const std::string& request);
 
   diag::ThreadLister threads_;
+  RunDiagOptions options_;
   std::string module_name_;
   FILE* report_file_ = nullptr;  ///< Owned when not stderr.
   bool ok_ = true;
   std::unique_ptr<diag::Watchdog> watchdog_;
-  std::atomic<bool> stopping_{false};
-  std::thread dumper_;
+  std::atomic<bool> stopping_{false};  ///< Set under {start_mutex_}.
+  std::mutex start_mutex_;
+  std::condition_variable start_wake_;
+  bool rest_started_ = false;  ///< Guarded by {start_mutex_}.
+  pthread_t dumper_ = {};
+  bool dumper_started_ = false;
   int listen_fd_ = -1;
   std::string socket_path_;
   std::thread server_;
@@ -108,5 +130,7 @@ inline constexpr size_t kMaxRequestBytes = 64;
 /// that user can enter, /tmp/wasmscope-UID/PID.sock. A process opening its socket there
 /// removes the sockets of processes that ended without removing theirs (killed).
 std::string dump_socket_path(uid_t uid, pid_t pid);
+/// The directory of those sockets: /tmp/wasmscope-UID.
+std::string socket_dir(uid_t uid);
 
 }  // namespace wasmscope::internal::tools

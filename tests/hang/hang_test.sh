@@ -5,7 +5,7 @@
 #
 # CASE is one of: interrupt, slow_interrupt, report, json, abort, sigquit, stack,
 # stack_other_user (it needs root, to run the client as user nobody; CMake registers it only
-# then), timeout, timeout_wait, wait_interrupt, wait_report, recurse_interrupt, recurse_report, loop_line. Each checks exit status and output; "report",
+# then), early_requests, timeout, timeout_wait, wait_interrupt, wait_report, recurse_interrupt, recurse_report, loop_line. Each checks exit status and output; "report",
 # "sigquit", "wait_report" and "recurse_report" also check the program's own output is what it
 # is without them. The recurse cases also require the text report to cap a deep stack (the
 # innermost 48 and outermost 16 frames, the rest counted in one line).
@@ -277,6 +277,34 @@ case "$case_name" in
     expect_match "$work/err" "^wasmscope: timeout: the program ran longer than 500ms \(--timeout\)$"
     expect_match "$work/err" "^    at wait_file!read_config\+0x[0-9a-f]+ \(.*wait_file\.c:25\)$"
     grep -q "did not stop" "$work/err" && fail "the main thread had to be abandoned"
+    ;;
+  early_requests)
+    # Until `run` starts its socket server (WASMSCOPE_SERVICE_START_MS after the start: here
+    # 1.5 s), a SIGQUIT and a `wasmscope stack` client wait; both are answered once it has,
+    # and the program's output is unchanged.
+    mkdir "$work/dir"
+    WASMSCOPE_SERVICE_START_MS=1500 "$wasmscope" run --dir "$work/dir::/work" \
+      "$examples/wait_file.wasm" /work/ready >"$work/out" 2>"$work/err" &
+    pid=$!
+    for _ in $(seq 400); do  # the socket exists from the start (after compiling, if compiled)
+      [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] || fail "run opened no dump socket within 20 s"
+    kill -QUIT "$pid"
+    timeout -k 5 "$limit" "$wasmscope" stack "$pid" >"$work/dump" 2>&1 ||
+      fail "wasmscope stack exited non-zero"
+    echo "the config" >"$work/dir/ready"
+    wait "$pid"
+    status=$?
+    [ "$status" -eq 0 ] || fail "exit status $status, expected 0"
+    [ "$(cat "$work/out")" = "$(printf 'wait_file: waiting for /work/ready\nthe config\nwait_file: done')" ] ||
+      fail "stdout is not the program's own: $(cat "$work/out")"
+    expect_match "$work/dump" "^wasmscope thread dump \(pid $pid\)$"
+    expect_match "$work/dump" "^    at wait_file!wait_for_file\+0x"
+    expect_match "$work/err" "^wasmscope thread dump \(SIGQUIT\); the program continues$"
+    expect_match "$work/err" "^    at wait_file!wait_for_file\+0x"
     ;;
   wait_interrupt)
     mkdir "$work/dir"  # the file the program waits for never appears in it

@@ -298,6 +298,36 @@ end
     grep -m1 '^ *at ' <<<"$err" | grep -q 'detonate_here' || fail "detonate_here is not the top frame"
     ;;
 
+  service_threads_deferred)
+    # A program that ends before WASMSCOPE_SERVICE_START_MS has only the dump thread beside its
+    # own: the socket server and the watchdog were never started (docs/reports.md).
+    export WASMSCOPE_SERVICE_START_MS=600000
+    run --dir /proc/self/task::/task list_threads
+    unset WASMSCOPE_SERVICE_START_MS
+    expect_status 0
+    # Counted, not named: the dump thread names itself, maybe after the program looked.
+    [ "$(wc -l <<<"$out")" -eq 2 ] ||
+      fail "threads: $(tr '\n' ' ' <<<"$out"), expected 2 (the program's and the dump thread)"
+    ;;
+
+  service_threads_started)
+    # One that runs longer than the default 20 ms has them all: the dump thread, the socket
+    # server and the watchdog (deadlock detection is on by default).
+    run --dir /proc/self/task::/task list_threads 500
+    expect_status 0
+    main=$(basename "$cli" | cut -c1-15)
+    [ "$out" = "$(printf '%s\nwasmscope-dump\nwasmscope-stack\nwasmscope-watch' "$main")" ] ||
+      fail "threads: $(tr '\n' ' ' <<<"$out"), expected $main wasmscope-dump wasmscope-stack wasmscope-watch"
+    ;;
+
+  service_start_bad)
+    export WASMSCOPE_SERVICE_START_MS=soon
+    run list_threads
+    unset WASMSCOPE_SERVICE_START_MS
+    expect_status 2
+    expect_match err "WASMSCOPE_SERVICE_START_MS must be milliseconds"
+    ;;
+
   *)
     echo "run_wasi.sh: unknown case '$case_name'" >&2
     exit 2
