@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -62,21 +63,25 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return io_error(cat("cannot read file: ", errno_text(errno)));
   FdCloser closer(fd);
-  std::vector<uint8_t> bytes;
-  bytes.reserve(static_cast<size_t>(st.st_size));
-  uint8_t buffer[1 << 16];
+  // Straight into the vector, sized by stat() (plus a byte, to see the end of the file without
+  // growing it); a file that grew meanwhile grows it, up to the limit.
+  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size) + 1);
+  size_t have = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (have == bytes.size()) {
+      if (bytes.size() > kMaxInputBytes) return io_error("cannot read file: larger than 1 GiB");
+      bytes.resize(std::min<size_t>(bytes.size() * 2, kMaxInputBytes + 1));
+    }
+    const ssize_t n = ::read(fd, bytes.data() + have, bytes.size() - have);
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
       return io_error(cat("cannot read file: ", errno_text(errno)));
     }
-    if (bytes.size() + static_cast<size_t>(n) > kMaxInputBytes) {
-      return io_error("cannot read file: larger than 1 GiB");
-    }
-    bytes.insert(bytes.end(), buffer, buffer + n);
+    have += static_cast<size_t>(n);
   }
+  if (have > kMaxInputBytes) return io_error("cannot read file: larger than 1 GiB");
+  bytes.resize(have);
   return bytes;
 }
 
