@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Start-up of a tiny WASI program (tests/aot/hello.wat) three ways: the .wasm interpreted, the
 # .wasm JIT-compiled (--tier compiled) and the .cwasm from `wasmscope compile` — the whole
-# process, from exec to exit, median of N runs each, interleaved so that load changes hit all
-# three alike. Prints a markdown table.
+# process, from exec to exit, median of N runs each — beside an empty process (/bin/true),
+# timed the same way: what any process costs on this host, to compare hosts by. Given two
+# builds, it times both side by side and prints their ratio (after / before).
 #
-#   bench/startup.sh [-n RUNS] [WASMSCOPE]     (default: 51 runs, build/src/tools/wasmscope)
+# The empty process, the interpreter and the .cwasm runs (of every build) are interleaved, so
+# that load changes hit them alike; the JIT runs afterwards, on their own: each JIT run (75 ms
+# on both cores) slowed the process after it by 2 ms on a VM where a page fault costs 10-15 us.
+# Each program's output is checked once; the timed runs are started with posix_spawn and write
+# to /dev/null (a pipe that Python reads added 2-3 ms a run there). Prints a markdown table.
+#
+#   bench/startup.sh [-n RUNS] [WASMSCOPE [AFTER]]
+#       (default: 51 runs, build/src/tools/wasmscope; with AFTER, WASMSCOPE is the "before")
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 RUNS=51
 if [ "${1:-}" = "-n" ]; then RUNS=$2; shift 2; fi
-CLI=${1:-$ROOT/build/src/tools/wasmscope}
-[ -x "$CLI" ] || { echo "startup.sh: no wasmscope at $CLI (build it, or pass its path)" >&2; exit 1; }
+CLIS=("${1:-$ROOT/build/src/tools/wasmscope}")
+[ $# -ge 2 ] && CLIS+=("$2")
+for cli in "${CLIS[@]}"; do
+  [ -x "$cli" ] || { echo "startup.sh: no wasmscope at $cli (build it, or pass its path)" >&2; exit 1; }
+done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/startup.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -19,38 +30,68 @@ trap 'rm -rf "$WORK"' EXIT
 if command -v wat2wasm >/dev/null; then
   wat2wasm "$ROOT/tests/aot/hello.wat" -o "$WORK/hello.wasm"
 else
-  "$CLI" compile "$ROOT/tests/aot/hello.wat" -o "$WORK/unused.cwasm"  # checks it compiles
+  "${CLIS[0]}" compile "$ROOT/tests/aot/hello.wat" -o "$WORK/unused.cwasm"  # checks it compiles
   echo "startup.sh: no wat2wasm; timing the .wat (text parsing included)" >&2
   cp "$ROOT/tests/aot/hello.wat" "$WORK/hello.wasm.wat"
 fi
 WASM=$WORK/hello.wasm
 [ -f "$WASM" ] || WASM=$WORK/hello.wasm.wat
-"$CLI" compile "$WASM" -o "$WORK/hello.cwasm"
+# A .cwasm runs only under the build that compiled it: one per build.
+for i in "${!CLIS[@]}"; do
+  "${CLIS[$i]}" compile "$WASM" -o "$WORK/hello$i.cwasm"
+done
 
-python3 - "$RUNS" "$CLI" "$WASM" "$WORK/hello.cwasm" <<'PY'
+python3 - "$RUNS" "$WASM" "$WORK" "${CLIS[@]}" <<'PY'
 import os, statistics, subprocess, sys, time
-runs, cli, wasm, cwasm = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-modes = [
-    ("interpreter (.wasm)", [cli, "run", "--tier", "interp", wasm]),
-    ("JIT (.wasm, --tier compiled)", [cli, "run", "--tier", "compiled", wasm]),
-    ("AOT (.cwasm)", [cli, "run", cwasm]),
+runs, wasm, work, clis = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+true = "/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"
+# Rows: (how, [argv per build]); the empty process is one command for every build.
+rows = [
+    ("empty process (%s)" % true, [[true]] * len(clis)),
+    ("interpreter (.wasm)", [[c, "run", "--tier", "interp", wasm] for c in clis]),
+    ("AOT (.cwasm)", [[c, "run", "%s/hello%d.cwasm" % (work, i)] for i, c in enumerate(clis)]),
+    ("JIT (.wasm, --tier compiled)", [[c, "run", "--tier", "compiled", wasm] for c in clis]),
 ]
-times = {name: [] for name, _ in modes}
-for _ in range(runs):
-    for name, argv in modes:
-        start = time.perf_counter_ns()
+for name, argvs in rows[1:]:
+    for argv in argvs:
         out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        elapsed = time.perf_counter_ns() - start
         if out.returncode != 0 or b"hello from a .cwasm" not in out.stdout:
-            sys.exit("startup.sh: %s failed: %s" % (name, out.stderr.decode()))
-        times[name].append(elapsed / 1e6)
+            sys.exit("startup.sh: %s (%s) failed: %s" % (name, argv[0], out.stderr.decode()))
+quiet = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+         (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+times = {(name, b): [] for name, _ in rows for b in range(len(clis))}
+def timed(name, b, argv):
+    start = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=quiet)
+    _, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter_ns() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("startup.sh: %s (%s) failed (status %d)" % (name, argv[0], status))
+    times[(name, b)].append(elapsed / 1e6)
+for group in (rows[:3], rows[3:]):  # the JIT on its own, after the rest
+    for _ in range(runs):
+        for name, argvs in group:
+            for b, argv in enumerate(argvs):
+                timed(name, b, argv)
 load = open("/proc/loadavg").read().split()[:3]
 print("start-up of tests/aot/hello.wat, %d runs each, load average %s, %d CPUs" %
       (runs, " ".join(load), os.cpu_count()))
+for i, c in enumerate(clis):
+    print("%s: %s" % (("before", "after")[i] if len(clis) > 1 else "wasmscope", c))
 print()
-print("| how | median ms | min ms | max ms |")
-print("| --- | ---: | ---: | ---: |")
-for name, _ in modes:
-    t = times[name]
-    print("| %s | %.2f | %.2f | %.2f |" % (name, statistics.median(t), min(t), max(t)))
+med = {k: statistics.median(v) for k, v in times.items()}
+empty = rows[0][0]
+if len(clis) == 1:
+    print("| how | median ms | min ms | max ms | median over the empty process's |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, _ in rows:
+        t = times[(name, 0)]
+        print("| %s | %.2f | %.2f | %.2f | +%.2f ms |" %
+              (name, med[(name, 0)], min(t), max(t), med[(name, 0)] - med[(empty, 0)]))
+else:
+    print("| how | before, median ms | after, median ms | after / before | after - before |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, _ in rows:
+        a, b = med[(name, 0)], med[(name, 1)]
+        print("| %s | %.2f | %.2f | %.3f | %+.2f ms |" % (name, a, b, b / a, b - a))
 PY
