@@ -31,6 +31,17 @@ if [ "${WASMSCOPE_TIER:-}" = compiled ]; then
   recurse_rounds=20000
 fi
 
+# wait_socket PID: waits up to 20 s for run PID's dump socket (opened after compiling: seconds
+# under load with WASMSCOPE_TIER=compiled), or until PID ends; fails if none appeared.
+wait_socket() {
+  for _ in $(seq 400); do
+    [ -S "/tmp/wasmscope-$(id -u)/$1.sock" ] && return 0
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -S "/tmp/wasmscope-$(id -u)/$1.sock" ] || fail "run opened no dump socket within 20 s"
+}
+
 # report_block N FILE: report #N of the text reports in FILE, from its title line to the blank
 # line after its frames (so a trap's own stack that follows is not taken for the report's).
 report_block() {
@@ -190,12 +201,7 @@ case "$case_name" in
     # SIGQUIT is handled from when run opens its dump socket, after compiling (seconds under
     # load with WASMSCOPE_TIER=compiled); before, it would kill the program. Not a fixed
     # delay: on a fast machine the compiled fib(43) is over within 2 s.
-    for _ in $(seq 400); do
-      [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] || fail "run opened no dump socket within 20 s"
+    wait_socket "$pid"
     # Until a dump shows the guest running.
     for _ in $(seq 200); do
       grep -q "^    at slow!fib" "$work/err" && break
@@ -286,12 +292,7 @@ case "$case_name" in
     WASMSCOPE_SERVICE_START_MS=1500 "$wasmscope" run --dir "$work/dir::/work" \
       "$examples/wait_file.wasm" /work/ready >"$work/out" 2>"$work/err" &
     pid=$!
-    for _ in $(seq 400); do  # the socket exists from the start (after compiling, if compiled)
-      [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    [ -S "/tmp/wasmscope-$(id -u)/$pid.sock" ] || fail "run opened no dump socket within 20 s"
+    wait_socket "$pid"  # the socket exists from the start (after compiling, if compiled)
     kill -QUIT "$pid"
     timeout -k 5 "$limit" "$wasmscope" stack "$pid" >"$work/dump" 2>&1 ||
       fail "wasmscope stack exited non-zero"
