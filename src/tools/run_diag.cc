@@ -145,7 +145,10 @@ void RunDiagnostics::set_instance(const InstanceData* instance, const std::strin
   module_path_ = module_path;
 }
 
+namespace {
+/// The directory of the dump sockets: /tmp/wasmscope-UID.
 std::string socket_dir(uid_t uid) { return "/tmp/wasmscope-" + std::to_string(uid); }
+}  // namespace
 
 std::string dump_socket_path(uid_t uid, pid_t pid) {
   return socket_dir(uid) + "/" + std::to_string(pid) + ".sock";

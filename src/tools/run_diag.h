@@ -130,7 +130,5 @@ inline constexpr size_t kMaxRequestBytes = 64;
 /// that user can enter, /tmp/wasmscope-UID/PID.sock. A process opening its socket there
 /// removes the sockets of processes that ended without removing theirs (killed).
 std::string dump_socket_path(uid_t uid, pid_t pid);
-/// The directory of those sockets: /tmp/wasmscope-UID.
-std::string socket_dir(uid_t uid);
 
 }  // namespace wasmscope::internal::tools
