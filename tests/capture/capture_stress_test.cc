@@ -90,6 +90,7 @@ void run_graph_stress(bool host_calls, Tier tier = Tier::kInterpreter,
   std::set<std::vector<uint32_t>> paths_seen;
   std::string first_invalid;
   uint32_t answered = 0;
+  const uint64_t ticks_before = ticks.load();
   const auto start = Clock::now();
   for (uint32_t i = 0; i < total; ++i) {
     const bool use_signal = (i % 2) == 0;
@@ -126,6 +127,7 @@ void run_graph_stress(bool host_calls, Tier tier = Tier::kInterpreter,
     }
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const uint64_t ticks_during = ticks.load() - ticks_before;
 
   thread.terminate();
   guest.join();
@@ -169,16 +171,19 @@ void run_graph_stress(bool host_calls, Tier tier = Tier::kInterpreter,
   if (!(tier == Tier::kCompiled && host_calls)) {
     EXPECT_GE(paths_seen.size(), 4u);
   }
+  // Nothing here parks the guest: a capture that left it parked would stop it for good.
+  EXPECT_EQ(by_method[static_cast<int>(CaptureMethod::kParked)], 0u);
+  // And it went on running while captured. Progress is judged by what happened during the
+  // captures, never by how much: how far a guest gets in a few seconds is the machine's speed
+  // (under ThreadSanitizer on a 2-core CI machine the interpreter made only 381 rounds in 4 s).
+  // The distinct paths above show movement; with host calls, so do ticks counted during the
+  // captures (one per even round, through b -> d).
   auto rounds = instance->func("rounds").call({});
   ASSERT_TRUE(rounds.ok());
   // (Compiled, the 32-bit counter may have wrapped.)
-  if (tier == Tier::kInterpreter) {
-    EXPECT_GT(rounds.values().at(0).i32(), 1000);
-  } else {
-    EXPECT_NE(rounds.values().at(0).i32(), 0);
-  }
+  EXPECT_NE(rounds.values().at(0).i32(), 0);
   if (host_calls) {
-    EXPECT_GT(ticks.load(), 100u);
+    EXPECT_GT(ticks_during, 0u) << "the guest made no host call while being captured";
   } else {
     EXPECT_EQ(ticks.load(), 0u);
   }
