@@ -6,12 +6,12 @@
 #include <cstring>
 
 #include "base/platform/fault_handler.h"
+#include "base/platform/thread_stack.h"
 #include "binary/module.h"
 #include "engine/atomics.h"
 #include "engine/code_map.h"
 #include "engine/compiled.h"
 #include "engine/context.h"
-#include "engine/interpreter.h"
 #include "engine/interpreter.h"
 #include "engine/native_abi.h"
 #include "engine/waiter_table.h"
@@ -184,17 +184,11 @@ void fill_native_view(InstanceData* instance, NativeView* view) {
 uintptr_t native_stack_limit() {
   static thread_local uintptr_t limit = 0;
   if (limit == 0) {
-    pthread_attr_t attr;
-    void* low = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &low, &size);
-      pthread_attr_destroy(&attr);
-    }
+    const uintptr_t low = thread_stack_low();
     // Unknown bounds: measure from here, assuming the smallest stack a thread gets (64 KiB
     // below the current frame would be too little for anything, so be generous: 1 MiB).
-    const uintptr_t bottom = low != nullptr ? reinterpret_cast<uintptr_t>(low)
-                                            : reinterpret_cast<uintptr_t>(&attr) - (1u << 20);
+    const uintptr_t bottom =
+        low != 0 ? low : reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) - (1u << 20);
     limit = bottom + kStackReserve;
   }
   return limit;

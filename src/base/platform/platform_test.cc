@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 
 #include "base/platform/fault_handler.h"
 #include "base/platform/guard_registry.h"
+#include "base/platform/thread_stack.h"
 #include "base/platform/guarded_memory.h"
 #include "base/platform/semaphore.h"
 #include "base/platform/thread_signals.h"
@@ -701,6 +704,71 @@ TEST(Semaphore, KeepsItsDeadlineWhenInterrupted) {
   EXPECT_FALSE(result);
   EXPECT_GE(waited, 200ms);
   EXPECT_GE(g_interruptions, 1);
+}
+
+
+// The main thread's stack bottom computed from exec's layout is glibc's (which reads
+// /proc/self/maps for it); other threads get glibc's answer. gtest runs tests on the main
+// thread.
+uintptr_t glibc_stack_low() {
+  pthread_attr_t attr;
+  void* low = nullptr;
+  size_t size = 0;
+  EXPECT_EQ(pthread_getattr_np(pthread_self(), &attr), 0);
+  pthread_attr_getstack(&attr, &low, &size);
+  pthread_attr_destroy(&attr);
+  return reinterpret_cast<uintptr_t>(low);
+}
+
+// The end of the [stack] mapping, from /proc/self/maps.
+uintptr_t stack_mapping_top() {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.find("[stack]") == std::string::npos) continue;
+    return static_cast<uintptr_t>(std::stoull(line.substr(line.find('-') + 1), nullptr, 16));
+  }
+  return 0;
+}
+
+TEST(ThreadStack, MainThreadBottomWithoutProcMapsIsGlibcs) {
+  ASSERT_EQ(gettid(), getpid()) << "not on the main thread";
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_STACK, &limit), 0);
+  // Whether the stack is as exec made it: the program's name just under the top. Not so under
+  // valgrind, or with the program run through ld.so by hand (which points AT_EXECFN at
+  // argv[0]).
+  const char* name = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
+  ASSERT_NE(name, nullptr);
+  const uintptr_t top = stack_mapping_top();
+  ASSERT_NE(top, 0u);
+  const bool exec_layout =
+      reinterpret_cast<uintptr_t>(name) + std::strlen(name) + 1 + sizeof(void*) == top;
+  const uintptr_t computed = main_thread_stack_low_from_exec();
+  if (exec_layout && limit.rlim_cur != RLIM_INFINITY) {
+    EXPECT_EQ(computed, glibc_stack_low());
+    EXPECT_NE(computed, 0u);
+  } else {
+    EXPECT_EQ(computed, 0u) << "computed where only glibc can tell";
+  }
+  EXPECT_EQ(thread_stack_low(), glibc_stack_low());
+  EXPECT_LT(thread_stack_low(), reinterpret_cast<uintptr_t>(&limit));
+}
+
+TEST(ThreadStack, OtherThreadsGetGlibcsAnswer) {
+  uintptr_t computed = 1, ours = 0, glibcs = 0, here = 0;
+  std::thread t([&] {
+    computed = main_thread_stack_low_from_exec();
+    ours = thread_stack_low();
+    glibcs = glibc_stack_low();
+    const int local = 0;
+    here = reinterpret_cast<uintptr_t>(&local);
+  });
+  t.join();
+  EXPECT_EQ(computed, 0u);
+  EXPECT_EQ(ours, glibcs);
+  EXPECT_NE(ours, 0u);
+  EXPECT_LT(ours, here);
 }
 
 }  // namespace
