@@ -307,6 +307,9 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
     return Error{ErrorKind::kUnsupported, 0,
                  "only a module of the compiled tier can be serialized with its native code"};
   }
+  // Loaded from a file: that file, which this build on this CPU loaded, so would write again
+  // (and which keeps the CPU it was compiled for, the baseline's too).
+  if (code->file != nullptr) return *code->file;
   return write_cwasm(cm, code->features, code->opt_level, code->compiled, Origin::here());
 }
 
@@ -345,14 +348,15 @@ Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
   return file;
 }
 
-Result<void> load_native(CompiledModule* module, const CwasmFile& file) {
+Result<void> load_native(CompiledModule* module, const CwasmFile& file,
+                         std::shared_ptr<const std::vector<uint8_t>> bytes) {
   auto code = std::make_unique<NativeCode>();
   code->features = file.settings.features;
   code->opt_level = file.settings.opt_level;
-  for (std::span<const uint8_t> object : file.objects) {
-    // A copy of its own: the file's bytes need not outlive the module.
-    code->compiled.objects.emplace_back(object.begin(), object.end());
-  }
+  // The objects stay where they are in the file, which the module keeps (copying them made
+  // SQLite's .cwasm load touch 6 MB more).
+  code->file = std::move(bytes);
+  code->file_objects = file.objects;
   CodeLayout& layout = code->compiled.layout;
   Reader r(file.layout);
   const uint32_t functions = r.u32();

@@ -171,7 +171,7 @@ Result<void> link_native(CompiledModule* cm, std::unique_ptr<NativeCode> code) {
     }
     return dlsym(RTLD_DEFAULT, std::string(name).c_str());
   };
-  std::vector<std::span<const uint8_t>> objects;
+  std::vector<std::span<const uint8_t>> objects = code->file_objects;
   for (const auto& object : code->compiled.objects) objects.push_back(object);
   auto image = load_objects(objects, resolve);
   if (!image.ok()) return tier_error("loading the code: " + image.error().message);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,13 @@ struct NativeObjects {
 struct NativeCode {
   Features features;  ///< What the module was compiled with.
   unsigned opt_level = 2;
+  /// The objects (in {compiled}, or in {file}) and their layout.
   NativeObjects compiled;
+  /// Code loaded from a .cwasm file keeps that file, whole, rather than copies of its objects:
+  /// {file_objects} are views into it (and {compiled.objects} is empty), and serializing the
+  /// module gives the file back.
+  std::shared_ptr<const std::vector<uint8_t>> file;
+  std::vector<std::span<const uint8_t>> file_objects;
   std::unique_ptr<LoadedImage> image;
   CodeMap map;
   bool registered = false;

@@ -320,7 +320,9 @@ TEST(Api, CompiledModulesSerializeWithTheirNativeCode) {
   config.tier = Tier::kCompiled;
   config.opt_level = 3;  // not the default, so that the round trip shows
   auto m = Module::compile_text(R"((module
-    (func $twice (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (func $twice (param i32) (result i32)
+      (if (i32.lt_s (local.get 0) (i32.const 0)) (then unreachable))
+      (i32.mul (local.get 0) (i32.const 2)))
     (func (export "f") (param i32) (result i32) (call $twice (i32.add (local.get 0) (i32.const 1))))))",
                                 config);
   if (!m.ok() && m.error().kind == ErrorKind::kUnsupported) GTEST_SKIP() << m.error().to_string();
@@ -339,10 +341,26 @@ TEST(Api, CompiledModulesSerializeWithTheirNativeCode) {
   CallResult r = instance->func("f").call({Value::i32(20)});
   ASSERT_TRUE(r.ok()) << r.trap().to_string();
   EXPECT_EQ(r.values()[0].i32(), 42);
-  // Loading changes nothing: the same bytes come out again.
+  // Loading changes nothing: the same bytes come out again (the module keeps its file).
   auto bytes_again = again->serialize();
   ASSERT_TRUE(bytes_again.ok());
   EXPECT_EQ(*bytes_again, *bytes);
+  // The code layout read from the file places a trap where the compiler's own did: the same
+  // frames, to the wasm offset (the unreachable in $twice, then the call in f).
+  Store jit_store(config);
+  auto jit_instance = jit_store.instantiate(*m);
+  ASSERT_TRUE(jit_instance.ok()) << jit_instance.error().to_string();
+  const CallResult jit_trap = jit_instance->func("f").call({Value::i32(-5)});
+  const CallResult loaded_trap = instance->func("f").call({Value::i32(-5)});
+  ASSERT_FALSE(jit_trap.ok());
+  ASSERT_FALSE(loaded_trap.ok());
+  ASSERT_EQ(loaded_trap.trap().frames.size(), 2u) << loaded_trap.trap().to_string();
+  ASSERT_EQ(jit_trap.trap().frames.size(), 2u) << jit_trap.trap().to_string();
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(loaded_trap.trap().frames[i].func_index, jit_trap.trap().frames[i].func_index);
+    EXPECT_EQ(loaded_trap.trap().frames[i].code_offset, jit_trap.trap().frames[i].code_offset);
+    EXPECT_NE(loaded_trap.trap().frames[i].code_offset, 0u);
+  }
 
   // An interpreter's store runs it too, compiled (tiers link freely, tests/capture/
   // mixed_tiers_test.cc); an interpreted module has no code to give.

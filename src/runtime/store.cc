@@ -97,7 +97,13 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
 
 Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> file,
                                                              StoreConfig* config) {
-  WS_ASSIGN(CwasmFile cwasm, read_cwasm(file));
+  return load_compiled_module(std::vector<uint8_t>(file.begin(), file.end()), config);
+}
+
+Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::vector<uint8_t>&& file,
+                                                             StoreConfig* config) {
+  auto bytes = std::make_shared<const std::vector<uint8_t>>(std::move(file));
+  WS_ASSIGN(CwasmFile cwasm, read_cwasm(*bytes));
   config->tier = Tier::kCompiled;
   config->bounds = cwasm.settings.bounds;
   config->features = cwasm.settings.features;
@@ -109,7 +115,7 @@ Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uin
   WS_ASSIGN(compiled->facts, validate_module(compiled->module, config->features));
   compiled->bounds = config->bounds;
   WS_TRY(translate_module(compiled.get(), config->features));
-  WS_TRY(load_native(compiled.get(), cwasm));
+  WS_TRY(load_native(compiled.get(), cwasm, std::move(bytes)));
   return compiled;
 }
 

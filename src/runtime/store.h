@@ -59,6 +59,9 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
 /// the store the module is to run in.
 Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> file,
                                                              StoreConfig* config);
+/// The same, keeping {file} (the module holds on to it instead of copies of its objects).
+Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::vector<uint8_t>&& file,
+                                                             StoreConfig* config);
 
 /// An external value: what an import takes or an export gives.
 struct Extern {

@@ -752,7 +752,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   // A .cwasm file runs the code it carries, with the settings it was compiled with.
   std::shared_ptr<CompiledModule> compiled;
   if (is_cwasm(*bytes) || path.ends_with(".cwasm")) {
-    auto loaded = load_compiled_module(*bytes, &o.config);
+    auto loaded = load_compiled_module(std::move(*bytes), &o.config);  // kept, not copied
     if (!loaded.ok()) {
       std::fprintf(stderr, "%s: %s\n", path.c_str(), loaded.error().to_string().c_str());
       return 1;
