@@ -11,13 +11,26 @@
 # Each program's output is checked once; the timed runs are started with posix_spawn and write
 # to /dev/null (a pipe that Python reads added 2-3 ms a run there). Prints a markdown table.
 #
-#   bench/startup.sh [-n RUNS] [WASMSCOPE [AFTER]]
+#   bench/startup.sh [-n RUNS] [-m MODULE.wasm [-a 'ARGS']] [WASMSCOPE [AFTER]]
 #       (default: 51 runs, build/src/tools/wasmscope; with AFTER, WASMSCOPE is the "before")
+#
+# -m times another program instead (a large one: what loading its .cwasm costs), run with the
+# guest arguments ARGS; its output is not checked, only its exit status, and the JIT is left
+# out (compiling a large module at every run measures the compiler, not start-up).
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 RUNS=51
-if [ "${1:-}" = "-n" ]; then RUNS=$2; shift 2; fi
+MODULE=
+GUEST_ARGS=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -n) RUNS=$2; shift 2 ;;
+    -m) MODULE=$2; shift 2 ;;
+    -a) GUEST_ARGS=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 CLIS=("${1:-$ROOT/build/src/tools/wasmscope}")
 [ $# -ge 2 ] && CLIS+=("$2")
 for cli in "${CLIS[@]}"; do
@@ -27,7 +40,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/startup.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 # The .wasm (through wat2wasm when there is one: text parsing is not what is measured).
-if command -v wat2wasm >/dev/null; then
+if [ -n "$MODULE" ]; then
+  [ -f "$MODULE" ] || { echo "startup.sh: no module at $MODULE" >&2; exit 1; }
+  cp "$MODULE" "$WORK/hello.wasm"
+elif command -v wat2wasm >/dev/null; then
   wat2wasm "$ROOT/tests/aot/hello.wat" -o "$WORK/hello.wasm"
 else
   "${CLIS[0]}" compile "$ROOT/tests/aot/hello.wat" -o "$WORK/unused.cwasm"  # checks it compiles
@@ -41,21 +57,26 @@ for i in "${!CLIS[@]}"; do
   "${CLIS[$i]}" compile "$WASM" -o "$WORK/hello$i.cwasm"
 done
 
-python3 - "$RUNS" "$WASM" "$WORK" "${CLIS[@]}" <<'PY'
-import os, statistics, subprocess, sys, time
-runs, wasm, work, clis = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+python3 - "$RUNS" "$WASM" "$WORK" "$MODULE" "$GUEST_ARGS" "${CLIS[@]}" <<'PY'
+import os, shlex, statistics, subprocess, sys, time
+runs, wasm, work, module, guest_args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], \
+    shlex.split(sys.argv[5])
+clis = sys.argv[6:]
 true = "/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"
 # Rows: (how, [argv per build]); the empty process is one command for every build.
 rows = [
     ("empty process (%s)" % true, [[true]] * len(clis)),
-    ("interpreter (.wasm)", [[c, "run", "--tier", "interp", wasm] for c in clis]),
-    ("AOT (.cwasm)", [[c, "run", "%s/hello%d.cwasm" % (work, i)] for i, c in enumerate(clis)]),
-    ("JIT (.wasm, --tier compiled)", [[c, "run", "--tier", "compiled", wasm] for c in clis]),
+    ("interpreter (.wasm)", [[c, "run", "--tier", "interp", wasm] + guest_args for c in clis]),
+    ("AOT (.cwasm)", [[c, "run", "%s/hello%d.cwasm" % (work, i)] + guest_args
+                      for i, c in enumerate(clis)]),
 ]
+if not module:
+    rows.append(("JIT (.wasm, --tier compiled)",
+                 [[c, "run", "--tier", "compiled", wasm] for c in clis]))
 for name, argvs in rows[1:]:
     for argv in argvs:
         out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        if out.returncode != 0 or b"hello from a .cwasm" not in out.stdout:
+        if out.returncode != 0 or (not module and b"hello from a .cwasm" not in out.stdout):
             sys.exit("startup.sh: %s (%s) failed: %s" % (name, argv[0], out.stderr.decode()))
 quiet = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
          (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
@@ -74,8 +95,9 @@ for group in (rows[:3], rows[3:]):  # the JIT on its own, after the rest
             for b, argv in enumerate(argvs):
                 timed(name, b, argv)
 load = open("/proc/loadavg").read().split()[:3]
-print("start-up of tests/aot/hello.wat, %d runs each, load average %s, %d CPUs" %
-      (runs, " ".join(load), os.cpu_count()))
+what = "%s %s" % (module, " ".join(guest_args)) if module else "tests/aot/hello.wat"
+print("start-up of %s, %d runs each, load average %s, %d CPUs" %
+      (what.strip(), runs, " ".join(load), os.cpu_count()))
 for i, c in enumerate(clis):
     print("%s: %s" % (("before", "after")[i] if len(clis) > 1 else "wasmscope", c))
 print()
