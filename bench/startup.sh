@@ -5,8 +5,8 @@
 # timed the same way: what any process costs on this host, to compare hosts by. Given two
 # builds, it times both side by side and prints their ratio (after / before).
 #
-# The empty process, the interpreter and the .cwasm runs (of every build) are interleaved, so
-# that load changes hit them alike; the JIT runs afterwards, on their own: each JIT run (75 ms
+# The empty process, the interpreter and the .cwasm runs (of every build, the builds taking
+# turns going first) are interleaved, so that load changes hit them alike; the JIT runs afterwards, on their own: each JIT run (75 ms
 # on both cores) slowed the process after it by 2 ms on a VM where a page fault costs 10-15 us.
 # Each program's output is checked once; the timed runs are started with posix_spawn and write
 # to /dev/null (a pipe that Python reads added 2-3 ms a run there). Prints a markdown table.
@@ -89,10 +89,15 @@ def timed(name, b, argv):
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("startup.sh: %s (%s) failed (status %d)" % (name, argv[0], status))
     times[(name, b)].append(elapsed / 1e6)
+# The builds take turns going first: the second run of the same command right after the first
+# was 4-6 % faster here (the empty process's "after / before" showed it).
 for group in (rows[:3], rows[3:]):  # the JIT on its own, after the rest
-    for _ in range(runs):
+    for run in range(runs):
         for name, argvs in group:
-            for b, argv in enumerate(argvs):
+            order = list(enumerate(argvs))
+            if run % 2:
+                order.reverse()
+            for b, argv in order:
                 timed(name, b, argv)
 load = open("/proc/loadavg").read().split()[:3]
 what = "%s %s" % (module, " ".join(guest_args)) if module else "tests/aot/hello.wat"
