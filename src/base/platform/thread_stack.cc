@@ -20,7 +20,8 @@ uintptr_t main_thread_stack_low_from_exec() {
   if (name == nullptr) return 0;
   const uintptr_t top = reinterpret_cast<uintptr_t>(name) + std::strlen(name) + 1 + sizeof(void*);
   const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const auto here = reinterpret_cast<uintptr_t>(&name);
+  // This frame, not a local's address: AddressSanitizer may keep locals on a fake stack.
+  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   if (page == 0 || top % page != 0 || top <= here) return 0;
   // The kernel lets the stack grow down to RLIMIT_STACK below that top; glibc reports the
   // same (rounded down to pages). An unlimited stack is bounded by the next mapping below it,
