@@ -32,8 +32,8 @@ constexpr uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); 
 void portable_block(uint32_t* state, const uint8_t* p) {
   uint32_t w[64];
   for (int i = 0; i < 16; ++i) {
-    w[i] = uint32_t{p[4 * i]} << 24 | uint32_t{p[4 * i + 1]} << 16 | uint32_t{p[4 * i + 2]} << 8 |
-           uint32_t{p[4 * i + 3]};
+    w[i] = uint32_t{p[4 * i]} << 24 | uint32_t{p[4 * i + 1]} << 16 |
+           uint32_t{p[4 * i + 2]} << 8 | uint32_t{p[4 * i + 3]};
   }
   for (int i = 16; i < 64; ++i) {
     const uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -43,8 +43,8 @@ void portable_block(uint32_t* state, const uint8_t* p) {
   uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5],
            g = state[6], h = state[7];
   for (int i = 0; i < 64; ++i) {
-    const uint32_t t1 =
-        h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
+    const uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
+                        kRound[i] + w[i];
     const uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g;
     g = f;
@@ -144,8 +144,7 @@ void Sha256::blocks(const uint8_t* p, size_t n) {
     return;
   }
 #endif
-  for (; n > 0; --n, p += 64)
-    portable_block(h_, p);
+  for (; n > 0; --n, p += 64) portable_block(h_, p);
 }
 
 void Sha256::update(std::span<const uint8_t> bytes) {
@@ -172,13 +171,11 @@ Sha256Digest Sha256::final() {
   // A one bit, zeros up to 56 bytes into a block, then the length in bits, big-endian.
   uint8_t pad[72] = {0x80};
   const size_t zeros = (buffered_ < 56 ? 56 : 120) - buffered_;
-  for (int i = 0; i < 8; ++i)
-    pad[zeros + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i) pad[zeros + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
   update(std::span<const uint8_t>(pad, zeros + 8));
   Sha256Digest out;
   for (int i = 0; i < 8; ++i) {
-    for (int j = 0; j < 4; ++j)
-      out[4 * i + j] = static_cast<uint8_t>(h_[i] >> (24 - 8 * j));
+    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<uint8_t>(h_[i] >> (24 - 8 * j));
   }
   return out;
 }

@@ -354,7 +354,7 @@ Result<void> load_native(CompiledModule* module, const CwasmFile& file,
   code->features = file.settings.features;
   code->opt_level = file.settings.opt_level;
   // The objects stay where they are in the file, which the module keeps (copying them made
-  // SQLite's .cwasm load touch 6 MB more).
+  // SQLite's .cwasm load touch 3.4 MB more: 850 page faults).
   code->file = std::move(bytes);
   code->file_objects = file.objects;
   CodeLayout& layout = code->compiled.layout;
