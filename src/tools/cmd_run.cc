@@ -35,6 +35,22 @@
 namespace wasmscope::internal::tools {
 namespace {
 
+/// Whether `run` may end a short program with _exit instead of tearing it down (see {leave}
+/// in run_program): not under sanitizers, whose leak checks run at exit and would then see
+/// every live object as leaked, or nothing at all.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSkipTeardownAtExit = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer) || __has_feature(leak_sanitizer)
+constexpr bool kSkipTeardownAtExit = false;
+#else
+constexpr bool kSkipTeardownAtExit = true;
+#endif
+#else
+constexpr bool kSkipTeardownAtExit = true;
+#endif
+
 /// The most code (bytes of the code section) that `run --tier compiled` compiles at level 2
 /// when no level is chosen: about 3 s of compiling on this project's 2-core machines.
 constexpr uint64_t kJitFullLevelMaxCodeBytes = 256 * 1024;
@@ -416,13 +432,15 @@ RunOptions parse_run_args(const Args& args) {
   }
   // Undocumented in --help, for tests and for hosts that want the socket server at once
   // (docs/reports.md): milliseconds before `run` starts its socket server and watchdog.
+  // `wasmscope stack` reads it from the process's environment, to know how long to wait for
+  // the socket.
   if (const char* ms = std::getenv("WASMSCOPE_SERVICE_START_MS"); ms != nullptr && *ms != '\0') {
-    uint64_t value = 0;
-    if (!parse_int(ms, 32, &value) || value > 3'600'000) {
+    const std::optional<uint64_t> ns = parse_service_start_ms(ms);
+    if (!ns) {
       throw UsageError(std::string("WASMSCOPE_SERVICE_START_MS must be milliseconds from 0 to "
                                    "3600000, got '") + ms + "'");
     }
-    o.diag.service_start_ns = value * 1'000'000;
+    o.diag.service_start_ns = *ns;
   }
   size_t i = 0;
   auto value_of = [&](const std::string& option) -> const std::string& {
@@ -831,6 +849,17 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   // From here on (the start function included) the run is timed.
   std::optional<RunTimeout> timeout;
   if (o.timeout_ns != 0) timeout.emplace(o.timeout_ns, o.timeout_text, store, **wasi, diagnostics);
+  // A program that ended before the diagnostics' services started (a short run: no socket,
+  // no server, no watchdog) leaves without the teardown. Unmapping the memory reservation and
+  // the stacks, joining the idle dump thread and freeing the module, one by one, was a tenth
+  // of a `.cwasm` hello's time (docs/performance.md, "Start-up"); the exit undoes all of it.
+  // Output is flushed first; the guest's own writes went straight to its descriptors. Builds
+  // with sanitizers tear down, so that their leak and race checks see the whole teardown.
+  auto leave = [&](int status) {
+    if (!kSkipTeardownAtExit || profile || timeout || !diagnostics.end_early()) return status;
+    std::fflush(nullptr);
+    _exit(status);
+  };
   TrapInfo trap;
   auto instance = store.instantiate(compiled, *imports, &trap);
   if (!instance.ok()) {
@@ -857,7 +886,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
       return 1;
     }
     std::vector<Slot> slots(start->arg_slots + 2, 0);
-    return ending.finish(store.call(start, slots.data()));
+    return leave(ending.finish(store.call(start, slots.data())));
   }
   if (const Func* init = (*instance)->find_export("_initialize").as_func();
       init != nullptr && o.invoke_name != "_initialize") {
@@ -883,13 +912,13 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     slot += type.params[i] == ValType::kV128 ? 2 : 1;
   }
   const InvokeOutcome outcome = store.call(func, slots.data());
-  if (outcome.trap != Trap::kNone) return trapped(outcome);
+  if (outcome.trap != Trap::kNone) return leave(trapped(outcome));
   slot = 0;
   for (ValType t : type.results) {
     std::printf("%s\n", format_value(&slots[slot], t).c_str());
     slot += t == ValType::kV128 ? 2 : 1;
   }
-  return 0;
+  return leave(0);
 }
 
 }  // namespace wasmscope::internal::tools

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,7 +77,59 @@ bool parse_stack_args(const Args& args, StackOptions* o) {
   return have_pid;
 }
 
-/// Connects to process {pid}'s dump socket; -1 (with the reason printed) if it cannot.
+/// How long process {pid} has run (from its start time in /proc, in clock ticks); nullopt if
+/// that cannot be read (the process is gone).
+std::optional<uint64_t> process_age_ns(long pid) {
+  const std::string stat_path = "/proc/" + std::to_string(pid) + "/stat";
+  FILE* f = std::fopen(stat_path.c_str(), "r");
+  if (f == nullptr) return std::nullopt;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  // "PID (COMM) STATE ..." where COMM may hold anything: the fields follow the last ')'.
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return std::nullopt;
+  // The start time is field 22; field 3 (the state) is the first after ')'.
+  for (int field = 2; field < 22 && p != nullptr; ++field) p = std::strchr(p + 1, ' ');
+  if (p == nullptr) return std::nullopt;
+  const unsigned long long start_ticks = std::strtoull(p + 1, nullptr, 10);
+  const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+  timespec now = {};
+  if (ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0) return std::nullopt;
+  const uint64_t now_ns = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000 +
+                          static_cast<uint64_t>(now.tv_nsec);
+  const uint64_t start_ns = start_ticks * (1'000'000'000 / static_cast<uint64_t>(ticks_per_second));
+  return now_ns > start_ns ? now_ns - start_ns : 0;
+}
+
+/// When, in process {pid}'s life, a `wasmscope run` opens its socket: its
+/// WASMSCOPE_SERVICE_START_MS (read from its environment, which only its user and root may
+/// read) or else the default.
+uint64_t service_start_of(long pid) {
+  uint64_t ns = RunDiagOptions().service_start_ns;
+  const std::string environ_path = "/proc/" + std::to_string(pid) + "/environ";
+  FILE* f = std::fopen(environ_path.c_str(), "r");
+  if (f == nullptr) return ns;
+  static constexpr char kName[] = "WASMSCOPE_SERVICE_START_MS=";
+  std::string entry;
+  for (int c; (c = std::fgetc(f)) != EOF;) {
+    if (c != '\0') {
+      if (entry.size() < 64) entry.push_back(static_cast<char>(c));
+      continue;
+    }
+    if (entry.starts_with(kName)) {
+      if (auto parsed = parse_service_start_ms(entry.c_str() + sizeof kName - 1)) ns = *parsed;
+    }
+    entry.clear();
+  }
+  std::fclose(f);
+  return ns;
+}
+
+/// Connects to process {pid}'s dump socket; -1 (with the reason printed) if it cannot. A
+/// `wasmscope run` opens its socket only once it has run for a while (tools/run_diag.h): while
+/// {pid} is younger than that (plus {kSocketWaitSlackNs}), a missing socket is waited for.
 int connect_to(long pid, time_t idle_seconds = kReplyIdleSeconds) {
   // The socket is under the directory of the user running PID.
   struct stat proc;
@@ -89,13 +142,25 @@ int connect_to(long pid, time_t idle_seconds = kReplyIdleSeconds) {
   sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
   std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const timeval idle = {idle_seconds, 0};
-    (void)::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
-    return fd;
+  const uint64_t wait_until_age = service_start_of(pid) + kSocketWaitSlackNs;
+  int fd = -1;
+  int error = 0;
+  for (;;) {
+    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const timeval idle = {idle_seconds, 0};
+      (void)::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+      return fd;
+    }
+    error = errno;
+    if (fd < 0 || (error != ENOENT && error != ECONNREFUSED)) break;
+    const std::optional<uint64_t> age = process_age_ns(pid);
+    if (!age || *age >= wait_until_age) break;
+    ::close(fd);
+    fd = -1;
+    const timespec pause = {0, 10'000'000};
+    nanosleep(&pause, nullptr);
   }
-  const int error = errno;
   if (error == ENOENT || error == ECONNREFUSED) {
     // A process, but nobody listening at its socket's path.
     std::fprintf(stderr,

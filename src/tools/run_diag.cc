@@ -55,9 +55,8 @@ RunDiagnostics::RunDiagnostics(diag::ThreadLister threads, const RunDiagOptions&
       }
     }
   }
-  // The socket exists from the start: a client that connects early waits in its backlog.
-  listen_fd_ = open_dump_socket(&socket_path_);
-  // One thread now; the rest once the program has run for a while (see the header).
+  // One thread now; the socket and the rest once the program has run for a while (see the
+  // header): a socket is a file to create in /tmp, and to remove at the end.
   // A bare pthread: a std::thread's state is freed on the new thread, and glibc gives a thread
   // that frees its first block an arena of its own (an mmap and the page faults of its first
   // pages), which a program that ends at once would pay for nothing.
@@ -86,6 +85,9 @@ bool RunDiagnostics::start_the_rest() {
       return false;
     }
     rest_started_ = true;  // from here on the destructor must signal this thread to end it
+    // Under the lock: {end_early} sees either no socket or one it need not remove (it then
+    // returns false). The destructor reads these after joining this thread.
+    listen_fd_ = open_dump_socket(&socket_path_);
   }
   if (listen_fd_ >= 0) {
     server_ = std::thread([this] {
@@ -139,6 +141,13 @@ RunDiagnostics::~RunDiagnostics() {
   if (report_file_ != nullptr && report_file_ != stderr) std::fclose(report_file_);
 }
 
+bool RunDiagnostics::end_early() {
+  std::lock_guard<std::mutex> lock(start_mutex_);
+  if (rest_started_) return false;
+  stopping_ = true;  // the dump thread, if it ever wakes, starts nothing
+  return true;
+}
+
 void RunDiagnostics::set_instance(const InstanceData* instance, const std::string& module_path) {
   std::lock_guard<std::mutex> lock(instance_mutex_);
   instance_ = instance;
@@ -152,6 +161,18 @@ std::string socket_dir(uid_t uid) { return "/tmp/wasmscope-" + std::to_string(ui
 
 std::string dump_socket_path(uid_t uid, pid_t pid) {
   return socket_dir(uid) + "/" + std::to_string(pid) + ".sock";
+}
+
+std::optional<uint64_t> parse_service_start_ms(const char* text) {
+  constexpr uint64_t kMaxMs = 3'600'000;
+  uint64_t ms = 0;
+  size_t i = 0;
+  for (; std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+    ms = ms * 10 + static_cast<uint64_t>(text[i] - '0');
+    if (ms > kMaxMs) return std::nullopt;
+  }
+  if (i == 0 || text[i] != '\0') return std::nullopt;
+  return ms * 1'000'000;
 }
 
 std::string RunDiagnostics::dump_text(const std::string& title) const {

@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -55,12 +56,13 @@ struct RunDiagOptions {
 /// user can reach ({dump_socket_path}; the protocol is described above), one client at a
 /// time, each bounded in time.
 ///
-/// The socket exists from the constructor on, and so does the dump thread. The server and the
-/// watchdog threads start only once the program has run for {RunDiagOptions::service_start_ns}
+/// Only the dump thread exists from the constructor on. The socket, the server and the
+/// watchdog threads come once the program has run for {RunDiagOptions::service_start_ns}
 /// (20 ms): a program that ends sooner does not pay for them (docs/performance.md, "Start-up:
 /// services that wait for the program to need them"). Nothing is lost meanwhile: a SIGQUIT
-/// stays pending and a client waits in the socket's backlog, each served at most that much
-/// later, and the watchdog measures hangs and deadlocks from when the calls began.
+/// stays pending and is served at most that much later; `wasmscope stack` waits for the
+/// socket of a process that is that young ({kSocketWaitSlackNs}); and the watchdog measures
+/// hangs and deadlocks from when the calls began.
 class RunDiagnostics {
  public:
   /// Watches and dumps the threads {threads} lists (asked afresh each time).
@@ -72,6 +74,13 @@ class RunDiagnostics {
 
   /// False (with a message printed) if the report file could not be opened.
   bool ok() const { return ok_; }
+
+  /// For a program that has ended: true if the services never started (it ended within
+  /// {RunDiagOptions::service_start_ns}), so that nothing but the idle dump thread exists and
+  /// there is no socket to remove; the dump thread will then start nothing. The caller may
+  /// end the process at once (`wasmscope run` then skips the teardown: docs/performance.md).
+  /// False once they have started: destroy this object as usual.
+  bool end_early();
 
   /// Names the instance `coredump` requests dump (memories and globals) and the module file
   /// it came from; until it is set they are refused. {instance} must outlive this object.
@@ -130,5 +139,15 @@ inline constexpr size_t kMaxRequestBytes = 64;
 /// that user can enter, /tmp/wasmscope-UID/PID.sock. A process opening its socket there
 /// removes the sockets of processes that ended without removing theirs (killed).
 std::string dump_socket_path(uid_t uid, pid_t pid);
+
+/// The socket of a `wasmscope run` appears {RunDiagOptions::service_start_ns} after its
+/// diagnostics start (WASMSCOPE_SERVICE_START_MS in its environment, else 20 ms): a client
+/// waits for it until the process is that old plus this much (a start-up slowed by load,
+/// qemu or a JIT compile before the run begins).
+inline constexpr uint64_t kSocketWaitSlackNs = 2'000'000'000;
+
+/// WASMSCOPE_SERVICE_START_MS's value {text} in nanoseconds; nullopt unless it is a decimal
+/// number of milliseconds from 0 to 3600000.
+std::optional<uint64_t> parse_service_start_ms(const char* text);
 
 }  // namespace wasmscope::internal::tools

@@ -285,17 +285,26 @@ case "$case_name" in
     grep -q "did not stop" "$work/err" && fail "the main thread had to be abandoned"
     ;;
   early_requests)
-    # Until `run` starts its socket server (WASMSCOPE_SERVICE_START_MS after the start: here
-    # 1.5 s), a SIGQUIT and a `wasmscope stack` client wait; both are answered once it has,
-    # and the program's output is unchanged.
+    # `run` opens its socket and starts its server only WASMSCOPE_SERVICE_START_MS after the
+    # start (here 3 s): until then there is no socket, a SIGQUIT waits, and a `wasmscope stack`
+    # client waits for the socket. Both are answered once it is there, and the program's
+    # output is unchanged.
     mkdir "$work/dir"
-    WASMSCOPE_SERVICE_START_MS=1500 "$wasmscope" run --dir "$work/dir::/work" \
+    WASMSCOPE_SERVICE_START_MS=3000 "$wasmscope" run --dir "$work/dir::/work" \
       "$examples/wait_file.wasm" /work/ready >"$work/out" 2>"$work/err" &
     pid=$!
-    wait_socket "$pid"  # the socket exists from the start (after compiling, if compiled)
+    # The guest's first line (it flushes it): SIGQUIT is blocked by then (after compiling, if
+    # compiled). Well within the 3 s, unless the machine stalls for seconds.
+    for _ in $(seq 200); do
+      grep -q "^wait_file: waiting" "$work/out" 2>/dev/null && break
+      sleep 0.1
+    done
+    grep -q "^wait_file: waiting" "$work/out" || fail "the program printed nothing within 20 s"
+    [ -e "/tmp/wasmscope-$(id -u)/$pid.sock" ] && fail "the socket exists before the service start"
     kill -QUIT "$pid"
+    # Started seconds before the socket exists: it waits for it.
     timeout -k 5 "$limit" "$wasmscope" stack "$pid" >"$work/dump" 2>&1 ||
-      fail "wasmscope stack exited non-zero"
+      fail "wasmscope stack exited non-zero: $(cat "$work/dump")"
     echo "the config" >"$work/dir/ready"
     wait "$pid"
     status=$?
