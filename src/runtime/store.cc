@@ -112,7 +112,10 @@ Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::vector<uint8_t
   WS_ASSIGN(compiled->module,
             decode_module(std::vector<uint8_t>(cwasm.wasm.begin(), cwasm.wasm.end()),
                           config->features));
-  WS_ASSIGN(compiled->facts, validate_module(compiled->module, config->features));
+  // Not validated again: `wasmscope compile` validated these very bytes (read_cwasm checked
+  // their SHA-256) with this very validator (the build fingerprint), and a file that lies
+  // about either could as well carry any native code (docs/compiled-tier.md: loading a
+  // .cwasm is trusting it). Validation was 5 % of loading SQLite's .cwasm.
   compiled->bounds = config->bounds;
   WS_TRY(translate_module(compiled.get(), config->features));
   WS_TRY(load_native(compiled.get(), cwasm, std::move(bytes)));
