@@ -110,9 +110,9 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& module);
 Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes);
 
 /// Links the objects of {file} (checked by read_cwasm) into native code for {module}, which
-/// must be the decoded, validated and translated {file.wasm}. No code generation. {bytes}: the
-/// file's bytes, into which {file}'s spans point; the module keeps them.
+/// must be the decoded and translated {file.wasm}. No code generation. {bytes}: the
+/// file's bytes, into which {file}'s spans point; the module keeps {owner}, which keeps them.
 Result<void> load_native(CompiledModule* module, const CwasmFile& file,
-                         std::shared_ptr<const std::vector<uint8_t>> bytes);
+                         std::span<const uint8_t> bytes, std::shared_ptr<const void> owner);
 
 }  // namespace wasmscope::internal

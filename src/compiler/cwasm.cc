@@ -309,7 +309,7 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   }
   // Loaded from a file: that file, which this build on this CPU loaded, so would write again
   // (and which keeps the CPU it was compiled for, the baseline's too).
-  if (code->file != nullptr) return *code->file;
+  if (code->file_owner != nullptr) return std::vector<uint8_t>(code->file.begin(), code->file.end());
   return write_cwasm(cm, code->features, code->opt_level, code->compiled, Origin::here());
 }
 
@@ -349,13 +349,14 @@ Result<CwasmFile> read_cwasm(std::span<const uint8_t> bytes) {
 }
 
 Result<void> load_native(CompiledModule* module, const CwasmFile& file,
-                         std::shared_ptr<const std::vector<uint8_t>> bytes) {
+                         std::span<const uint8_t> bytes, std::shared_ptr<const void> owner) {
   auto code = std::make_unique<NativeCode>();
   code->features = file.settings.features;
   code->opt_level = file.settings.opt_level;
   // The objects stay where they are in the file, which the module keeps (copying them made
   // SQLite's .cwasm load touch 3.4 MB more: 850 page faults).
-  code->file = std::move(bytes);
+  code->file_owner = std::move(owner);
+  code->file = bytes;
   code->file_objects = file.objects;
   CodeLayout& layout = code->compiled.layout;
   Reader r(file.layout);

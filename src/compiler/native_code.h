@@ -60,9 +60,11 @@ struct NativeCode {
   /// The objects (in {compiled}, or in {file}) and their layout.
   NativeObjects compiled;
   /// Code loaded from a .cwasm file keeps that file, whole, rather than copies of its objects:
-  /// {file_objects} are views into it (and {compiled.objects} is empty), and serializing the
-  /// module gives the file back.
-  std::shared_ptr<const std::vector<uint8_t>> file;
+  /// {file_objects} are views into {file} (and {compiled.objects} is empty), which
+  /// {file_owner} keeps alive (a vector, or the CLI's mapping of the file), and serializing
+  /// the module gives the file back.
+  std::shared_ptr<const void> file_owner;
+  std::span<const uint8_t> file;
   std::vector<std::span<const uint8_t>> file_objects;
   std::unique_ptr<LoadedImage> image;
   CodeMap map;

@@ -103,7 +103,14 @@ Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uin
 Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::vector<uint8_t>&& file,
                                                              StoreConfig* config) {
   auto bytes = std::make_shared<const std::vector<uint8_t>>(std::move(file));
-  WS_ASSIGN(CwasmFile cwasm, read_cwasm(*bytes));
+  const std::span<const uint8_t> view(*bytes);
+  return load_compiled_module(view, std::move(bytes), config);
+}
+
+Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> bytes,
+                                                             std::shared_ptr<const void> owner,
+                                                             StoreConfig* config) {
+  WS_ASSIGN(CwasmFile cwasm, read_cwasm(bytes));
   config->tier = Tier::kCompiled;
   config->bounds = cwasm.settings.bounds;
   config->features = cwasm.settings.features;
@@ -118,7 +125,7 @@ Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::vector<uint8_t
   // .cwasm is trusting it). Validation was 5 % of loading SQLite's .cwasm.
   compiled->bounds = config->bounds;
   WS_TRY(translate_module(compiled.get(), config->features));
-  WS_TRY(load_native(compiled.get(), cwasm, std::move(bytes)));
+  WS_TRY(load_native(compiled.get(), cwasm, bytes, std::move(owner)));
   return compiled;
 }
 

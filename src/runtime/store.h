@@ -54,13 +54,18 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
                                                        const StoreConfig& config);
 
 /// Loads a .cwasm file (compiler/compiler.h): checks it whole before mapping any code, then
-/// decodes, validates and translates its module and links its native code. The file's own
-/// settings (compiled tier, bounds mode, features, opt level) replace those of {*config}, for
-/// the store the module is to run in.
+/// decodes and translates its module (which `compile` validated) and links its native code.
+/// The file's own settings (compiled tier, bounds mode, features, opt level) replace those of
+/// {*config}, for the store the module is to run in. Copies {file}.
 Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> file,
                                                              StoreConfig* config);
 /// The same, keeping {file} (the module holds on to it instead of copies of its objects).
 Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::vector<uint8_t>&& file,
+                                                             StoreConfig* config);
+/// The same, without a copy: {file} stays valid and unchanged as long as {owner} lives, which
+/// the module keeps (the CLI's read-only mapping of the file, tools/file_io.h {map_file}).
+Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uint8_t> file,
+                                                             std::shared_ptr<const void> owner,
                                                              StoreConfig* config);
 
 /// An external value: what an import takes or an export gives.

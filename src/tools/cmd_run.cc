@@ -762,20 +762,34 @@ uint64_t code_section_bytes(std::span<const uint8_t> wasm) {
 int run_program(const Args& args, const ProfileRequest* profile_request) {
   RunOptions o = parse_run_args(args);
   const std::string& path = o.path;
-  auto bytes = load_module_bytes(path, o.config.features);
-  if (!bytes.ok()) {
-    std::fprintf(stderr, "%s: %s\n", path.c_str(), bytes.error().to_string().c_str());
-    return 1;
-  }
-  // A .cwasm file runs the code it carries, with the settings it was compiled with.
+  // A .cwasm file runs the code it carries, with the settings it was compiled with. It is
+  // mapped, not read, and its code linked from where it is in the file (tools/file_io.h,
+  // {map_file}); the module keeps the mapping. A .wasm is copied into the module's bytes.
   std::shared_ptr<CompiledModule> compiled;
-  if (is_cwasm(*bytes) || path.ends_with(".cwasm")) {
-    auto loaded = load_compiled_module(std::move(*bytes), &o.config);  // kept, not copied
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "%s: %s\n", path.c_str(), loaded.error().to_string().c_str());
-      return 1;
+  std::vector<uint8_t> bytes;
+  // An I/O error has no offset in the module to name: "FILE: cannot read file: why".
+  auto file_error = [&path](const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(),
+                 e.kind == ErrorKind::kIo ? e.message.c_str() : e.to_string().c_str());
+    return 1;
+  };
+  if (is_text_path(path)) {
+    auto text = load_module_bytes(path, o.config.features);
+    if (!text.ok()) return file_error(text.error());
+    bytes = std::move(*text);
+  } else {
+    auto file = map_file(path);
+    if (!file.ok()) return file_error(file.error());
+    if (is_cwasm(file->bytes) || path.ends_with(".cwasm")) {
+      auto loaded = load_compiled_module(file->bytes, std::move(file->owner), &o.config);
+      if (!loaded.ok()) {
+        std::fprintf(stderr, "%s: %s\n", path.c_str(), loaded.error().to_string().c_str());
+        return 1;
+      }
+      compiled = std::move(*loaded);
+    } else {
+      bytes.assign(file->bytes.begin(), file->bytes.end());
     }
-    compiled = std::move(*loaded);
   }
   // Guard pages need 8 GiB of address space per memory: where a limit (ulimit -v) denies it,
   // a .wasm runs with explicit checks instead, unless guard pages were asked for explicitly
@@ -793,7 +807,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   // about half as fast). Compiling ahead of time (`wasmscope compile`) keeps level 2 for any
   // size; --opt-level or WASMSCOPE_OPT_LEVEL choose any level (docs/compiled-tier.md).
   const bool jit = compiled == nullptr && o.config.tier == Tier::kCompiled;
-  const uint64_t code_bytes = jit ? code_section_bytes(*bytes) : 0;
+  const uint64_t code_bytes = jit ? code_section_bytes(bytes) : 0;
   if (jit && !o.opt_level_chosen && code_bytes > kJitFullLevelMaxCodeBytes) {
     o.config.opt_level = 1;
   }
@@ -803,7 +817,7 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     const char* log = std::getenv("WASMSCOPE_COMPILE_LOG");
     const bool log_compile = jit && log != nullptr && *log != '\0';
     const auto start = std::chrono::steady_clock::now();
-    auto fresh = compile_module(std::move(*bytes), store.config());
+    auto fresh = compile_module(std::move(bytes), store.config());
     if (!fresh.ok()) {
       std::fprintf(stderr, "%s: %s\n", path.c_str(), fresh.error().to_string().c_str());
       return 1;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +84,39 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
   if (have > kMaxInputBytes) return io_error("cannot read file: larger than 1 GiB");
   bytes.resize(have);
   return bytes;
+}
+
+Result<FileBytes> map_file(const std::string& path) {
+  // O_NONBLOCK: should {path} name a FIFO, open() must not hang; it is refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return io_error(cat("cannot read file: ", errno_text(errno)));
+  FdCloser closer(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return io_error(cat("cannot read file: ", errno_text(errno)));
+  if (S_ISDIR(st.st_mode)) return io_error("cannot read file: is a directory");
+  if (!S_ISREG(st.st_mode)) return io_error("cannot read file: not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > kMaxInputBytes) {
+    return io_error("cannot read file: larger than 1 GiB");
+  }
+  struct Mapping {
+    Mapping(void* a, size_t n) : address(a), size(n) {}
+    ~Mapping() { ::munmap(address, size); }
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    void* address;
+    size_t size;
+  };
+  const size_t size = static_cast<size_t>(st.st_size);
+  // An empty file cannot be mapped, and some file systems map nothing: read those.
+  void* address =
+      size == 0 ? MAP_FAILED : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (address == MAP_FAILED) {
+    WS_ASSIGN(std::vector<uint8_t> bytes, read_file(path));
+    auto owner = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+    return FileBytes{owner, std::span<const uint8_t>(*owner)};
+  }
+  auto owner = std::make_shared<const Mapping>(address, size);
+  return FileBytes{owner, std::span<const uint8_t>(static_cast<const uint8_t*>(address), size)};
 }
 
 bool is_text_path(const std::string& path) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +24,20 @@ class UsageError : public std::runtime_error {
 /// {kMaxInputBytes} are refused (so no input can make the tool block or exhaust memory).
 /// Errors are {ErrorKind::kIo} with a message naming the reason.
 Result<std::vector<uint8_t>> read_file(const std::string& path);
+
+/// A file's bytes, read-only, valid while {owner} lives.
+struct FileBytes {
+  std::shared_ptr<const void> owner;
+  std::span<const uint8_t> bytes;
+};
+
+/// The whole of the regular file {path}, mapped read-only rather than read where it can be
+/// (else read, as {read_file}), with the same refusals. A mapping costs no memory of its own
+/// and no copy: reading SQLite's 7 MB .cwasm first touched 1,800 fresh pages (about 20 ms
+/// here), mapping it about 0.4 ms. The mapping shows the file as it is: it must not be
+/// truncated or rewritten in place while mapped (a read past a truncated end is SIGBUS).
+/// Replacing it by renaming another file over it, as `wasmscope compile -o` does, is safe.
+Result<FileBytes> map_file(const std::string& path);
 
 /// Largest input file the tools read (1 GiB).
 inline constexpr uint64_t kMaxInputBytes = uint64_t{1} << 30;

@@ -9,7 +9,8 @@
 set -u
 cli=$1 src=$2 examples=$3 wasi=$4 case=$5
 work=$(mktemp -d "${TMPDIR:-/tmp}/aot-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pid=""  # a program left running in the background (mapped_and_replaced): killed on exit
+trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 edit() { python3 "$src/cwasm_edit.py" "$@"; }
 
 fail() {
@@ -107,6 +108,46 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
     LD_DEBUG=files "$cli" run --tier compiled "$wasi/echo_env.wasm" hi 2>"$work/ld.log" |
       grep -qF 'arg 1=[hi]' || fail "JIT run"
     grep -q 'libwasmscope-llvm' "$work/ld.log" || fail "the JIT did not open the plugin" ;;
+  run_not_a_file)
+    # What `run` maps must be a regular file: a directory or a FIFO named .cwasm is refused
+    # (a FIFO at once: opening it must not wait for a writer), as is a missing one.
+    mkdir "$work/dir.cwasm" && mkfifo "$work/fifo.cwasm" || fail "setup"
+    for file_want in "dir.cwasm:is a directory" "fifo.cwasm:not a regular file" \
+                     "missing.cwasm:No such file"; do
+      file=${file_want%%:*} want=${file_want#*:}
+      out=$(timeout 20 "$cli" run "$work/$file" 2>&1); status=$?
+      echo "$out"
+      [ "$status" = 1 ] || fail "$file: exit status $status, expected 1"
+      grep -qF "$work/$file: cannot read file: $want" <<<"$out" || fail "$file: not why"
+    done ;;
+  mapped_and_replaced)
+    # A running .cwasm is mapped from its file, not copied (/proc/PID/maps names the file),
+    # and replacing the file as `compile -o` does (a new file renamed over it) leaves the run
+    # as it was: it ends as a run of the untouched file does.
+    "$cli" compile "$examples/hang/wait_file.wasm" -o "$work/w.cwasm" || fail compile
+    mkdir "$work/dir"
+    ( "$cli" run --dir "$work/dir::/work" "$work/w.cwasm" /work/ready >"$work/out" 2>&1
+      echo $? >"$work/status" ) &
+    runner=$!
+    for _ in $(seq 200); do
+      pid=$(pgrep -P "$runner" | head -1)
+      [ -n "$pid" ] && grep -q "waiting for" "$work/out" 2>/dev/null && break
+      sleep 0.05
+    done
+    grep -q "waiting for" "$work/out" || fail "the program did not start"
+    mapped=$(grep -c "$work/w.cwasm" "/proc/$pid/maps")
+    echo "mappings of w.cwasm: $mapped"
+    [ "$mapped" -ge 1 ] || fail "the .cwasm is not mapped"
+    "$cli" compile "$src/hello.wat" -o "$work/w.cwasm" || fail "compile over it"
+    grep -q "(deleted)" <(grep "$work/w.cwasm" "/proc/$pid/maps") || fail "not the old file"
+    echo fine >"$work/dir/ready"
+    for _ in $(seq 200); do [ -s "$work/status" ] && break; sleep 0.05; done
+    wait "$runner"
+    pid=""
+    cat "$work/out"
+    [ "$(cat "$work/status")" = 0 ] || fail "exit status $(cat "$work/status")"
+    [ "$(tail -2 "$work/out")" = "$(printf 'fine\nwait_file: done')" ] || fail "wrong output"
+    "$cli" run "$work/w.cwasm" | grep -q "hello from a .cwasm" || fail "the new file" ;;
   plugin_missing|plugin_not_a_plugin)
     # Compiling without a usable plugin: an error naming what was tried, exit status 1.
     plugin=/nonexistent/libwasmscope-llvm.so want="cannot open shared object file"
