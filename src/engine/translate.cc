@@ -88,7 +88,7 @@ class FunctionTranslator {
     instr_start_ = static_cast<uint32_t>(code_->size());
     operand_count_ = 0;
     code_->push_back(reinterpret_cast<uintptr_t>(address));
-    out_->pc_map.push_back({instr_start_, instr_.offset});
+    scratch_pc_map_.push_back({instr_start_, instr_.offset});
     last_.valid = false;
     return {};
   }
@@ -246,6 +246,12 @@ class FunctionTranslator {
   Features features_;
   CompiledFunc* out_ = nullptr;
   std::vector<uint64_t>* code_ = nullptr;
+  /// Where a function's code is emitted ({code_}), reused from function to function, then
+  /// copied to its exact size: grown by doubling in each function's own vector, SQLite's code
+  /// left half-used blocks behind and took many more fresh pages (each a page fault) than it
+  /// keeps.
+  std::vector<uint64_t> scratch_code_;
+  std::vector<PcMapEntry> scratch_pc_map_;  ///< The same for its {pc_map}.
   uint32_t instr_start_ = 0;
   uint32_t operand_count_ = 0;
 
@@ -298,7 +304,9 @@ Result<void> FunctionTranslator::run(uint32_t defined_index, CompiledFunc* out) 
 
 Result<void> FunctionTranslator::run_pass(uint32_t defined_index, CompiledFunc* out) {
   out_ = out;
-  code_ = &out->code;
+  scratch_code_.clear();
+  scratch_pc_map_.clear();
+  code_ = &scratch_code_;
   const Function& f = m_.functions[defined_index];
   type_ = &m_.types[f.type];
   out->func_index = m_.imported_funcs + defined_index;
@@ -360,6 +368,8 @@ Result<void> FunctionTranslator::run_pass(uint32_t defined_index, CompiledFunc* 
                             return a.depth > b.depth;
                           });
   }
+  out->code.assign(scratch_code_.begin(), scratch_code_.end());
+  out->pc_map.assign(scratch_pc_map_.begin(), scratch_pc_map_.end());
   return {};
 }
 
@@ -494,7 +504,7 @@ Result<void> FunctionTranslator::translate_op() {
       operand(a.slot);
       operand(b.slot);
       operand(cond.slot);
-      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, scratch_pc_map_.size()};
       return {};
     }
     case Op::LocalGet:
@@ -507,7 +517,7 @@ Result<void> FunctionTranslator::translate_op() {
       WS_TRY(begin(handler_index(type == ValType::kV128 ? IOp::GlobalGet2 : IOp::GlobalGet)));
       const uint32_t dst = operand(r.slot);
       operand(instr_.index);
-      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, scratch_pc_map_.size()};
       return {};
     }
     case Op::GlobalSet: {
@@ -523,7 +533,7 @@ Result<void> FunctionTranslator::translate_op() {
       const uint32_t dst = operand(r.slot);
       operand(0);
       operand(0);
-      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, scratch_pc_map_.size()};
       return {};
     }
     case Op::RefIsNull: {
@@ -532,7 +542,7 @@ Result<void> FunctionTranslator::translate_op() {
       WS_TRY(begin(handler_index(IOp::RefIsNullI)));
       const uint32_t dst = operand(r.slot);
       operand(v.slot);
-      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, scratch_pc_map_.size()};
       return {};
     }
     case Op::RefFunc: {
@@ -540,7 +550,7 @@ Result<void> FunctionTranslator::translate_op() {
       WS_TRY(begin(handler_index(IOp::RefFuncI)));
       const uint32_t dst = operand(r.slot);
       operand(instr_.index);
-      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, out_->pc_map.size()};
+      last_ = {true, op, instr_start_, dst, 0, 0, stack_.size() - 1, scratch_pc_map_.size()};
       return {};
     }
     case Op::TableGet: {
@@ -716,7 +726,7 @@ Result<void> FunctionTranslator::translate_fixed() {
   }
   if (dst_operand != kNone) {
     last_ = {true, instr_.op, instr_start_, dst_operand, n > 0 ? params[0] : 0,
-             n > 1 ? params[1] : 0, stack_.size() - 1, out_->pc_map.size()};
+             n > 1 ? params[1] : 0, stack_.size() - 1, scratch_pc_map_.size()};
   }
   return {};
 }
@@ -727,7 +737,7 @@ Result<void> FunctionTranslator::emit_with_immediate(unsigned handler, const OpI
                                                      bool* folded) {
   const bool is_const = last_.op == Op::I32Const || last_.op == Op::I64Const;
   if (!last_.valid || !is_const || last_.entry != stack_.size() - 1 ||
-      last_.pc_map_size != out_->pc_map.size()) {
+      last_.pc_map_size != scratch_pc_map_.size()) {
     return {};
   }
   // The constant instruction's operands: dst, low (and high for i64) - copy no more than it has.
@@ -735,7 +745,7 @@ Result<void> FunctionTranslator::emit_with_immediate(unsigned handler, const OpI
   uint32_t constant[3] = {0, 0, 0};
   std::memcpy(constant, code_->data() + last_.instr + 1, (wide ? 3 : 2) * sizeof(uint32_t));
   code_->resize(last_.instr);
-  out_->pc_map.pop_back();
+  scratch_pc_map_.pop_back();
   pop();
   const Entry a = pop();
   const uint32_t dst_slot = push(info.results[0] == 'l' ? ValType::kI64 : ValType::kI32).slot;
@@ -745,7 +755,7 @@ Result<void> FunctionTranslator::emit_with_immediate(unsigned handler, const OpI
   operand(constant[1]);
   if (wide) operand(constant[2]);
   last_ = {true, instr_.op, instr_start_, dst_operand, a.slot, 0, stack_.size() - 1,
-           out_->pc_map.size(), true};
+           scratch_pc_map_.size(), true};
   *folded = true;
   return {};
 }
@@ -790,12 +800,12 @@ bool FunctionTranslator::take_fusable_compare(const Entry& cond, Op* compare, ui
     default:
       return false;
   }
-  if (last_.pc_map_size != out_->pc_map.size()) return false;
+  if (last_.pc_map_size != scratch_pc_map_.size()) return false;
   *compare = last_.op;
   *a = last_.a;
   *b = last_.b;
   code_->resize(last_.instr);
-  out_->pc_map.pop_back();
+  scratch_pc_map_.pop_back();
   last_.valid = false;
   return true;
 }
