@@ -265,8 +265,9 @@ std::vector<uint8_t> write_cwasm(const CompiledModule& cm, Features features, un
   w.u64(0);  // the layout's size, known at its end
   w.u32(static_cast<uint32_t>(layout.body_sizes.size()));
   for (uint64_t size : layout.body_sizes) w.u64(size);
-  w.u64(layout.lines.size());
-  for (const CodeLayout::Line& line : layout.lines) {
+  w.u64(layout.line_count());
+  for (size_t i = 0, n = layout.line_count(); i < n; ++i) {
+    const CodeLayout::Line line = layout.line(i);
     w.u32(line.function);
     w.u32(line.offset);
     w.u32(line.wasm_offset);
@@ -309,7 +310,9 @@ Result<std::vector<uint8_t>> serialize_native(const CompiledModule& cm) {
   }
   // Loaded from a file: that file, which this build on this CPU loaded, so would write again
   // (and which keeps the CPU it was compiled for, the baseline's too).
-  if (code->file_owner != nullptr) return std::vector<uint8_t>(code->file.begin(), code->file.end());
+  if (code->file_owner != nullptr) {
+    return std::vector<uint8_t>(code->file.begin(), code->file.end());
+  }
   return write_cwasm(cm, code->features, code->opt_level, code->compiled, Origin::here());
 }
 
@@ -367,16 +370,12 @@ Result<void> load_native(CompiledModule* module, const CwasmFile& file,
   }
   for (uint32_t i = 0; i < functions && !r.failed; ++i) layout.body_sizes.push_back(r.u64());
   const uint64_t lines = r.u64();
-  // Each line takes 12 bytes: a count beyond what is left cannot be right.
-  if (r.failed || lines > file.layout.size() / 12) return malformed("corrupt: its code layout");
-  layout.lines.reserve(static_cast<size_t>(lines));
-  for (uint64_t i = 0; i < lines && !r.failed; ++i) {
-    CodeLayout::Line line;
-    line.function = r.u32();
-    line.offset = r.u32();
-    line.wasm_offset = r.u32();
-    layout.lines.push_back(line);
+  // Each line takes 12 bytes: a count beyond what is left cannot be right. They are read
+  // where they are (build_code_map).
+  if (r.failed || lines > file.layout.size() / CodeLayout::kPackedLineSize) {
+    return malformed("corrupt: its code layout");
   }
+  layout.packed_lines = r.bytes(lines * CodeLayout::kPackedLineSize);
   const uint64_t frames = r.u64();
   // Each stretch takes 20 bytes.
   if (r.failed || frames > file.layout.size() / 20) return malformed("corrupt: its code layout");

@@ -121,7 +121,7 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
   // Sized once: SQLite's map has 200,000 lines, and growing by doubling touched (and faulted
   // in) about twice the memory the map keeps.
   map->ranges.reserve(bodies.size());
-  map->lines.reserve(layout.lines.size());
+  map->lines.reserve(layout.line_count());
   map->sp_frames.reserve(layout.sp_frames.size());
   for (size_t i = 0; i < bodies.size(); ++i) {
     const auto begin = reinterpret_cast<uintptr_t>(bodies[i]);
@@ -130,12 +130,16 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
     map->ranges.push_back(
         {begin, begin + static_cast<uintptr_t>(layout.body_sizes[i]), static_cast<uint32_t>(i)});
   }
-  for (const CodeLayout::Line& line : layout.lines) {
+  map->base = UINTPTR_MAX;
+  for (void* body : bodies) map->base = std::min(map->base, reinterpret_cast<uintptr_t>(body));
+  for (size_t i = 0, n = layout.line_count(); i < n; ++i) {
+    const CodeLayout::Line line = layout.line(i);
     if (line.function >= bodies.size() || line.offset >= layout.body_sizes[line.function]) {
       return tier_error("the code map has a line outside its function");
     }
-    map->lines.push_back(
-        {reinterpret_cast<uintptr_t>(bodies[line.function]) + line.offset, line.wasm_offset});
+    // Under 2 GiB from {base}: the whole image is (engine/object_loader.cc).
+    const uintptr_t address = reinterpret_cast<uintptr_t>(bodies[line.function]) + line.offset;
+    map->lines.push_back({static_cast<uint32_t>(address - map->base), line.wasm_offset});
   }
   for (const CodeLayout::SpFrame& frame : layout.sp_frames) {
     if (frame.function >= bodies.size() || frame.begin >= frame.end ||
@@ -149,7 +153,7 @@ Result<void> build_code_map(const CodeLayout& layout, const std::vector<void*>& 
   WS_TRY(sort_disjoint(map->sp_frames, "call frame stretches"));
   WS_TRY(sort_disjoint(map->ranges, "functions"));
   auto by_address = [](const CodeMap::Line& a, const CodeMap::Line& b) {
-    return a.address < b.address;
+    return a.offset < b.offset;
   };
   if (!std::is_sorted(map->lines.begin(), map->lines.end(), by_address)) {
     internal::stable_sort(map->lines.begin(), map->lines.end(), by_address);

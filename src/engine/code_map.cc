@@ -216,8 +216,10 @@ uint32_t expand_one(const Reader& reader, const FrameRecord& r, const NativeRegs
 }  // namespace
 
 uint32_t CodeMap::wasm_offset(uintptr_t pc) const {
-  auto it = std::upper_bound(lines.begin(), lines.end(), pc,
-                             [](uintptr_t a, const Line& l) { return a < l.address; });
+  if (pc < base) return 0;
+  const uint64_t offset = pc - base;
+  auto it = std::upper_bound(lines.begin(), lines.end(), offset,
+                             [](uint64_t a, const Line& l) { return a < l.offset; });
   if (it == lines.begin()) return 0;
   return std::prev(it)->wasm_offset;
 }
