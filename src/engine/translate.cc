@@ -1225,4 +1225,31 @@ Result<void> translate_module(CompiledModule* out, Features features) {
   return {};
 }
 
+Result<void> translate_interpreted_functions(CompiledModule* out, Features features) {
+  const void* const* handlers = interpreter_handlers(out->bounds == BoundsChecks::kExplicit);
+  FunctionTranslator translator(*out, handlers, features);
+  const Module& m = out->module;
+  out->funcs.resize(m.functions.size());
+  Instr instr;
+  for (uint32_t i = 0; i < out->funcs.size(); ++i) {
+    // The same test as {FunctionTranslator::translate_instr}'s, on every instruction (dead
+    // code included).
+    bool interpreted = false;
+    InstrReader reader(m.bytes.data(), m.functions[i].code.begin, m.functions[i].code.end,
+                       features);
+    while (!interpreted && !reader.at_end()) {
+      WS_TRY(reader.next(&instr));
+      const Feature feature = op_info(instr.op).feature;
+      interpreted = feature == Feature::kExceptions || feature == Feature::kFuncRefs;
+    }
+    if (interpreted) {
+      WS_TRY(translator.run(i, &out->funcs[i]));
+    } else {
+      out->funcs[i].func_index = m.imported_funcs + i;
+    }
+  }
+  for (const CompiledFunc& f : out->funcs) out->uses_exceptions |= !f.handlers.empty();
+  return {};
+}
+
 }  // namespace wasmscope::internal

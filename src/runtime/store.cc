@@ -124,7 +124,7 @@ Result<std::shared_ptr<CompiledModule>> load_compiled_module(std::span<const uin
   // about either could as well carry any native code (docs/compiled-tier.md: loading a
   // .cwasm is trusting it). Validation was 5 % of loading SQLite's .cwasm.
   compiled->bounds = config->bounds;
-  WS_TRY(translate_module(compiled.get(), config->features));
+  WS_TRY(translate_interpreted_functions(compiled.get(), config->features));
   WS_TRY(load_native(compiled.get(), cwasm, bytes, std::move(owner)));
   return compiled;
 }
