@@ -764,7 +764,9 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
   const std::string& path = o.path;
   // A .cwasm file runs the code it carries, with the settings it was compiled with. It is
   // mapped, not read, and its code linked from where it is in the file (tools/file_io.h,
-  // {map_file}); the module keeps the mapping. A .wasm is copied into the module's bytes.
+  // {map_file}); the module keeps the mapping. A .wasm is read, as before: copied out of a
+  // mapping it would gain nothing, and a file truncated meanwhile would be a SIGBUS instead
+  // of a short read (refused as malformed).
   std::shared_ptr<CompiledModule> compiled;
   std::vector<uint8_t> bytes;
   // An I/O error has no offset in the module to name: "FILE: cannot read file: why".
@@ -777,19 +779,19 @@ int run_program(const Args& args, const ProfileRequest* profile_request) {
     auto text = load_module_bytes(path, o.config.features);
     if (!text.ok()) return file_error(text.error());
     bytes = std::move(*text);
-  } else {
+  } else if (path.ends_with(".cwasm") || file_starts_with(path, kCwasmMagic)) {
     auto file = map_file(path);
     if (!file.ok()) return file_error(file.error());
-    if (is_cwasm(file->bytes) || path.ends_with(".cwasm")) {
-      auto loaded = load_compiled_module(file->bytes, std::move(file->owner), &o.config);
-      if (!loaded.ok()) {
-        std::fprintf(stderr, "%s: %s\n", path.c_str(), loaded.error().to_string().c_str());
-        return 1;
-      }
-      compiled = std::move(*loaded);
-    } else {
-      bytes.assign(file->bytes.begin(), file->bytes.end());
+    auto loaded = load_compiled_module(file->bytes, std::move(file->owner), &o.config);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), loaded.error().to_string().c_str());
+      return 1;
     }
+    compiled = std::move(*loaded);
+  } else {
+    auto read = read_file(path);
+    if (!read.ok()) return file_error(read.error());
+    bytes = std::move(*read);
   }
   // Guard pages need 8 GiB of address space per memory: where a limit (ulimit -v) denies it,
   // a .wasm runs with explicit checks instead, unless guard pages were asked for explicitly

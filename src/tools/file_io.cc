@@ -119,6 +119,23 @@ Result<FileBytes> map_file(const std::string& path) {
   return FileBytes{owner, std::span<const uint8_t>(static_cast<const uint8_t*>(address), size)};
 }
 
+bool file_starts_with(const std::string& path, std::span<const uint8_t> prefix) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  FdCloser closer(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  std::vector<uint8_t> head(prefix.size());
+  size_t have = 0;
+  while (have < head.size()) {
+    const ssize_t n = ::pread(fd, head.data() + have, head.size() - have, static_cast<off_t>(have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    have += static_cast<size_t>(n);
+  }
+  return std::equal(head.begin(), head.end(), prefix.begin());
+}
+
 bool is_text_path(const std::string& path) {
   return ends_with(path, ".wat") || ends_with(path, ".wast");
 }

@@ -39,6 +39,10 @@ struct FileBytes {
 /// Replacing it by renaming another file over it, as `wasmscope compile -o` does, is safe.
 Result<FileBytes> map_file(const std::string& path);
 
+/// True when the regular file {path} can be read and starts with {prefix} (false for anything
+/// else: a FIFO is opened without waiting and not read).
+bool file_starts_with(const std::string& path, std::span<const uint8_t> prefix);
+
 /// Largest input file the tools read (1 GiB).
 inline constexpr uint64_t kMaxInputBytes = uint64_t{1} << 30;
 

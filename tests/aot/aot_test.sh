@@ -120,6 +120,17 @@ print(sum(k.startswith("object") for k in c.parse(open(sys.argv[2], "rb").read()
       [ "$status" = 1 ] || fail "$file: exit status $status, expected 1"
       grep -qF "$work/$file: cannot read file: $want" <<<"$out" || fail "$file: not why"
     done ;;
+  run_by_magic)
+    # A .cwasm under another name is known by its magic; a .wasm named .cwasm is refused as
+    # one (the name decides too), not run as a module.
+    "$cli" compile "$src/hello.wat" -o "$work/h.cwasm" || fail compile
+    cp "$work/h.cwasm" "$work/hello.module"
+    "$cli" run "$work/hello.module" | grep -q "hello from a .cwasm" || fail "not run by its magic"
+    cp "$examples/hello.wasm" "$work/plain.cwasm" || fail "no examples/hello.wasm"
+    out=$("$cli" run "$work/plain.cwasm" 2>&1); status=$?
+    echo "$out"
+    [ "$status" = 1 ] && grep -q "does not start with the .cwasm magic" <<<"$out" ||
+      fail "a .wasm named .cwasm: exit status $status" ;;
   mapped_and_replaced)
     # A running .cwasm is mapped from its file, not copied (/proc/PID/maps names the file),
     # and replacing the file as `compile -o` does (a new file renamed over it) leaves the run
