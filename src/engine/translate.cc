@@ -373,11 +373,16 @@ Result<void> FunctionTranslator::run_pass(uint32_t defined_index, CompiledFunc* 
   return {};
 }
 
+/// The compiled tier has no code for these: it runs a function with any of them (dead code
+/// included) in the interpreter.
+bool only_interpreted(Op op) {
+  const Feature feature = op_info(op).feature;
+  return feature == Feature::kExceptions || feature == Feature::kFuncRefs;
+}
+
 Result<void> FunctionTranslator::translate_instr() {
   const Op op = instr_.op;
-  // The compiled tier has no code for these: it runs such functions in the interpreter.
-  const Feature feature = op_info(op).feature;
-  if (feature == Feature::kExceptions || feature == Feature::kFuncRefs) {
+  if (only_interpreted(op)) {
     out_->runs_interpreted = true;
   }
   if (ctrls_.back().unreachable) {
@@ -1216,33 +1221,26 @@ uint32_t CompiledFunc::wasm_offset(const uint64_t* pc) const {
   return best;
 }
 
-Result<void> translate_module(CompiledModule* out, Features features) {
-  const void* const* handlers = interpreter_handlers(out->bounds == BoundsChecks::kExplicit);
-  FunctionTranslator translator(*out, handlers, features);
-  out->funcs.resize(out->module.functions.size());
-  for (uint32_t i = 0; i < out->funcs.size(); ++i) WS_TRY(translator.run(i, &out->funcs[i]));
-  for (const CompiledFunc& f : out->funcs) out->uses_exceptions |= !f.handlers.empty();
-  return {};
-}
+namespace {
 
-Result<void> translate_interpreted_functions(CompiledModule* out, Features features) {
+/// Translates the defined functions of {out} into {out->funcs}: all of them, or with
+/// {interpreted_only} those the interpreter runs even in a compiled instance (the others keep
+/// only their {func_index}).
+Result<void> translate_functions(CompiledModule* out, Features features, bool interpreted_only) {
   const void* const* handlers = interpreter_handlers(out->bounds == BoundsChecks::kExplicit);
   FunctionTranslator translator(*out, handlers, features);
   const Module& m = out->module;
   out->funcs.resize(m.functions.size());
   Instr instr;
   for (uint32_t i = 0; i < out->funcs.size(); ++i) {
-    // The same test as {FunctionTranslator::translate_instr}'s, on every instruction (dead
-    // code included).
-    bool interpreted = false;
+    bool wanted = !interpreted_only;
     InstrReader reader(m.bytes.data(), m.functions[i].code.begin, m.functions[i].code.end,
                        features);
-    while (!interpreted && !reader.at_end()) {
+    while (!wanted && !reader.at_end()) {
       WS_TRY(reader.next(&instr));
-      const Feature feature = op_info(instr.op).feature;
-      interpreted = feature == Feature::kExceptions || feature == Feature::kFuncRefs;
+      wanted = only_interpreted(instr.op);
     }
-    if (interpreted) {
+    if (wanted) {
       WS_TRY(translator.run(i, &out->funcs[i]));
     } else {
       out->funcs[i].func_index = m.imported_funcs + i;
@@ -1250,6 +1248,16 @@ Result<void> translate_interpreted_functions(CompiledModule* out, Features featu
   }
   for (const CompiledFunc& f : out->funcs) out->uses_exceptions |= !f.handlers.empty();
   return {};
+}
+
+}  // namespace
+
+Result<void> translate_module(CompiledModule* out, Features features) {
+  return translate_functions(out, features, false);
+}
+
+Result<void> translate_interpreted_functions(CompiledModule* out, Features features) {
+  return translate_functions(out, features, true);
 }
 
 }  // namespace wasmscope::internal
