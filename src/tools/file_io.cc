@@ -50,16 +50,22 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-}  // namespace
-
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return io_error(cat("cannot read file: ", errno_text(errno)));
+/// What the tools refuse to read: anything but a regular file of at most {kMaxInputBytes}.
+Result<void> check_input(const struct stat& st) {
   if (S_ISDIR(st.st_mode)) return io_error("cannot read file: is a directory");
   if (!S_ISREG(st.st_mode)) return io_error("cannot read file: not a regular file");
   if (static_cast<uint64_t>(st.st_size) > kMaxInputBytes) {
     return io_error("cannot read file: larger than 1 GiB");
   }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return io_error(cat("cannot read file: ", errno_text(errno)));
+  WS_TRY(check_input(st));
   // O_NONBLOCK: should the path have been swapped for a FIFO since stat(), open() must not hang.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return io_error(cat("cannot read file: ", errno_text(errno)));
@@ -93,11 +99,7 @@ Result<FileBytes> map_file(const std::string& path) {
   FdCloser closer(fd);
   struct stat st;
   if (::fstat(fd, &st) != 0) return io_error(cat("cannot read file: ", errno_text(errno)));
-  if (S_ISDIR(st.st_mode)) return io_error("cannot read file: is a directory");
-  if (!S_ISREG(st.st_mode)) return io_error("cannot read file: not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > kMaxInputBytes) {
-    return io_error("cannot read file: larger than 1 GiB");
-  }
+  WS_TRY(check_input(st));
   struct Mapping {
     Mapping(void* a, size_t n) : address(a), size(n) {}
     ~Mapping() { ::munmap(address, size); }
