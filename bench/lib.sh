@@ -67,15 +67,19 @@ geomean() {  # geomean NUMBER... (all positive)
 # ---------------------------------------------------------------------------------------------
 # Builds. Need ROOT (the checkout), WORK (for the logs) and JOBS.
 
-# build_wasmscope DIR TAG [CMAKE_OPTION...]: configures DIR as a Release tree without tests
-# (with Ninja when there is one and DIR is new) and builds its target `wasmscope`; the logs are
-# WORK/cmake-TAG.log and WORK/build-TAG.log.
+# build_wasmscope DIR TAG [CMAKE_OPTION...]: configures DIR as a Release tree, without tests
+# when DIR is new (with Ninja when there is one), and builds its target `wasmscope`; the logs
+# are WORK/cmake-TAG.log and WORK/build-TAG.log. An existing tree keeps its tests: turning them
+# off would leave a developer's build/ running ctest against stale test binaries.
 build_wasmscope() {
   local dir=$1 tag=$2
   shift 2
   local -a gen=()
-  command -v ninja >/dev/null && [[ ! -f "$dir/CMakeCache.txt" ]] && gen=(-G Ninja)
-  cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DWASMSCOPE_TESTS=OFF \
+  if [[ ! -f "$dir/CMakeCache.txt" ]]; then
+    gen=(-DWASMSCOPE_TESTS=OFF)
+    command -v ninja >/dev/null && gen+=(-G Ninja)
+  fi
+  cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
     "$@" >"$WORK/cmake-$tag.log" 2>&1 \
     || die "configuring $dir failed; see $WORK/cmake-$tag.log"
   cmake --build "$dir" --target wasmscope -j "$JOBS" >"$WORK/build-$tag.log" 2>&1 \
