@@ -64,7 +64,7 @@ Result<void> FuncGen::atomic_instruction(const Instr& in) {
   const unsigned width = info.arg;
   Type* mem_type = llvm::IntegerType::get(g_.ctx, width * 8);
   auto tag = [&](llvm::Instruction* i) {
-    i->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    mark_memory_access(i);
     return i;
   };
   auto address = [&](Value* index) { return atomic_address(index, in.mem.offset, width, false); };

@@ -185,8 +185,17 @@ void FuncGen::mark_memory_load(llvm::LoadInst* load) {
   // on a flag with plain loads (as tests/threads/spawn_*.wat do, and as the interpreter
   // runs them) would never see it change: loads from a shared memory stay where they are.
   // This costs the optimizations LLVM does not do on volatile loads (merging them,
-  // vectorizing loops over them), on shared memories only.
-  if (mem_shared_) load->setVolatile(true);
+  // vectorizing loops over them). Where ordered_memory holds, every access is volatile anyway.
+  if (mem_shared_ || g_.ordered_memory) load->setVolatile(true);
+}
+
+void FuncGen::mark_memory_access(llvm::Instruction* access) {
+  access->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+  if (!g_.ordered_memory) return;
+  if (auto* store = llvm::dyn_cast<llvm::StoreInst>(access)) store->setVolatile(true);
+  if (auto* load = llvm::dyn_cast<llvm::LoadInst>(access)) load->setVolatile(true);
+  if (auto* rmw = llvm::dyn_cast<llvm::AtomicRMWInst>(access)) rmw->setVolatile(true);
+  if (auto* cas = llvm::dyn_cast<llvm::AtomicCmpXchgInst>(access)) cas->setVolatile(true);
 }
 
 Value* FuncGen::memory_address(Value* index, uint32_t offset, uint32_t size) {
@@ -448,7 +457,8 @@ Result<void> FuncGen::generate() {
   offset_ = fn_.code.begin;
   b_.SetCurrentDebugLocation(llvm::DILocation::get(g_.ctx, offset_, 0, subprogram_));
   explicit_bounds_ = g_.cm.bounds == BoundsChecks::kExplicit;
-  if (!explicit_bounds_) {
+  // The load sink keeps plain loads from being deleted; checked and volatile loads need none.
+  if (!explicit_bounds_ && !g_.ordered_memory) {
     sink32_ = b_.CreateAlloca(g_.i32);
     sink64_ = b_.CreateAlloca(g_.i64);
     sinkv_ = b_.CreateAlloca(g_.v128);
@@ -680,7 +690,7 @@ Result<void> FuncGen::instruction_op(const Instr& in) {
     if (narrow != nullptr) v = b_.CreateTrunc(v, narrow);
     llvm::StoreInst* s = b_.CreateStore(v, addr);
     s->setAlignment(llvm::Align(1));
-    s->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    mark_memory_access(s);
   };
   auto cast = [&](llvm::Instruction::CastOps kind, Type* to) {
     unary([&](Value* a) { return b_.CreateCast(kind, a, to); });
@@ -929,6 +939,8 @@ Result<void> FuncGen::instruction_op(const Instr& in) {
       llvm::StoreInst* s = b_.CreateStore(v, p);
       if (v->getType() == g_.v128) s->setAlignment(llvm::Align(kSlotAlign));
       s->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_runtime);
+      // A host reads globals after a trap as it reads memory: in their order too.
+      if (g_.ordered_memory) s->setVolatile(true);
       return {};
     }
 
@@ -1417,6 +1429,7 @@ PartitionResult compile_partition_once(const CompiledModule& cm, Features featur
                                                 llvm::MemoryEffects::inaccessibleMemOnly());
   }
   g.observe_loops = observe_loops;
+  g.ordered_memory = level >= 2 && cm.bounds != BoundsChecks::kExplicit;
   for (const Import& imp : m.imports) {
     if (imp.kind == ExternKind::kFunc) g.import_func_types.push_back(imp.func_type);
     if (imp.kind == ExternKind::kGlobal) g.import_global_types.push_back(imp.global.type);
@@ -1468,8 +1481,9 @@ PartitionResult compile_partition_once(const CompiledModule& cm, Features featur
     return fail(tier_error("internal error, invalid IR: " + verify_stream.str()));
   }
   if (level > 0) optimize(mod, **tm, level);
-  // Level 0 deletes no load; explicit bounds keep no sink (their checks stay).
-  const bool sink_kept = level > 0 && cm.bounds != BoundsChecks::kExplicit;
+  // Level 0 deletes no load; explicit bounds keep no sink (their checks stay), nor do levels 2
+  // and 3 (their loads are volatile: ModuleGen::ordered_memory).
+  const bool sink_kept = level == 1 && cm.bounds != BoundsChecks::kExplicit;
   for (uint32_t i : functions) {
     if (!sink_kept || observe_loops[i].level == LoopObservation::kAll) continue;
     const llvm::Function* body = mod.getFunction(code_symbol('f', i));

@@ -107,6 +107,11 @@ struct ModuleGen {
   /// Per defined function, the loops whose heads observe the load sink (kLoadSinkLoopMarker;
   /// compile_partition sets it for a function whose code had a loop with no way out).
   std::vector<LoopObservation> observe_loops = {};
+  /// Every access to linear memory, and every global.set, volatile (levels 2 and 3 with guard
+  /// pages): LLVM then keeps the guest's order, count and width of them, so a guard-page fault
+  /// leaves memory and globals as the guest made them (docs/compiled-tier.md, "Memory after a
+  /// trap").
+  bool ordered_memory = false;
 
   /// Whether a body of type {ft} returns its results through memory, a pointer after {vm} to
   /// one slot per result (engine/native_abi.h's slot convention). More results than two
@@ -285,8 +290,12 @@ class FuncGen {
   bool memory_shared(uint32_t index) const;
   /// Points {mem_}, {mem_shared_} at the memory instruction {in} uses (multi-memory).
   void select_memory(const Instr& in);
-  /// Tags {load} as a load of linear memory (plain, not atomic): volatile on a shared memory.
+  /// Tags {load} as a load of linear memory (plain, not atomic): volatile on a shared memory
+  /// and where {ModuleGen::ordered_memory}.
   void mark_memory_load(llvm::LoadInst* load);
+  /// Tags {access} (a store, or an atomic access) as an access to linear memory:
+  /// volatile where {ModuleGen::ordered_memory}.
+  void mark_memory_access(llvm::Instruction* access);
   Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
                         std::vector<Value*> args) {
     llvm::Function* fn = llvm::Intrinsic::getDeclaration(&g_.mod, id, types);

@@ -166,7 +166,7 @@ Result<void> FuncGen::simd_instruction(const Instr& in) {
   auto mem_store = [&](Value* v) {
     Value* addr = memory_address(pop(), in.mem.offset, op_info(op).arg);
     llvm::StoreInst* st = b_.CreateAlignedStore(v, addr, llvm::Align(1));
-    st->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+    mark_memory_access(st);
   };
   auto load_extend_half = [&](Shape to) {
     const Shape from{to.lanes, to.bits / 2, false};
