@@ -268,8 +268,9 @@ class FuncGen {
   Value* load_runtime(Type* t, Value* base, size_t offset);
   Value* vm_field(size_t offset) { return load_runtime(g_.ptr, vm_, offset); }
   Value* memory_address(Value* index, uint32_t offset, uint32_t size);
-  /// Makes the value of linear-memory load {v} observable (guard-page mode): LLVM deletes a load
-  /// whose value is dead, and with it the fault that is the trap of an out-of-bounds access.
+  /// Makes the value of linear-memory load {v} observable (guard pages at levels 0 and 1; at 2
+  /// and 3 loads are volatile and there is no sink, {ModuleGen::ordered_memory}): LLVM deletes a
+  /// load whose value is dead, and with it the fault that is the trap of an out-of-bounds access.
   /// Every loaded value is added into a sink of its own width (i32 for loads of up to 32 bits,
   /// i64, or a v128 added lane by lane), which each return, tail call and trap passes to
   /// {ModuleGen::load_sink_marker}: during the IR pipeline no load can be deleted or moved
