@@ -179,14 +179,14 @@ void FuncGen::select_memory(const Instr& in) {
 }
 
 void FuncGen::mark_memory_load(llvm::LoadInst* load) {
-  load->setMetadata(llvm::LLVMContext::MD_tbaa, g_.tbaa_memory);
+  mark_memory_access(load);
   // Another thread may write a shared memory at any time. Wasm's memory model would let a
   // compiler hoist a plain load out of a loop that does not write, but then a guest spinning
   // on a flag with plain loads (as tests/threads/spawn_*.wat do, and as the interpreter
   // runs them) would never see it change: loads from a shared memory stay where they are.
   // This costs the optimizations LLVM does not do on volatile loads (merging them,
-  // vectorizing loops over them). Where ordered_memory holds, every access is volatile anyway.
-  if (mem_shared_ || g_.ordered_memory) load->setVolatile(true);
+  // vectorizing loops over them).
+  if (mem_shared_) load->setVolatile(true);
 }
 
 void FuncGen::mark_memory_access(llvm::Instruction* access) {

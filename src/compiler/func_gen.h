@@ -291,11 +291,11 @@ class FuncGen {
   bool memory_shared(uint32_t index) const;
   /// Points {mem_}, {mem_shared_} at the memory instruction {in} uses (multi-memory).
   void select_memory(const Instr& in);
-  /// Tags {load} as a load of linear memory (plain, not atomic): volatile on a shared memory
-  /// and where {ModuleGen::ordered_memory}.
+  /// Tags {load} as a load of linear memory (plain, not atomic): {mark_memory_access}, and
+  /// volatile on a shared memory too.
   void mark_memory_load(llvm::LoadInst* load);
-  /// Tags {access} (a store, or an atomic access) as an access to linear memory:
-  /// volatile where {ModuleGen::ordered_memory}.
+  /// Tags {access} (any load, store or atomic access of linear memory) as such: volatile
+  /// where {ModuleGen::ordered_memory}.
   void mark_memory_access(llvm::Instruction* access);
   Value* call_intrinsic(llvm::Intrinsic::ID id, std::vector<Type*> types,
                         std::vector<Value*> args) {
